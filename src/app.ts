@@ -1,0 +1,57 @@
+import type { Config } from './config.ts';
+import { FeedStore } from './db/feeds.ts';
+import { ItemStore } from './db/items.ts';
+import { openDatabase, type Database } from './db/open.ts';
+import { FeedAdmin } from './feeds/feed-admin.ts';
+import { fetchFeed } from './feeds/fetch.ts';
+import type { Logger } from './log.ts';
+import { HostQueue } from './pipeline/host-queue.ts';
+import { FeedPoller, type PollOutcome } from './pipeline/poll-feed.ts';
+import { PollScheduler } from './pipeline/scheduler.ts';
+
+export interface App {
+  config: Config;
+  log: Logger;
+  db: Database;
+  feeds: FeedStore;
+  items: ItemStore;
+  admin: FeedAdmin;
+  poller: FeedPoller;
+  scheduler: PollScheduler;
+  close(): void;
+}
+
+/**
+ * The composition root: everything ainews runs is built here from validated config and wired by hand.
+ * A brand-new database is seeded with the default feeds unless AINEWS_SEED_DEFAULT_FEEDS=false.
+ */
+export function createApp(config: Config, log: Logger, onOutcome?: (outcome: PollOutcome) => void): App {
+  const { db, applied } = openDatabase(config.AINEWS_DB);
+  for (const migration of applied) log.info({ version: migration.version, name: migration.name }, 'migration applied');
+  const feeds = new FeedStore(db);
+  const items = new ItemStore(db);
+  const admin = new FeedAdmin(feeds, config.FEED_DEFAULT_INTERVAL);
+  if (applied.some((m) => m.version === 1) && config.AINEWS_SEED_DEFAULT_FEEDS) {
+    const added = admin.addDefaults().filter((r) => r.created).length;
+    log.info({ feeds: added }, 'new database seeded with the default feeds');
+  }
+  const fetchSettings = {
+    timeoutMs: config.FETCH_TIMEOUT,
+    maxBytes: config.FETCH_MAX_BYTES,
+    maxRedirects: config.FETCH_MAX_REDIRECTS,
+    userAgent: config.AINEWS_USER_AGENT,
+    allowPrivateNetwork: config.AINEWS_ALLOW_PRIVATE_NETWORK,
+  };
+  const poller = new FeedPoller({
+    feeds,
+    items,
+    fetch: (url, validators, signal) => fetchFeed(url, fetchSettings, validators, signal),
+    hosts: new HostQueue(),
+    log: log.child({ component: 'poller' }),
+    backoff: { baseMs: config.FEED_BACKOFF_BASE, maxMs: config.FEED_BACKOFF_MAX },
+    maxFailures: config.FEED_MAX_FAILURES,
+    maxItems: config.FEED_MAX_ITEMS,
+  });
+  const scheduler = new PollScheduler({ feeds, poller, concurrency: config.POLL_CONCURRENCY, log: log.child({ component: 'scheduler' }), onOutcome });
+  return { config, log, db, feeds, items, admin, poller, scheduler, close: () => db.close() };
+}

@@ -1,0 +1,53 @@
+import { createApp, type App } from '../app.ts';
+import { ConfigError, loadConfig, readEnvironment, type Config } from '../config.ts';
+import { SchemaTooNewError } from '../db/migrate.ts';
+import { FeedParseError, UrlRefusedError } from '../feeds/errors.ts';
+import { FeedInputError } from '../feeds/feed-admin.ts';
+import { createLogger, type Logger } from '../log.ts';
+import type { PollOutcome } from '../pipeline/poll-feed.ts';
+
+/** Errors that are the user's to fix: shown as one clear line, without a stack trace. */
+const USER_ERRORS = [ConfigError, SchemaTooNewError, UrlRefusedError, FeedInputError, FeedParseError];
+
+export class CliError extends Error {
+  override name = 'CliError';
+}
+
+export function loadCliConfig(): Config {
+  return loadConfig(readEnvironment());
+}
+
+/** One-shot commands log only warnings unless LOG_LEVEL says otherwise; `run` logs at info. */
+export function cliLogger(config: Config, fallback: 'warn' | 'info'): Logger {
+  return createLogger(config.LOG_LEVEL ?? fallback);
+}
+
+/** Builds the app for one CLI command, runs it, and always closes the database. */
+export async function withApp<T>(action: (app: App) => Promise<T> | T, onOutcome?: (o: PollOutcome) => void): Promise<T> {
+  const config = loadCliConfig();
+  const app = createApp(config, cliLogger(config, 'warn'), onOutcome);
+  try {
+    return await action(app);
+  } finally {
+    app.close();
+  }
+}
+
+/** Prints an error the way a person wants to read it, and sets a failing exit code. */
+export function reportError(error: unknown): void {
+  const known = error instanceof CliError || USER_ERRORS.some((type) => error instanceof type);
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`error: ${message}\n`);
+  if (!known && error instanceof Error && process.env.LOG_LEVEL === 'debug') process.stderr.write(`${error.stack}\n`);
+  process.exitCode = 1;
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+export function positiveInt(text: string, name: string, max = 10_000): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new CliError(`${name} must be a whole number from 1 to ${max} (got "${text}")`);
+  return n;
+}

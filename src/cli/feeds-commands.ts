@@ -1,0 +1,122 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import type { FeedRow } from '../db/feeds.ts';
+import { formatDuration } from '../duration.ts';
+import { parseOpml, toOpml } from '../feeds/opml.ts';
+import { CliError, printJson, withApp } from './context.ts';
+import { table, truncate } from './table.ts';
+
+/** The public shape of a feed in `feeds list --json`: fields are added, never renamed. */
+export function feedJson(feed: FeedRow) {
+  return {
+    id: feed.id,
+    url: feed.url,
+    name: feed.name,
+    status: feed.status,
+    interval_seconds: feed.interval_seconds,
+    consecutive_failures: feed.consecutive_failures,
+    last_error: feed.last_error,
+    last_polled_at: feed.last_polled_at,
+    last_success_at: feed.last_success_at,
+    next_poll_at: feed.status === 'disabled' ? null : feed.next_poll_at,
+    first_success_at: feed.first_success_at,
+    created_at: feed.created_at,
+  };
+}
+
+export function registerFeedsCommands(program: Command): void {
+  const feeds = program.command('feeds').description('manage the feeds ainews polls');
+
+  feeds
+    .command('add')
+    .argument('[url]', 'feed URL (http or https)')
+    .option('--name <name>', 'display name (default: the feed title)')
+    .option('--every <duration>', 'poll interval, at least 1m (default: FEED_DEFAULT_INTERVAL, 15m)')
+    .option('--defaults', 'add the curated default AI feeds')
+    .description('subscribe to a feed, or to the default list with --defaults')
+    .action(async (url: string | undefined, opts: { name?: string; every?: string; defaults?: boolean }) => {
+      if (!url && !opts.defaults) throw new CliError('give a feed URL, or --defaults for the curated list');
+      await withApp((app) => {
+        if (opts.defaults) {
+          const results = app.admin.addDefaults();
+          const added = results.filter((r) => r.created).length;
+          console.log(`added ${added} default feeds (${results.length - added} were already there)`);
+        }
+        if (url) {
+          const result = app.admin.add({ url, name: opts.name, every: opts.every });
+          if (!result.created) throw new CliError(result.message);
+          console.log(`added feed #${result.feed.id} ${result.feed.url} (every ${formatDuration(result.feed.interval_seconds * 1000)}); it is polled on the next tick`);
+        }
+      });
+    });
+
+  feeds
+    .command('list')
+    .option('--json', 'print JSON')
+    .description('list feeds with their status')
+    .action(async (opts: { json?: boolean }) => {
+      await withApp((app) => {
+        const rows = app.feeds.list();
+        if (opts.json) return printJson(rows.map(feedJson));
+        if (rows.length === 0) return console.log('no feeds yet; add one with "ainews feeds add <url>" or "ainews feeds add --defaults"');
+        console.log(
+          table(
+            ['ID', 'STATUS', 'EVERY', 'LAST OK', 'NEXT POLL', 'NAME', 'URL / LAST ERROR'],
+            rows.map((f) => [
+              String(f.id),
+              f.status,
+              formatDuration(f.interval_seconds * 1000),
+              shortTime(f.last_success_at),
+              f.status === 'disabled' ? 'never (disabled)' : shortTime(f.next_poll_at),
+              truncate(f.name ?? '', 28),
+              f.last_error ? `${f.url}\n${' '.repeat(4)}last error: ${f.last_error}` : f.url,
+            ]),
+          ),
+        );
+      });
+    });
+
+  feeds
+    .command('remove')
+    .argument('<id|url>', 'feed id (from "feeds list") or URL')
+    .description('unsubscribe; items already stored stay searchable')
+    .action(async (key: string) => {
+      await withApp((app) => {
+        const feed = app.admin.remove(key);
+        console.log(`removed feed #${feed.id} ${feed.url}`);
+      });
+    });
+
+  feeds
+    .command('import')
+    .argument('<file.opml>', 'an OPML subscription list')
+    .description('add every feed of an OPML file')
+    .action(async (file: string) => {
+      const entries = parseOpml(readFileSync(file, 'utf8'));
+      await withApp((app) => {
+        let added = 0;
+        const problems: string[] = [];
+        for (const entry of entries) {
+          try {
+            if (app.admin.add({ url: entry.url, name: entry.name }).created) added++;
+          } catch (error) {
+            problems.push(`  ${entry.url}: ${(error as Error).message}`);
+          }
+        }
+        const existing = entries.length - added - problems.length;
+        console.log(`imported ${added} of ${entries.length} feeds (${existing} already there, ${problems.length} refused)`);
+        if (problems.length) console.log(problems.join('\n'));
+      });
+    });
+
+  feeds
+    .command('export')
+    .description('print the feeds as OPML')
+    .action(async () => {
+      await withApp((app) => process.stdout.write(toOpml(app.feeds.list())));
+    });
+}
+
+function shortTime(iso: string | null): string {
+  return iso ? `${iso.slice(0, 16).replace('T', ' ')}Z` : '-';
+}

@@ -1,0 +1,21 @@
+import { Command } from 'commander';
+import { registerDemoCommand } from './demo-command.ts';
+import { reportError } from './context.ts';
+import { registerFeedsCommands } from './feeds-commands.ts';
+import { registerPipelineCommands } from './pipeline-commands.ts';
+
+const program = new Command('ainews')
+  .description('Self-hosted AI news alerts for Slack, Discord and the console, in English and Chinese.')
+  .version('0.1.0')
+  .showHelpAfterError()
+  .addHelpText('after', '\nConfiguration comes from the environment and ./.env; see .env.example.');
+
+registerFeedsCommands(program);
+registerPipelineCommands(program);
+registerDemoCommand(program);
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  reportError(error);
+}

@@ -1,0 +1,98 @@
+import type { Command } from 'commander';
+import { createApp } from '../app.ts';
+import type { ListedItem } from '../db/items.ts';
+import { openDatabase } from '../db/open.ts';
+import { printOutcome } from '../platforms/console/print-items.ts';
+import { CliError, cliLogger, loadCliConfig, positiveInt, printJson, withApp } from './context.ts';
+import { table, truncate } from './table.ts';
+
+/** The public shape of an item in `items --json`: fields are added, never renamed. */
+export function itemJson(item: ListedItem) {
+  return {
+    id: item.id,
+    title: item.title,
+    url: item.url,
+    source: item.sources[0] ?? null,
+    sources: item.sources,
+    published_at: item.published_at,
+    published_at_source: item.published_at_source,
+    first_seen_at: item.first_seen_at,
+    lang: item.lang,
+    author: item.author,
+    backlog: item.backlog === 1,
+  };
+}
+
+export function registerPipelineCommands(program: Command): void {
+  program
+    .command('poll')
+    .option('--once', 'poll once and exit (the only mode; "ainews run" polls on a schedule)')
+    .option('--all', 'poll every enabled feed, not only those that are due')
+    .option('--json', 'print the summary as JSON')
+    .description('poll the feeds that are due, print one summary line, and exit')
+    .action(async (opts: { once?: boolean; all?: boolean; json?: boolean }) => {
+      if (!opts.once) throw new CliError('"ainews poll" needs --once; "ainews run" keeps polling on a schedule');
+      await withApp(async (app) => {
+        const summary = (await app.scheduler.tick({ all: opts.all }))!;
+        if (opts.json) return printJson(summary);
+        console.log(
+          `polled ${summary.polled} feeds: ${summary.fresh} new items, ${summary.backlog} backlog, ` +
+            `${summary.notModified} not modified, ${summary.failed} failed`,
+        );
+      });
+    });
+
+  program
+    .command('items')
+    .option('--limit <n>', 'how many', '20')
+    .option('--json', 'print JSON')
+    .description('show recent items, newest first')
+    .action(async (opts: { limit: string; json?: boolean }) => {
+      const limit = positiveInt(opts.limit, '--limit');
+      await withApp((app) => {
+        const items = app.items.recent(limit).map(itemJson);
+        if (opts.json) return printJson(items);
+        if (items.length === 0) return console.log('no items yet; run "ainews poll --once" first');
+        console.log(
+          table(
+            ['ID', 'PUBLISHED', 'LANG', 'SOURCE', 'TITLE'],
+            items.map((i) => [String(i.id), `${i.published_at.slice(0, 16).replace('T', ' ')}Z`, i.lang, truncate(i.source ?? '', 24), truncate(i.title, 90)]),
+          ),
+        );
+      });
+    });
+
+  program
+    .command('migrate')
+    .description('apply pending database migrations and exit')
+    .action(() => {
+      const config = loadCliConfig();
+      const { db, applied } = openDatabase(config.AINEWS_DB);
+      db.close();
+      console.log(applied.length ? `applied ${applied.map((m) => `${m.version} ${m.name}`).join(', ')}` : 'database is up to date');
+    });
+
+  program
+    .command('run')
+    .description('run the bot: poll on schedule and post new items (console by default)')
+    .action(async () => {
+      const config = loadCliConfig();
+      const log = cliLogger(config, 'info');
+      const app = createApp(config, log, (outcome) => printOutcome(outcome, (line) => console.log(line)));
+      log.info({ db: config.AINEWS_DB, feeds: app.feeds.count(), cron: config.POLL_CRON }, 'ainews running; Ctrl-C stops');
+      app.scheduler.start(config.POLL_CRON);
+      void app.scheduler.tick();
+      await new Promise<void>((resolve) => {
+        const stop = (signal: string) => {
+          log.info({ signal }, 'stopping: letting the running poll finish its writes');
+          void app.scheduler.stop().then(() => {
+            app.close();
+            log.info('stopped; database closed');
+            resolve();
+          });
+        };
+        process.once('SIGINT', () => stop('SIGINT'));
+        process.once('SIGTERM', () => stop('SIGTERM'));
+      });
+    });
+}

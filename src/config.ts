@@ -1,0 +1,109 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
+import cron from 'node-cron';
+import { z } from 'zod';
+import { parseByteSize, parseDuration } from './duration.ts';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function duration(defaultValue: string, minMs = 0) {
+  return z
+    .string()
+    .default(defaultValue)
+    .transform((text, ctx) => {
+      const ms = parseDuration(text);
+      if (ms === null) {
+        ctx.addIssue({ code: 'custom', message: `expected a duration like 30s, 15m or 1h (got "${text}")` });
+        return z.NEVER;
+      }
+      if (ms < minMs) {
+        ctx.addIssue({ code: 'custom', message: `must be at least ${minMs / 1000}s (got "${text}")` });
+        return z.NEVER;
+      }
+      return ms;
+    });
+}
+
+function bool(defaultValue: boolean) {
+  return z
+    .string()
+    .default(String(defaultValue))
+    .transform((text, ctx) => {
+      const value = text.trim().toLowerCase();
+      if (['true', '1', 'yes', 'on'].includes(value)) return true;
+      if (['false', '0', 'no', 'off'].includes(value)) return false;
+      ctx.addIssue({ code: 'custom', message: `expected true or false (got "${text}")` });
+      return z.NEVER;
+    });
+}
+
+function int(defaultValue: number, min: number, max: number) {
+  return z
+    .string()
+    .default(String(defaultValue))
+    .transform((text, ctx) => {
+      const value = Number(text);
+      if (!Number.isInteger(value) || value < min || value > max) {
+        ctx.addIssue({ code: 'custom', message: `expected a whole number from ${min} to ${max} (got "${text}")` });
+        return z.NEVER;
+      }
+      return value;
+    });
+}
+
+/**
+ * Every setting ainews reads, with its default and validation. `.env.example` documents the same
+ * names; test/config.test.ts checks that the two agree.
+ */
+export const configSchema = z.object({
+  AINEWS_DB: z.string().min(1).default('./data/ainews.db'),
+  LOG_LEVEL: z.enum(LOG_LEVELS).optional(),
+  AINEWS_SEED_DEFAULT_FEEDS: bool(true),
+  AINEWS_ALLOW_PRIVATE_NETWORK: bool(false),
+  AINEWS_USER_AGENT: z.string().min(1).default('ainews/0.1 (self-hosted AI news bot)'),
+  POLL_CRON: z
+    .string()
+    .default('* * * * *')
+    .refine((expr) => cron.validate(expr), { message: 'expected a cron expression such as "* * * * *"' }),
+  POLL_CONCURRENCY: int(8, 1, 64),
+  FEED_DEFAULT_INTERVAL: duration('15m', 60_000),
+  FEED_MAX_FAILURES: int(10, 1, 1000),
+  FEED_BACKOFF_BASE: duration('5m', 1000),
+  FEED_BACKOFF_MAX: duration('6h', 1000),
+  FEED_MAX_ITEMS: int(5000, 1, 1_000_000),
+  FETCH_TIMEOUT: duration('15s', 100),
+  FETCH_MAX_BYTES: z
+    .string()
+    .default('10MB')
+    .transform((text, ctx) => {
+      const bytes = parseByteSize(text);
+      if (bytes === null || bytes < 1024) {
+        ctx.addIssue({ code: 'custom', message: `expected a size of at least 1KB, like 10MB (got "${text}")` });
+        return z.NEVER;
+      }
+      return bytes;
+    }),
+  FETCH_MAX_REDIRECTS: int(5, 0, 20),
+});
+
+export type Config = z.output<typeof configSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads `.env` (when present) under the real environment: a variable set in the environment wins. */
+export function readEnvironment(env: NodeJS.ProcessEnv = process.env, envFile = '.env'): Record<string, string | undefined> {
+  const fromFile = existsSync(envFile) ? parseEnv(readFileSync(envFile, 'utf8')) : {};
+  return { ...fromFile, ...env };
+}
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([key, value]) => key in configSchema.shape && value !== undefined && value !== ''),
+  );
+  const result = configSchema.safeParse(present);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+  throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
+}

@@ -1,0 +1,98 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type { NormalizedItem } from '../feeds/normalize.ts';
+
+export interface ItemRow {
+  id: number;
+  url: string | null;
+  title: string;
+  author: string | null;
+  body: string;
+  lang: 'zh' | 'en' | 'other';
+  published_at: string;
+  published_at_source: 'feed' | 'first_seen';
+  backlog: 0 | 1;
+  first_seen_at: string;
+  updated_at: string;
+}
+
+/** An item with the names of the feeds that carry it, first one first. */
+export interface ListedItem extends ItemRow {
+  sources: string[];
+}
+
+export interface StoreResult {
+  /** Items stored for the first time by this poll (backlog or not). */
+  created: ItemRow[];
+  /** Items this feed had already delivered, whose title, link or body changed: updated in place. */
+  updated: number;
+  /** Articles already stored from another feed or under a decorated URL, now also credited to this feed. */
+  linked: number;
+  unchanged: number;
+}
+
+/** Items and the feeds they came from. Dedupe is the schema's job: unique keys and ON CONFLICT. */
+export class ItemStore {
+  private readonly bySource: Statement;
+  private readonly update: Statement;
+  private readonly insert: Statement;
+  private readonly byKey: Statement;
+  private readonly link: Statement;
+
+  constructor(private readonly db: Database) {
+    this.bySource = db.prepare(
+      'SELECT i.id, i.content_hash FROM item_sources s JOIN items i ON i.id = s.item_id WHERE s.feed_id = ? AND s.guid = ?',
+    );
+    this.update = db.prepare('UPDATE items SET url = ?, title = ?, author = ?, body = ?, content_hash = ?, updated_at = ? WHERE id = ?');
+    this.insert = db.prepare(
+      `INSERT INTO items (dedupe_key, url, title, author, body, lang, published_at, published_at_source, content_hash, backlog, first_seen_at, updated_at)
+       VALUES (@dedupeKey, @url, @title, @author, @body, @lang, @publishedAt, @publishedAtSource, @contentHash, @backlog, @now, @now)
+       ON CONFLICT (dedupe_key) DO NOTHING
+       RETURNING id, url, title, author, body, lang, published_at, published_at_source, backlog, first_seen_at, updated_at`,
+    );
+    this.byKey = db.prepare('SELECT id FROM items WHERE dedupe_key = ?');
+    this.link = db.prepare('INSERT INTO item_sources (feed_id, guid, item_id, first_seen_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING');
+  }
+
+  /** Stores one poll's items in a single transaction. */
+  store(feedId: number, items: NormalizedItem[], options: { backlog: boolean; now: Date }): StoreResult {
+    const now = options.now.toISOString();
+    const result: StoreResult = { created: [], updated: 0, linked: 0, unchanged: 0 };
+    this.db.transaction(() => {
+      for (const item of items) {
+        const known = this.bySource.get(feedId, item.guid) as { id: number; content_hash: string } | undefined;
+        if (known) {
+          if (known.content_hash === item.contentHash) result.unchanged++;
+          else {
+            this.update.run(item.url, item.title, item.author, item.body, item.contentHash, now, known.id);
+            result.updated++;
+          }
+          continue;
+        }
+        const created = this.insert.get({ ...item, backlog: options.backlog ? 1 : 0, now }) as ItemRow | undefined;
+        const id = created?.id ?? (this.byKey.get(item.dedupeKey) as { id: number }).id;
+        this.link.run(feedId, item.guid, id, now);
+        if (created) result.created.push(created);
+        else result.linked++;
+      }
+    })();
+    return result;
+  }
+
+  /** The newest items by publication time. */
+  recent(limit: number): ListedItem[] {
+    const rows = this.db
+      .prepare(
+        `SELECT i.id, i.url, i.title, i.author, i.body, i.lang, i.published_at, i.published_at_source, i.backlog, i.first_seen_at, i.updated_at,
+           (SELECT json_group_array(name) FROM (
+              SELECT coalesce(f.name, f.url) AS name FROM item_sources s JOIN feeds f ON f.id = s.feed_id
+              WHERE s.item_id = i.id ORDER BY s.first_seen_at, s.rowid)) AS sources
+         FROM items i ORDER BY i.published_at DESC, i.id DESC LIMIT ?`,
+      )
+      .all(limit) as (ItemRow & { sources: string })[];
+    return rows.map((row) => ({ ...row, sources: JSON.parse(row.sources) as string[] }));
+  }
+
+  count(): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM items').get() as { n: number }).n;
+  }
+}

@@ -1,0 +1,26 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Sqlite, { type Database } from 'better-sqlite3';
+import { migrate, type Migration } from './migrate.ts';
+
+export type { Database };
+
+export interface OpenedDatabase {
+  db: Database;
+  applied: Migration[];
+}
+
+/** Opens (creating its folder if needed) and migrates the database. */
+export function openDatabase(path: string, busyTimeoutMs = 5000): OpenedDatabase {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Sqlite(path, { timeout: busyTimeoutMs });
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('synchronous = NORMAL');
+    return { db, applied: migrate(db) };
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}

@@ -1,0 +1,52 @@
+/** Query parameters that only track a click and never change the page. */
+const TRACKING_PARAMS = new Set([
+  'fbclid', 'gclid', 'dclid', 'gbraid', 'wbraid', 'msclkid', 'yclid', 'twclid', 'igshid', 'mc_cid', 'mc_eid',
+  '_hsenc', '_hsmi', 'mkt_tok', 'ref_src', 'ref_url', 'spm', 'ncid', 'cmpid', 'ocid', 'soc_src', 'soc_trk',
+  'wt.mc_id', 'sr_share', 'share_token', 'si', 'vero_id', 'oly_anon_id', 'oly_enc_id', 'rb_clickid', 's_cid',
+]);
+const TRACKING_PREFIXES = ['utm_', 'pk_', 'mtm_', 'hmsr', 'hmpl', 'hmcu', 'hmkw', 'hmci'];
+
+function isTracking(name: string): boolean {
+  const lower = name.toLowerCase();
+  return TRACKING_PARAMS.has(lower) || TRACKING_PREFIXES.some((prefix) => lower.startsWith(prefix));
+}
+
+/**
+ * The link to store and show: resolved against the feed URL, http(s) only, with tracking parameters and
+ * the fragment dropped (the URL class already lowercases the host and drops default ports).
+ */
+export function canonicalUrl(link: string, base: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(link.trim(), base);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+  url.hash = '';
+  url.username = '';
+  url.password = '';
+  // Rewriting the query re-encodes it, so it is touched only when there is something to drop.
+  const tracking = [...url.searchParams.keys()].filter(isTracking);
+  for (const name of tracking) url.searchParams.delete(name);
+  if (tracking.length && url.searchParams.size === 0) url.search = '';
+  return url.href;
+}
+
+/**
+ * The key that makes two links one article: the canonical URL without scheme and a leading "www.",
+ * with sorted query parameters. arXiv version suffixes (`/abs/2509.13332v2`) name the same paper.
+ */
+export function dedupeKey(canonical: string): string {
+  const url = new URL(canonical);
+  url.searchParams.sort();
+  const host = url.host.replace(/^www\./, '');
+  let path = url.pathname;
+  if (/(^|\.)arxiv\.org$/.test(host)) path = path.replace(/^\/(abs|pdf|html)\/(\d{4}\.\d{4,5})(v\d+)?(\.pdf)?$/, '/abs/$2');
+  return `${host}${path}${url.searchParams.size ? `?${url.searchParams}` : ''}`;
+}
+
+/** arXiv guids (`oai:arXiv.org:2509.13332v1`) carry the paper version; a new version is the same paper. */
+export function stableGuid(guid: string): string {
+  return guid.trim().replace(/^(oai:arXiv\.org:\d{4}\.\d{4,5})v\d+$/i, '$1');
+}

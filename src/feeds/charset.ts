@@ -1,0 +1,63 @@
+/**
+ * Turns feed bytes into text. The encoding is taken from, in order: a byte-order mark, the HTTP
+ * Content-Type charset, the XML prolog, then UTF-8. When the header claims UTF-8 but the bytes are not
+ * (U+FFFD appears) and the prolog names another encoding, the prolog wins: servers often get this wrong.
+ */
+export function decodeFeed(bytes: Buffer, contentType: string | null): { text: string; encoding: string } {
+  const bom = fromBom(bytes);
+  if (bom) return { text: decode(bytes, bom), encoding: bom };
+
+  const declared = prologEncoding(bytes);
+  const header = headerCharset(contentType);
+  if (header) {
+    const text = decode(bytes, header);
+    if (!text.includes('\uFFFD') || !declared || declared === header) return { text, encoding: header };
+    return { text: decode(bytes, declared), encoding: declared };
+  }
+  const encoding = declared ?? 'utf-8';
+  return { text: decode(bytes, encoding), encoding };
+}
+
+/** Labels as feeds write them, mapped to what TextDecoder should use. GB2312 feeds are really GBK, and GB18030 is a superset of both. */
+const ALIASES: Record<string, string> = {
+  gb2312: 'gb18030',
+  gbk: 'gb18030',
+  'x-gbk': 'gb18030',
+  gb_2312: 'gb18030',
+  'gb_2312-80': 'gb18030',
+  'csgb2312': 'gb18030',
+  'euc-cn': 'gb18030',
+  'big5-hkscs': 'big5',
+};
+
+export function normaliseLabel(label: string): string | null {
+  const lower = label.trim().toLowerCase().replace(/^["']|["']$/g, '');
+  const mapped = ALIASES[lower] ?? lower;
+  try {
+    return new TextDecoder(mapped).encoding;
+  } catch {
+    return null;
+  }
+}
+
+function decode(bytes: Buffer, encoding: string): string {
+  return new TextDecoder(encoding, { ignoreBOM: false }).decode(bytes);
+}
+
+function fromBom(bytes: Buffer): string | null {
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return 'utf-8';
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'utf-16le';
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return 'utf-16be';
+  return null;
+}
+
+function headerCharset(contentType: string | null): string | null {
+  const match = /charset\s*=\s*"?([\w.:-]+)/i.exec(contentType ?? '');
+  return match ? normaliseLabel(match[1]!) : null;
+}
+
+function prologEncoding(bytes: Buffer): string | null {
+  const head = bytes.subarray(0, 512).toString('latin1');
+  const match = /^\s*<\?xml[^>]*\bencoding\s*=\s*["']([\w.:-]+)["']/i.exec(head);
+  return match ? normaliseLabel(match[1]!) : null;
+}

@@ -1,0 +1,56 @@
+import type { FeedRow, FeedStore } from '../db/feeds.ts';
+import { parseDuration } from '../duration.ts';
+import { defaultFeeds } from './default-feeds.ts';
+import { parseFeedUrl } from './feed-url.ts';
+
+export const MIN_INTERVAL_MS = 60_000;
+
+export class FeedInputError extends Error {
+  override name = 'FeedInputError';
+}
+
+export interface AddFeedRequest {
+  url: string;
+  name?: string | null;
+  every?: string | null;
+}
+
+export type AddFeedResult = { created: true; feed: FeedRow } | { created: false; feed: FeedRow; message: string };
+
+/**
+ * Adding and removing feeds, with the checks a person deserves: a real http(s) URL, a sane interval, and a
+ * clear answer when the feed is already there. Shared by the CLI and (later) the chat commands.
+ */
+export class FeedAdmin {
+  constructor(
+    private readonly feeds: FeedStore,
+    private readonly defaultIntervalMs: number,
+  ) {}
+
+  add(request: AddFeedRequest): AddFeedResult {
+    const url = parseFeedUrl(request.url).href;
+    const intervalMs = request.every ? parseInterval(request.every) : this.defaultIntervalMs;
+    const { feed, created } = this.feeds.add({ url, name: request.name?.trim() || null, intervalSeconds: Math.round(intervalMs / 1000) });
+    if (created) return { created, feed };
+    return { created, feed, message: `already subscribed: feed #${feed.id} ${feed.name ? `(${feed.name}) ` : ''}has this URL` };
+  }
+
+  addDefaults(): AddFeedResult[] {
+    return defaultFeeds().map((feed) => this.add({ url: feed.url, name: feed.name, every: feed.every }));
+  }
+
+  remove(idOrUrl: string): FeedRow {
+    const key = /^\d+$/.test(idOrUrl.trim()) ? idOrUrl.trim() : parseFeedUrl(idOrUrl).href;
+    const feed = this.feeds.find(key);
+    if (!feed) throw new FeedInputError(`no feed ${/^\d+$/.test(key) ? `#${key}` : key}; "ainews feeds list" shows the feeds`);
+    this.feeds.remove(feed.id);
+    return feed;
+  }
+}
+
+export function parseInterval(text: string): number {
+  const ms = parseDuration(text);
+  if (ms === null) throw new FeedInputError(`"${text}" is not an interval; write it like 30m, 2h or 1d`);
+  if (ms < MIN_INTERVAL_MS) throw new FeedInputError(`the shortest interval is 1m (got ${text})`);
+  return ms;
+}

@@ -1,0 +1,44 @@
+import { Parser } from 'htmlparser2';
+
+/** Elements whose content is never article text. */
+const SKIPPED = new Set(['script', 'style', 'noscript', 'iframe', 'svg', 'math', 'template', 'figcaption', 'object', 'video', 'audio', 'button', 'form', 'select']);
+/** Elements that end a paragraph. */
+const BLOCKS = new Set([
+  'p', 'div', 'br', 'li', 'ul', 'ol', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'tr', 'table', 'blockquote', 'section',
+  'article', 'header', 'footer', 'pre', 'figure', 'hr', 'dd', 'dt', 'aside', 'main', 'nav',
+]);
+
+/**
+ * Plain text from feed HTML: paragraphs kept (separated by a blank line), whitespace inside them
+ * collapsed, entities decoded, and scripts, styles, images and captions dropped.
+ */
+export function htmlToText(html: string): string {
+  const paragraphs: string[] = [];
+  let current = '';
+  let skipDepth = 0;
+  const flush = () => {
+    const text = current.replace(/\s+/g, ' ').trim();
+    if (text) paragraphs.push(text);
+    current = '';
+  };
+  const parser = new Parser(
+    {
+      onopentag(name) {
+        if (SKIPPED.has(name)) skipDepth++;
+        else if (BLOCKS.has(name)) flush();
+      },
+      onclosetag(name, isImplied) {
+        if (SKIPPED.has(name)) skipDepth = Math.max(0, skipDepth - 1);
+        else if (BLOCKS.has(name) && !isImplied) flush();
+      },
+      ontext(text) {
+        if (skipDepth === 0) current += text;
+      },
+    },
+    { decodeEntities: true, lowerCaseTags: true },
+  );
+  parser.write(html);
+  parser.end();
+  flush();
+  return paragraphs.join('\n\n');
+}

@@ -1,0 +1,45 @@
+import { FeedParseError } from './errors.ts';
+import type { ParsedFeed, RawEntry } from './parse.ts';
+
+/** JSON Feed 1.0 and 1.1 (https://jsonfeed.org/version/1.1). */
+export function parseJsonFeed(text: string): ParsedFeed {
+  let doc: Record<string, unknown>;
+  try {
+    doc = JSON.parse(text) as Record<string, unknown>;
+  } catch (error) {
+    throw new FeedParseError(`not a readable JSON Feed: ${(error as Error).message}`);
+  }
+  if (!doc || typeof doc !== 'object' || !String(doc.version ?? '').startsWith('https://jsonfeed.org/version/1') || !Array.isArray(doc.items)) {
+    throw new FeedParseError('not a JSON Feed: "version" must be https://jsonfeed.org/version/1 or 1.1 and "items" an array');
+  }
+  return {
+    format: 'json',
+    title: str(doc.title),
+    link: str(doc.home_page_url),
+    language: str(doc.language),
+    entries: doc.items.filter((item): item is Record<string, unknown> => !!item && typeof item === 'object').map(entry),
+  };
+}
+
+function entry(item: Record<string, unknown>): RawEntry {
+  const authors = Array.isArray(item.authors) ? item.authors : item.author ? [item.author] : [];
+  const author = authors.map((a) => str((a as Record<string, unknown>)?.name)).find(Boolean) ?? null;
+  return {
+    guid: item.id === undefined || item.id === null ? null : String(item.id),
+    link: str(item.url) ?? str(item.external_url),
+    title: str(item.title),
+    html: str(item.content_html) ?? escapeText(str(item.content_text)) ?? str(item.summary),
+    author,
+    date: str(item.date_published) ?? str(item.date_modified),
+    language: str(item.language),
+  };
+}
+
+function str(value: unknown): string | null {
+  return typeof value === 'string' && value.trim() !== '' ? value : null;
+}
+
+/** content_text is plain text: escaped here so that later HTML-to-text keeps it verbatim. */
+function escapeText(text: string | null): string | null {
+  return text === null ? null : text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\n{2,}/g, '<p>');
+}

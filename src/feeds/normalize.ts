@@ -1,0 +1,69 @@
+import { createHash } from 'node:crypto';
+import { canonicalUrl, dedupeKey, stableGuid } from './canonical-url.ts';
+import { cleanTitle } from './clean-title.ts';
+import { parseFeedDate } from './dates.ts';
+import { htmlToText } from './html-text.ts';
+import { detectLanguage, type Lang } from './language.ts';
+import type { RawEntry } from './parse.ts';
+
+export interface NormalizedItem {
+  /** Identifies the entry within its feed: guid, else canonical link, else a hash of title and date. */
+  guid: string;
+  /** Identifies the article across feeds and URL decorations. */
+  dedupeKey: string;
+  url: string | null;
+  title: string;
+  author: string | null;
+  body: string;
+  lang: Lang;
+  publishedAt: string;
+  publishedAtSource: 'feed' | 'first_seen';
+  /** Changes when the feed edits the item. */
+  contentHash: string;
+}
+
+export interface NormalizeContext {
+  feedId: number;
+  feedUrl: string;
+  feedLanguage: string | null;
+  now: Date;
+}
+
+/** Tolerance for clocks that run a little fast before a date counts as "in the future". */
+const FUTURE_TOLERANCE_MS = 10 * 60_000;
+const MAX_TITLE_CHARS = 500;
+
+/** Cleans one feed entry; returns null when it has neither a title, a link nor a body to show. */
+export function normalizeEntry(entry: RawEntry, ctx: NormalizeContext): NormalizedItem | null {
+  const url = entry.link ? canonicalUrl(entry.link, ctx.feedUrl) : null;
+  const body = entry.html ? htmlToText(entry.html) : '';
+  let title = entry.title ? cleanTitle(entry.title) : '';
+  if (!title) title = firstWords(body) || url || '';
+  if (!title) return null;
+  if (title.length > MAX_TITLE_CHARS) title = `${[...title].slice(0, MAX_TITLE_CHARS - 1).join('')}…`;
+
+  const date = parseFeedDate(entry.date);
+  const usable = date !== null && date.getTime() <= ctx.now.getTime() + FUTURE_TOLERANCE_MS;
+  const guid = entry.guid ? stableGuid(entry.guid) : url ?? `sha1:${sha1(`${title}\n${entry.date ?? ''}`)}`;
+  return {
+    guid,
+    dedupeKey: url ? dedupeKey(url) : `feed:${ctx.feedId}:${guid}`,
+    url,
+    title,
+    author: entry.author ? cleanTitle(entry.author) || null : null,
+    body,
+    lang: detectLanguage(`${title}\n${body}`, entry.language ?? ctx.feedLanguage),
+    publishedAt: (usable ? date : ctx.now).toISOString(),
+    publishedAtSource: usable ? 'feed' : 'first_seen',
+    contentHash: sha1(`${title}\n${url ?? ''}\n${body}`),
+  };
+}
+
+function sha1(text: string): string {
+  return createHash('sha1').update(text).digest('hex');
+}
+
+function firstWords(body: string): string {
+  const line = body.split('\n')[0] ?? '';
+  return line.length > 80 ? `${[...line].slice(0, 79).join('')}…` : line;
+}

@@ -1,0 +1,92 @@
+import Parser from 'rss-parser';
+import { FeedParseError } from './errors.ts';
+import { parseJsonFeed } from './json-feed.ts';
+import { repairXml } from './xml-repair.ts';
+
+/** One entry as the feed wrote it, before any cleaning. */
+export interface RawEntry {
+  guid: string | null;
+  link: string | null;
+  title: string | null;
+  /** The richest body the feed offers (content:encoded, content, then description/summary), usually HTML. */
+  html: string | null;
+  author: string | null;
+  /** The publication date exactly as written; parsing is left to normalisation. */
+  date: string | null;
+  language: string | null;
+}
+
+export interface ParsedFeed {
+  format: 'rss' | 'atom' | 'rdf' | 'json';
+  title: string | null;
+  link: string | null;
+  language: string | null;
+  entries: RawEntry[];
+}
+
+type Fields = Record<string, unknown>;
+
+/**
+ * rss-parser turns Atom dates into ISO strings with `new Date(...).toISOString()`, which throws on a bad
+ * date and loses the whole feed. Dates are taken raw instead and parsed strictly in normalisation.
+ */
+class LenientDateParser extends Parser<Fields, Fields> {
+  parseItemAtom(entry: Fields): Fields {
+    const { published, updated, ...rest } = entry;
+    // @ts-expect-error parseItemAtom is an internal method of rss-parser, present in 3.x
+    const item = super.parseItemAtom(rest) as Fields;
+    item.rawDate = first(published) ?? first(updated);
+    return item;
+  }
+}
+
+const parser = new LenientDateParser({
+  customFields: {
+    feed: ['language', 'dc:language'] as never,
+    item: ['dc:language', 'rawDate', 'id'] as never,
+  },
+});
+
+export async function parseFeed(text: string): Promise<ParsedFeed> {
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith('{')) return parseJsonFeed(trimmed);
+  const xml = repairXml(text);
+  let feed: Fields & { items: Fields[] };
+  try {
+    feed = (await parser.parseString(xml)) as Fields & { items: Fields[] };
+  } catch (error) {
+    throw new FeedParseError(`not a readable RSS, Atom or RDF feed: ${firstLine((error as Error).message)}`);
+  }
+  const format = /^\s*(<\?[^>]*>\s*|<!--[\s\S]*?-->\s*)*<feed[\s>]/.test(xml) ? 'atom' : /<rdf:RDF[\s>]/.test(xml.slice(0, 2000)) ? 'rdf' : 'rss';
+  return {
+    format,
+    title: text_(feed.title),
+    link: text_(feed.link),
+    language: text_(feed.language) ?? text_(feed['dc:language']),
+    entries: feed.items.map((item) => ({
+      guid: text_(item.guid) ?? text_(item.id) ?? text_(item['rdf:about']),
+      link: text_(item.link),
+      title: text_(item.title),
+      html: text_(item['content:encoded']) ?? text_(item.content) ?? text_(item.summary),
+      author: text_(item.creator) ?? text_(item.author),
+      date: text_(item.rawDate) ?? text_(item.pubDate) ?? text_(item.date),
+      language: text_(item.language),
+    })),
+  };
+}
+
+function first(value: unknown): unknown {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Feed fields arrive as strings, `{ _: text }` objects or arrays of those; anything else is absent. */
+function text_(value: unknown): string | null {
+  const v = first(value);
+  if (typeof v === 'string') return v.trim() === '' ? null : v;
+  if (v && typeof v === 'object' && typeof (v as { _?: unknown })._ === 'string') return text_((v as { _: string })._);
+  return null;
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0] ?? message;
+}

@@ -1,0 +1,37 @@
+import { decodeHTML } from 'entities';
+import { FeedParseError } from './errors.ts';
+
+const XML_ENTITIES = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
+// C0 controls other than tab, newline and carriage return are not allowed anywhere in XML 1.0.
+const INVALID_XML_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
+
+/**
+ * Mends the breakage a browser shrugs off, so that a strict XML parser can read the feed:
+ * a stray `&` (as in `?a=1&b=2`), HTML entities such as `&nbsp;` that XML does not define, control
+ * characters, and junk before the root element. CDATA sections are left exactly as they are.
+ * Entity declarations are refused outright: they are how "billion laughs" and external-entity attacks work.
+ */
+export function repairXml(xml: string): string {
+  const start = xml.indexOf('<');
+  if (start < 0) throw new FeedParseError('the body is not XML: no element found');
+  const body = xml.slice(start).replace(INVALID_XML_CHARS, '');
+  if (/<!DOCTYPE[^>[]*\[[\s\S]*?<!ENTITY/i.test(body) || /<!ENTITY/i.test(body.slice(0, 4096))) {
+    throw new FeedParseError('the feed declares XML entities (<!ENTITY>), which ainews refuses to expand');
+  }
+  return body
+    .split(/(<!\[CDATA\[[\s\S]*?\]\]>)/)
+    .map((part) => (part.startsWith('<![CDATA[') ? part : repairEntities(part)))
+    .join('');
+}
+
+function repairEntities(text: string): string {
+  return text.replace(/&(#\d+;|#x[\da-f]+;|[a-z][\w.-]*;)?/gi, (whole, ref: string | undefined) => {
+    if (!ref) return '&amp;';
+    if (ref.startsWith('#')) return whole;
+    const name = ref.slice(0, -1);
+    if (XML_ENTITIES.has(name)) return whole;
+    const decoded = decodeHTML(whole);
+    if (decoded === whole) return `&amp;${ref}`;
+    return [...decoded].map((char) => `&#${char.codePointAt(0)};`).join('');
+  });
+}

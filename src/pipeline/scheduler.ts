@@ -1,0 +1,78 @@
+import cron, { type ScheduledTask } from 'node-cron';
+import type { FeedStore } from '../db/feeds.ts';
+import type { Logger } from '../log.ts';
+import type { FeedPoller, PollOutcome } from './poll-feed.ts';
+
+export interface TickSummary {
+  polled: number;
+  fresh: number;
+  backlog: number;
+  notModified: number;
+  failed: number;
+}
+
+export interface SchedulerDeps {
+  feeds: FeedStore;
+  poller: FeedPoller;
+  concurrency: number;
+  log: Logger;
+  /** Called as each feed's poll finishes, for example to print or deliver its new items. */
+  onOutcome?: (outcome: PollOutcome) => void;
+  now?: () => Date;
+}
+
+/**
+ * Polls the feeds that are due, a bounded number at a time. A tick that starts while the previous one is
+ * still running is skipped, so a slow feed can never make ticks pile up.
+ */
+export class PollScheduler {
+  private running: Promise<TickSummary> | null = null;
+  private task: ScheduledTask | null = null;
+  private readonly shutdown = new AbortController();
+
+  constructor(private readonly deps: SchedulerDeps) {}
+
+  /** Runs one tick; resolves to null when a tick was already running. */
+  tick(options: { all?: boolean } = {}): Promise<TickSummary | null> {
+    if (this.running || this.shutdown.signal.aborted) {
+      this.deps.log.debug('previous tick still running; skipping this one');
+      return Promise.resolve(null);
+    }
+    this.running = this.pollDue(options.all ?? false).finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  start(expression: string): void {
+    this.task = cron.schedule(expression, () => void this.tick().catch((error) => this.deps.log.error({ err: error }, 'tick failed')));
+  }
+
+  /** Stops the schedule, cancels fetches in flight and waits for the running tick's writes to finish. */
+  async stop(): Promise<void> {
+    await this.task?.stop();
+    this.task = null;
+    this.shutdown.abort();
+    await this.running?.catch(() => undefined);
+  }
+
+  private async pollDue(all: boolean): Promise<TickSummary> {
+    const due = this.deps.feeds.due(this.deps.now?.() ?? new Date(), all);
+    const summary: TickSummary = { polled: 0, fresh: 0, backlog: 0, notModified: 0, failed: 0 };
+    let next = 0;
+    const worker = async () => {
+      while (next < due.length && !this.shutdown.signal.aborted) {
+        const outcome = await this.deps.poller.poll(due[next++]!, this.shutdown.signal);
+        if (outcome.result === 'cancelled') continue;
+        summary.polled++;
+        summary.fresh += outcome.fresh.length;
+        summary.backlog += outcome.backlog;
+        if (outcome.result === 'not-modified') summary.notModified++;
+        if (outcome.result === 'failed') summary.failed++;
+        this.deps.onOutcome?.(outcome);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.deps.concurrency, due.length) }, worker));
+    return summary;
+  }
+}

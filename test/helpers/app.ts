@@ -1,0 +1,40 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp, type App } from '../../src/app.ts';
+import { loadConfig } from '../../src/config.ts';
+import { createLogger } from '../../src/log.ts';
+import type { PollOutcome } from '../../src/pipeline/poll-feed.ts';
+
+export interface TestApp extends App {
+  dir: string;
+  outcomes: PollOutcome[];
+  dispose(): void;
+}
+
+/** The real app on a temporary database, allowed to reach the tests' own servers on 127.0.0.1. */
+export function testApp(env: Record<string, string> = {}): TestApp {
+  const dir = mkdtempSync(join(tmpdir(), 'ainews-test-'));
+  const config = loadConfig({
+    AINEWS_DB: join(dir, 'ainews.db'),
+    AINEWS_SEED_DEFAULT_FEEDS: 'false',
+    AINEWS_ALLOW_PRIVATE_NETWORK: 'true',
+    FETCH_TIMEOUT: '5s',
+    ...env,
+  });
+  const outcomes: PollOutcome[] = [];
+  const app = createApp(config, createLogger('silent'), (outcome) => outcomes.push(outcome));
+  return {
+    ...app,
+    dir,
+    outcomes,
+    dispose() {
+      app.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function fixture(name: string): Buffer {
+  return readFileSync(new URL(`../fixtures/feeds/${name}`, import.meta.url));
+}
