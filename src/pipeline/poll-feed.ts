@@ -58,7 +58,7 @@ export class FeedPoller {
         this.deps.feeds.recordSuccess(feed.id, this.success(feed, fetched));
         return { feed, result: 'not-modified', fresh: [], backlog: 0 };
       }
-      return this.store(feed, fetched, log);
+      return await this.store(feed, fetched, log);
     } catch (error) {
       if (signal?.aborted) return { feed, result: 'cancelled', fresh: [], backlog: 0 };
       return this.fail(feed, error as Error, log);

@@ -1,0 +1,62 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Sqlite from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { migrate, readMigrations, SchemaTooNewError } from '../../src/db/migrate.ts';
+import { openDatabase } from '../../src/db/open.ts';
+
+const dirs: string[] = [];
+const tempPath = (...parts: string[]) => {
+  const dir = mkdtempSync(join(tmpdir(), 'ainews-db-'));
+  dirs.push(dir);
+  return join(dir, ...parts);
+};
+afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+describe('openDatabase', () => {
+  it('creates the folder, turns on WAL, foreign keys and a busy timeout, and records migrations', () => {
+    const path = tempPath('nested', 'deeper', 'ainews.db');
+    const { db, applied } = openDatabase(path, 1234);
+    expect(applied.map((m) => m.version)).toEqual(readMigrations().map((m) => m.version));
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.pragma('busy_timeout', { simple: true })).toBe(1234);
+    expect(db.prepare('SELECT version, name FROM schema_migrations').all()).toEqual([{ version: 1, name: 'init' }]);
+    db.close();
+    const again = openDatabase(path);
+    expect(again.applied).toEqual([]);
+    again.db.close();
+  });
+
+  it('refuses a database written by a newer schema, naming both versions', () => {
+    const path = tempPath('ainews.db');
+    openDatabase(path).db.close();
+    const raw = new Sqlite(path);
+    raw.prepare("INSERT INTO schema_migrations VALUES (999, 'from_the_future', '2030-01-01')").run();
+    raw.close();
+    expect(() => openDatabase(path)).toThrow(SchemaTooNewError);
+    expect(() => openDatabase(path)).toThrow(/schema version 999.*only knows up to version 1/);
+  });
+
+  it('rolls back a migration that fails, leaving it unrecorded', () => {
+    const db = new Sqlite(':memory:');
+    const good = { version: 1, name: 'good', sql: 'CREATE TABLE a (x INTEGER);' };
+    const bad = { version: 2, name: 'bad', sql: 'CREATE TABLE b (x INTEGER); INSERT INTO nowhere VALUES (1);' };
+    expect(() => migrate(db, [good, bad])).toThrow(/no such table: nowhere/);
+    expect(db.prepare('SELECT version FROM schema_migrations').all()).toEqual([{ version: 1 }]);
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'b'").all()).toEqual([]);
+    db.close();
+  });
+
+  it('keeps dedupe in the schema: a second row with the same dedupe key is refused', () => {
+    const { db } = openDatabase(tempPath('ainews.db'));
+    const insert = db.prepare(
+      `INSERT INTO items (dedupe_key, title, lang, published_at, published_at_source, content_hash, first_seen_at, updated_at)
+       VALUES ('example.com/a', 't', 'en', 'x', 'feed', 'h', 'x', 'x')`,
+    );
+    insert.run();
+    expect(() => insert.run()).toThrow(/UNIQUE constraint failed: items.dedupe_key/);
+    db.close();
+  });
+});

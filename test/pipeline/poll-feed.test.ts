@@ -1,0 +1,155 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FeedServer, rss } from '../helpers/feed-server.ts';
+import { fixture, testApp, type TestApp } from '../helpers/app.ts';
+
+let server: FeedServer;
+let app: TestApp;
+
+beforeEach(async () => {
+  server = await new FeedServer().listen();
+  app = testApp();
+});
+afterEach(async () => {
+  app.dispose();
+  await server.close();
+});
+
+const story = (n: number, extra = '') => ({ title: `Story ${n}`, link: `https://news.example.com/story/${n}${extra}`, guid: `story-${n}` });
+
+function addFeed(path: string, name = path): number {
+  const result = app.admin.add({ url: server.url(path), name });
+  return result.feed.id;
+}
+
+async function poll(id: number) {
+  return app.poller.poll(app.feeds.find(id)!);
+}
+
+describe('polling one feed', () => {
+  it('stores the first poll as backlog, then reports only items that appear later', async () => {
+    server.route('/feed', { body: rss([story(1), story(2)]) });
+    const id = addFeed('/feed');
+    const first = await poll(id);
+    expect(first).toMatchObject({ result: 'updated', backlog: 2, fresh: [] });
+    expect(app.items.recent(10).every((i) => i.backlog === 1)).toBe(true);
+
+    server.route('/feed', { body: rss([story(3), story(1), story(2)]) });
+    const second = await poll(id);
+    expect(second.backlog).toBe(0);
+    expect(second.fresh.map((i) => i.title)).toEqual(['Story 3']);
+    expect(app.items.recent(10).find((i) => i.title === 'Story 3')!.backlog).toBe(0);
+  });
+
+  it('inserts nothing when the same feed is polled again', async () => {
+    server.route('/feed', { body: rss([story(1), story(2)]) });
+    const id = addFeed('/feed');
+    await poll(id);
+    const again = await poll(id);
+    expect(again.fresh).toEqual([]);
+    expect(app.items.count()).toBe(2);
+  });
+
+  it('gets a 304 on the second poll and parses nothing', async () => {
+    server.route('/feed', { body: rss([story(1)]), etag: '"abc"' });
+    const id = addFeed('/feed');
+    await poll(id);
+    server.route('/feed', { status: 200, etag: '"abc"', body: 'this is not XML and would fail to parse' });
+    const second = await poll(id);
+    expect(second.result).toBe('not-modified');
+    expect(server.requests.at(-1)!.headers['if-none-match']).toBe('"abc"');
+    expect(app.feeds.find(id)!.status).toBe('ok');
+  });
+
+  it('updates an edited item in place instead of storing it again', async () => {
+    server.route('/feed', { body: rss([story(1)]) });
+    const id = addFeed('/feed');
+    await poll(id);
+    server.route('/feed', { body: rss([{ ...story(1), title: 'Story 1 (updated)' }]) });
+    await poll(id);
+    const items = app.items.recent(10);
+    expect(items).toHaveLength(1);
+    expect(items[0]!.title).toBe('Story 1 (updated)');
+  });
+
+  it('stores one item for the same article in two feeds under decorated URLs, crediting both', async () => {
+    server.route('/a', { body: rss([{ title: 'Launch', link: 'https://www.news.example.com/launch?utm_source=a&amp;ref_src=twsrc', guid: 'a-1' }], 'Feed A') });
+    server.route('/b', { body: rss([{ title: 'Launch!', link: 'http://news.example.com/launch?fbclid=XYZ#top', guid: 'b-99' }], 'Feed B') });
+    const a = addFeed('/a', 'Feed A');
+    const b = addFeed('/b', 'Feed B');
+    await poll(a);
+    await poll(b);
+    const items = app.items.recent(10);
+    expect(items).toHaveLength(1);
+    expect(items[0]!.url).toBe('https://www.news.example.com/launch');
+    expect(items[0]!.sources).toEqual(['Feed A', 'Feed B']);
+  });
+
+  it('follows a permanent redirect and stores the new URL', async () => {
+    server.route('/old', { status: 301, headers: { location: '/new' } }).route('/new', { body: rss([story(1)]) });
+    const id = addFeed('/old');
+    await poll(id);
+    expect(app.feeds.find(id)!.url).toBe(server.url('/new'));
+  });
+
+  it('reads the GBK feed served with a wrong UTF-8 header', async () => {
+    server.route('/gbk', { body: fixture('ithome-style-gbk.xml'), headers: { 'content-type': 'application/rss+xml; charset=utf-8' } });
+    await poll(addFeed('/gbk'));
+    expect(app.items.recent(10).map((i) => i.title)).toContain('工信部约谈三家虚拟运营商');
+  });
+});
+
+describe('failures', () => {
+  it('records a malformed feed as that feed’s error and keeps polling the others', async () => {
+    server.route('/broken', { body: fixture('unrecoverable.xml') }).route('/good', { body: rss([story(1)]) });
+    const broken = addFeed('/broken');
+    const good = addFeed('/good');
+    const summary = await app.scheduler.tick();
+    expect(summary).toMatchObject({ polled: 2, failed: 1, backlog: 1 });
+    expect(app.feeds.find(broken)).toMatchObject({ status: 'failing', consecutive_failures: 1 });
+    expect(app.feeds.find(broken)!.last_error).toMatch(/not a readable RSS/);
+    expect(app.feeds.find(good)!.status).toBe('ok');
+  });
+
+  it('backs off exponentially, disables after FEED_MAX_FAILURES, and a success resets the count', async () => {
+    app.dispose();
+    app = testApp({ FEED_MAX_FAILURES: '3', FEED_BACKOFF_BASE: '5m' });
+    server.route('/flaky', { status: 500 });
+    const id = addFeed('/flaky');
+    const delays: number[] = [];
+    for (let i = 0; i < 2; i++) {
+      const before = Date.now();
+      await poll(id);
+      delays.push(Date.parse(app.feeds.find(id)!.next_poll_at) - before);
+    }
+    expect(delays[0]).toBeGreaterThanOrEqual(5 * 60_000 - 1000);
+    expect(delays[0]).toBeLessThanOrEqual(5 * 60_000 + 1000);
+    expect(delays[1]).toBeGreaterThanOrEqual(10 * 60_000 - 1000);
+    expect(app.feeds.find(id)).toMatchObject({ status: 'failing', consecutive_failures: 2, last_error: 'HTTP 500 Internal Server Error' });
+
+    server.route('/flaky', { body: rss([story(1)]) });
+    await poll(id);
+    expect(app.feeds.find(id)).toMatchObject({ status: 'ok', consecutive_failures: 0, last_error: null });
+
+    server.route('/flaky', { status: 500 });
+    for (let i = 0; i < 3; i++) await poll(id);
+    expect(app.feeds.find(id)).toMatchObject({ status: 'disabled', consecutive_failures: 3 });
+    expect(app.feeds.due(new Date(Date.now() + 365 * 86_400_000))).toEqual([]);
+  });
+
+  it('waits at least as long as a 429 Retry-After asks', async () => {
+    server.route('/busy', { status: 429, headers: { 'retry-after': '7200' } });
+    const id = addFeed('/busy');
+    const before = Date.now();
+    await poll(id);
+    expect(Date.parse(app.feeds.find(id)!.next_poll_at) - before).toBeGreaterThanOrEqual(7200_000 - 1000);
+  });
+
+  it('keeps only the newest FEED_MAX_ITEMS entries of a huge feed', async () => {
+    app.dispose();
+    app = testApp({ FEED_MAX_ITEMS: '5' });
+    const entries = Array.from({ length: 50 }, (_, i) => ({ ...story(i), pubDate: new Date(Date.UTC(2025, 0, 1, 0, i)).toUTCString() }));
+    server.route('/huge', { body: rss(entries) });
+    await poll(addFeed('/huge'));
+    expect(app.items.recent(100).map((i) => i.title)).toEqual(['Story 49', 'Story 48', 'Story 47', 'Story 46', 'Story 45']);
+  });
+});
