@@ -49,6 +49,6 @@ CREATE TABLE item_sources (
   item_id       INTEGER NOT NULL REFERENCES items (id) ON DELETE CASCADE,
   first_seen_at TEXT    NOT NULL,
   PRIMARY KEY (feed_id, guid)
-);
+) WITHOUT ROWID;
 
 CREATE INDEX item_sources_item ON item_sources (item_id);

@@ -39,15 +39,16 @@ export class ItemStore {
   private readonly link: Statement;
 
   constructor(private readonly db: Database) {
+    // One query for the whole poll rather than one per entry: most entries of a re-poll are already known.
     this.bySource = db.prepare(
-      'SELECT i.id, i.content_hash FROM item_sources s JOIN items i ON i.id = s.item_id WHERE s.feed_id = ? AND s.guid = ?',
+      `SELECT s.guid, i.id, i.content_hash FROM item_sources s JOIN items i ON i.id = s.item_id
+       WHERE s.feed_id = ? AND s.guid IN (SELECT value FROM json_each(?))`,
     );
     this.update = db.prepare('UPDATE items SET url = ?, title = ?, author = ?, body = ?, content_hash = ?, updated_at = ? WHERE id = ?');
     this.insert = db.prepare(
       `INSERT INTO items (dedupe_key, url, title, author, body, lang, published_at, published_at_source, content_hash, backlog, first_seen_at, updated_at)
        VALUES (@dedupeKey, @url, @title, @author, @body, @lang, @publishedAt, @publishedAtSource, @contentHash, @backlog, @now, @now)
-       ON CONFLICT (dedupe_key) DO NOTHING
-       RETURNING id, url, title, author, body, lang, published_at, published_at_source, backlog, first_seen_at, updated_at`,
+       ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
     );
     this.byKey = db.prepare('SELECT id FROM items WHERE dedupe_key = ?');
     this.link = db.prepare('INSERT INTO item_sources (feed_id, guid, item_id, first_seen_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING');
@@ -58,8 +59,10 @@ export class ItemStore {
     const now = options.now.toISOString();
     const result: StoreResult = { created: [], updated: 0, linked: 0, unchanged: 0 };
     this.db.transaction(() => {
+      const rows = this.bySource.all(feedId, JSON.stringify(items.map((item) => item.guid))) as { guid: string; id: number; content_hash: string }[];
+      const knownByGuid = new Map(rows.map((row) => [row.guid, row]));
       for (const item of items) {
-        const known = this.bySource.get(feedId, item.guid) as { id: number; content_hash: string } | undefined;
+        const known = knownByGuid.get(item.guid);
         if (known) {
           if (known.content_hash === item.contentHash) result.unchanged++;
           else {
@@ -68,10 +71,11 @@ export class ItemStore {
           }
           continue;
         }
-        const created = this.insert.get({ ...item, backlog: options.backlog ? 1 : 0, now }) as ItemRow | undefined;
+        const backlog = options.backlog ? 1 : 0;
+        const created = this.insert.get({ ...item, backlog, now }) as { id: number } | undefined;
         const id = created?.id ?? (this.byKey.get(item.dedupeKey) as { id: number }).id;
         this.link.run(feedId, item.guid, id, now);
-        if (created) result.created.push(created);
+        if (created) result.created.push(rowOf(id, item, backlog, now));
         else result.linked++;
       }
     })();
@@ -85,7 +89,7 @@ export class ItemStore {
         `SELECT i.id, i.url, i.title, i.author, i.body, i.lang, i.published_at, i.published_at_source, i.backlog, i.first_seen_at, i.updated_at,
            (SELECT json_group_array(name) FROM (
               SELECT coalesce(f.name, f.url) AS name FROM item_sources s JOIN feeds f ON f.id = s.feed_id
-              WHERE s.item_id = i.id ORDER BY s.first_seen_at, s.rowid)) AS sources
+              WHERE s.item_id = i.id ORDER BY s.first_seen_at, s.feed_id)) AS sources
          FROM items i ORDER BY i.published_at DESC, i.id DESC LIMIT ?`,
       )
       .all(limit) as (ItemRow & { sources: string })[];
@@ -95,4 +99,20 @@ export class ItemStore {
   count(): number {
     return (this.db.prepare('SELECT count(*) AS n FROM items').get() as { n: number }).n;
   }
+}
+
+function rowOf(id: number, item: NormalizedItem, backlog: 0 | 1, now: string): ItemRow {
+  return {
+    id,
+    url: item.url,
+    title: item.title,
+    author: item.author,
+    body: item.body,
+    lang: item.lang,
+    published_at: item.publishedAt,
+    published_at_source: item.publishedAtSource,
+    backlog,
+    first_seen_at: now,
+    updated_at: now,
+  };
 }

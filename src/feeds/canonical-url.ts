@@ -26,11 +26,20 @@ export function canonicalUrl(link: string, base: string): string | null {
   url.hash = '';
   url.username = '';
   url.password = '';
-  // Rewriting the query re-encodes it, so it is touched only when there is something to drop.
-  const tracking = [...url.searchParams.keys()].filter(isTracking);
-  for (const name of tracking) url.searchParams.delete(name);
-  if (tracking.length && url.searchParams.size === 0) url.search = '';
+  // The query is filtered as text: rebuilding it through URLSearchParams would re-encode what stays.
+  if (url.search) {
+    const kept = url.search.slice(1).split('&').filter((pair) => !isTracking(decodeName(pair.split('=')[0]!)));
+    url.search = kept.length ? `?${kept.join('&')}` : '';
+  }
   return url.href;
+}
+
+function decodeName(name: string): string {
+  try {
+    return decodeURIComponent(name.replace(/\+/g, ' '));
+  } catch {
+    return name;
+  }
 }
 
 /**
@@ -38,12 +47,16 @@ export function canonicalUrl(link: string, base: string): string | null {
  * with sorted query parameters. arXiv version suffixes (`/abs/2509.13332v2`) name the same paper.
  */
 export function dedupeKey(canonical: string): string {
-  const url = new URL(canonical);
-  url.searchParams.sort();
-  const host = url.host.replace(/^www\./, '');
-  let path = url.pathname;
-  if (/(^|\.)arxiv\.org$/.test(host)) path = path.replace(/^\/(abs|pdf|html)\/(\d{4}\.\d{4,5})(v\d+)?(\.pdf)?$/, '/abs/$2');
-  return `${host}${path}${url.searchParams.size ? `?${url.searchParams}` : ''}`;
+  // `canonical` came out of canonicalUrl, so it is already in the URL class's normal form.
+  const match = /^https?:\/\/(?:www\.)?([^/?]+)([^?]*)(?:\?(.*))?$/.exec(canonical);
+  if (!match) return canonical;
+  const [, host, rawPath, query] = match;
+  let path = rawPath!;
+  if (/(^|\.)arxiv\.org$/.test(host!)) path = path.replace(/^\/(abs|pdf|html)\/(\d{4}\.\d{4,5})(v\d+)?(\.pdf)?$/, '/abs/$2');
+  if (!query) return `${host}${path}`;
+  const params = new URLSearchParams(query);
+  params.sort();
+  return `${host}${path}?${params}`;
 }
 
 /** arXiv guids (`oai:arXiv.org:2509.13332v1`) carry the paper version; a new version is the same paper. */

@@ -11,7 +11,7 @@ export function decodeFeed(bytes: Buffer, contentType: string | null): { text: s
   const header = headerCharset(contentType);
   if (header) {
     const text = decode(bytes, header);
-    if (!text.includes('\uFFFD') || !declared || declared === header) return { text, encoding: header };
+    if (!declared || declared === header || !text.includes('\uFFFD')) return { text, encoding: header };
     return { text: decode(bytes, declared), encoding: declared };
   }
   const encoding = declared ?? 'utf-8';
@@ -41,7 +41,9 @@ export function normaliseLabel(label: string): string | null {
 }
 
 function decode(bytes: Buffer, encoding: string): string {
-  return new TextDecoder(encoding, { ignoreBOM: false }).decode(bytes);
+  // Buffer's own UTF-8 decoder is several times faster than TextDecoder on large feeds.
+  if (encoding === 'utf-8') return bytes.toString('utf8', bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0);
+  return new TextDecoder(encoding).decode(bytes);
 }
 
 function fromBom(bytes: Buffer): string | null {

@@ -5,7 +5,7 @@ const ZONES: Record<string, number> = {
   cet: 60, cest: 120, bst: 60, jst: 540, kst: 540, hkt: 480, sgt: 480, ist: 330,
 };
 
-const RFC822 = /^(?:[a-z]{3},?\s+)?(\d{1,2})\s+([a-z]{3})[a-z]*\s+(\d{2,4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([+-]\d{4}|[a-z]{1,4})$/i;
+const RFC822 = /^(?:[a-z]{3,9},?\s+)?(\d{1,2})\s+([a-z]{3})[a-z]*\s+(\d{2,4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([+-]\d{4}|[a-z]{1,4})$/i;
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?\s*(Z|[+-]\d{2}:?\d{2}))?$/i;
 
 /**
@@ -22,8 +22,9 @@ export function parseFeedDate(raw: string | null): Date | null {
     const month = MONTHS[mon!.toLowerCase()];
     const offset = zoneOffsetMinutes(zone!);
     if (month === undefined || offset === null) return null;
-    const year = yearText!.length === 2 ? 2000 + Number(yearText) : Number(yearText);
-    return valid(Date.UTC(year, month, Number(day), Number(hh), Number(mm), Number(ss ?? 0)) - offset * 60_000, Number(day), Number(hh), Number(mm));
+    // RFC 2822 §4.3: two-digit years 00–49 are 20xx, 50–99 are 19xx.
+    const year = yearText!.length === 2 ? (Number(yearText) < 50 ? 2000 : 1900) + Number(yearText) : Number(yearText);
+    return valid(Date.UTC(year, month, Number(day), Number(hh), Number(mm), Number(ss ?? 0)), offset, { day: Number(day), hour: Number(hh), minute: Number(mm), month: month + 1 });
   }
   const iso = ISO.exec(text);
   if (iso) {
@@ -32,8 +33,8 @@ export function parseFeedDate(raw: string | null): Date | null {
     const offset = zone ? zoneOffsetMinutes(zone) : 0;
     if (offset === null) return null;
     const ms = frac ? Math.round(Number(`0.${frac}`) * 1000) : 0;
-    const utc = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(hh ?? 0), Number(mm ?? 0), Number(ss ?? 0), ms) - offset * 60_000;
-    return valid(utc, Number(d), Number(hh ?? 0), Number(mm ?? 0), Number(mo));
+    const local = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(hh ?? 0), Number(mm ?? 0), Number(ss ?? 0), ms);
+    return valid(local, offset, { day: Number(d), hour: Number(hh ?? 0), minute: Number(mm ?? 0), month: Number(mo) });
   }
   return null;
 }
@@ -47,7 +48,10 @@ function zoneOffsetMinutes(zone: string): number | null {
   return ZONES[zone.toLowerCase()] ?? null;
 }
 
-function valid(ms: number, day: number, hour: number, minute: number, month = 1): Date | null {
-  if (Number.isNaN(ms) || day < 1 || day > 31 || hour > 23 || minute > 59 || month < 1 || month > 12) return null;
-  return new Date(ms);
+/** Rejects fields out of range, including days the month does not have (31 February rolls over in Date.UTC). */
+function valid(localMs: number, offsetMinutes: number, fields: { day: number; hour: number; minute: number; month: number }): Date | null {
+  if (Number.isNaN(localMs) || fields.hour > 23 || fields.minute > 59) return null;
+  const check = new Date(localMs);
+  if (check.getUTCDate() !== fields.day || check.getUTCMonth() + 1 !== fields.month) return null;
+  return new Date(localMs - offsetMinutes * 60_000);
 }

@@ -14,12 +14,14 @@ const BLOCKS = new Set([
  */
 export function htmlToText(html: string): string {
   const paragraphs: string[] = [];
-  let current = '';
+  let current: string[] = [];
   let skipDepth = 0;
   const flush = () => {
-    const text = current.replace(/\s+/g, ' ').trim();
+    if (current.length === 0) return;
+    // Collapses whitespace runs without rewriting every lone space, which dominates the cost on long bodies.
+    const text = current.join('').replace(/\s{2,}|[^\S ]/g, ' ').trim();
     if (text) paragraphs.push(text);
-    current = '';
+    current = [];
   };
   const parser = new Parser(
     {
@@ -32,7 +34,7 @@ export function htmlToText(html: string): string {
         else if (BLOCKS.has(name) && !isImplied) flush();
       },
       ontext(text) {
-        if (skipDepth === 0) current += text;
+        if (skipDepth === 0) current.push(text);
       },
     },
     { decodeEntities: true, lowerCaseTags: true },

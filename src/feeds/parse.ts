@@ -1,7 +1,7 @@
 import Parser from 'rss-parser';
 import { FeedParseError } from './errors.ts';
 import { parseJsonFeed } from './json-feed.ts';
-import { repairXml } from './xml-repair.ts';
+import { refuseEntityDeclarations, repairXml } from './xml-repair.ts';
 
 /** One entry as the feed wrote it, before any cleaning. */
 export interface RawEntry {
@@ -50,12 +50,19 @@ const parser = new LenientDateParser({
 export async function parseFeed(text: string): Promise<ParsedFeed> {
   const trimmed = text.trimStart();
   if (trimmed.startsWith('{')) return parseJsonFeed(trimmed);
-  const xml = repairXml(text);
+  refuseEntityDeclarations(text);
+  // Most feeds are well-formed: parse them as they are, and mend only those the strict parser rejects.
+  let xml = text.slice(Math.max(0, text.indexOf('<')));
   let feed: Fields & { items: Fields[] };
   try {
     feed = (await parser.parseString(xml)) as Fields & { items: Fields[] };
-  } catch (error) {
-    throw new FeedParseError(`not a readable RSS, Atom or RDF feed: ${firstLine((error as Error).message)}`);
+  } catch {
+    xml = repairXml(text);
+    try {
+      feed = (await parser.parseString(xml)) as Fields & { items: Fields[] };
+    } catch (error) {
+      throw new FeedParseError(`not a readable RSS, Atom or RDF feed: ${firstLine((error as Error).message)}`);
+    }
   }
   const format = /^\s*(<\?[^>]*>\s*|<!--[\s\S]*?-->\s*)*<feed[\s>]/.test(xml) ? 'atom' : /<rdf:RDF[\s>]/.test(xml.slice(0, 2000)) ? 'rdf' : 'rss';
   return {

@@ -1,0 +1,3 @@
+import { ingestBenchmark } from './ingest.ts';
+
+await ingestBenchmark();
