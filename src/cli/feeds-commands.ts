@@ -88,6 +88,17 @@ export function registerFeedsCommands(program: Command): void {
     });
 
   feeds
+    .command('enable')
+    .argument('<id|url>', 'feed id (from "feeds list") or URL')
+    .description('put a disabled or failing feed back on the schedule, due at once')
+    .action(async (key: string) => {
+      await withApp((app) => {
+        const feed = app.admin.enable(key);
+        console.log(`enabled feed #${feed.id} ${feed.url}; it is polled on the next tick`);
+      });
+    });
+
+  feeds
     .command('import')
     .argument('<file.opml>', 'an OPML subscription list')
     .description('add every feed of an OPML file')

@@ -40,10 +40,22 @@ export class FeedAdmin {
   }
 
   remove(idOrUrl: string): FeedRow {
+    const feed = this.find(idOrUrl);
+    this.feeds.remove(feed.id);
+    return feed;
+  }
+
+  /** Puts a disabled (or failing) feed back on the schedule with a clean failure count. */
+  enable(idOrUrl: string): FeedRow {
+    const feed = this.find(idOrUrl);
+    this.feeds.enable(feed.id);
+    return this.feeds.find(feed.id)!;
+  }
+
+  private find(idOrUrl: string): FeedRow {
     const key = /^\d+$/.test(idOrUrl.trim()) ? idOrUrl.trim() : parseFeedUrl(idOrUrl).href;
     const feed = this.feeds.find(key);
     if (!feed) throw new FeedInputError(`no feed ${/^\d+$/.test(key) ? `#${key}` : key}; "ainews feeds list" shows the feeds`);
-    this.feeds.remove(feed.id);
     return feed;
   }
 }

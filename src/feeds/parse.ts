@@ -69,7 +69,7 @@ export async function parseFeed(text: string): Promise<ParsedFeed> {
     format,
     title: text_(feed.title),
     link: text_(feed.link),
-    language: text_(feed.language) ?? text_(feed['dc:language']),
+    language: text_(feed.language) ?? text_(feed['dc:language']) ?? rootLanguage(xml),
     entries: feed.items.map((item) => ({
       guid: text_(item.guid) ?? text_(item.id) ?? text_(item['rdf:about']),
       link: text_(item.link),
@@ -80,6 +80,11 @@ export async function parseFeed(text: string): Promise<ParsedFeed> {
       language: text_(item.language),
     })),
   };
+}
+
+/** Atom (and some RSS) feeds give their language only as xml:lang on the root element. */
+function rootLanguage(xml: string): string | null {
+  return /^(?:\s*<[?!][^>]*>)*\s*<[\w:]+[^>]*?\bxml:lang\s*=\s*["']([\w-]+)["']/.exec(xml.slice(0, 4096))?.[1] ?? null;
 }
 
 function first(value: unknown): unknown {

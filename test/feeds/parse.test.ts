@@ -43,6 +43,7 @@ describe('parsing real-world feed shapes', () => {
     expect(aurora!.author).toBe('Ada Example');
     expect(aurora!.publishedAt).toBe('2025-08-02T16:00:00.000Z');
     expect(aurora!.guid).toBe('tag:lab.example.com,2025:aurora');
+    expect((await parseFeed(fixture('atom.xml').toString())).language).toBe('en');
     expect(badDate!.publishedAtSource).toBe('first_seen');
     expect(badDate!.publishedAt).toBe(now.toISOString());
     expect(future!.publishedAtSource).toBe('first_seen');

@@ -60,6 +60,20 @@ describe('polling one feed', () => {
     expect(app.feeds.find(id)!.status).toBe('ok');
   });
 
+  it('waits for Cache-Control max-age when it is longer than the interval, capped at one hour', async () => {
+    server.route('/cached', { body: rss([story(1)]), headers: { 'cache-control': 'max-age=1800' } });
+    server.route('/long', { body: rss([story(2)]), headers: { 'cache-control': 'max-age=999999' } });
+    const cached = app.admin.add({ url: server.url('/cached'), every: '1m' }).feed.id;
+    const long = app.admin.add({ url: server.url('/long'), every: '1m' }).feed.id;
+    const before = Date.now();
+    await poll(cached);
+    await poll(long);
+    const wait = (id: number) => Date.parse(app.feeds.find(id)!.next_poll_at) - before;
+    expect(wait(cached)).toBeGreaterThanOrEqual(1800_000 - 1000);
+    expect(wait(cached)).toBeLessThan(1800_000 + 5000);
+    expect(wait(long)).toBeLessThan(3600_000 + 5000);
+  });
+
   it('updates an edited item in place instead of storing it again', async () => {
     server.route('/feed', { body: rss([story(1)]) });
     const id = addFeed('/feed');
@@ -134,6 +148,10 @@ describe('failures', () => {
     for (let i = 0; i < 3; i++) await poll(id);
     expect(app.feeds.find(id)).toMatchObject({ status: 'disabled', consecutive_failures: 3 });
     expect(app.feeds.due(new Date(Date.now() + 365 * 86_400_000))).toEqual([]);
+
+    app.admin.enable(String(id));
+    expect(app.feeds.find(id)).toMatchObject({ status: 'ok', consecutive_failures: 0 });
+    expect(app.feeds.due(new Date()).map((f) => f.id)).toEqual([id]);
   });
 
   it('waits at least as long as a 429 Retry-After asks', async () => {
