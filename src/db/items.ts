@@ -1,5 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
+import { canonicalUrl, dedupeKey } from '../feeds/canonical-url.ts';
 import type { NormalizedItem } from '../feeds/normalize.ts';
+import { SearchIndex } from './search-index.ts';
 
 export interface ItemRow {
   id: number;
@@ -30,6 +32,13 @@ export interface StoreResult {
   unchanged: number;
 }
 
+/** SQL for the JSON array of the names of the feeds that carry item `i`, first one first. */
+export const SOURCES_OF_ITEM = `(SELECT json_group_array(name) FROM (
+  SELECT coalesce(f.name, f.url) AS name FROM item_sources s JOIN feeds f ON f.id = s.feed_id
+  WHERE s.item_id = i.id ORDER BY s.first_seen_at, s.feed_id))`;
+
+const ITEM_COLUMNS = 'i.id, i.url, i.title, i.author, i.body, i.lang, i.published_at, i.published_at_source, i.backlog, i.first_seen_at, i.updated_at';
+
 /** Items and the feeds they came from. Dedupe is the schema's job: unique keys and ON CONFLICT. */
 export class ItemStore {
   private readonly bySource: Statement;
@@ -37,8 +46,10 @@ export class ItemStore {
   private readonly insert: Statement;
   private readonly byKey: Statement;
   private readonly link: Statement;
+  private readonly index: SearchIndex;
 
   constructor(private readonly db: Database) {
+    this.index = new SearchIndex(db);
     // One query for the whole poll rather than one per entry: most entries of a re-poll are already known.
     this.bySource = db.prepare(
       `SELECT s.guid, i.id, i.content_hash FROM item_sources s JOIN items i ON i.id = s.item_id
@@ -67,6 +78,7 @@ export class ItemStore {
           if (known.content_hash === item.contentHash) result.unchanged++;
           else {
             this.update.run(item.url, item.title, item.author, item.body, item.contentHash, now, known.id);
+            this.index.replace(known.id, item.title, item.body);
             result.updated++;
           }
           continue;
@@ -75,7 +87,10 @@ export class ItemStore {
         const created = this.insert.get({ ...item, backlog, now }) as { id: number } | undefined;
         const id = created?.id ?? (this.byKey.get(item.dedupeKey) as { id: number }).id;
         this.link.run(feedId, item.guid, id, now);
-        if (created) result.created.push(rowOf(id, item, backlog, now));
+        if (created) {
+          this.index.add(id, item.title, item.body);
+          result.created.push(rowOf(id, item, backlog, now));
+        }
         else result.linked++;
       }
     })();
@@ -85,15 +100,23 @@ export class ItemStore {
   /** The newest items by publication time. */
   recent(limit: number): ListedItem[] {
     const rows = this.db
-      .prepare(
-        `SELECT i.id, i.url, i.title, i.author, i.body, i.lang, i.published_at, i.published_at_source, i.backlog, i.first_seen_at, i.updated_at,
-           (SELECT json_group_array(name) FROM (
-              SELECT coalesce(f.name, f.url) AS name FROM item_sources s JOIN feeds f ON f.id = s.feed_id
-              WHERE s.item_id = i.id ORDER BY s.first_seen_at, s.feed_id)) AS sources
-         FROM items i ORDER BY i.published_at DESC, i.id DESC LIMIT ?`,
-      )
+      .prepare(`SELECT ${ITEM_COLUMNS}, ${SOURCES_OF_ITEM} AS sources FROM items i ORDER BY i.published_at DESC, i.id DESC LIMIT ?`)
       .all(limit) as (ItemRow & { sources: string })[];
-    return rows.map((row) => ({ ...row, sources: JSON.parse(row.sources) as string[] }));
+    return rows.map(withSources);
+  }
+
+  /** An item by id, or by its URL as typed (decorations and all). */
+  find(idOrUrl: string | number): ListedItem | undefined {
+    const byId = typeof idOrUrl === 'number' || /^\d+$/.test(idOrUrl);
+    const sql = `SELECT ${ITEM_COLUMNS}, ${SOURCES_OF_ITEM} AS sources FROM items i WHERE ${byId ? 'i.id = ?' : 'i.dedupe_key = ?'}`;
+    let key: string | number = idOrUrl;
+    if (!byId) {
+      const canonical = canonicalUrl(String(idOrUrl), 'https://invalid.invalid/');
+      if (!canonical) return undefined;
+      key = dedupeKey(canonical);
+    }
+    const row = this.db.prepare(sql).get(byId ? Number(idOrUrl) : key) as (ItemRow & { sources: string }) | undefined;
+    return row && withSources(row);
   }
 
   count(): number {
@@ -115,4 +138,8 @@ function rowOf(id: number, item: NormalizedItem, backlog: 0 | 1, now: string): I
     first_seen_at: now,
     updated_at: now,
   };
+}
+
+export function withSources<T extends { sources: string }>(row: T): Omit<T, 'sources'> & { sources: string[] } {
+  return { ...row, sources: JSON.parse(row.sources) as string[] };
 }

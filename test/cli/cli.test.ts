@@ -114,7 +114,7 @@ describe('ainews CLI', () => {
 
   it('migrates explicitly and says when there is nothing to do', async () => {
     const fresh = { ...env, AINEWS_DB: join(dir, 'migrate.db') };
-    expect((await runCli(['migrate'], fresh)).stdout).toContain('applied 1 init');
+    expect((await runCli(['migrate'], fresh)).stdout).toContain('applied 1 init, 2 search_watches_outbox');
     expect((await runCli(['migrate'], fresh)).stdout).toContain('database is up to date');
   });
 

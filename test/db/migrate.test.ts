@@ -22,7 +22,8 @@ describe('openDatabase', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(db.pragma('busy_timeout', { simple: true })).toBe(1234);
-    expect(db.prepare('SELECT version, name FROM schema_migrations').all()).toEqual([{ version: 1, name: 'init' }]);
+    expect(db.prepare('SELECT version, name FROM schema_migrations').all()).toEqual(readMigrations().map(({ version, name }) => ({ version, name })));
+    expect(readMigrations()[0]).toMatchObject({ version: 1, name: 'init' });
     db.close();
     const again = openDatabase(path);
     expect(again.applied).toEqual([]);
@@ -36,7 +37,7 @@ describe('openDatabase', () => {
     raw.prepare("INSERT INTO schema_migrations VALUES (999, 'from_the_future', '2030-01-01')").run();
     raw.close();
     expect(() => openDatabase(path)).toThrow(SchemaTooNewError);
-    expect(() => openDatabase(path)).toThrow(/schema version 999.*only knows up to version 1/);
+    expect(() => openDatabase(path)).toThrow(/schema version 999.*only knows up to version \d+/);
   });
 
   it('rolls back a migration that fails, leaving it unrecorded', () => {

@@ -1,0 +1,31 @@
+import { normalizeEntry, type NormalizedItem } from '../../src/feeds/normalize.ts';
+import type { TestApp } from './app.ts';
+
+let counter = 0;
+
+/** Stores items as a poll of `feedUrl` would (adding the feed when needed), through the real normaliser and store. */
+export function storeItems(
+  app: TestApp,
+  entries: { title: string; body?: string; link?: string; date?: string }[],
+  options: { feedUrl?: string; feedName?: string; backlog?: boolean; now?: Date } = {},
+) {
+  const feedUrl = options.feedUrl ?? 'https://feeds.example.com/test.xml';
+  const feed = app.feeds.find(feedUrl) ?? app.feeds.add({ url: feedUrl, name: options.feedName ?? 'Test Feed', intervalSeconds: 900 }).feed;
+  const now = options.now ?? new Date();
+  const items = entries.map(
+    (entry) =>
+      normalizeEntry(
+        {
+          guid: null,
+          link: entry.link ?? `https://news.example.com/${++counter}`,
+          title: entry.title,
+          html: entry.body ?? '',
+          author: null,
+          date: entry.date ?? now.toUTCString(),
+          language: null,
+        },
+        { feedId: feed.id, feedUrl, feedLanguage: null, now },
+      ) as NormalizedItem,
+  );
+  return app.items.store(feed.id, items, { backlog: options.backlog ?? false, now });
+}
