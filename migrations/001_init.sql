@@ -33,7 +33,6 @@ CREATE TABLE items (
   published_at        TEXT    NOT NULL,
   -- 'first_seen' when the feed's date was missing, unparseable, ambiguous or in the future.
   published_at_source TEXT    NOT NULL CHECK (published_at_source IN ('feed', 'first_seen')),
-  content_hash        TEXT    NOT NULL,
   -- 1 when the item was first stored by its feed's first successful poll: searchable, never alerted.
   backlog             INTEGER NOT NULL DEFAULT 0 CHECK (backlog IN (0, 1)),
   first_seen_at       TEXT    NOT NULL,
@@ -43,10 +42,12 @@ CREATE TABLE items (
 CREATE INDEX items_published ON items (published_at DESC);
 
 -- Which feeds carry an item, under which stable id (guid, canonical link or title hash).
+-- content_hash is per feed: two feeds wording one article differently must not rewrite it on every poll.
 CREATE TABLE item_sources (
   feed_id       INTEGER NOT NULL REFERENCES feeds (id) ON DELETE CASCADE,
   guid          TEXT    NOT NULL,
   item_id       INTEGER NOT NULL REFERENCES items (id) ON DELETE CASCADE,
+  content_hash  TEXT    NOT NULL,
   first_seen_at TEXT    NOT NULL,
   PRIMARY KEY (feed_id, guid)
 ) WITHOUT ROWID;

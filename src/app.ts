@@ -1,6 +1,7 @@
 import type { Config } from './config.ts';
 import { FeedStore } from './db/feeds.ts';
 import { ItemStore } from './db/items.ts';
+import type { Migration } from './db/migrate.ts';
 import { openDatabase, type Database } from './db/open.ts';
 import { FeedAdmin } from './feeds/feed-admin.ts';
 import { fetchFeed } from './feeds/fetch.ts';
@@ -11,6 +12,8 @@ import { PollScheduler } from './pipeline/scheduler.ts';
 
 export interface App {
   config: Config;
+  /** Migrations this start applied (empty when the database was up to date). */
+  applied: Migration[];
   log: Logger;
   db: Database;
   feeds: FeedStore;
@@ -30,7 +33,7 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
   for (const migration of applied) log.info({ version: migration.version, name: migration.name }, 'migration applied');
   const feeds = new FeedStore(db);
   const items = new ItemStore(db);
-  const admin = new FeedAdmin(feeds, config.FEED_DEFAULT_INTERVAL);
+  const admin = new FeedAdmin(feeds, config.FEED_DEFAULT_INTERVAL, config.AINEWS_ALLOW_PRIVATE_NETWORK);
   if (applied.some((m) => m.version === 1) && config.AINEWS_SEED_DEFAULT_FEEDS) {
     const added = admin.addDefaults().filter((r) => r.created).length;
     log.info({ feeds: added }, 'new database seeded with the default feeds');
@@ -53,5 +56,5 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
     maxItems: config.FEED_MAX_ITEMS,
   });
   const scheduler = new PollScheduler({ feeds, poller, concurrency: config.POLL_CONCURRENCY, log: log.child({ component: 'scheduler' }), onOutcome });
-  return { config, log, db, feeds, items, admin, poller, scheduler, close: () => db.close() };
+  return { config, applied, log, db, feeds, items, admin, poller, scheduler, close: () => db.close() };
 }

@@ -4,7 +4,6 @@ import { SchemaTooNewError } from '../db/migrate.ts';
 import { FeedParseError, UrlRefusedError } from '../feeds/errors.ts';
 import { FeedInputError } from '../feeds/feed-admin.ts';
 import { createLogger, type Logger } from '../log.ts';
-import type { PollOutcome } from '../pipeline/poll-feed.ts';
 
 /** Errors that are the user's to fix: shown as one clear line, without a stack trace. */
 const USER_ERRORS = [ConfigError, SchemaTooNewError, UrlRefusedError, FeedInputError, FeedParseError];
@@ -23,9 +22,9 @@ export function cliLogger(config: Config, fallback: 'warn' | 'info'): Logger {
 }
 
 /** Builds the app for one CLI command, runs it, and always closes the database. */
-export async function withApp<T>(action: (app: App) => Promise<T> | T, onOutcome?: (o: PollOutcome) => void): Promise<T> {
+export async function withApp<T>(action: (app: App) => Promise<T> | T): Promise<T> {
   const config = loadCliConfig();
-  const app = createApp(config, cliLogger(config, 'warn'), onOutcome);
+  const app = createApp(config, cliLogger(config, 'warn'));
   try {
     return await action(app);
   } finally {
@@ -37,8 +36,8 @@ export async function withApp<T>(action: (app: App) => Promise<T> | T, onOutcome
 export function reportError(error: unknown): void {
   const known = error instanceof CliError || USER_ERRORS.some((type) => error instanceof type);
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`error: ${message}\n`);
-  if (!known && error instanceof Error && process.env.LOG_LEVEL === 'debug') process.stderr.write(`${error.stack}\n`);
+  // A bug, not a mistake of the user's: the stack is what whoever fixes it will need.
+  process.stderr.write(known || !(error instanceof Error) ? `error: ${message}\n` : `error: ${error.stack}\n`);
   process.exitCode = 1;
 }
 

@@ -1,4 +1,5 @@
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
+import Sqlite from 'better-sqlite3';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
 import { createApp } from '../app.ts';
@@ -6,7 +7,7 @@ import { loadConfig, readEnvironment } from '../config.ts';
 import { DemoFeedServer } from '../demo/demo-feeds.ts';
 import { createLogger } from '../log.ts';
 import { printOutcome } from '../platforms/console/print-items.ts';
-import { positiveInt } from './context.ts';
+import { CliError, positiveInt } from './context.ts';
 
 export function registerDemoCommand(program: Command): void {
   program
@@ -16,6 +17,7 @@ export function registerDemoCommand(program: Command): void {
     .description('run the whole pipeline offline against bundled sample feeds (English and Chinese)')
     .action(async (opts: { db: string; step: string }) => {
       const step = positiveInt(opts.step, '--step', 60_000);
+      refuseNonDemoDatabase(opts.db);
       for (const suffix of ['', '-wal', '-shm']) rmSync(`${opts.db}${suffix}`, { force: true });
       const env = readEnvironment();
       const config = loadConfig({ ...env, AINEWS_DB: opts.db, AINEWS_SEED_DEFAULT_FEEDS: 'false', AINEWS_ALLOW_PRIVATE_NETWORK: 'true' });
@@ -38,4 +40,24 @@ export function registerDemoCommand(program: Command): void {
         await server.close();
       }
     });
+}
+
+const DEMO_FEED_URL = /^http:\/\/127\.0\.0\.1:\d+\/(en\/atom|zh\/rss)\.xml$/;
+
+/** The demo recreates its database: never one that holds anything but demo feeds. */
+function refuseNonDemoDatabase(path: string): void {
+  if (!existsSync(path)) return;
+  let foreign = true;
+  try {
+    const db = new Sqlite(path, { readonly: true, fileMustExist: true });
+    try {
+      const urls = db.prepare('SELECT url FROM feeds').all() as { url: string }[];
+      foreign = urls.some(({ url }) => !DEMO_FEED_URL.test(url));
+    } finally {
+      db.close();
+    }
+  } catch {
+    foreign = true;
+  }
+  if (foreign) throw new CliError(`${path} is not a demo database (it has other feeds, or is not an ainews database); give the demo another --db`);
 }

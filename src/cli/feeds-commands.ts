@@ -4,7 +4,8 @@ import type { FeedRow } from '../db/feeds.ts';
 import { formatDuration } from '../duration.ts';
 import { parseOpml, toOpml } from '../feeds/opml.ts';
 import { CliError, printJson, withApp } from './context.ts';
-import { table, truncate } from './table.ts';
+import { shortTime, truncate } from '../format.ts';
+import { table } from './table.ts';
 
 /** The public shape of a feed in `feeds list --json`: fields are added, never renamed. */
 export function feedJson(feed: FeedRow) {
@@ -126,8 +127,4 @@ export function registerFeedsCommands(program: Command): void {
     .action(async () => {
       await withApp((app) => process.stdout.write(toOpml(app.feeds.list())));
     });
-}
-
-function shortTime(iso: string | null): string {
-  return iso ? `${iso.slice(0, 16).replace('T', ' ')}Z` : '-';
 }

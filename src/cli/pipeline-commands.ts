@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { createApp } from '../app.ts';
 import type { ListedItem } from '../db/items.ts';
-import { openDatabase } from '../db/open.ts';
 import { printOutcome } from '../platforms/console/print-items.ts';
 import { CliError, cliLogger, loadCliConfig, positiveInt, printJson, withApp } from './context.ts';
-import { table, truncate } from './table.ts';
+import { shortTime, truncate } from '../format.ts';
+import { table } from './table.ts';
 
 /** The public shape of an item in `items --json`: fields are added, never renamed. */
 export function itemJson(item: ListedItem) {
@@ -56,7 +56,7 @@ export function registerPipelineCommands(program: Command): void {
         console.log(
           table(
             ['ID', 'PUBLISHED', 'LANG', 'SOURCE', 'TITLE'],
-            items.map((i) => [String(i.id), `${i.published_at.slice(0, 16).replace('T', ' ')}Z`, i.lang, truncate(i.source ?? '', 24), truncate(i.title, 90)]),
+            items.map((i) => [String(i.id), shortTime(i.published_at), i.lang, truncate(i.source ?? '', 24), truncate(i.title, 90)]),
           ),
         );
       });
@@ -64,12 +64,11 @@ export function registerPipelineCommands(program: Command): void {
 
   program
     .command('migrate')
-    .description('apply pending database migrations and exit')
-    .action(() => {
-      const config = loadCliConfig();
-      const { db, applied } = openDatabase(config.AINEWS_DB);
-      db.close();
-      console.log(applied.length ? `applied ${applied.map((m) => `${m.version} ${m.name}`).join(', ')}` : 'database is up to date');
+    .description('apply pending database migrations (seeding a brand-new database) and exit')
+    .action(async () => {
+      await withApp(({ applied }) => {
+        console.log(applied.length ? `applied ${applied.map((m) => `${m.version} ${m.name}`).join(', ')}` : 'database is up to date');
+      });
     });
 
   program
@@ -81,7 +80,7 @@ export function registerPipelineCommands(program: Command): void {
       const app = createApp(config, log, (outcome) => printOutcome(outcome, (line) => console.log(line)));
       log.info({ db: config.AINEWS_DB, feeds: app.feeds.count(), cron: config.POLL_CRON }, 'ainews running; Ctrl-C stops');
       app.scheduler.start(config.POLL_CRON);
-      void app.scheduler.tick();
+      app.scheduler.tick().catch((error: unknown) => log.error({ err: error }, 'first tick failed'));
       await new Promise<void>((resolve) => {
         const stop = (signal: string) => {
           log.info({ signal }, 'stopping: letting the running poll finish its writes');

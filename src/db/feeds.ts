@@ -124,7 +124,7 @@ export class FeedStore {
   /** Puts a disabled feed back on the schedule. */
   enable(id: number, now = new Date()): void {
     this.db
-      .prepare(`UPDATE feeds SET status = 'ok', consecutive_failures = 0, next_poll_at = ? WHERE id = ?`)
+      .prepare(`UPDATE feeds SET status = 'ok', consecutive_failures = 0, last_error = NULL, next_poll_at = ? WHERE id = ?`)
       .run(now.toISOString(), id);
   }
 }

@@ -46,29 +46,42 @@ export class ItemStore {
   private readonly insert: Statement;
   private readonly byKey: Statement;
   private readonly link: Statement;
+  private readonly rehash: Statement;
   private readonly index: SearchIndex;
 
   constructor(private readonly db: Database) {
     this.index = new SearchIndex(db);
     // One query for the whole poll rather than one per entry: most entries of a re-poll are already known.
     this.bySource = db.prepare(
-      `SELECT s.guid, i.id, i.content_hash FROM item_sources s JOIN items i ON i.id = s.item_id
-       WHERE s.feed_id = ? AND s.guid IN (SELECT value FROM json_each(?))`,
+      `SELECT guid, item_id AS id, content_hash FROM item_sources WHERE feed_id = ? AND guid IN (SELECT value FROM json_each(?))`,
     );
-    this.update = db.prepare('UPDATE items SET url = ?, title = ?, author = ?, body = ?, content_hash = ?, updated_at = ? WHERE id = ?');
+    // An edit may change the link: the dedupe key follows unless another item already has the new one.
+    this.update = db.prepare(
+      `UPDATE items SET url = @url, title = @title, author = @author, body = @body, lang = @lang, updated_at = @now,
+         dedupe_key = CASE WHEN EXISTS (SELECT 1 FROM items WHERE dedupe_key = @dedupeKey AND id != @id) THEN dedupe_key ELSE @dedupeKey END
+       WHERE id = @id`,
+    );
+    this.rehash = db.prepare('UPDATE item_sources SET content_hash = ? WHERE feed_id = ? AND guid = ?');
     this.insert = db.prepare(
-      `INSERT INTO items (dedupe_key, url, title, author, body, lang, published_at, published_at_source, content_hash, backlog, first_seen_at, updated_at)
-       VALUES (@dedupeKey, @url, @title, @author, @body, @lang, @publishedAt, @publishedAtSource, @contentHash, @backlog, @now, @now)
+      `INSERT INTO items (dedupe_key, url, title, author, body, lang, published_at, published_at_source, backlog, first_seen_at, updated_at)
+       VALUES (@dedupeKey, @url, @title, @author, @body, @lang, @publishedAt, @publishedAtSource, @backlog, @now, @now)
        ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
     );
     this.byKey = db.prepare('SELECT id FROM items WHERE dedupe_key = ?');
-    this.link = db.prepare('INSERT INTO item_sources (feed_id, guid, item_id, first_seen_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING');
+    this.link = db.prepare(
+      'INSERT INTO item_sources (feed_id, guid, item_id, content_hash, first_seen_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+    );
   }
 
-  /** Stores one poll's items in a single transaction. */
-  store(feedId: number, items: NormalizedItem[], options: { backlog: boolean; now: Date }): StoreResult {
+  /**
+   * Stores one poll's items in a single transaction. An entry whose guid repeats within the poll is
+   * dropped (the feed's first wins); entries of one poll that share a link but not a guid (items that all
+   * point at a home page) are keyed by feed and guid, so that they stay separate items.
+   */
+  store(feedId: number, polled: NormalizedItem[], options: { backlog: boolean; now: Date }): StoreResult {
     const now = options.now.toISOString();
     const result: StoreResult = { created: [], updated: 0, linked: 0, unchanged: 0 };
+    const items = distinctEntries(feedId, polled);
     this.db.transaction(() => {
       const rows = this.bySource.all(feedId, JSON.stringify(items.map((item) => item.guid))) as { guid: string; id: number; content_hash: string }[];
       const knownByGuid = new Map(rows.map((row) => [row.guid, row]));
@@ -77,7 +90,8 @@ export class ItemStore {
         if (known) {
           if (known.content_hash === item.contentHash) result.unchanged++;
           else {
-            this.update.run(item.url, item.title, item.author, item.body, item.contentHash, now, known.id);
+            this.update.run({ ...item, now, id: known.id });
+            this.rehash.run(item.contentHash, feedId, item.guid);
             this.index.replace(known.id, item.title, item.body);
             result.updated++;
           }
@@ -86,7 +100,7 @@ export class ItemStore {
         const backlog = options.backlog ? 1 : 0;
         const created = this.insert.get({ ...item, backlog, now }) as { id: number } | undefined;
         const id = created?.id ?? (this.byKey.get(item.dedupeKey) as { id: number }).id;
-        this.link.run(feedId, item.guid, id, now);
+        this.link.run(feedId, item.guid, id, item.contentHash, now);
         if (created) {
           this.index.add(id, item.title, item.body);
           result.created.push(rowOf(id, item, backlog, now));
@@ -142,4 +156,12 @@ function rowOf(id: number, item: NormalizedItem, backlog: 0 | 1, now: string): I
 
 export function withSources<T extends { sources: string }>(row: T): Omit<T, 'sources'> & { sources: string[] } {
   return { ...row, sources: JSON.parse(row.sources) as string[] };
+}
+
+function distinctEntries(feedId: number, items: NormalizedItem[]): NormalizedItem[] {
+  const seen = new Set<string>();
+  const unique = items.filter((item) => !seen.has(item.guid) && seen.add(item.guid));
+  const guidsByKey = new Map<string, number>();
+  for (const item of unique) guidsByKey.set(item.dedupeKey, (guidsByKey.get(item.dedupeKey) ?? 0) + 1);
+  return unique.map((item) => (guidsByKey.get(item.dedupeKey)! > 1 ? { ...item, dedupeKey: `feed:${feedId}:${item.guid}` } : item));
 }

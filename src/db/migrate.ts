@@ -27,16 +27,9 @@ export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
  * A database whose schema is newer than this build knows is refused before anything is touched.
  */
 export function migrate(db: Database, migrations: Migration[] = readMigrations()): Migration[] {
+  const current = assertKnownSchema(db, migrations);
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
-  const current = (db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0;
-  const latest = migrations.at(-1)?.version ?? 0;
-  if (current > latest) {
-    throw new SchemaTooNewError(
-      `The database is at schema version ${current}, but this ainews only knows up to version ${latest}. ` +
-        'It was written by a newer ainews: upgrade ainews, or point AINEWS_DB at another file.',
-    );
-  }
   const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
   const pending = migrations.filter((m) => m.version > current);
   for (const migration of pending) {
@@ -46,4 +39,18 @@ export function migrate(db: Database, migrations: Migration[] = readMigrations()
     })();
   }
   return pending;
+}
+
+/** Reads the schema version without writing anything; refuses a database newer than this build. */
+export function assertKnownSchema(db: Database, migrations: Migration[] = readMigrations()): number {
+  const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get();
+  const current = hasTable ? ((db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0) : 0;
+  const latest = migrations.at(-1)?.version ?? 0;
+  if (current > latest) {
+    throw new SchemaTooNewError(
+      `The database is at schema version ${current}, but this ainews only knows up to version ${latest}. ` +
+        'It was written by a newer ainews: upgrade ainews, or point AINEWS_DB at another file.',
+    );
+  }
+  return current;
 }

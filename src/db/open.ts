@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Sqlite, { type Database } from 'better-sqlite3';
-import { migrate, type Migration } from './migrate.ts';
+import { assertKnownSchema, migrate, type Migration } from './migrate.ts';
 
 export type { Database };
 
@@ -15,6 +15,7 @@ export function openDatabase(path: string, busyTimeoutMs = 5000): OpenedDatabase
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Sqlite(path, { timeout: busyTimeoutMs });
   try {
+    assertKnownSchema(db);
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
     db.pragma('synchronous = NORMAL');

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import http, { type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { escapeXml as escape } from '../format.ts';
 
 interface DemoItem {
   title: string;
@@ -84,8 +85,4 @@ export class DemoFeedServer {
     return `<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>${escape(this.feeds.zh.title)}</title>
 <link>${base}/zh/</link><language>zh-cn</language>${items.join('\n')}</channel></rss>`;
   }
-}
-
-function escape(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }

@@ -14,33 +14,46 @@ export function blockedRange(address: string): string | null {
   return range === 'unicast' ? null : range;
 }
 
-export function assertPublicAddress(address: string, host: string): void {
-  const range = blockedRange(address);
-  if (range) {
-    throw new UrlRefusedError(
-      `${host} resolves to ${address} (${range} address); fetching private, loopback and metadata addresses is refused. ` +
-        'Set AINEWS_ALLOW_PRIVATE_NETWORK=true to allow intranet feeds.',
-    );
-  }
+/** Keeps feed requests away from the network ainews runs in: checks literals, DNS answers and connected sockets. */
+export interface AddressGuard {
+  /** Throws UrlRefusedError when `address` may not be reached. */
+  check(address: string, host: string): void;
+  /** A DNS lookup for http.request that refuses hosts resolving to a refused address. */
+  lookup: LookupFunction;
 }
 
-/** A DNS lookup for http.request that refuses hosts resolving to any non-public address. */
-export const publicOnlyLookup: LookupFunction = (hostname, options, callback) => {
-  dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
-    if (error) return callback(error, '', 0);
-    try {
-      for (const { address } of addresses) assertPublicAddress(address, hostname);
-    } catch (refused) {
-      return callback(refused as NodeJS.ErrnoException, '', 0);
+export function addressGuard(options: { blocked?: (address: string) => string | null; resolve?: typeof dnsLookup } = {}): AddressGuard {
+  const blocked = options.blocked ?? blockedRange;
+  const resolve = options.resolve ?? dnsLookup;
+  const check = (address: string, host: string) => {
+    const bare = address.replace(/^\[|\]$/g, '');
+    const range = blocked(bare);
+    if (range) {
+      throw new UrlRefusedError(
+        `${host} resolves to ${bare} (${range} address); fetching private, loopback and metadata addresses is refused. ` +
+          'Set AINEWS_ALLOW_PRIVATE_NETWORK=true to allow intranet feeds.',
+      );
     }
-    if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
-    const first = addresses[0]!;
-    callback(null, first.address, first.family);
-  });
-};
+  };
+  const lookup: LookupFunction = (hostname, lookupOptions, callback) => {
+    resolve(hostname, { ...lookupOptions, all: true }, (error, addresses: LookupAddress[]) => {
+      if (error) return callback(error, '', 0);
+      try {
+        for (const { address } of addresses) check(address, hostname);
+      } catch (refused) {
+        return callback(refused as NodeJS.ErrnoException, '', 0);
+      }
+      if (lookupOptions.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
+      const first = addresses[0]!;
+      callback(null, first.address, first.family);
+    });
+  };
+  return { check, lookup };
+}
 
-/** For a URL whose host is an IP literal (no DNS lookup happens), checks the literal itself. */
-export function assertPublicLiteral(hostname: string): void {
-  const bare = hostname.replace(/^\[|\]$/g, '');
-  if (isIP(bare)) assertPublicAddress(bare, hostname);
+export const defaultAddressGuard = addressGuard();
+
+/** True when the host is an IP literal: no DNS lookup happens for it, so it is checked as written. */
+export function isIpLiteral(hostname: string): boolean {
+  return isIP(hostname.replace(/^\[|\]$/g, '')) !== 0;
 }

@@ -1,7 +1,10 @@
+import { isUtf8 } from 'node:buffer';
+
 /**
  * Turns feed bytes into text. The encoding is taken from, in order: a byte-order mark, the HTTP
- * Content-Type charset, the XML prolog, then UTF-8. When the header claims UTF-8 but the bytes are not
- * (U+FFFD appears) and the prolog names another encoding, the prolog wins: servers often get this wrong.
+ * Content-Type charset, the XML prolog, then UTF-8. Servers often get the header wrong, so when it claims
+ * UTF-8 over bytes that are not, the prolog's encoding is used; and bytes that are valid UTF-8 are read
+ * as UTF-8 even when a single-byte charset such as ISO-8859-1 is claimed.
  */
 export function decodeFeed(bytes: Buffer, contentType: string | null): { text: string; encoding: string } {
   const bom = fromBom(bytes);
@@ -9,13 +12,17 @@ export function decodeFeed(bytes: Buffer, contentType: string | null): { text: s
 
   const declared = prologEncoding(bytes);
   const header = headerCharset(contentType);
-  if (header) {
-    const text = decode(bytes, header);
-    if (!declared || declared === header || !text.includes('\uFFFD')) return { text, encoding: header };
-    return { text: decode(bytes, declared), encoding: declared };
-  }
-  const encoding = declared ?? 'utf-8';
+  let encoding = header ?? declared ?? 'utf-8';
+  if (encoding === 'utf-8' && declared && declared !== 'utf-8' && !isUtf8(bytes)) encoding = declared;
+  // Bytes that are valid UTF-8 with non-ASCII in them are UTF-8, whatever single-byte charset is claimed.
+  if (SINGLE_BYTE.test(encoding) && isUtf8(bytes) && hasNonAscii(bytes)) encoding = 'utf-8';
   return { text: decode(bytes, encoding), encoding };
+}
+
+const SINGLE_BYTE = /^(windows-125\d|iso-8859-\d+)$/;
+
+function hasNonAscii(bytes: Buffer): boolean {
+  return bytes.some((byte) => byte > 0x7f);
 }
 
 /** Labels as feeds write them, mapped to what TextDecoder should use. GB2312 feeds are really GBK, and GB18030 is a superset of both. */

@@ -1,11 +1,12 @@
 const MONTHS: Record<string, number> = { jan: 0, feb: 1, mar: 2, apr: 3, may: 4, jun: 5, jul: 6, aug: 7, sep: 8, oct: 9, nov: 10, dec: 11 };
 const ZONES: Record<string, number> = {
   ut: 0, utc: 0, gmt: 0, z: 0,
-  est: -300, edt: -240, cst: -360, cdt: -300, mst: -420, mdt: -360, pst: -480, pdt: -420,
-  cet: 60, cest: 120, bst: 60, jst: 540, kst: 540, hkt: 480, sgt: 480, ist: 330,
+  est: -300, edt: -240, mst: -420, mdt: -360, pst: -480, pdt: -420,
+  cet: 60, cest: 120, jst: 540, kst: 540, hkt: 480, sgt: 480,
+  // Left out on purpose: CST (US Central, or China Standard Time 14 hours away), IST and BST are ambiguous.
 };
 
-const RFC822 = /^(?:[a-z]{3,9},?\s+)?(\d{1,2})\s+([a-z]{3})[a-z]*\s+(\d{2,4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([+-]\d{4}|[a-z]{1,4})$/i;
+const RFC822 = /^(?:[a-z]{3,9},?\s+)?(\d{1,2})\s+([a-z]{3})[a-z]*\s+(\d{2,4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([+-]\d{2}:?\d{2}|[a-z]{1,4})(?:\s*\([^)]*\))?$/i;
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?\s*(Z|[+-]\d{2}:?\d{2}))?$/i;
 
 /**

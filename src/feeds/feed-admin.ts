@@ -1,5 +1,6 @@
 import type { FeedRow, FeedStore } from '../db/feeds.ts';
 import { parseDuration } from '../duration.ts';
+import { defaultAddressGuard, isIpLiteral } from './address-guard.ts';
 import { defaultFeeds } from './default-feeds.ts';
 import { parseFeedUrl } from './feed-url.ts';
 
@@ -25,10 +26,17 @@ export class FeedAdmin {
   constructor(
     private readonly feeds: FeedStore,
     private readonly defaultIntervalMs: number,
+    private readonly allowPrivateNetwork: boolean,
   ) {}
 
   add(request: AddFeedRequest): AddFeedResult {
-    const url = parseFeedUrl(request.url).href;
+    const parsed = parseFeedUrl(request.url);
+    // What can be told without DNS is refused now rather than failing on every poll; names are checked when fetched.
+    if (!this.allowPrivateNetwork) {
+      if (isIpLiteral(parsed.hostname)) defaultAddressGuard.check(parsed.hostname, parsed.hostname);
+      if (/(^|\.)localhost$/i.test(parsed.hostname)) defaultAddressGuard.check('127.0.0.1', parsed.hostname);
+    }
+    const url = parsed.href;
     const intervalMs = request.every ? parseInterval(request.every) : this.defaultIntervalMs;
     const { feed, created } = this.feeds.add({ url, name: request.name?.trim() || null, intervalSeconds: Math.round(intervalMs / 1000) });
     if (created) return { created, feed };

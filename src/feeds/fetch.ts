@@ -1,8 +1,9 @@
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
-import type { Readable } from 'node:stream';
+import type { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
-import { assertPublicAddress, assertPublicLiteral, publicOnlyLookup } from './address-guard.ts';
+import { defaultAddressGuard, isIpLiteral, type AddressGuard } from './address-guard.ts';
 import { FeedFetchError, UrlRefusedError } from './errors.ts';
 import { parseFeedUrl } from './feed-url.ts';
 
@@ -12,6 +13,8 @@ export interface FetchSettings {
   maxRedirects: number;
   userAgent: string;
   allowPrivateNetwork: boolean;
+  /** The address policy when private networks are not allowed; tests swap in their own resolver. */
+  guard?: AddressGuard;
 }
 
 export interface Validators {
@@ -93,7 +96,8 @@ export async function fetchFeed(url: string, settings: FetchSettings, validators
 
 function request(url: string, settings: FetchSettings, validators: Validators, signal: AbortSignal): Promise<IncomingMessage> {
   const target = new URL(url);
-  if (!settings.allowPrivateNetwork) assertPublicLiteral(target.hostname);
+  const guard = settings.allowPrivateNetwork ? null : (settings.guard ?? defaultAddressGuard);
+  if (guard && isIpLiteral(target.hostname)) guard.check(target.hostname, target.hostname);
   const headers: Record<string, string> = {
     'user-agent': settings.userAgent,
     accept: 'application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8',
@@ -107,14 +111,14 @@ function request(url: string, settings: FetchSettings, validators: Validators, s
       headers,
       signal,
       agent: false,
-      lookup: settings.allowPrivateNetwork ? undefined : publicOnlyLookup,
+      lookup: guard?.lookup,
     });
-    if (!settings.allowPrivateNetwork) {
+    if (guard) {
       // A second check on the address actually connected to, whatever resolved it.
       req.on('socket', (socket) =>
         socket.once('connect', () => {
           try {
-            assertPublicAddress(socket.remoteAddress ?? '', target.hostname);
+            guard.check(socket.remoteAddress ?? '', target.hostname);
           } catch (refused) {
             req.destroy(refused as Error);
           }
@@ -128,26 +132,36 @@ function request(url: string, settings: FetchSettings, validators: Validators, s
 }
 
 async function readBody(response: IncomingMessage, maxBytes: number, url: string): Promise<Buffer> {
-  const stream = decoded(response);
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of stream) {
-    size += (chunk as Buffer).length;
-    if (size > maxBytes) {
-      response.destroy();
-      stream.destroy();
-      throw new FeedFetchError(`body is larger than ${Math.round(maxBytes / 1024)} KB (FETCH_MAX_BYTES)`, url, { code: 'too-large' });
+  let tooLarge: FeedFetchError | null = null;
+  // pipeline() carries an abort, a cut-off body or a decompression error through every stage;
+  // a bare pipe() would leave the loop below waiting forever on the decompressor.
+  const collect = async (source: AsyncIterable<Buffer>) => {
+    for await (const chunk of source) {
+      size += chunk.length;
+      if (size > maxBytes) {
+        tooLarge = new FeedFetchError(`body is larger than ${Math.round(maxBytes / 1024)} KB (FETCH_MAX_BYTES)`, url, { code: 'too-large' });
+        throw tooLarge;
+      }
+      chunks.push(chunk);
     }
-    chunks.push(chunk as Buffer);
+  };
+  const decoder = decompressor(response);
+  try {
+    await (decoder ? pipeline(response, decoder, collect) : pipeline(response, collect));
+  } catch (error) {
+    // Stopping at the cap tears the other stages down; their abort errors must not hide why.
+    throw tooLarge ?? error;
   }
   return Buffer.concat(chunks);
 }
 
-function decoded(response: IncomingMessage): Readable {
+function decompressor(response: IncomingMessage): Transform | null {
   const encoding = (headerValue(response.headers['content-encoding']) ?? '').trim().toLowerCase();
-  if (encoding === 'gzip' || encoding === 'x-gzip' || encoding === 'deflate') return response.pipe(zlib.createUnzip());
-  if (encoding === 'br') return response.pipe(zlib.createBrotliDecompress());
-  return response;
+  if (encoding === 'gzip' || encoding === 'x-gzip' || encoding === 'deflate') return zlib.createUnzip();
+  if (encoding === 'br') return zlib.createBrotliDecompress();
+  return null;
 }
 
 function headerValue(value: string | string[] | undefined): string | null {

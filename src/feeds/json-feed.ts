@@ -13,9 +13,7 @@ export function parseJsonFeed(text: string): ParsedFeed {
     throw new FeedParseError('not a JSON Feed: "version" must be https://jsonfeed.org/version/1 or 1.1 and "items" an array');
   }
   return {
-    format: 'json',
     title: str(doc.title),
-    link: str(doc.home_page_url),
     language: str(doc.language),
     entries: doc.items.filter((item): item is Record<string, unknown> => !!item && typeof item === 'object').map(entry),
   };

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { truncate } from '../format.ts';
 import { canonicalUrl, dedupeKey, stableGuid } from './canonical-url.ts';
 import { cleanTitle } from './clean-title.ts';
 import { parseFeedDate } from './dates.ts';
@@ -40,14 +41,15 @@ export function normalizeEntry(entry: RawEntry, ctx: NormalizeContext): Normaliz
   let title = entry.title ? cleanTitle(entry.title) : '';
   if (!title) title = firstWords(body) || url || '';
   if (!title) return null;
-  if (title.length > MAX_TITLE_CHARS) title = `${[...title].slice(0, MAX_TITLE_CHARS - 1).join('')}…`;
+  title = truncate(title, MAX_TITLE_CHARS);
 
   const date = parseFeedDate(entry.date);
   const usable = date !== null && date.getTime() <= ctx.now.getTime() + FUTURE_TOLERANCE_MS;
   const guid = entry.guid ? stableGuid(entry.guid) : url ?? `sha1:${sha1(title, entry.date ?? '')}`;
   return {
     guid,
-    dedupeKey: url ? dedupeKey(url) : `feed:${ctx.feedId}:${guid}`,
+    // A link to a site's home page says nothing about which article this is.
+    dedupeKey: url && !isSiteRoot(url) ? dedupeKey(url) : `feed:${ctx.feedId}:${guid}`,
     url,
     title,
     author: entry.author ? cleanTitle(entry.author) || null : null,
@@ -64,7 +66,11 @@ function sha1(...parts: string[]): string {
   return createHash('sha1').update(parts.join('\n')).digest('hex');
 }
 
+function isSiteRoot(url: string): boolean {
+  const { pathname, search } = new URL(url);
+  return pathname === '/' && search === '';
+}
+
 function firstWords(body: string): string {
-  const line = body.split('\n')[0] ?? '';
-  return line.length > 80 ? `${[...line].slice(0, 79).join('')}…` : line;
+  return truncate(body.split('\n')[0] ?? '', 80);
 }

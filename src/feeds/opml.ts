@@ -1,4 +1,5 @@
 import { Parser } from 'htmlparser2';
+import { escapeXml } from '../format.ts';
 import { FeedParseError } from './errors.ts';
 
 export interface OpmlFeed {
@@ -40,8 +41,4 @@ export function toOpml(feeds: OpmlFeed[], title = 'ainews feeds'): string {
     '</opml>',
     '',
   ].join('\n');
-}
-
-function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }

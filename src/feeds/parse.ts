@@ -17,9 +17,7 @@ export interface RawEntry {
 }
 
 export interface ParsedFeed {
-  format: 'rss' | 'atom' | 'rdf' | 'json';
   title: string | null;
-  link: string | null;
   language: string | null;
   entries: RawEntry[];
 }
@@ -43,7 +41,7 @@ class LenientDateParser extends Parser<Fields, Fields> {
 const parser = new LenientDateParser({
   customFields: {
     feed: ['language', 'dc:language'] as never,
-    item: ['dc:language', 'rawDate', 'id'] as never,
+    item: ['rawDate', 'id'] as never,
   },
 });
 
@@ -64,11 +62,8 @@ export async function parseFeed(text: string): Promise<ParsedFeed> {
       throw new FeedParseError(`not a readable RSS, Atom or RDF feed: ${firstLine((error as Error).message)}`);
     }
   }
-  const format = /^\s*(<\?[^>]*>\s*|<!--[\s\S]*?-->\s*)*<feed[\s>]/.test(xml) ? 'atom' : /<rdf:RDF[\s>]/.test(xml.slice(0, 2000)) ? 'rdf' : 'rss';
   return {
-    format,
     title: text_(feed.title),
-    link: text_(feed.link),
     language: text_(feed.language) ?? text_(feed['dc:language']) ?? rootLanguage(xml),
     entries: feed.items.map((item) => ({
       guid: text_(item.guid) ?? text_(item.id) ?? text_(item['rdf:about']),

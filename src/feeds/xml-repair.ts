@@ -24,8 +24,10 @@ export function repairXml(xml: string): string {
 
 /** Entity declarations are how "billion laughs" and external-entity attacks work: a feed has no need of them. */
 export function refuseEntityDeclarations(xml: string): void {
-  // A DOCTYPE stands in the prolog, before the root element: only the head of the document needs a look.
-  if (/<!DOCTYPE/i.test(xml.slice(0, 65_536)) && /<!ENTITY/i.test(xml)) {
+  // Declarations live in the DOCTYPE's internal subset, before the root element: only that is looked at,
+  // so an article that merely mentions <!ENTITY> is not refused.
+  const subset = /<!DOCTYPE[^[>]*\[([\s\S]*?)\]\s*>/i.exec(xml.slice(0, 65_536))?.[1];
+  if (subset !== undefined && /<!ENTITY/i.test(subset)) {
     throw new FeedParseError('the feed declares XML entities (<!ENTITY>), which ainews refuses to expand');
   }
 }

@@ -106,16 +106,27 @@ describe('ainews CLI', () => {
     expect((await runCli(['feeds', 'add', '--defaults'], seeded)).stdout).toMatch(/added 0 default feeds \(\d+ were already there\)/);
   });
 
+  it('refuses private and loopback feeds when AINEWS_ALLOW_PRIVATE_NETWORK is off (the default)', async () => {
+    const guarded = { AINEWS_DB: join(dir, 'guarded.db'), AINEWS_SEED_DEFAULT_FEEDS: 'false' };
+    for (const url of [server.url('/en.xml'), 'http://169.254.169.254/latest', 'http://[::ffff:127.0.0.1]/feed', 'http://localhost/feed']) {
+      const result = await runCli(['feeds', 'add', url], guarded);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/refused\. Set AINEWS_ALLOW_PRIVATE_NETWORK=true/);
+    }
+    expect(JSON.parse((await runCli(['feeds', 'list', '--json'], guarded)).stdout)).toEqual([]);
+  });
+
   it('reports bad configuration naming the variable', async () => {
     const { code, stderr } = await runCli(['feeds', 'list'], { ...env, FETCH_TIMEOUT: 'soon' });
     expect(code).toBe(1);
     expect(stderr).toContain('FETCH_TIMEOUT: expected a duration');
   });
 
-  it('migrates explicitly and says when there is nothing to do', async () => {
-    const fresh = { ...env, AINEWS_DB: join(dir, 'migrate.db') };
+  it('migrates explicitly, seeding a brand-new database, and says when there is nothing to do', async () => {
+    const fresh = { ...env, AINEWS_DB: join(dir, 'migrate.db'), AINEWS_SEED_DEFAULT_FEEDS: 'true' };
     expect((await runCli(['migrate'], fresh)).stdout).toContain('applied 1 init, 2 search_watches_outbox');
     expect((await runCli(['migrate'], fresh)).stdout).toContain('database is up to date');
+    expect(JSON.parse((await runCli(['feeds', 'list', '--json'], fresh)).stdout).length).toBeGreaterThanOrEqual(18);
   });
 
   it('runs the bot, prints new items as they arrive, and stops cleanly on SIGTERM', async () => {
@@ -145,5 +156,11 @@ describe('ainews CLI', () => {
     expect(stdout).toContain('GPT-5 support arrives in our inference server');
     expect(stdout).toContain('多家手机厂商宣布端侧大模型适配计划');
     expect(stdout).toMatch(/demo done: 12 items stored/);
+    const real = { ...env, AINEWS_DB: join(dir, 'not-a-demo.db') };
+    await runCli(['feeds', 'add', server.url('/en.xml')], real);
+    const refused = await runCli(['demo', '--db', real.AINEWS_DB], env);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('is not a demo database');
+    expect(JSON.parse((await runCli(['feeds', 'list', '--json'], real)).stdout)).toHaveLength(1);
   });
 });

@@ -53,8 +53,8 @@ describe('openDatabase', () => {
   it('keeps dedupe in the schema: a second row with the same dedupe key is refused', () => {
     const { db } = openDatabase(tempPath('ainews.db'));
     const insert = db.prepare(
-      `INSERT INTO items (dedupe_key, title, lang, published_at, published_at_source, content_hash, first_seen_at, updated_at)
-       VALUES ('example.com/a', 't', 'en', 'x', 'feed', 'h', 'x', 'x')`,
+      `INSERT INTO items (dedupe_key, title, lang, published_at, published_at_source, first_seen_at, updated_at)
+       VALUES ('example.com/a', 't', 'en', 'x', 'feed', 'x', 'x')`,
     );
     insert.run();
     expect(() => insert.run()).toThrow(/UNIQUE constraint failed: items.dedupe_key/);

@@ -35,6 +35,11 @@ describe('decodeFeed', () => {
     expect(decodeFeed(big5, 'text/xml; charset=big5').text).toBe('中文');
   });
 
+  it('reads valid UTF-8 as UTF-8 even when the header claims ISO-8859-1', () => {
+    const bytes = Buffer.from('<?xml version="1.0"?><rss><title>量子位 café</title></rss>');
+    expect(decodeFeed(bytes, 'text/xml; charset=ISO-8859-1')).toMatchObject({ encoding: 'utf-8', text: expect.stringContaining('量子位 café') });
+  });
+
   it('treats an unknown charset label as absent rather than failing', () => {
     expect(decodeFeed(Buffer.from('<a>ok</a>'), 'text/xml; charset=x-made-up').text).toBe('<a>ok</a>');
   });

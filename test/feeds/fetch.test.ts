@@ -1,6 +1,7 @@
 import { gzipSync, brotliCompressSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FeedFetchError, UrlRefusedError } from '../../src/feeds/errors.ts';
+import { addressGuard } from '../../src/feeds/address-guard.ts';
 import { fetchFeed, type FetchSettings } from '../../src/feeds/fetch.ts';
 import { parseFeedUrl } from '../../src/feeds/feed-url.ts';
 import { FeedServer } from '../helpers/feed-server.ts';
@@ -30,6 +31,18 @@ beforeAll(async () => {
       res.writeHead(200, { 'content-type': 'application/xml' });
       const timer = setInterval(() => res.write(' '), 100);
       res.on('close', () => clearInterval(timer));
+    })
+    .route('/gzip-trickle', (_req, res) => {
+      const body = gzipSync('<rss>' + 'x'.repeat(100_000) + '</rss>');
+      res.writeHead(200, { 'content-encoding': 'gzip' });
+      let at = 0;
+      const timer = setInterval(() => at < body.length - 10 && res.write(body.subarray(at, ++at)), 20);
+      res.on('close', () => clearInterval(timer));
+    })
+    .route('/gzip-cut', (_req, res) => {
+      res.writeHead(200, { 'content-encoding': 'gzip' });
+      res.write(gzipSync('<rss>' + 'y'.repeat(100_000) + '</rss>').subarray(0, 200));
+      setTimeout(() => res.socket!.destroy(), 20);
     })
     .route('/zip-bomb', { body: gzipSync(Buffer.alloc(10 * 1024 * 1024, 0x20)), headers: { 'content-encoding': 'gzip' } });
 });
@@ -85,6 +98,11 @@ describe('fetchFeed', () => {
     await expect(fetchFeed(server.url('/trickle'), { ...settings, timeoutMs: 400 })).rejects.toThrow('timed out after 0.4s');
   });
 
+  it('ends a compressed body that trickles or is cut off, instead of waiting forever', async () => {
+    await expect(fetchFeed(server.url('/gzip-trickle'), { ...settings, timeoutMs: 400 })).rejects.toThrow('timed out after 0.4s');
+    await expect(fetchFeed(server.url('/gzip-cut'), settings)).rejects.toThrow(FeedFetchError);
+  });
+
   it('stops reading at the size cap, before and after decompression', async () => {
     await expect(fetchFeed(server.url('/endless'), settings)).rejects.toThrow(/larger than 64 KB/);
     await expect(fetchFeed(server.url('/zip-bomb'), settings)).rejects.toThrow(/larger than 64 KB/);
@@ -120,6 +138,33 @@ describe('the private-network guard (AINEWS_ALLOW_PRIVATE_NETWORK=false)', () =>
     expect(error).toBeInstanceOf(UrlRefusedError);
     expect((error as Error).message).toMatch(/refused.*AINEWS_ALLOW_PRIVATE_NETWORK/);
     expect(server.requests.length).toBe(before);
+  });
+
+  it('refuses a host name whose DNS answer is private', async () => {
+    const resolve = ((_host: string, _opts: unknown, cb: (e: null, a: { address: string; family: number }[]) => void) =>
+      cb(null, [{ address: '127.0.0.1', family: 4 }])) as unknown as typeof import('node:dns').lookup;
+    const port = new URL(server.url('/feed')).port;
+    const before = server.requests.length;
+    await expect(fetchFeed(`http://feeds.example.test:${port}/feed`, { ...guarded, guard: addressGuard({ resolve }) })).rejects.toThrow(
+      /feeds\.example\.test resolves to 127\.0\.0\.1 \(loopback address\)/,
+    );
+    expect(server.requests.length).toBe(before);
+  });
+
+  it('checks every redirect hop, not only the first', async () => {
+    // A policy under which 127.0.0.1 counts as public and 127.0.0.2 as private.
+    const guard = addressGuard({ blocked: (address) => (address === '127.0.0.2' ? 'private' : null) });
+    const inner = new FeedServer();
+    await inner.listen('127.0.0.2');
+    inner.route('/secret', { body: 'internal' });
+    server.route('/to-inner', { status: 302, headers: { location: inner.url('/secret') } });
+    try {
+      await expect(fetchFeed(server.url('/to-inner'), { ...guarded, guard })).rejects.toThrow(/127\.0\.0\.2 \(private address\)/);
+      expect(inner.requests).toHaveLength(0);
+      expect((await fetchFeed(server.url('/feed'), { ...guarded, guard })).status).toBe(200);
+    } finally {
+      await inner.close();
+    }
   });
 
   it('lets the same loopback server through when the flag is on', async () => {

@@ -238,6 +238,12 @@ describe('titles and links that used to lose text', () => {
     expect(parseFeedDate('Saturday, 02 August 2025 08:30:00 GMT')?.toISOString()).toBe('2025-08-02T08:30:00.000Z');
   });
 
+  it('reads offsets with a colon and a trailing comment, and refuses ambiguous zone names', () => {
+    expect(parseFeedDate('Sat, 02 Aug 2025 16:30:00 +08:00')?.toISOString()).toBe('2025-08-02T08:30:00.000Z');
+    expect(parseFeedDate('Sat, 02 Aug 2025 08:30:00 +0000 (UTC)')?.toISOString()).toBe('2025-08-02T08:30:00.000Z');
+    expect(parseFeedDate('Sat, 02 Aug 2025 16:30:00 CST')).toBeNull();
+  });
+
   it('does not take German for English', () => {
     expect(detectLanguage('Das neue Modell ist in der Lage, Texte zu verstehen und an Nutzer anzupassen', '', null)).toBe('other');
     expect(detectLanguage('Нейросети стали лучше переводить тексты с английского языка', '', 'en')).toBe('other');

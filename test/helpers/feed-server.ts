@@ -26,16 +26,18 @@ export class FeedServer {
   }
 
   url(path: string): string {
-    return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}${path}`;
+    const { address, port } = this.server!.address() as AddressInfo;
+    return `http://${address}:${port}${path}`;
   }
 
   hits(path: string): number {
     return this.requests.filter((r) => r.path === path).length;
   }
 
-  async listen(): Promise<this> {
+  /** Listens on a loopback address (127.0.0.1 unless another of 127.0.0.0/8 is given). */
+  async listen(host = '127.0.0.1'): Promise<this> {
     this.server = http.createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server!.listen(0, host, resolve));
     return this;
   }
 

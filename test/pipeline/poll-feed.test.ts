@@ -62,7 +62,7 @@ describe('polling one feed', () => {
 
   it('waits for Cache-Control max-age when it is longer than the interval, capped at one hour', async () => {
     server.route('/cached', { body: rss([story(1)]), headers: { 'cache-control': 'max-age=1800' } });
-    server.route('/long', { body: rss([story(2)]), headers: { 'cache-control': 'max-age=999999' } });
+    server.route('/long', { body: rss([story(2)]), headers: { 'cache-control': 'public, max-age=999999' } });
     const cached = app.admin.add({ url: server.url('/cached'), every: '1m' }).feed.id;
     const long = app.admin.add({ url: server.url('/long'), every: '1m' }).feed.id;
     const before = Date.now();
@@ -71,6 +71,7 @@ describe('polling one feed', () => {
     const wait = (id: number) => Date.parse(app.feeds.find(id)!.next_poll_at) - before;
     expect(wait(cached)).toBeGreaterThanOrEqual(1800_000 - 1000);
     expect(wait(cached)).toBeLessThan(1800_000 + 5000);
+    expect(wait(long)).toBeGreaterThanOrEqual(3600_000 - 1000);
     expect(wait(long)).toBeLessThan(3600_000 + 5000);
   });
 
@@ -96,6 +97,49 @@ describe('polling one feed', () => {
     expect(items).toHaveLength(1);
     expect(items[0]!.url).toBe('https://www.news.example.com/launch');
     expect(items[0]!.sources).toEqual(['Feed A', 'Feed B']);
+  });
+
+  it('leaves an article two feeds word differently alone on every later poll', async () => {
+    server.route('/a', { body: rss([{ title: 'Launch', link: 'https://news.example.com/launch', guid: 'a-1', description: 'Short.' }], 'Feed A') });
+    server.route('/b', { body: rss([{ title: 'Launch!', link: 'https://news.example.com/launch', guid: 'b-1', description: 'Longer text.' }], 'Feed B') });
+    const a = addFeed('/a', 'Feed A');
+    const b = addFeed('/b', 'Feed B');
+    for (let round = 0; round < 3; round++) {
+      await poll(a);
+      await poll(b);
+    }
+    const [item] = app.items.recent(10);
+    expect(item!.title).toBe('Launch');
+    expect(item!.updated_at).toBe(item!.first_seen_at);
+  });
+
+  it('keeps the first of two entries that share a guid, and gives both its source', async () => {
+    server.route('/dup', { body: rss([{ ...story(1), guid: 'same' }, { ...story(2), guid: 'same' }]) });
+    const id = addFeed('/dup');
+    await poll(id);
+    server.route('/dup', { body: rss([story(3), { ...story(1), guid: 'same' }, { ...story(2), guid: 'same' }]) });
+    const second = await poll(id);
+    expect(second.fresh.map((i) => i.title)).toEqual(['Story 3']);
+    expect(app.items.recent(10).map((i) => [i.title, i.sources.length])).toEqual([['Story 1', 1], ['Story 3', 1]].sort().reverse());
+  });
+
+  it('keeps entries that all link to the same home page apart', async () => {
+    server.route('/home', { body: rss([{ title: 'Notice A', link: 'https://corp.example.com/', guid: 'n-1' }, { title: 'Notice B', link: 'https://corp.example.com/', guid: 'n-2' }]) });
+    await poll(addFeed('/home'));
+    expect(app.items.recent(10).map((i) => i.title).sort()).toEqual(['Notice A', 'Notice B']);
+  });
+
+  it('moves the dedupe key with an edited link, so the article is still recognised elsewhere', async () => {
+    server.route('/edit', { body: rss([{ title: 'Draft', link: 'https://news.example.com/draft', guid: 'e-1' }], 'Editor') });
+    const id = addFeed('/edit', 'Editor');
+    await poll(id);
+    server.route('/edit', { body: rss([{ title: 'Final', link: 'https://news.example.com/final', guid: 'e-1' }], 'Editor') });
+    await poll(id);
+    server.route('/other', { body: rss([{ title: 'Final (syndicated)', link: 'https://news.example.com/final?utm_source=x', guid: 'o-1' }], 'Other') });
+    await poll(addFeed('/other', 'Other'));
+    const items = app.items.recent(10);
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({ title: 'Final', url: 'https://news.example.com/final', sources: ['Editor', 'Other'] });
   });
 
   it('follows a permanent redirect and stores the new URL', async () => {
@@ -138,6 +182,7 @@ describe('failures', () => {
     expect(delays[0]).toBeGreaterThanOrEqual(5 * 60_000 - 1000);
     expect(delays[0]).toBeLessThanOrEqual(5 * 60_000 + 1000);
     expect(delays[1]).toBeGreaterThanOrEqual(10 * 60_000 - 1000);
+    expect(delays[1]).toBeLessThanOrEqual(10 * 60_000 + 1000);
     expect(app.feeds.find(id)).toMatchObject({ status: 'failing', consecutive_failures: 2, last_error: 'HTTP 500 Internal Server Error' });
 
     server.route('/flaky', { body: rss([story(1)]) });

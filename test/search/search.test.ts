@@ -81,7 +81,6 @@ describe('SearchService', () => {
   it('finds an edited item by its new words only', () => {
     const feed = app.feeds.find('https://news.example.com/feed')!;
     const stored = app.items.recent(10).find((i) => i.title === 'GPT-50 is not a thing')!;
-    app.db.prepare('UPDATE items SET content_hash = ? WHERE id = ?').run('stale', stored.id);
     const guid = (app.db.prepare('SELECT guid FROM item_sources WHERE item_id = ?').get(stored.id) as { guid: string }).guid;
     app.items.store(feed.id, [{ guid, dedupeKey: 'x', url: stored.url, title: 'Quantum widgets announced', author: null, body: '', lang: 'en', publishedAt: stored.published_at, publishedAtSource: 'feed', contentHash: 'new' }], { backlog: false, now });
     expect(titles(search('widgets'))).toEqual(['Quantum widgets announced']);

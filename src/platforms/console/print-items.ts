@@ -1,4 +1,5 @@
 import type { ItemRow } from '../../db/items.ts';
+import { shortTime } from '../../format.ts';
 import type { PollOutcome } from '../../pipeline/poll-feed.ts';
 
 /** The embedded default output: each new item as a line or two on stdout. */
@@ -12,6 +13,5 @@ export function printOutcome(outcome: PollOutcome, write: (line: string) => void
 }
 
 export function formatItem(item: ItemRow, source: string): string {
-  const time = item.published_at.slice(0, 16).replace('T', ' ');
-  return `${time}Z  [${source}] ${item.title}${item.url ? `\n                   ${item.url}` : ''}`;
+  return `${shortTime(item.published_at)}  [${source}] ${item.title}${item.url ? `\n                   ${item.url}` : ''}`;
 }

@@ -1,0 +1,16 @@
+/** Shared text formatting for people: short UTC times, truncation that never splits a character, XML escaping. */
+
+/** `2025-08-02T08:30:00.000Z` → `2025-08-02 08:30Z`; `-` for no time. */
+export function shortTime(iso: string | null): string {
+  return iso ? `${iso.slice(0, 16).replace('T', ' ')}Z` : '-';
+}
+
+/** At most `max` characters (code points, so CJK and emoji are never cut in half), with an ellipsis when cut. */
+export function truncate(text: string, max: number): string {
+  const chars = [...text];
+  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : text;
+}
+
+export function escapeXml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
