@@ -1,5 +1,11 @@
 import type { Config } from './config.ts';
 import { FeedStore } from './db/feeds.ts';
+import { Outbox } from './db/outbox.ts';
+import { WatchStore } from './db/watches.ts';
+import type { AlertSender } from './delivery/port.ts';
+import { DeliveryWorker } from './delivery/worker.ts';
+import { AlertRouter } from './pipeline/route-alerts.ts';
+import { SearchService } from './search/search.ts';
 import { ItemStore } from './db/items.ts';
 import type { Migration } from './db/migrate.ts';
 import { openDatabase, type Database } from './db/open.ts';
@@ -19,8 +25,14 @@ export interface App {
   feeds: FeedStore;
   items: ItemStore;
   admin: FeedAdmin;
+  watches: WatchStore;
+  outbox: Outbox;
+  router: AlertRouter;
+  search: SearchService;
   poller: FeedPoller;
   scheduler: PollScheduler;
+  /** A delivery worker for the given platforms' senders. */
+  deliveryWorker(senders: AlertSender[]): DeliveryWorker;
   close(): void;
 }
 
@@ -45,9 +57,14 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
     userAgent: config.AINEWS_USER_AGENT,
     allowPrivateNetwork: config.AINEWS_ALLOW_PRIVATE_NETWORK,
   };
+  const watches = new WatchStore(db);
+  const outbox = new Outbox(db);
+  const router = new AlertRouter(watches, outbox, log.child({ component: 'router' }));
   const poller = new FeedPoller({
     feeds,
     items,
+    router,
+    transaction: (work) => db.transaction(work)(),
     fetch: (url, validators, signal) => fetchFeed(url, fetchSettings, validators, signal),
     hosts: new HostQueue(),
     log: log.child({ component: 'poller' }),
@@ -56,5 +73,27 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
     maxItems: config.FEED_MAX_ITEMS,
   });
   const scheduler = new PollScheduler({ feeds, poller, concurrency: config.POLL_CONCURRENCY, log: log.child({ component: 'scheduler' }), onOutcome });
-  return { config, applied, log, db, feeds, items, admin, poller, scheduler, close: () => db.close() };
+  const deliverySettings = {
+    intervalMs: config.DELIVERY_INTERVAL,
+    maxAttempts: config.DELIVERY_MAX_ATTEMPTS,
+    backoffBaseMs: config.DELIVERY_BACKOFF_BASE,
+    backoffMaxMs: config.DELIVERY_BACKOFF_MAX,
+  };
+  return {
+    config,
+    applied,
+    log,
+    db,
+    feeds,
+    items,
+    admin,
+    watches,
+    outbox,
+    router,
+    search: new SearchService(db),
+    poller,
+    scheduler,
+    deliveryWorker: (senders) => new DeliveryWorker({ outbox, items, log: log.child({ component: 'delivery' }), settings: deliverySettings }, senders),
+    close: () => db.close(),
+  };
 }

@@ -84,6 +84,10 @@ export const configSchema = z.object({
       return bytes;
     }),
   FETCH_MAX_REDIRECTS: int(5, 0, 20),
+  DELIVERY_INTERVAL: duration('2s', 100),
+  DELIVERY_MAX_ATTEMPTS: int(8, 1, 100),
+  DELIVERY_BACKOFF_BASE: duration('30s', 100),
+  DELIVERY_BACKOFF_MAX: duration('1h', 1000),
 });
 
 export type Config = z.output<typeof configSchema>;

@@ -14,3 +14,13 @@ export function truncate(text: string, max: number): string {
 export function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
+
+/** `5m ago`, `3h ago`, `2d ago`, or the date for anything older than a month. */
+export function relativeTime(iso: string, now = new Date()): string {
+  const minutes = Math.round((now.getTime() - Date.parse(iso)) / 60_000);
+  if (minutes < 1) return 'just now';
+  if (minutes < 60) return `${minutes}m ago`;
+  if (minutes < 48 * 60) return `${Math.round(minutes / 60)}h ago`;
+  if (minutes < 30 * 24 * 60) return `${Math.round(minutes / 1440)}d ago`;
+  return iso.slice(0, 10);
+}

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerChatCommands } from './chat-commands.ts';
 import { registerDemoCommand } from './demo-command.ts';
 import { reportError } from './context.ts';
 import { registerFeedsCommands } from './feeds-commands.ts';
@@ -12,6 +13,7 @@ const program = new Command('ainews')
 
 registerFeedsCommands(program);
 registerPipelineCommands(program);
+registerChatCommands(program);
 registerDemoCommand(program);
 
 try {

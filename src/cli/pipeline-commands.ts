@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { createApp } from '../app.ts';
 import type { ListedItem } from '../db/items.ts';
+import type { DeliveryWorker } from '../delivery/worker.ts';
+import { ConsoleSender } from '../platforms/console/console-sender.ts';
 import { printOutcome } from '../platforms/console/print-items.ts';
 import { CliError, cliLogger, loadCliConfig, positiveInt, printJson, withApp } from './context.ts';
 import { shortTime, truncate } from '../format.ts';
@@ -34,10 +36,12 @@ export function registerPipelineCommands(program: Command): void {
       if (!opts.once) throw new CliError('"ainews poll" needs --once; "ainews run" keeps polling on a schedule');
       await withApp(async (app) => {
         const summary = (await app.scheduler.tick({ all: opts.all }))!;
-        if (opts.json) return printJson(summary);
+        // Console alerts, including any queued earlier; Slack and Discord ones are left to "ainews run".
+        const delivered = await app.deliveryWorker([new ConsoleSender((text) => console.log(text))]).drain();
+        if (opts.json) return printJson({ ...summary, delivered });
         console.log(
-          `polled ${summary.polled} feeds: ${summary.fresh} new items, ${summary.backlog} backlog, ` +
-            `${summary.notModified} not modified, ${summary.failed} failed`,
+          `polled ${summary.polled} feeds: ${summary.fresh} new items, ${summary.alerts} alerts queued, ${summary.backlog} backlog, ` +
+            `${summary.notModified} not modified, ${summary.failed} failed; ${delivered} alerts delivered to console`,
         );
       });
     });
@@ -77,14 +81,20 @@ export function registerPipelineCommands(program: Command): void {
     .action(async () => {
       const config = loadCliConfig();
       const log = cliLogger(config, 'info');
-      const app = createApp(config, log, (outcome) => printOutcome(outcome, (line) => console.log(line)));
+      let delivery: DeliveryWorker | null = null;
+      const app = createApp(config, log, (outcome) => {
+        printOutcome(outcome, (line) => console.log(line));
+        if (outcome.alerts > 0) delivery?.nudge();
+      });
+      delivery = app.deliveryWorker([new ConsoleSender((text) => console.log(text))]);
       log.info({ db: config.AINEWS_DB, feeds: app.feeds.count(), cron: config.POLL_CRON }, 'ainews running; Ctrl-C stops');
+      delivery.start();
       app.scheduler.start(config.POLL_CRON);
       app.scheduler.tick().catch((error: unknown) => log.error({ err: error }, 'first tick failed'));
       await new Promise<void>((resolve) => {
         const stop = (signal: string) => {
           log.info({ signal }, 'stopping: letting the running poll finish its writes');
-          void app.scheduler.stop().then(() => {
+          void Promise.all([app.scheduler.stop(), delivery.stop()]).then(() => {
             app.close();
             log.info('stopped; database closed');
             resolve();

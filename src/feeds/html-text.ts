@@ -1,5 +1,8 @@
 import { Parser } from 'htmlparser2';
 
+const UNSAFE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
+const UNSAFE_ALL = new RegExp(UNSAFE.source, 'g');
+
 /** Elements whose content is never article text. */
 const SKIPPED = new Set(['script', 'style', 'noscript', 'iframe', 'svg', 'math', 'template', 'figcaption', 'object', 'video', 'audio', 'button', 'form', 'select']);
 /** Elements that end a paragraph. */
@@ -42,5 +45,7 @@ export function htmlToText(html: string): string {
   parser.write(html);
   parser.end();
   flush();
-  return paragraphs.join('\n\n');
+  const text = paragraphs.join('\n\n');
+  // Control characters and bidi overrides can rewrite a terminal or disguise text: never pass them on.
+  return UNSAFE.test(text) ? text.replace(UNSAFE_ALL, '') : text;
 }

@@ -8,12 +8,17 @@ import { parseFeed } from '../feeds/parse.ts';
 import type { Logger } from '../log.ts';
 import { backoffDelay, jittered, type BackoffSettings } from './backoff.ts';
 import type { HostQueue } from './host-queue.ts';
+import type { AlertRouter } from './route-alerts.ts';
 
 export type FetchFn = (url: string, validators: Validators, signal?: AbortSignal) => Promise<FetchedFeed>;
 
 export interface PollerDeps {
   feeds: FeedStore;
   items: ItemStore;
+  /** Queues alerts for new items, in the transaction that stores them. */
+  router: AlertRouter;
+  /** Runs `work` in one database transaction. */
+  transaction: <T>(work: () => T) => T;
   fetch: FetchFn;
   hosts: HostQueue;
   log: Logger;
@@ -31,6 +36,8 @@ export interface PollOutcome {
   fresh: ItemRow[];
   /** Items stored as backlog by the feed's first successful poll. */
   backlog: number;
+  /** Alerts queued in the outbox for the fresh items. */
+  alerts: number;
   error?: string;
   disabled?: boolean;
 }
@@ -56,11 +63,11 @@ export class FeedPoller {
       }
       if (fetched.status === 304) {
         this.deps.feeds.recordSuccess(feed.id, this.success(feed, fetched));
-        return { feed, result: 'not-modified', fresh: [], backlog: 0 };
+        return { feed, result: 'not-modified', fresh: [], backlog: 0, alerts: 0 };
       }
       return await this.store(feed, fetched, log);
     } catch (error) {
-      if (signal?.aborted) return { feed, result: 'cancelled', fresh: [], backlog: 0 };
+      if (signal?.aborted) return { feed, result: 'cancelled', fresh: [], backlog: 0, alerts: 0 };
       return this.fail(feed, error as Error, log);
     }
   }
@@ -76,7 +83,11 @@ export class FeedPoller {
       items = items.sort((a, b) => b.publishedAt.localeCompare(a.publishedAt)).slice(0, this.deps.maxItems);
     }
     const backlog = feed.first_success_at === null;
-    const stored = this.deps.items.store(feed.id, items, { backlog, now });
+    const sources = [feed.name ?? parsed.title ?? '', feed.url];
+    const { stored, alerts } = this.deps.transaction(() => {
+      const stored = this.deps.items.store(feed.id, items, { backlog, now });
+      return { stored, alerts: backlog ? 0 : this.deps.router.route(stored.created, sources, now) };
+    });
     this.deps.feeds.recordSuccess(feed.id, { ...this.success(feed, fetched), language: parsed.language, title: parsed.title });
     log.debug({ entries: items.length, created: stored.created.length, updated: stored.updated, linked: stored.linked, backlog }, 'polled');
     return {
@@ -84,6 +95,7 @@ export class FeedPoller {
       result: 'updated',
       fresh: backlog ? [] : stored.created,
       backlog: backlog ? stored.created.length : 0,
+      alerts,
     };
   }
 
@@ -102,6 +114,6 @@ export class FeedPoller {
     const message = `${error.message}`;
     this.deps.feeds.recordFailure(feed.id, { at, error: message, nextPollAt: disabled ? null : new Date(at.getTime() + wait) });
     log.warn({ err: message, failures, disabled }, disabled ? 'feed disabled after repeated failures' : 'feed poll failed');
-    return { feed, result: 'failed', fresh: [], backlog: 0, error: message, disabled };
+    return { feed, result: 'failed', fresh: [], backlog: 0, alerts: 0, error: message, disabled };
   }
 }

@@ -6,6 +6,7 @@ import type { FeedPoller, PollOutcome } from './poll-feed.ts';
 export interface TickSummary {
   polled: number;
   fresh: number;
+  alerts: number;
   backlog: number;
   notModified: number;
   failed: number;
@@ -58,7 +59,7 @@ export class PollScheduler {
 
   private async pollDue(all: boolean): Promise<TickSummary> {
     const due = this.deps.feeds.due(this.deps.now?.() ?? new Date(), all);
-    const summary: TickSummary = { polled: 0, fresh: 0, backlog: 0, notModified: 0, failed: 0 };
+    const summary: TickSummary = { polled: 0, fresh: 0, alerts: 0, backlog: 0, notModified: 0, failed: 0 };
     let next = 0;
     const worker = async () => {
       while (next < due.length && !this.shutdown.signal.aborted) {
@@ -66,6 +67,7 @@ export class PollScheduler {
         if (outcome.result === 'cancelled') continue;
         summary.polled++;
         summary.fresh += outcome.fresh.length;
+        summary.alerts += outcome.alerts;
         summary.backlog += outcome.backlog;
         if (outcome.result === 'not-modified') summary.notModified++;
         if (outcome.result === 'failed') summary.failed++;

@@ -29,3 +29,12 @@ export const HAS_CJK = new RegExp(CJK_CHAR, 'u');
 export function textUnits(text: string): string[] {
   return foldText(text).match(UNIT) ?? [];
 }
+
+/** Units back to readable text: spaces between words, none between CJK characters (`gpt 5`, `推理`). */
+export function joinUnits(units: string[]): string {
+  let text = '';
+  units.forEach((unit, i) => {
+    text += i > 0 && !(HAS_CJK.test(unit) && HAS_CJK.test(units[i - 1]!)) ? ` ${unit}` : unit;
+  });
+  return text;
+}

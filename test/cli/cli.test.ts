@@ -54,9 +54,9 @@ describe('ainews CLI', () => {
   it('polls once with one summary line, and exits 0 even when a feed fails', async () => {
     const { code, stdout } = await runCli(['poll', '--once'], env);
     expect(code).toBe(0);
-    expect(stdout.trim()).toBe('polled 3 feeds: 0 new items, 4 backlog, 0 not modified, 1 failed');
+    expect(stdout.trim()).toBe('polled 3 feeds: 0 new items, 0 alerts queued, 4 backlog, 0 not modified, 1 failed; 0 alerts delivered to console');
     const again = await runCli(['poll', '--once'], env);
-    expect(again.stdout.trim()).toBe('polled 0 feeds: 0 new items, 0 backlog, 0 not modified, 0 failed');
+    expect(again.stdout.trim()).toBe('polled 0 feeds: 0 new items, 0 alerts queued, 0 backlog, 0 not modified, 0 failed; 0 alerts delivered to console');
     const all = await runCli(['poll', '--once', '--all', '--json'], env);
     expect(JSON.parse(all.stdout)).toMatchObject({ polled: 3, fresh: 0, failed: 1 });
   });

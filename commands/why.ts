@@ -1,0 +1,66 @@
+import { shortTime } from '../src/format.ts';
+import { WatchMatcher, type Verdict } from '../src/match/matcher.ts';
+import { CommandError, requireChannel, type CommandDefinition } from './types.ts';
+
+export const whyCommand: CommandDefinition = {
+  name: 'why',
+  usage: 'why <item url or id>',
+  summary: 'explain whether this channel got an item, and why',
+  run(args, ctx) {
+    const channel = requireChannel(ctx);
+    const key = args.trim().replace(/^#/, '');
+    if (!key) throw new CommandError('which item? Give its URL or its id (search results show ids)');
+    const { items, outbox, watches } = ctx.services;
+    const item = items.find(key);
+    if (!item) {
+      return { kind: 'notice', heading: `Why: ${key}`, lines: ['ainews has no such item: no feed has carried it yet, or its feed has not been polled since it was published.'] };
+    }
+    const lines: string[] = [`Item #${item.id} "${item.title}", first seen ${shortTime(item.first_seen_at)} in ${item.sources.join(', ') || 'a removed feed'}.`];
+    const delivery = outbox.find(item.id, channel);
+    if (delivery) {
+      const cause = `it matched the watch "${delivery.watch_query}"`;
+      if (delivery.status === 'sent') lines.push(`Posted to ${channel} at ${shortTime(delivery.sent_at)}: ${cause}.`);
+      else if (delivery.status === 'failed') lines.push(`Not posted: ${cause}, but delivery failed after ${delivery.attempts} attempts: ${delivery.last_error}.`);
+      else lines.push(`Queued for ${channel} (${delivery.status}, ${delivery.attempts} attempts so far${delivery.last_error ? `, last error: ${delivery.last_error}` : ''}): ${cause}.`);
+      return { kind: 'notice', heading: `Why: #${item.id}`, lines, data: delivery };
+    }
+    if (item.backlog) {
+      const feed = items.feedsOf(item.id)[0];
+      lines.push(`Not posted: it was already in ${feed?.name ?? 'its feed'} when ainews first polled that feed, so it is backlog (searchable, never posted).`);
+      return { kind: 'notice', heading: `Why: #${item.id}`, lines };
+    }
+    const channelWatches = watches.list(channel);
+    if (channelWatches.length === 0) {
+      lines.push(`Not posted: ${channel} watches nothing. Add a watch with /ainews watch <keyword>.`);
+      return { kind: 'notice', heading: `Why: #${item.id}`, lines };
+    }
+    const feeds = items.feedsOf(item.id);
+    const verdicts = new WatchMatcher(channelWatches).explain({ title: item.title, body: item.body, sources: feeds.flatMap((f) => [f.name ?? '', f.url]) });
+    const matched = verdicts.find((v) => v.verdict.kind === 'match');
+    if (matched) {
+      const watch = channelWatches.find((w) => w.id === matched.watch.id)!;
+      lines.push(
+        watch.created_at > item.first_seen_at
+          ? `Not posted: it matches the watch "${watch.query}", but that watch was added (${shortTime(watch.created_at)}) after the item arrived. Watches apply to items that arrive after them.`
+          : `It matches the watch "${watch.query}", yet no alert was queued; the channel may be inactive.`,
+      );
+    } else {
+      lines.push(`Not posted: none of the ${channelWatches.length} watches of ${channel} matches it.`);
+      for (const { watch, verdict } of verdicts) lines.push(`  "${watch.query}": ${describe(verdict)}`);
+    }
+    return { kind: 'notice', heading: `Why: #${item.id}`, lines };
+  },
+};
+
+function describe(verdict: Verdict): string {
+  switch (verdict.kind) {
+    case 'match':
+      return 'matches';
+    case 'missing':
+      return `no ${verdict.terms.map((t) => `"${t}"`).join(' or ')} in the title or text`;
+    case 'excluded':
+      return `excluded by -${verdict.terms.join(', -')}`;
+    case 'other-source':
+      return `limited to source "${verdict.source}"`;
+  }
+}

@@ -1,0 +1,113 @@
+import type { Command } from 'commander';
+import { runDefinition, type Answer, type CommandContext } from '../../commands/index.ts';
+import { searchCommand } from '../../commands/search.ts';
+import { unwatchCommand, watchCommand, watchesCommand } from '../../commands/watch.ts';
+import { whyCommand } from '../../commands/why.ts';
+import type { App } from '../app.ts';
+import { channelPlatform } from '../channel-name.ts';
+import { shortTime, truncate } from '../format.ts';
+import { renderAnswer } from '../platforms/console/render-answer.ts';
+import { CliError, positiveInt, printJson, withApp } from './context.ts';
+import { table } from './table.ts';
+
+/** The CLI is an admin's tool: it acts in the channel it is given, as user "cli". */
+function context(app: App, channel: string | null, pageSize?: number): CommandContext {
+  if (channel) channelPlatform(channel);
+  return { channel, user: 'cli', isAdmin: true, services: app, pageSize };
+}
+
+function print(answer: Answer, json?: boolean): void {
+  if (answer.kind === 'error') throw new CliError(`${answer.message}\nusage: ${answer.usage.replace('/ainews', 'ainews')}`);
+  if (json) return printJson('data' in answer ? (answer.data ?? null) : null);
+  console.log(renderAnswer(answer));
+}
+
+export function registerChatCommands(program: Command): void {
+  program
+    .command('search')
+    .argument('<query...>', 'words, "phrases", -exclude, OR, source:, since:, lang:, page:')
+    .option('--limit <n>', 'results per page', '10')
+    .option('--json', 'print JSON')
+    .description('search what was collected (the same as /ainews <query> in chat)')
+    .action(async (words: string[], opts: { limit: string; json?: boolean }) => {
+      const limit = positiveInt(opts.limit, '--limit', 100);
+      await withApp((app) => print(runDefinition(searchCommand, words.join(' '), context(app, null, limit), bug(app)), opts.json));
+    });
+
+  const watch = program.command('watch').description("manage a channel's keyword watches");
+  watch
+    .command('add')
+    .argument('<channel>', 'a channel: console:<name>, slack:<team>/<channel> or discord:<channel>')
+    .argument('<keyword...>', 'keyword or "phrase", -exclude, source:<name>, in:title, or *')
+    .description('watch a keyword in a channel')
+    .action(async (channel: string, words: string[]) => {
+      await withApp((app) => print(runDefinition(watchCommand, words.join(' '), context(app, channel), bug(app))));
+    });
+  watch
+    .command('remove')
+    .argument('<channel>')
+    .argument('<keyword|id...>')
+    .description('stop a watch')
+    .action(async (channel: string, words: string[]) => {
+      await withApp((app) => print(runDefinition(unwatchCommand, words.join(' '), context(app, channel), bug(app))));
+    });
+  watch
+    .command('list')
+    .argument('[channel]')
+    .option('--json', 'print JSON')
+    .description("list a channel's watches, or every channel's")
+    .action(async (channel: string | undefined, opts: { json?: boolean }) => {
+      await withApp((app) => print(runDefinition(watchesCommand, '', context(app, channel ?? null), bug(app)), opts.json));
+    });
+
+  program
+    .command('why')
+    .argument('<item>', 'item id or URL')
+    .argument('<channel>')
+    .description('explain whether a channel got an item, and why')
+    .action(async (item: string, channel: string) => {
+      await withApp((app) => print(runDefinition(whyCommand, item, context(app, channel), bug(app))));
+    });
+
+  program
+    .command('deliveries')
+    .option('--channel <channel>', 'only this channel')
+    .option('--limit <n>', 'how many', '50')
+    .option('--json', 'print JSON')
+    .description('alerts in the outbox, newest first, with their delivery status')
+    .action(async (opts: { channel?: string; limit: string; json?: boolean }) => {
+      const limit = positiveInt(opts.limit, '--limit', 10_000);
+      if (opts.channel) channelPlatform(opts.channel);
+      await withApp((app) => {
+        const rows = app.outbox.list({ channel: opts.channel, limit });
+        if (opts.json) {
+          return printJson(
+            rows.map((r) => ({
+              id: r.id,
+              channel: r.channel,
+              item_id: r.item_id,
+              title: r.title,
+              watch: r.watch_query,
+              status: r.status,
+              attempts: r.attempts,
+              last_error: r.last_error,
+              created_at: r.created_at,
+              sent_at: r.sent_at,
+              platform_message_id: r.platform_message_id,
+            })),
+          );
+        }
+        if (rows.length === 0) return console.log('no alerts yet: add a watch with "ainews watch add <channel> <keyword>"');
+        console.log(
+          table(
+            ['ID', 'CHANNEL', 'STATUS', 'TRIES', 'QUEUED', 'ITEM', 'LAST ERROR'],
+            rows.map((r) => [String(r.id), r.channel, r.status, String(r.attempts), shortTime(r.created_at), truncate(`#${r.item_id} ${r.title}`, 50), r.last_error ?? '']),
+          ),
+        );
+      });
+    });
+}
+
+function bug(app: App) {
+  return (error: unknown) => app.log.error({ err: error }, 'command failed');
+}

@@ -1,0 +1,96 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type { Platform } from '../channel-name.ts';
+
+export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'retrying' | 'failed';
+
+export interface OutboxRow {
+  id: number;
+  item_id: number;
+  channel: string;
+  platform: Platform;
+  watch_id: number | null;
+  watch_query: string;
+  status: DeliveryStatus;
+  attempts: number;
+  last_error: string | null;
+  next_attempt_at: string;
+  claimed_by: string | null;
+  claimed_at: string | null;
+  platform_message_id: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
+/** A delivery as listed by `ainews deliveries`. */
+export interface DeliveryRow extends OutboxRow {
+  title: string;
+}
+
+/** A claim older than this is taken to belong to a process that died mid-send, and is retried. */
+const STALE_CLAIM_MS = 5 * 60_000;
+
+/** The alert outbox: one row per (item, channel), claimed atomically by whichever worker sends it. */
+export class Outbox {
+  private readonly insert: Statement;
+
+  constructor(private readonly db: Database) {
+    this.insert = db.prepare(
+      `INSERT INTO outbox (item_id, channel, platform, watch_id, watch_query, next_attempt_at, created_at)
+       SELECT @itemId, @channel, c.platform, @watchId, @watchQuery, @now, @now FROM channels c WHERE c.id = @channel AND c.active = 1
+       ON CONFLICT (item_id, channel) DO NOTHING`,
+    );
+  }
+
+  /** Queues an alert unless this channel already has one for the item; returns whether a row was added. */
+  enqueue(alert: { itemId: number; channel: string; watchId: number; watchQuery: string }, now = new Date()): boolean {
+    return this.insert.run({ ...alert, now: now.toISOString() }).changes > 0;
+  }
+
+  /**
+   * Claims up to `limit` due alerts for the given platforms in one statement, so that two processes can
+   * never claim the same row. Claims abandoned by a dead process are taken back after a while.
+   */
+  claim(platforms: readonly Platform[], worker: string, limit: number, now = new Date()): OutboxRow[] {
+    const at = now.toISOString();
+    const stale = new Date(now.getTime() - STALE_CLAIM_MS).toISOString();
+    const placeholders = platforms.map(() => '?').join(', ');
+    return this.db
+      .prepare(
+        `UPDATE outbox SET status = 'sending', claimed_by = ?, claimed_at = ?, attempts = attempts + 1
+         WHERE id IN (
+           SELECT id FROM outbox
+           WHERE platform IN (${placeholders})
+             AND ((status IN ('pending', 'retrying') AND next_attempt_at <= ?) OR (status = 'sending' AND claimed_at < ?))
+           ORDER BY id LIMIT ?)
+         RETURNING *`,
+      )
+      .all(worker, at, ...platforms, at, stale, limit)
+      .sort((a, b) => (a as OutboxRow).id - (b as OutboxRow).id) as OutboxRow[];
+  }
+
+  markSent(id: number, messageId: string, now = new Date()): void {
+    this.db
+      .prepare(`UPDATE outbox SET status = 'sent', platform_message_id = ?, sent_at = ?, last_error = NULL, claimed_by = NULL WHERE id = ?`)
+      .run(messageId, now.toISOString(), id);
+  }
+
+  /** Records a failed attempt: retried at `retryAt`, or failed for good when it is null. */
+  markFailed(id: number, error: string, retryAt: Date | null): void {
+    this.db
+      .prepare(`UPDATE outbox SET status = ?, last_error = ?, next_attempt_at = coalesce(?, next_attempt_at), claimed_by = NULL WHERE id = ?`)
+      .run(retryAt ? 'retrying' : 'failed', error, retryAt?.toISOString() ?? null, id);
+  }
+
+  list(filter: { channel?: string; limit?: number } = {}): DeliveryRow[] {
+    return this.db
+      .prepare(
+        `SELECT o.*, i.title FROM outbox o JOIN items i ON i.id = o.item_id
+         ${filter.channel ? 'WHERE o.channel = @channel' : ''} ORDER BY o.id DESC LIMIT @limit`,
+      )
+      .all({ channel: filter.channel, limit: filter.limit ?? 50 }) as DeliveryRow[];
+  }
+
+  find(itemId: number, channel: string): OutboxRow | undefined {
+    return this.db.prepare('SELECT * FROM outbox WHERE item_id = ? AND channel = ?').get(itemId, channel) as OutboxRow | undefined;
+  }
+}

@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import type { ItemStore } from '../db/items.ts';
+import type { Outbox, OutboxRow } from '../db/outbox.ts';
+import type { Logger } from '../log.ts';
+import { backoffDelay } from '../pipeline/backoff.ts';
+import { composeAlert } from './compose-alert.ts';
+import { PlatformError, type AlertSender } from './port.ts';
+
+export interface DeliverySettings {
+  /** How often the outbox is re-read, so that alerts queued by another process go out promptly. */
+  intervalMs: number;
+  maxAttempts: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  batchSize?: number;
+}
+
+/**
+ * Sends what the outbox holds through each platform's sender. A row is claimed atomically before it is
+ * sent, then marked sent, retrying (with backoff) or failed, so two processes never send the same alert.
+ */
+export class DeliveryWorker {
+  private readonly id = `worker-${process.pid}-${randomUUID().slice(0, 8)}`;
+  private readonly senders: Map<string, AlertSender>;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<number> | null = null;
+
+  constructor(
+    private readonly deps: { outbox: Outbox; items: ItemStore; log: Logger; settings: DeliverySettings },
+    senders: AlertSender[],
+  ) {
+    this.senders = new Map(senders.map((sender) => [sender.platform, sender]));
+  }
+
+  start(): void {
+    this.timer = setInterval(() => this.nudge(), this.deps.settings.intervalMs);
+    this.nudge();
+  }
+
+  /** Delivers what is due now, unless a round is already under way. */
+  nudge(): void {
+    if (this.running) return;
+    this.running = this.drain()
+      .catch((error: unknown) => {
+        this.deps.log.error({ err: error }, 'delivery round failed');
+        return 0;
+      })
+      .finally(() => {
+        this.running = null;
+      });
+  }
+
+  /** Sends every due alert, batch after batch, until none is left; returns how many were sent. */
+  async drain(): Promise<number> {
+    let sent = 0;
+    const platforms = [...this.senders.keys()] as OutboxRow['platform'][];
+    if (platforms.length === 0) return 0;
+    for (;;) {
+      const batch = this.deps.outbox.claim(platforms, this.id, this.deps.settings.batchSize ?? 20);
+      if (batch.length === 0) return sent;
+      for (const row of batch) if (await this.deliver(row)) sent++;
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  private async deliver(row: OutboxRow): Promise<boolean> {
+    const log = this.deps.log.child({ outbox: row.id, channel: row.channel, item: row.item_id });
+    const alert = composeAlert(row, this.deps.items);
+    if (!alert) {
+      this.deps.outbox.markFailed(row.id, 'the item no longer exists', null);
+      return false;
+    }
+    try {
+      const messageId = await this.senders.get(row.platform)!.send(alert);
+      this.deps.outbox.markSent(row.id, messageId);
+      return true;
+    } catch (error) {
+      const { settings } = this.deps;
+      const platformError = error instanceof PlatformError ? error : null;
+      const giveUp = platformError?.options.permanent === true || row.attempts >= settings.maxAttempts;
+      const wait = Math.max(backoffDelay(row.attempts, { baseMs: settings.backoffBaseMs, maxMs: settings.backoffMaxMs }), platformError?.options.retryAfterMs ?? 0);
+      const message = (error as Error).message;
+      this.deps.outbox.markFailed(row.id, message, giveUp ? null : new Date(Date.now() + wait));
+      log.warn({ err: message, attempts: row.attempts, giveUp }, giveUp ? 'alert delivery failed for good' : 'alert delivery failed; will retry');
+      return false;
+    }
+  }
+}

@@ -1,0 +1,64 @@
+import { textUnits } from '../text/fold.ts';
+
+export const MAX_WATCH_CHARS = 100;
+export const WATCH_SYNTAX = 'watch <keyword or "phrase"> [-exclude] [source:<name>] [in:title], or watch * for everything';
+
+/** A watch as compiled from what was typed. Every term is a unit sequence (see textUnits). */
+export interface WatchSpec {
+  /** Matches every new item (`watch *`). */
+  all: boolean;
+  /** Terms that must all appear. */
+  includes: string[][];
+  /** Terms any one of which vetoes the item. */
+  excludes: string[][];
+  /** Only items from a feed whose name or URL contains this (folded). */
+  source: string | null;
+  /** Only look in the title. */
+  titleOnly: boolean;
+  /** Equal for watches that mean the same thing (`GPT-5`, `gpt 5`): one per channel. */
+  canonical: string;
+}
+
+export class WatchSyntaxError extends Error {
+  override name = 'WatchSyntaxError';
+}
+
+/**
+ * Reads a watch. The unquoted words together form one keyword (so `GPT 5` is the term GPT-5 and
+ * `open source` is a phrase); each quoted phrase is a further term that must also appear.
+ */
+export function parseWatch(text: string): WatchSpec {
+  const trimmed = text.trim();
+  if (!trimmed) throw new WatchSyntaxError(`what should this channel watch? Usage: ${WATCH_SYNTAX}`);
+  if ([...trimmed].length > MAX_WATCH_CHARS) throw new WatchSyntaxError(`a watch can be at most ${MAX_WATCH_CHARS} characters long`);
+  const spec: WatchSpec = { all: false, includes: [], excludes: [], source: null, titleOnly: false, canonical: '' };
+  const bare: string[] = [];
+  for (const [, negated, quoted, word] of trimmed.matchAll(/(-?)"([^"]*)(?:"|$)|(\S+)/g)) {
+    if (quoted !== undefined) {
+      const units = textUnits(quoted);
+      if (units.length) (negated ? spec.excludes : spec.includes).push(units);
+    } else if (word === '*') spec.all = true;
+    else if (/^source:./i.test(word!)) spec.source = textUnits(word!.slice(7)).join(' ');
+    else if (/^in:title$/i.test(word!)) spec.titleOnly = true;
+    else if (word!.length > 1 && word!.startsWith('-')) {
+      const units = textUnits(word!.slice(1));
+      if (units.length) spec.excludes.push(units);
+    } else bare.push(word!);
+  }
+  const keyword = textUnits(bare.join(' '));
+  if (keyword.length) spec.includes.unshift(keyword);
+  if (!spec.all && spec.includes.length === 0) {
+    throw new WatchSyntaxError(`"${trimmed}" has no letters, digits or CJK characters to watch for. Usage: ${WATCH_SYNTAX}`);
+  }
+  if (spec.all && spec.includes.length) throw new WatchSyntaxError('watch * already matches everything: give either * or keywords');
+  const term = (units: string[]) => units.join(' ');
+  spec.canonical = [
+    spec.all ? '*' : spec.includes.map(term).sort().join(' + '),
+    ...spec.excludes.map((units) => `-${term(units)}`).sort(),
+    spec.source ? `source:${spec.source}` : '',
+    spec.titleOnly ? 'in:title' : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  return spec;
+}

@@ -1,0 +1,41 @@
+import type { ItemRow } from '../db/items.ts';
+import type { Outbox } from '../db/outbox.ts';
+import type { WatchStore } from '../db/watches.ts';
+import type { Logger } from '../log.ts';
+import { WatchMatcher } from '../match/matcher.ts';
+
+/**
+ * Turns new items into outbox rows: one per (item, channel) whose watches match. It runs inside the
+ * transaction that stores the items, so an item is never stored without its alerts, or alerted twice.
+ */
+export class AlertRouter {
+  private compiled: { version: string; matcher: WatchMatcher } | null = null;
+
+  constructor(
+    private readonly watches: WatchStore,
+    private readonly outbox: Outbox,
+    private readonly log: Logger,
+  ) {}
+
+  /** Queues the alerts for freshly stored (never backlog) items; returns how many were queued. */
+  route(items: ItemRow[], sources: string[], now = new Date()): number {
+    if (items.length === 0) return 0;
+    const matcher = this.matcher();
+    if (matcher.size === 0) return 0;
+    let queued = 0;
+    for (const item of items) {
+      for (const watch of matcher.match({ title: item.title, body: item.body, sources })) {
+        if (this.outbox.enqueue({ itemId: item.id, channel: watch.channel, watchId: watch.id, watchQuery: watch.query }, now)) queued++;
+      }
+    }
+    if (queued) this.log.debug({ items: items.length, queued }, 'alerts queued');
+    return queued;
+  }
+
+  /** The compiled watches, rebuilt only when a watch was added or removed (by this or another process). */
+  matcher(): WatchMatcher {
+    const version = this.watches.version();
+    if (this.compiled?.version !== version) this.compiled = { version, matcher: new WatchMatcher(this.watches.list()) };
+    return this.compiled.matcher;
+  }
+}

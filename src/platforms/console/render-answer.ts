@@ -1,0 +1,27 @@
+import type { Answer } from '../../../commands/index.ts';
+import { relativeTime } from '../../format.ts';
+import type { Marked } from '../../search/snippet.ts';
+
+/** An answer as plain text for a terminal; matched terms are shown «like this». */
+export function renderAnswer(answer: Answer, now = new Date()): string {
+  switch (answer.kind) {
+    case 'error':
+      return `error: ${answer.message}\nusage: ${answer.usage}`;
+    case 'notice':
+      return [...(answer.heading ? [answer.heading] : []), ...answer.lines].join('\n');
+    case 'list':
+      return [answer.heading, ...(answer.rows.length ? answer.rows.map((row) => `  ${row}`) : [`  ${answer.empty}`])].join('\n');
+    case 'results': {
+      const blocks = answer.results.map((r) => {
+        const meta = [r.source, relativeTime(r.publishedAt, now), `#${r.id}`].filter(Boolean).join(' · ');
+        const snippet = marked(r.snippet);
+        return [`${marked(r.title)}`, `   ${meta}`, ...(snippet ? [`   ${snippet}`] : []), ...(r.url ? [`   ${r.url}`] : [])].join('\n');
+      });
+      return [answer.heading, ...blocks, ...(answer.more ? [`more: ainews search ${answer.more}`] : [])].join('\n\n');
+    }
+  }
+}
+
+function marked(parts: Marked): string {
+  return parts.map((p) => (p.match ? `«${p.text}»` : p.text)).join('');
+}
