@@ -28,6 +28,8 @@ export function registerChatCommands(program: Command): void {
     .argument('<query...>', 'words, "phrases", -exclude, OR, source:, since:, lang:, page:')
     .option('--limit <n>', 'results per page', '10')
     .option('--json', 'print JSON')
+    // "-word" excludes a word: it is part of the query, not an option.
+    .allowUnknownOption()
     .description('search what was collected (the same as /ainews <query> in chat)')
     .action(async (words: string[], opts: { limit: string; json?: boolean }) => {
       const limit = positiveInt(opts.limit, '--limit', 100);
@@ -39,6 +41,7 @@ export function registerChatCommands(program: Command): void {
     .command('add')
     .argument('<channel>', 'a channel: console:<name>, slack:<team>/<channel> or discord:<channel>')
     .argument('<keyword...>', 'keyword or "phrase", -exclude, source:<name>, in:title, or *')
+    .allowUnknownOption()
     .description('watch a keyword in a channel')
     .action(async (channel: string, words: string[]) => {
       await withApp((app) => print(runDefinition(watchCommand, words.join(' '), context(app, channel), bug(app))));
@@ -47,6 +50,7 @@ export function registerChatCommands(program: Command): void {
     .command('remove')
     .argument('<channel>')
     .argument('<keyword|id...>')
+    .allowUnknownOption()
     .description('stop a watch')
     .action(async (channel: string, words: string[]) => {
       await withApp((app) => print(runDefinition(unwatchCommand, words.join(' '), context(app, channel), bug(app))));

@@ -50,13 +50,17 @@ export class DeliveryWorker {
       });
   }
 
-  /** Sends every due alert, batch after batch, until none is left; returns how many were sent. */
+  /**
+   * Sends every alert due when the round starts, batch after batch; returns how many were sent. An alert
+   * that fails in this round is due again only later, so a round never spins on one failing alert.
+   */
   async drain(): Promise<number> {
     let sent = 0;
     const platforms = [...this.senders.keys()] as OutboxRow['platform'][];
     if (platforms.length === 0) return 0;
+    const roundStart = new Date();
     for (;;) {
-      const batch = this.deps.outbox.claim(platforms, this.id, this.deps.settings.batchSize ?? 20);
+      const batch = this.deps.outbox.claim(platforms, this.id, this.deps.settings.batchSize ?? 20, roundStart);
       if (batch.length === 0) return sent;
       for (const row of batch) if (await this.deliver(row)) sent++;
     }
