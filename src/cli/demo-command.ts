@@ -7,6 +7,10 @@ import { loadConfig, readEnvironment } from '../config.ts';
 import { DemoFeedServer } from '../demo/demo-feeds.ts';
 import { createLogger } from '../log.ts';
 import { printOutcome } from '../platforms/console/print-items.ts';
+import { runCommand, type CommandContext } from '../../commands/index.ts';
+import type { App } from '../app.ts';
+import { ConsoleSender } from '../platforms/console/console-sender.ts';
+import { renderAnswer } from '../platforms/console/render-answer.ts';
 import { CliError, positiveInt } from './context.ts';
 
 export function registerDemoCommand(program: Command): void {
@@ -24,22 +28,32 @@ export function registerDemoCommand(program: Command): void {
       const server = new DemoFeedServer();
       const urls = await server.listen();
       const app = createApp(config, createLogger(config.LOG_LEVEL ?? 'warn'), (outcome) => printOutcome(outcome, (line) => console.log(line)));
+      const delivery = app.deliveryWorker([new ConsoleSender((text) => console.log(text))]);
+      const say = (text: string) => console.log(`\n== ${text}`);
       try {
         app.admin.add({ url: urls.en, name: 'Demo AI Lab Blog' });
         app.admin.add({ url: urls.zh, name: '演示科技新闻' });
-        console.log(`demo: two local feeds on ${new URL(urls.en).host}; the first poll stores their backlog, then new items arrive`);
+        say(`demo: two local feeds on ${new URL(urls.en).host}; the first poll stores their backlog, then new items arrive`);
+        for (const keyword of ['GPT-5', '大模型']) console.log(renderAnswer(runCommand(`watch ${keyword}`, demoContext(app))));
         await app.scheduler.tick({ all: true });
         while (server.remaining > 0) {
           await sleep(step);
           server.releaseNext();
           await app.scheduler.tick({ all: true });
+          await delivery.drain();
         }
-        console.log(`demo done: ${app.items.count()} items stored in ${opts.db}. Look at them with: AINEWS_DB=${opts.db} npx ainews items`);
+        say('searching what was collected: /ainews gpt-5');
+        console.log(renderAnswer(runCommand('gpt-5', demoContext(app))));
+        say(`demo done: ${app.items.count()} items stored in ${opts.db}. Try: AINEWS_DB=${opts.db} npx ainews search 模型`);
       } finally {
         app.close();
         await server.close();
       }
     });
+}
+
+function demoContext(app: App): CommandContext {
+  return { channel: 'console:demo', user: 'demo', isAdmin: true, services: app };
 }
 
 const DEMO_FEED_URL = /^http:\/\/127\.0\.0\.1:\d+\/(en\/atom|zh\/rss)\.xml$/;

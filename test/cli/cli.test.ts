@@ -156,6 +156,8 @@ describe('ainews CLI', () => {
     expect(stdout).toContain('GPT-5 support arrives in our inference server');
     expect(stdout).toContain('多家手机厂商宣布端侧大模型适配计划');
     expect(stdout).toMatch(/demo done: 12 items stored/);
+    expect(stdout).toContain('┌ console:demo · watch "大模型"\n│ 多家手机厂商宣布端侧大模型适配计划');
+    expect(stdout).toContain('== searching what was collected: /ainews gpt-5\nResults for gpt-5');
     const real = { ...env, AINEWS_DB: join(dir, 'not-a-demo.db') };
     await runCli(['feeds', 'add', server.url('/en.xml')], real);
     const refused = await runCli(['demo', '--db', real.AINEWS_DB], env);
