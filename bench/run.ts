@@ -1,3 +1,12 @@
 import { ingestBenchmark } from './ingest.ts';
+import { matchBenchmark } from './match.ts';
+import { searchBenchmark } from './search.ts';
 
-await ingestBenchmark();
+// `npm run bench` runs them all; `npm run bench -- search` (or ingest, match) runs one.
+const only = process.argv.slice(2);
+const all = { ingest: ingestBenchmark, match: matchBenchmark, search: searchBenchmark };
+for (const [name, run] of Object.entries(all)) {
+  if (only.length && !only.includes(name)) continue;
+  await run();
+  console.log();
+}

@@ -8,6 +8,9 @@ CREATE VIRTUAL TABLE items_fts USING fts5 (
   tokenize = 'unicode61 remove_diacritics 2'
 );
 
+-- Lets a since: search find where recent items start.
+CREATE INDEX items_first_seen ON items (first_seen_at);
+
 -- A chat channel ainews posts to, named <platform>:<id> (console:team, slack:T123/C456, discord:789).
 CREATE TABLE channels (
   id              TEXT PRIMARY KEY,

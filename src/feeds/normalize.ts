@@ -31,7 +31,7 @@ export interface NormalizeContext {
 }
 
 /** Tolerance for clocks that run a little fast before a date counts as "in the future". */
-const FUTURE_TOLERANCE_MS = 10 * 60_000;
+export const FUTURE_TOLERANCE_MS = 10 * 60_000;
 const MAX_TITLE_CHARS = 500;
 
 /** Cleans one feed entry; returns null when it has neither a title, a link nor a body to show. */

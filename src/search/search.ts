@@ -1,7 +1,8 @@
 import type { Database } from 'better-sqlite3';
 import { SOURCES_OF_ITEM } from '../db/items.ts';
 import { mark, snippet, termPattern, type Marked } from './snippet.ts';
-import { toFtsMatch, type SearchQuery } from './query.ts';
+import { FUTURE_TOLERANCE_MS } from '../feeds/normalize.ts';
+import { toFtsMatch, type SearchQuery, type Term } from './query.ts';
 
 export interface SearchHit {
   id: number;
@@ -24,16 +25,21 @@ export interface SearchResult {
 
 /**
  * How many of the newest matches are ranked. FTS5 walks matches newest-first cheaply, while sorting every
- * match by relevance costs time in proportion to how common the words are; ranking a recent window keeps
- * every search fast and still puts the most relevant recent items first.
+ * match by relevance, or even calling bm25() once (it counts every document holding each word), costs time
+ * in proportion to how common the words are. Ranking a recent window in JavaScript keeps every search fast
+ * and still puts the most relevant recent items first.
  */
 const WINDOW = 200;
+/** Relevance is judged on the title and this much of the body. */
+const SCORED_BODY_CHARS = 1000;
+const TITLE_WEIGHT = 3;
 const RECENCY_HALF_LIFE_HOURS = 72;
 
 interface Candidate {
   id: number;
   published_at: string;
-  rank: number | null;
+  title: string;
+  lead: string;
 }
 
 interface Details {
@@ -52,14 +58,15 @@ export class SearchService {
     const pageSize = options.pageSize ?? 5;
     const now = options.now ?? new Date();
     const rows = this.candidates(query);
-    const maxRelevance = Math.max(1e-9, ...rows.map((row) => -(row.rank ?? 0)));
-    const pattern = termPattern(query.groups.flat());
+    const terms = query.groups.flat();
+    const pattern = termPattern(terms);
+    const relevances = rows.map((row) => relevance(row, terms));
+    const maxRelevance = Math.max(1e-9, ...relevances);
     const scored = rows
-      .map((row) => {
+      .map((row, i) => {
         const ageHours = Math.max(0, (now.getTime() - Date.parse(row.published_at)) / 3_600_000);
         const recency = 0.5 ** (ageHours / RECENCY_HALF_LIFE_HOURS);
-        const relevance = row.rank === null ? 0 : -row.rank / maxRelevance;
-        return { row, score: row.rank === null ? recency : 0.6 * relevance + 0.4 * recency };
+        return { row, score: terms.length ? 0.6 * (relevances[i]! / maxRelevance) + 0.4 * recency : recency };
       })
       .sort((a, b) => b.score - a.score || b.row.id - a.row.id);
     const start = (query.page - 1) * pageSize;
@@ -106,17 +113,35 @@ export class SearchService {
     if (query.since) {
       where.push('i.published_at >= @since');
       params.since = query.since.toISOString();
+      // Items are numbered as they arrive, and none is published after it was first seen (future dates are
+      // replaced), so older ids cannot match: bounding the id lets FTS5 stop at the cut-off.
+      const first = this.db.prepare('SELECT id FROM items WHERE first_seen_at >= ? ORDER BY first_seen_at LIMIT 1').get(
+        new Date(query.since.getTime() - FUTURE_TOLERANCE_MS).toISOString(),
+      ) as { id: number } | undefined;
+      where.push(`${match ? 'items_fts.rowid' : 'i.id'} >= ${first?.id ?? Number.MAX_SAFE_INTEGER}`);
     }
     if (query.source) {
       where.push(`EXISTS (SELECT 1 FROM item_sources s JOIN feeds f ON f.id = s.feed_id
         WHERE s.item_id = i.id AND (lower(f.name) LIKE @source ESCAPE '\\' OR lower(f.url) LIKE @source ESCAPE '\\'))`);
       params.source = `%${query.source.replace(/[\\%_]/g, '\\$&')}%`;
     }
+    const columns = `i.id, i.published_at, i.title, substr(i.body, 1, ${SCORED_BODY_CHARS}) AS lead`;
     const sql = match
-      ? `SELECT i.id, i.published_at, bm25(items_fts, 3.0, 1.0) AS rank
-         FROM items_fts JOIN items i ON i.id = items_fts.rowid WHERE ${where.join(' AND ')} ORDER BY items_fts.rowid DESC LIMIT ${WINDOW}`
-      : `SELECT i.id, i.published_at, NULL AS rank
-         FROM items i WHERE ${where.join(' AND ') || '1'} ORDER BY i.id DESC LIMIT ${WINDOW}`;
+      ? `SELECT ${columns} FROM items_fts JOIN items i ON i.id = items_fts.rowid WHERE ${where.join(' AND ')} ORDER BY items_fts.rowid DESC LIMIT ${WINDOW}`
+      : `SELECT ${columns} FROM items i WHERE ${where.join(' AND ') || '1'} ORDER BY i.id DESC LIMIT ${WINDOW}`;
     return this.db.prepare(sql).all(params) as Candidate[];
   }
+}
+
+/** Term frequency, saturated, in the title (weighted) and the lead of the body, summed over the terms. */
+function relevance(row: Candidate, terms: Term[]): number {
+  let score = 0;
+  for (const term of terms) {
+    const pattern = termPattern([term]);
+    if (!pattern) continue;
+    const inTitle = row.title.match(pattern)?.length ?? 0;
+    const inBody = row.lead.match(pattern)?.length ?? 0;
+    score += (TITLE_WEIGHT * inTitle) / (inTitle + 1) + inBody / (inBody + 1);
+  }
+  return score;
 }

@@ -1,0 +1,124 @@
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase, type Database } from '../src/db/open.ts';
+import { parseSearchQuery } from '../src/search/query.ts';
+import { SearchService } from '../src/search/search.ts';
+import { Vocabulary } from './vocabulary.ts';
+
+const ITEMS = Number(process.env.BENCH_SEARCH_ITEMS ?? 1_000_000);
+const REPEATS = 20;
+
+const QUERIES = [
+  'model', // the most common English word
+  'openai', // common
+  'anthropic', // middling
+  'zyxwvut', // rare
+  '模型', // common two-character Chinese word
+  '芯片', // middling
+  '蒸馏', // rare
+  '"openai model"', // phrase
+  'gpt OR anthropic', // OR
+  '融资 lang:zh', // with a filter
+  'openai -model since:30d', // exclusion and date filter
+];
+
+
+/** Fills the database with ITEMS generated items, their sources and their index rows; returns the time it took. */
+function buildCorpus(db: Database): number {
+  db.prepare("INSERT INTO feeds (id, url, name, interval_seconds, next_poll_at, created_at) VALUES (1, 'https://bench.example/feed', 'Bench', 900, 'x', 'x')").run();
+  const vocabulary = new Vocabulary();
+  const insertItem = db.prepare(
+    `INSERT INTO items (id, dedupe_key, url, title, body, lang, published_at, published_at_source, backlog, first_seen_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, 'feed', 0, ?, ?)`,
+  );
+  const insertSource = db.prepare("INSERT INTO item_sources (feed_id, guid, item_id, content_hash, first_seen_at) VALUES (1, ?, ?, 'h', 'x')");
+  const insertFts = db.prepare('INSERT INTO items_fts (rowid, title, body) VALUES (?, ?, ?)');
+  const start = Date.now() - ITEMS * 30_000;
+  const batch = 10_000;
+  const buildStart = performance.now();
+  for (let first = 1; first <= ITEMS; first += batch) {
+    db.transaction(() => {
+      for (let id = first; id < first + batch && id <= ITEMS; id++) {
+        const zh = id % 2 === 0;
+        const title = vocabulary.words(8, zh);
+        const body = vocabulary.words(30, zh);
+        const sep = zh ? '' : ' ';
+        const at = new Date(start + id * 30_000).toISOString();
+        insertItem.run(id, `bench.example/${id}`, `https://bench.example/${id}`, title.join(sep), body.join(sep), zh ? 'zh' : 'en', at, at, at);
+        insertSource.run(`g${id}`, id);
+        // The corpus is generated as words, so it is indexed as words: segmentation is timed in the ingest benchmark.
+        insertFts.run(id, title.join(' '), body.join(' '));
+      }
+    })();
+  }
+  return performance.now() - buildStart;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!;
+}
+
+export async function searchBenchmark(): Promise<void> {
+  // BENCH_SEARCH_DB keeps the generated database (and reuses it when it exists), to iterate on queries.
+  const kept = process.env.BENCH_SEARCH_DB;
+  const dir = kept ? null : mkdtempSync(join(tmpdir(), 'ainews-bench-search-'));
+  const path = kept ?? join(dir!, 'search.db');
+  const reuse = kept !== undefined && existsSync(kept);
+  try {
+    const { db } = openDatabase(path);
+    let buildMs = 0;
+    if (!reuse) buildMs = buildCorpus(db);
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    const sizeMb = statSync(path).size / 1024 / 1024;
+
+    const service = new SearchService(db);
+    const now = new Date();
+    const timings: number[] = [];
+    const medians = new Map<string, number>();
+    const perQuery: string[] = [];
+    for (const text of QUERIES) {
+      const query = parseSearchQuery(text, now);
+      service.search(query, { now }); // warm
+      const runs: number[] = [];
+      for (let i = 0; i < REPEATS; i++) {
+        const t = performance.now();
+        service.search(query, { now });
+        runs.push(performance.now() - t);
+      }
+      runs.sort((a, b) => a - b);
+      timings.push(...runs);
+      medians.set(text, percentile(runs, 50));
+      perQuery.push(`${text} ${percentile(runs, 50).toFixed(2)}`);
+    }
+    timings.sort((a, b) => a - b);
+
+    // The baseline answers the same single-word queries with the same window (the newest 200 matches):
+    // common words stop early, rare ones read every row.
+    const like = db.prepare(`SELECT id, title FROM items WHERE title LIKE ? OR body LIKE ? ORDER BY id DESC LIMIT 200`);
+    let likeTotal = 0;
+    let ftsTotal = 0;
+    const perWord: string[] = [];
+    for (const word of QUERIES.filter((q) => /^[\p{L}]+$/u.test(q))) {
+      like.all(`%${word}%`, `%${word}%`);
+      const t = performance.now();
+      like.all(`%${word}%`, `%${word}%`);
+      const scan = performance.now() - t;
+      likeTotal += scan;
+      ftsTotal += medians.get(word)!;
+      perWord.push(`${word} ${scan.toFixed(0)}`);
+    }
+    db.close();
+
+    const p50 = percentile(timings, 50);
+    const p95 = percentile(timings, 95);
+    console.log(`search: ${ITEMS.toLocaleString('en')} items (Zipf vocabulary, half Chinese), ${QUERIES.length} queries × ${REPEATS}`);
+    if (reuse) console.log(`  reusing ${path} (delete it to rebuild)`);
+    else console.log(`  index build ${(buildMs / 1000).toFixed(1)} s (${((buildMs / ITEMS) * 100_000 / 1000).toFixed(1)} s per 100k items), database ${sizeMb.toFixed(0)} MB (${((sizeMb / ITEMS) * 100_000).toFixed(1)} MB per 100k items)`);
+    console.log(`  FTS5 search        p50 ${p50.toFixed(2)} ms   p95 ${p95.toFixed(2)} ms   (target p95 ≤ 10 ms)`);
+    console.log(`  LIKE scan baseline, same single-word queries: ${(likeTotal / ftsTotal).toFixed(0)}× slower in total (target ≥ 50×); per word (ms): ${perWord.join(' | ')}`);
+    console.log(`  per query p50 (ms): ${perQuery.join(' | ')}`);
+  } finally {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  }
+}
