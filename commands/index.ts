@@ -29,7 +29,8 @@ const helpCommand: CommandDefinition = {
 /** Every command a user can type after /ainews; search is what anything else means. */
 export const COMMANDS: CommandDefinition[] = [searchCommand, watchCommand, unwatchCommand, watchesCommand, latestCommand, feedsCommand, whyCommand, helpCommand];
 
-const USER_ERRORS = [CommandError, QueryError, WatchSyntaxError, WatchLimitError, ChannelNameError, UrlRefusedError, FeedInputError];
+/** Errors that are the user's to fix: answered with their message and the usage. */
+export const USER_ERRORS = [CommandError, QueryError, WatchSyntaxError, WatchLimitError, ChannelNameError, UrlRefusedError, FeedInputError];
 
 /** Finds the command for what was typed after /ainews: its first word, else a search. */
 export function resolveCommand(text: string): { command: CommandDefinition; args: string } {

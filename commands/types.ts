@@ -3,7 +3,6 @@ import type { ItemStore } from '../src/db/items.ts';
 import type { Outbox } from '../src/db/outbox.ts';
 import type { WatchStore } from '../src/db/watches.ts';
 import type { FeedAdmin } from '../src/feeds/feed-admin.ts';
-import type { AlertRouter } from '../src/pipeline/route-alerts.ts';
 import type { SearchService } from '../src/search/search.ts';
 import type { Marked } from '../src/search/snippet.ts';
 
@@ -15,7 +14,6 @@ export interface CommandServices {
   admin: FeedAdmin;
   watches: WatchStore;
   outbox: Outbox;
-  router: AlertRouter;
 }
 
 /** Who is asking, and where. `channel` is null only on the CLI when no channel was given. */

@@ -9,13 +9,15 @@ export const watchCommand: CommandDefinition = {
   summary: `post new items that match to this channel (at most ${MAX_WATCHES_PER_CHANNEL} watches per channel)`,
   run(args, ctx) {
     const channel = requireChannel(ctx);
-    const { watch, created } = ctx.services.watches.add(channel, args, ctx.user, ctx.now);
-    if (!created) return { kind: 'notice', lines: [`This channel already watches that, as #${watch.id} "${watch.query}".`], data: watch };
+    const { watch, created, reactivated } = ctx.services.watches.add(channel, args, ctx.user, ctx.now);
+    const revived = reactivated ? [`This channel had been marked inactive (${reactivated}); alerts will be posted here again.`] : [];
+    if (!created) return { kind: 'notice', lines: [`This channel already watches that, as #${watch.id} "${watch.query}".`, ...revived], data: watch };
     return {
       kind: 'notice',
       lines: [
         `Watching "${watch.query}" here (#${watch.id}).`,
         'New items that match are posted to this channel; items collected before now are not. Search them with /ainews <query>.',
+        ...revived,
       ],
       data: watch,
     };

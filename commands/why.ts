@@ -29,20 +29,26 @@ export const whyCommand: CommandDefinition = {
       lines.push(`Not posted: it was already in ${feed?.name ?? 'its feed'} when ainews first polled that feed, so it is backlog (searchable, never posted).`);
       return { kind: 'notice', heading: `Why: #${item.id}`, lines };
     }
+    const channelRow = watches.channel(channel);
+    if (channelRow && !channelRow.active) {
+      lines.push(`Not posted: ${channel} is inactive (${channelRow.inactive_reason ?? 'no reason recorded'}); adding a watch there makes it active again.`);
+      return { kind: 'notice', heading: `Why: #${item.id}`, lines };
+    }
     const channelWatches = watches.list(channel);
     if (channelWatches.length === 0) {
       lines.push(`Not posted: ${channel} watches nothing. Add a watch with /ainews watch <keyword>.`);
       return { kind: 'notice', heading: `Why: #${item.id}`, lines };
     }
-    const feeds = items.feedsOf(item.id);
-    const verdicts = new WatchMatcher(channelWatches).explain({ title: item.title, body: item.body, sources: feeds.flatMap((f) => [f.name ?? '', f.url]) });
+    // Alerts were routed when the first feed delivered the item, with that feed as its source.
+    const first = items.feedsOf(item.id)[0];
+    const verdicts = new WatchMatcher(channelWatches).explain({ title: item.title, body: item.body, sources: first ? [first.name ?? '', first.url] : [] });
     const matched = verdicts.find((v) => v.verdict.kind === 'match');
     if (matched) {
       const watch = channelWatches.find((w) => w.id === matched.watch.id)!;
       lines.push(
         watch.created_at > item.first_seen_at
           ? `Not posted: it matches the watch "${watch.query}", but that watch was added (${shortTime(watch.created_at)}) after the item arrived. Watches apply to items that arrive after them.`
-          : `It matches the watch "${watch.query}", yet no alert was queued; the channel may be inactive.`,
+          : `It matches the watch "${watch.query}", yet no alert was queued for it.`,
       );
     } else {
       lines.push(`Not posted: none of the ${channelWatches.length} watches of ${channel} matches it.`);
@@ -57,7 +63,7 @@ function describe(verdict: Verdict): string {
     case 'match':
       return 'matches';
     case 'missing':
-      return `no ${verdict.terms.map((t) => `"${t}"`).join(' or ')} in the title or text`;
+      return `no ${verdict.terms.map((t) => `"${t}"`).join(' or ')} in the ${verdict.titleOnly ? 'title' : 'title or text'}`;
     case 'excluded':
       return `excluded by -${verdict.terms.join(', -')}`;
     case 'other-source':

@@ -1,8 +1,9 @@
 -- Full-text search over the segmented words of title and body (see src/text/segment.ts): Chinese is
--- segmented before it reaches FTS5, so unicode61 only has to split on the spaces we put in.
--- Contentless: the text lives in items; rowid is items.id.
+-- segmented before it reaches FTS5, so unicode61 only has to split on the spaces we put in. subwords
+-- holds the shorter words inside long Chinese ones (模型 inside 大模型), apart so that phrases stay
+-- contiguous in title and body. Contentless: the text lives in items; rowid is items.id.
 CREATE VIRTUAL TABLE items_fts USING fts5 (
-  title, body,
+  title, body, subwords,
   content = '',
   contentless_delete = 1,
   tokenize = 'unicode61 remove_diacritics 2'
@@ -21,8 +22,9 @@ CREATE TABLE channels (
 );
 
 -- What a channel watches: the text as typed, and its canonical form for uniqueness.
+-- AUTOINCREMENT: an id is never reused, so (count, max id) tells whether the watches changed.
 CREATE TABLE watches (
-  id         INTEGER PRIMARY KEY,
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
   channel    TEXT NOT NULL REFERENCES channels (id) ON DELETE CASCADE,
   query      TEXT NOT NULL,
   canonical  TEXT NOT NULL,

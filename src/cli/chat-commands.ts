@@ -16,10 +16,18 @@ function context(app: App, channel: string | null, pageSize?: number): CommandCo
   return { channel, user: 'cli', isAdmin: true, services: app, pageSize };
 }
 
-function print(answer: Answer, json?: boolean): void {
-  if (answer.kind === 'error') throw new CliError(`${answer.message}\nusage: ${answer.usage.replace('/ainews', 'ainews')}`);
-  if (json) return printJson('data' in answer ? (answer.data ?? null) : null);
-  console.log(renderAnswer(answer));
+/** Prints an answer; an error answer fails the command with the CLI's own usage, not the chat one. */
+function print(answer: Answer, usage: string, options: { json?: boolean; more?: (next: string) => string } = {}): void {
+  if (answer.kind === 'error') throw new CliError(`${answer.message}\nusage: ${usage}`);
+  if (options.json) return printJson('data' in answer ? (answer.data ?? null) : null);
+  console.log(renderAnswer(answer, { more: options.more }));
+}
+
+/** commander hands unknown options over as words (so that "-mini" can exclude): refuse the "--" ones. */
+function keywords(words: string[]): string {
+  const option = words.find((word) => word.startsWith('--'));
+  if (option) throw new CliError(`unknown option ${option}`);
+  return words.join(' ');
 }
 
 export function registerChatCommands(program: Command): void {
@@ -33,7 +41,10 @@ export function registerChatCommands(program: Command): void {
     .description('search what was collected (the same as /ainews <query> in chat)')
     .action(async (words: string[], opts: { limit: string; json?: boolean }) => {
       const limit = positiveInt(opts.limit, '--limit', 100);
-      await withApp((app) => print(runDefinition(searchCommand, words.join(' '), context(app, null, limit), bug(app)), opts.json));
+      const more = (next: string) => `ainews search ${next}${opts.limit === '10' ? '' : ` --limit ${limit}`}`;
+      await withApp((app) =>
+        print(runDefinition(searchCommand, keywords(words), context(app, null, limit), bug(app)), 'ainews search <query...> [--limit N] [--json]', { json: opts.json, more }),
+      );
     });
 
   const watch = program.command('watch').description("manage a channel's keyword watches");
@@ -44,7 +55,7 @@ export function registerChatCommands(program: Command): void {
     .allowUnknownOption()
     .description('watch a keyword in a channel')
     .action(async (channel: string, words: string[]) => {
-      await withApp((app) => print(runDefinition(watchCommand, words.join(' '), context(app, channel), bug(app))));
+      await withApp((app) => print(runDefinition(watchCommand, keywords(words), context(app, channel), bug(app)), 'ainews watch add <channel> <keyword...>'));
     });
   watch
     .command('remove')
@@ -53,7 +64,7 @@ export function registerChatCommands(program: Command): void {
     .allowUnknownOption()
     .description('stop a watch')
     .action(async (channel: string, words: string[]) => {
-      await withApp((app) => print(runDefinition(unwatchCommand, words.join(' '), context(app, channel), bug(app))));
+      await withApp((app) => print(runDefinition(unwatchCommand, keywords(words), context(app, channel), bug(app)), 'ainews watch remove <channel> <keyword|id>'));
     });
   watch
     .command('list')
@@ -61,7 +72,7 @@ export function registerChatCommands(program: Command): void {
     .option('--json', 'print JSON')
     .description("list a channel's watches, or every channel's")
     .action(async (channel: string | undefined, opts: { json?: boolean }) => {
-      await withApp((app) => print(runDefinition(watchesCommand, '', context(app, channel ?? null), bug(app)), opts.json));
+      await withApp((app) => print(runDefinition(watchesCommand, '', context(app, channel ?? null), bug(app)), 'ainews watch list [channel] [--json]', { json: opts.json }));
     });
 
   program
@@ -70,7 +81,7 @@ export function registerChatCommands(program: Command): void {
     .argument('<channel>')
     .description('explain whether a channel got an item, and why')
     .action(async (item: string, channel: string) => {
-      await withApp((app) => print(runDefinition(whyCommand, item, context(app, channel), bug(app))));
+      await withApp((app) => print(runDefinition(whyCommand, item, context(app, channel), bug(app)), 'ainews why <item> <channel>'));
     });
 
   program

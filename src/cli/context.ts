@@ -1,13 +1,12 @@
 import { createApp, type App } from '../app.ts';
 import { ConfigError, loadConfig, readEnvironment, type Config } from '../config.ts';
 import { SchemaTooNewError } from '../db/migrate.ts';
-import { FeedParseError, UrlRefusedError } from '../feeds/errors.ts';
-import { ChannelNameError } from '../channel-name.ts';
-import { FeedInputError } from '../feeds/feed-admin.ts';
+import { USER_ERRORS as COMMAND_USER_ERRORS } from '../../commands/index.ts';
+import { FeedParseError } from '../feeds/errors.ts';
 import { createLogger, type Logger } from '../log.ts';
 
 /** Errors that are the user's to fix: shown as one clear line, without a stack trace. */
-const USER_ERRORS = [ConfigError, SchemaTooNewError, UrlRefusedError, FeedInputError, FeedParseError, ChannelNameError];
+const USER_ERRORS = [...COMMAND_USER_ERRORS, ConfigError, SchemaTooNewError, FeedParseError];
 
 export class CliError extends Error {
   override name = 'CliError';

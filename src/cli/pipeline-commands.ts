@@ -94,11 +94,16 @@ export function registerPipelineCommands(program: Command): void {
       await new Promise<void>((resolve) => {
         const stop = (signal: string) => {
           log.info({ signal }, 'stopping: letting the running poll finish its writes');
-          void Promise.all([app.scheduler.stop(), delivery.stop()]).then(() => {
-            app.close();
-            log.info('stopped; database closed');
-            resolve();
-          });
+          // The scheduler first: a poll finishing now may still queue alerts; then the worker, whose send in
+          // progress is recorded before the database closes.
+          void app.scheduler
+            .stop()
+            .then(() => delivery.stop())
+            .then(() => {
+              app.close();
+              log.info('stopped; database closed');
+              resolve();
+            });
         };
         process.once('SIGINT', () => stop('SIGINT'));
         process.once('SIGTERM', () => stop('SIGTERM'));

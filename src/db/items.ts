@@ -134,13 +134,13 @@ export class ItemStore {
   }
 
   /** The feeds that carry an item, first one first, with their first-seen time. */
-  feedsOf(itemId: number): { id: number; name: string | null; url: string; first_success_at: string | null; first_seen_at: string }[] {
+  feedsOf(itemId: number): { id: number; name: string | null; url: string; first_seen_at: string }[] {
     return this.db
       .prepare(
-        `SELECT f.id, f.name, f.url, f.first_success_at, s.first_seen_at FROM item_sources s JOIN feeds f ON f.id = s.feed_id
+        `SELECT f.id, f.name, f.url, s.first_seen_at FROM item_sources s JOIN feeds f ON f.id = s.feed_id
          WHERE s.item_id = ? ORDER BY s.first_seen_at, s.feed_id`,
       )
-      .all(itemId) as { id: number; name: string | null; url: string; first_success_at: string | null; first_seen_at: string }[];
+      .all(itemId) as { id: number; name: string | null; url: string; first_seen_at: string }[];
   }
 
   count(): number {

@@ -41,7 +41,10 @@ export class Outbox {
     );
   }
 
-  /** Queues an alert unless this channel already has one for the item; returns whether a row was added. */
+  /**
+   * Queues an alert unless this channel already has one for the item, or the channel is inactive (the
+   * platform said it is gone); returns whether a row was added.
+   */
   enqueue(alert: { itemId: number; channel: string; watchId: number; watchQuery: string }, now = new Date()): boolean {
     return this.insert.run({ ...alert, now: now.toISOString() }).changes > 0;
   }
@@ -68,17 +71,39 @@ export class Outbox {
       .sort((a, b) => (a as OutboxRow).id - (b as OutboxRow).id) as OutboxRow[];
   }
 
-  markSent(id: number, messageId: string, now = new Date()): void {
-    this.db
-      .prepare(`UPDATE outbox SET status = 'sent', platform_message_id = ?, sent_at = ?, last_error = NULL, claimed_by = NULL WHERE id = ?`)
-      .run(messageId, now.toISOString(), id);
+  // Every outcome is recorded only by the worker that holds the claim: a worker whose claim went stale
+  // and was taken over must not overwrite what the new holder records.
+
+  markSent(id: number, worker: string, messageId: string, now = new Date()): boolean {
+    return (
+      this.db
+        .prepare(
+          `UPDATE outbox SET status = 'sent', platform_message_id = ?, sent_at = ?, last_error = NULL, claimed_by = NULL
+           WHERE id = ? AND claimed_by = ?`,
+        )
+        .run(messageId, now.toISOString(), id, worker).changes > 0
+    );
   }
 
   /** Records a failed attempt: retried at `retryAt`, or failed for good when it is null. */
-  markFailed(id: number, error: string, retryAt: Date | null): void {
-    this.db
-      .prepare(`UPDATE outbox SET status = ?, last_error = ?, next_attempt_at = coalesce(?, next_attempt_at), claimed_by = NULL WHERE id = ?`)
-      .run(retryAt ? 'retrying' : 'failed', error, retryAt?.toISOString() ?? null, id);
+  markFailed(id: number, worker: string, error: string, retryAt: Date | null): boolean {
+    return (
+      this.db
+        .prepare(
+          `UPDATE outbox SET status = ?, last_error = ?, next_attempt_at = coalesce(?, next_attempt_at), claimed_by = NULL
+           WHERE id = ? AND claimed_by = ?`,
+        )
+        .run(retryAt ? 'retrying' : 'failed', error, retryAt?.toISOString() ?? null, id, worker).changes > 0
+    );
+  }
+
+  /** Gives claimed rows back unsent (the worker is stopping); the attempt does not count. */
+  release(ids: number[], worker: string): void {
+    const release = this.db.prepare(
+      `UPDATE outbox SET status = CASE WHEN attempts > 1 THEN 'retrying' ELSE 'pending' END, attempts = attempts - 1, claimed_by = NULL
+       WHERE id = ? AND claimed_by = ?`,
+    );
+    this.db.transaction(() => ids.forEach((id) => release.run(id, worker)))();
   }
 
   list(filter: { channel?: string; limit?: number } = {}): DeliveryRow[] {

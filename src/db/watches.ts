@@ -19,16 +19,22 @@ export class WatchLimitError extends Error {
 export class WatchStore {
   constructor(private readonly db: Database) {}
 
-  /** Adds a watch; `created` is false when the channel already has one that means the same. */
-  add(channel: string, query: string, createdBy: string | null, now = new Date()): { watch: WatchRow; created: boolean } {
+  /**
+   * Adds a watch; `created` is false when the channel already has one that means the same. Watching in
+   * a channel marked inactive (the platform said the bot cannot post there) makes it active again, as
+   * whoever watches there expects the bot to post: `reactivated` then holds the reason it was inactive.
+   */
+  add(channel: string, query: string, createdBy: string | null, now = new Date()): { watch: WatchRow; created: boolean; reactivated: string | null } {
     const platform = channelPlatform(channel);
     const spec = parseWatch(query);
     return this.db.transaction(() => {
+      const before = this.channel(channel);
       this.db
-        .prepare('INSERT INTO channels (id, platform, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING')
+        .prepare('INSERT INTO channels (id, platform, created_at) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET active = 1, inactive_reason = NULL')
         .run(channel, platform, now.toISOString());
+      const reactivated = before && !before.active ? (before.inactive_reason ?? 'no reason recorded') : null;
       const existing = this.db.prepare('SELECT * FROM watches WHERE channel = ? AND canonical = ?').get(channel, spec.canonical) as WatchRow | undefined;
-      if (existing) return { watch: existing, created: false };
+      if (existing) return { watch: existing, created: false, reactivated };
       const count = (this.db.prepare('SELECT count(*) AS n FROM watches WHERE channel = ?').get(channel) as { n: number }).n;
       if (count >= MAX_WATCHES_PER_CHANNEL) {
         throw new WatchLimitError(`this channel already has ${MAX_WATCHES_PER_CHANNEL} watches, the most it can have; remove one first`);
@@ -36,18 +42,32 @@ export class WatchStore {
       const watch = this.db
         .prepare('INSERT INTO watches (channel, query, canonical, created_by, created_at) VALUES (?, ?, ?, ?, ?) RETURNING *')
         .get(channel, query.trim(), spec.canonical, createdBy, now.toISOString()) as WatchRow;
-      return { watch, created: true };
+      return { watch, created: true, reactivated };
     })();
   }
 
-  /** Removes a watch of the channel by id or by what it watches (any spelling); returns it, or undefined. */
+  /**
+   * Removes a watch of the channel by #id or by what it watches (any spelling); returns it, or undefined.
+   * A bare number is an id when the channel has a watch with that id, else the keyword (a watch on 5090).
+   */
   remove(channel: string, idOrQuery: string): WatchRow | undefined {
     const key = idOrQuery.trim();
-    const watch = /^#?\d+$/.test(key)
+    const byId = /^#?\d+$/.test(key)
       ? (this.db.prepare('SELECT * FROM watches WHERE channel = ? AND id = ?').get(channel, Number(key.replace('#', ''))) as WatchRow | undefined)
-      : (this.db.prepare('SELECT * FROM watches WHERE channel = ? AND canonical = ?').get(channel, parseWatch(key).canonical) as WatchRow | undefined);
+      : undefined;
+    const watch =
+      byId ??
+      (key.startsWith('#')
+        ? undefined
+        : (this.db.prepare('SELECT * FROM watches WHERE channel = ? AND canonical = ?').get(channel, parseWatch(key).canonical) as WatchRow | undefined));
     if (watch) this.db.prepare('DELETE FROM watches WHERE id = ?').run(watch.id);
     return watch;
+  }
+
+  channel(id: string): { id: string; active: 0 | 1; inactive_reason: string | null } | undefined {
+    return this.db.prepare('SELECT id, active, inactive_reason FROM channels WHERE id = ?').get(id) as
+      | { id: string; active: 0 | 1; inactive_reason: string | null }
+      | undefined;
   }
 
   list(channel?: string): WatchRow[] {
@@ -58,13 +78,12 @@ export class WatchStore {
     ) as WatchRow[];
   }
 
-  /** Changes whenever a watch is added or removed: the compiled matcher is rebuilt only then. */
+  /**
+   * Changes whenever a watch is added or removed, by this process or another: ids are never reused
+   * (AUTOINCREMENT), so an addition raises the highest id and a removal lowers the count.
+   */
   version(): string {
-    const row = this.db.prepare('SELECT count(*) AS n, coalesce(max(id), 0) AS top, coalesce(sum(id), 0) AS total FROM watches').get() as {
-      n: number;
-      top: number;
-      total: number;
-    };
-    return `${row.n}:${row.top}:${row.total}`;
+    const row = this.db.prepare('SELECT count(*) AS n, coalesce(max(id), 0) AS top FROM watches').get() as { n: number; top: number };
+    return `${row.n}:${row.top}`;
   }
 }

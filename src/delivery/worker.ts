@@ -24,6 +24,7 @@ export class DeliveryWorker {
   private readonly senders: Map<string, AlertSender>;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
+  private stopped = false;
 
   constructor(
     private readonly deps: { outbox: Outbox; items: ItemStore; log: Logger; settings: DeliverySettings },
@@ -33,13 +34,14 @@ export class DeliveryWorker {
   }
 
   start(): void {
+    if (this.timer || this.stopped) return;
     this.timer = setInterval(() => this.nudge(), this.deps.settings.intervalMs);
     this.nudge();
   }
 
-  /** Delivers what is due now, unless a round is already under way. */
+  /** Delivers what is due now, unless a round is already under way or the worker has stopped. */
   nudge(): void {
-    if (this.running) return;
+    if (this.running || this.stopped) return;
     this.running = this.drain()
       .catch((error: unknown) => {
         this.deps.log.error({ err: error }, 'delivery round failed');
@@ -59,14 +61,24 @@ export class DeliveryWorker {
     const platforms = [...this.senders.keys()] as OutboxRow['platform'][];
     if (platforms.length === 0) return 0;
     const roundStart = new Date();
-    for (;;) {
+    while (!this.stopped) {
       const batch = this.deps.outbox.claim(platforms, this.id, this.deps.settings.batchSize ?? 20, roundStart);
-      if (batch.length === 0) return sent;
-      for (const row of batch) if (await this.deliver(row)) sent++;
+      if (batch.length === 0) break;
+      for (const [index, row] of batch.entries()) {
+        // Once stopped, what is claimed but not yet sent goes back to the queue, unsent.
+        if (this.stopped) {
+          this.deps.outbox.release(batch.slice(index).map((r) => r.id), this.id);
+          break;
+        }
+        if (await this.deliver(row)) sent++;
+      }
     }
+    return sent;
   }
 
+  /** Stops taking new work and waits for the send in progress to be recorded. */
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.running;
@@ -76,12 +88,12 @@ export class DeliveryWorker {
     const log = this.deps.log.child({ outbox: row.id, channel: row.channel, item: row.item_id });
     const alert = composeAlert(row, this.deps.items);
     if (!alert) {
-      this.deps.outbox.markFailed(row.id, 'the item no longer exists', null);
+      this.deps.outbox.markFailed(row.id, this.id, 'the item no longer exists', null);
       return false;
     }
     try {
       const messageId = await this.senders.get(row.platform)!.send(alert);
-      this.deps.outbox.markSent(row.id, messageId);
+      this.deps.outbox.markSent(row.id, this.id, messageId);
       return true;
     } catch (error) {
       const { settings } = this.deps;
@@ -89,7 +101,7 @@ export class DeliveryWorker {
       const giveUp = platformError?.options.permanent === true || row.attempts >= settings.maxAttempts;
       const wait = Math.max(backoffDelay(row.attempts, { baseMs: settings.backoffBaseMs, maxMs: settings.backoffMaxMs }), platformError?.options.retryAfterMs ?? 0);
       const message = (error as Error).message;
-      this.deps.outbox.markFailed(row.id, message, giveUp ? null : new Date(Date.now() + wait));
+      this.deps.outbox.markFailed(row.id, this.id, message, giveUp ? null : new Date(Date.now() + wait));
       log.warn({ err: message, attempts: row.attempts, giveUp }, giveUp ? 'alert delivery failed for good' : 'alert delivery failed; will retry');
       return false;
     }

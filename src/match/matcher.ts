@@ -1,4 +1,4 @@
-import { joinUnits, textUnits } from '../text/fold.ts';
+import { joinUnits, sourceMatches, textUnits } from '../text/fold.ts';
 import { UnitAutomaton } from './aho-corasick.ts';
 import { parseWatch, type WatchSpec } from './watch-query.ts';
 
@@ -17,7 +17,7 @@ export interface MatchableItem {
 
 export type Verdict =
   | { kind: 'match' }
-  | { kind: 'missing'; terms: string[] }
+  | { kind: 'missing'; terms: string[]; titleOnly: boolean }
   | { kind: 'excluded'; terms: string[] }
   | { kind: 'other-source'; source: string };
 
@@ -87,10 +87,10 @@ export class WatchMatcher {
 
   private verdict(entry: Compiled, item: MatchableItem, titleHits: Set<number>, allHits: Set<number>): Verdict {
     const { spec } = entry;
-    if (spec.source && !item.sources.some((s) => textUnits(s).join(' ').includes(spec.source!))) return { kind: 'other-source', source: spec.source };
+    if (spec.source && !sourceMatches(spec.source, item.sources)) return { kind: 'other-source', source: spec.source };
     const hits = spec.titleOnly ? titleHits : allHits;
     const missing = entry.includes.flatMap((id, i) => (hits.has(id) ? [] : [joinUnits(spec.includes[i]!)]));
-    if (missing.length) return { kind: 'missing', terms: missing };
+    if (missing.length) return { kind: 'missing', terms: missing, titleOnly: spec.titleOnly };
     const excluded = entry.excludes.flatMap((id, i) => (allHits.has(id) ? [joinUnits(spec.excludes[i]!)] : []));
     if (excluded.length) return { kind: 'excluded', terms: excluded };
     return { kind: 'match' };

@@ -1,4 +1,5 @@
-import { textUnits } from '../text/fold.ts';
+import { joinUnits, keywordUnits } from '../text/fold.ts';
+import { splitQueryText } from '../text/query-tokens.ts';
 
 export const MAX_WATCH_CHARS = 100;
 export const WATCH_SYNTAX = 'watch <keyword or "phrase"> [-exclude] [source:<name>] [in:title], or watch * for everything';
@@ -11,7 +12,7 @@ export interface WatchSpec {
   includes: string[][];
   /** Terms any one of which vetoes the item. */
   excludes: string[][];
-  /** Only items from a feed whose name or URL contains this (folded). */
+  /** Only items from a feed whose name or URL holds these words (see sourceMatches). */
   source: string | null;
   /** Only look in the title. */
   titleOnly: boolean;
@@ -33,19 +34,19 @@ export function parseWatch(text: string): WatchSpec {
   if ([...trimmed].length > MAX_WATCH_CHARS) throw new WatchSyntaxError(`a watch can be at most ${MAX_WATCH_CHARS} characters long`);
   const spec: WatchSpec = { all: false, includes: [], excludes: [], source: null, titleOnly: false, canonical: '' };
   const bare: string[] = [];
-  for (const [, negated, quoted, word] of trimmed.matchAll(/(-?)"([^"]*)(?:"|$)|(\S+)/g)) {
-    if (quoted !== undefined) {
-      const units = textUnits(quoted);
-      if (units.length) (negated ? spec.excludes : spec.includes).push(units);
-    } else if (word === '*') spec.all = true;
-    else if (/^source:./i.test(word!)) spec.source = textUnits(word!.slice(7)).join(' ');
-    else if (/^in:title$/i.test(word!)) spec.titleOnly = true;
-    else if (word!.length > 1 && word!.startsWith('-')) {
-      const units = textUnits(word!.slice(1));
+  for (const token of splitQueryText(trimmed)) {
+    if (token.quoted) {
+      const units = keywordUnits(token.text);
+      if (units.length) (token.negated ? spec.excludes : spec.includes).push(units);
+    } else if (token.text === '*' && !token.negated) spec.all = true;
+    else if (/^source:./i.test(token.text) && !token.negated) spec.source = joinUnits(keywordUnits(token.text.slice(7)));
+    else if (/^in:title$/i.test(token.text) && !token.negated) spec.titleOnly = true;
+    else if (token.negated) {
+      const units = keywordUnits(token.text);
       if (units.length) spec.excludes.push(units);
-    } else bare.push(word!);
+    } else bare.push(token.text);
   }
-  const keyword = textUnits(bare.join(' '));
+  const keyword = keywordUnits(bare.join(' '));
   if (keyword.length) spec.includes.unshift(keyword);
   if (!spec.all && spec.includes.length === 0) {
     throw new WatchSyntaxError(`"${trimmed}" has no letters, digits or CJK characters to watch for. Usage: ${WATCH_SYNTAX}`);

@@ -23,12 +23,17 @@ export class AlertRouter {
     const matcher = this.matcher();
     if (matcher.size === 0) return 0;
     let queued = 0;
+    const inactive = new Map<string, number>();
     for (const item of items) {
       for (const watch of matcher.match({ title: item.title, body: item.body, sources })) {
         if (this.outbox.enqueue({ itemId: item.id, channel: watch.channel, watchId: watch.id, watchQuery: watch.query }, now)) queued++;
+        else if (this.watches.channel(watch.channel)?.active === 0) inactive.set(watch.channel, (inactive.get(watch.channel) ?? 0) + 1);
       }
     }
     if (queued) this.log.debug({ items: items.length, queued }, 'alerts queued');
+    for (const [channel, skipped] of inactive) {
+      this.log.info({ channel, skipped, reason: this.watches.channel(channel)?.inactive_reason }, 'alerts not queued: the channel is inactive');
+    }
     return queued;
   }
 

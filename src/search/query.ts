@@ -1,4 +1,6 @@
-import { segmentWords } from '../text/segment.ts';
+import { HAS_CJK } from '../text/fold.ts';
+import { splitQueryText } from '../text/query-tokens.ts';
+import { segmentForIndex, segmentWords } from '../text/segment.ts';
 
 export const MAX_QUERY_CHARS = 200;
 const LANGS = new Set(['zh', 'en', 'other']);
@@ -22,7 +24,7 @@ export class QueryError extends Error {
 }
 
 export const SEARCH_SYNTAX =
-  'words are ANDed; "quoted phrase"; -exclude; a OR b; source:<name>; since:<7d|24h|2025-08-01>; lang:zh|en; page:<n>';
+  'words are ANDed; "quoted phrase"; -exclude; a OR b; source:<name>; since:<7d|24h|2025-08-01>; lang:zh|en; page 2';
 
 /**
  * Parses what a person typed. Nothing they type reaches SQLite as syntax: every word is reduced to
@@ -31,7 +33,13 @@ export const SEARCH_SYNTAX =
 export function parseSearchQuery(text: string, now = new Date()): SearchQuery {
   if ([...text].length > MAX_QUERY_CHARS) throw new QueryError(`a search can be at most ${MAX_QUERY_CHARS} characters long`);
   const query: SearchQuery = { groups: [[]], excludes: [], source: null, since: null, lang: null, page: 1 };
-  for (const token of tokenizeQuery(text)) {
+  const tokens = splitQueryText(text);
+  // "… page 2" at the end asks for a page, as "page:2" does.
+  const [pageWord, pageNumber] = tokens.slice(-2);
+  if (tokens.length >= 3 && /^page$/i.test(pageWord?.text ?? '') && /^\d+$/.test(pageNumber?.text ?? '') && !pageWord!.quoted && !pageNumber!.quoted) {
+    tokens.splice(-2, 2, { text: `page:${pageNumber!.text}`, quoted: false, negated: false });
+  }
+  for (const token of tokens) {
     if (!token.quoted && token.text === 'OR') {
       if (query.groups.at(-1)!.length > 0) query.groups.push([]);
       continue;
@@ -41,12 +49,7 @@ export function parseSearchQuery(text: string, now = new Date()): SearchQuery {
       applyFilter(query, filter[1]!.toLowerCase(), filter[2]!, now);
       continue;
     }
-    const negated = token.negated;
-    const words = segmentWords(token.text);
-    if (words.length === 0) continue;
-    // An unquoted word such as "GPT-5" is one term of several words: they must stand together too.
-    if (negated) query.excludes.push(words);
-    else query.groups.at(-1)!.push(words);
+    for (const term of termsOf(token.text, token.quoted)) (token.negated ? query.excludes : query.groups.at(-1)!).push(term);
   }
   query.groups = query.groups.filter((group) => group.length > 0);
   if (query.groups.length === 0 && query.excludes.length > 0 && !hasFilter(query)) {
@@ -64,25 +67,50 @@ export function hasFilter(query: SearchQuery): boolean {
 export function toFtsMatch(query: SearchQuery): string | null {
   if (query.groups.length === 0) return null;
   const phrase = (term: Term) => `"${term.join(' ').replace(/"/g, '""')}"`;
-  const positive = query.groups.map((group) => `(${group.map(phrase).join(' AND ')})`).join(' OR ');
+  // Jieba may cut the article where it did not cut the query (大力发展 vs 发展), and indexes only the short
+  // words inside a long one (中华人民共和国 holds 人民 and 共和国, not 人民共和国). So Chinese is matched word
+  // by word, a long word also by its short words, and the order is checked on the text afterwards
+  // (needsPhraseCheck).
+  const word = (w: string) => {
+    const parts = w.length >= 3 && HAS_CJK.test(w) ? segmentForIndex(w).subwords : [];
+    return parts.length ? `(${phrase([w])} OR (${parts.map((p) => phrase([p])).join(' AND ')}))` : phrase([w]);
+  };
+  const positiveTerm = (term: Term) => (hasCjk(term) ? `(${term.map(word).join(' AND ')})` : phrase(term));
+  const positive = query.groups.map((group) => `(${group.map(positiveTerm).join(' AND ')})`).join(' OR ');
   return query.excludes.length ? `(${positive}) NOT (${query.excludes.map(phrase).join(' OR ')})` : positive;
 }
 
-interface QueryToken {
-  text: string;
-  quoted: boolean;
-  negated: boolean;
+function hasCjk(term: Term): boolean {
+  return term.some((word) => HAS_CJK.test(word));
 }
 
-function tokenizeQuery(text: string): QueryToken[] {
-  const tokens: QueryToken[] = [];
-  // A quote left open runs to the end of the query.
-  for (const [, negQuote, quoted, bare] of text.matchAll(/(-?)"([^"]*)(?:"|$)|(\S+)/g)) {
-    if (quoted !== undefined) tokens.push({ text: quoted, quoted: true, negated: negQuote === '-' });
-    else if (bare!.length > 1 && bare!.startsWith('-')) tokens.push({ text: bare!.slice(1), quoted: false, negated: true });
-    else tokens.push({ text: bare!, quoted: false, negated: false });
+/** True when the FTS5 match alone cannot tell that a Chinese term's characters stand together in the text. */
+export function needsPhraseCheck(query: SearchQuery): boolean {
+  return query.groups.some((group) => group.some((term) => hasCjk(term) && (term.length > 1 || term[0]!.length >= 3)));
+}
+
+/**
+ * The terms of one typed word or phrase. A quoted phrase is one term. Unquoted, the letters and digits
+ * of a word stay one term (`GPT-5` is the phrase "gpt 5"), while the words jieba finds in a run of
+ * Chinese are separate terms (`发展人工智能` is 发展 AND 人工智能): segmentation in a query need not
+ * agree with segmentation in the article it should find.
+ */
+function termsOf(text: string, quoted: boolean): Term[] {
+  const words = segmentWords(text);
+  if (quoted || !words.some((word) => HAS_CJK.test(word))) return words.length ? [words] : [];
+  const terms: Term[] = [];
+  let latin: string[] = [];
+  for (const word of words) {
+    if (!HAS_CJK.test(word)) {
+      latin.push(word);
+      continue;
+    }
+    if (latin.length) terms.push(latin);
+    latin = [];
+    terms.push([word]);
   }
-  return tokens;
+  if (latin.length) terms.push(latin);
+  return terms;
 }
 
 function applyFilter(query: SearchQuery, key: string, value: string, now: Date): void {

@@ -2,7 +2,8 @@ import type { Database } from 'better-sqlite3';
 import { SOURCES_OF_ITEM } from '../db/items.ts';
 import { mark, snippet, termPattern, type Marked } from './snippet.ts';
 import { FUTURE_TOLERANCE_MS } from '../feeds/normalize.ts';
-import { toFtsMatch, type SearchQuery, type Term } from './query.ts';
+import { containsUnits, keywordUnits, sourceMatches, textUnits } from '../text/fold.ts';
+import { needsPhraseCheck, toFtsMatch, type SearchQuery, type Term } from './query.ts';
 
 export interface SearchHit {
   id: number;
@@ -57,7 +58,7 @@ export class SearchService {
   search(query: SearchQuery, options: { pageSize?: number; now?: Date } = {}): SearchResult {
     const pageSize = options.pageSize ?? 5;
     const now = options.now ?? new Date();
-    const rows = this.candidates(query);
+    const rows = needsPhraseCheck(query) ? this.candidates(query, true).filter((row) => holdsPhrases(row, query)) : this.candidates(query, false);
     const terms = query.groups.flat();
     const pattern = termPattern(terms);
     const relevances = rows.map((row) => relevance(row, terms));
@@ -98,7 +99,8 @@ export class SearchService {
       .all(...ids) as Details[];
   }
 
-  private candidates(query: SearchQuery): Candidate[] {
+  /** The newest matches; with `wholeBody`, the body is read whole rather than its lead, to check phrases. */
+  private candidates(query: SearchQuery, wholeBody: boolean): Candidate[] {
     const match = toFtsMatch(query);
     const where: string[] = [];
     const params: Record<string, string> = {};
@@ -121,11 +123,12 @@ export class SearchService {
       where.push(`${match ? 'items_fts.rowid' : 'i.id'} >= ${first?.id ?? Number.MAX_SAFE_INTEGER}`);
     }
     if (query.source) {
-      where.push(`EXISTS (SELECT 1 FROM item_sources s JOIN feeds f ON f.id = s.feed_id
-        WHERE s.item_id = i.id AND (lower(f.name) LIKE @source ESCAPE '\\' OR lower(f.url) LIKE @source ESCAPE '\\'))`);
-      params.source = `%${query.source.replace(/[\\%_]/g, '\\$&')}%`;
+      const feeds = (this.db.prepare('SELECT id, name, url FROM feeds').all() as { id: number; name: string | null; url: string }[])
+        .filter((feed) => sourceMatches(query.source!, [feed.name ?? '', feed.url]))
+        .map((feed) => feed.id);
+      where.push(`EXISTS (SELECT 1 FROM item_sources s WHERE s.item_id = i.id AND s.feed_id IN (${feeds.join(', ') || 'NULL'}))`);
     }
-    const columns = `i.id, i.published_at, i.title, substr(i.body, 1, ${SCORED_BODY_CHARS}) AS lead`;
+    const columns = `i.id, i.published_at, i.title, ${wholeBody ? 'i.body' : `substr(i.body, 1, ${SCORED_BODY_CHARS})`} AS lead`;
     const sql = match
       ? `SELECT ${columns} FROM items_fts JOIN items i ON i.id = items_fts.rowid WHERE ${where.join(' AND ')} ORDER BY items_fts.rowid DESC LIMIT ${WINDOW}`
       : `SELECT ${columns} FROM items i WHERE ${where.join(' AND ') || '1'} ORDER BY i.id DESC LIMIT ${WINDOW}`;
@@ -144,4 +147,15 @@ function relevance(row: Candidate, terms: Term[]): number {
     score += (TITLE_WEIGHT * inTitle) / (inTitle + 1) + inBody / (inBody + 1);
   }
   return score;
+}
+
+/** Whether some group of the query has all its terms, words in order, in the item's title or body. */
+function holdsPhrases(row: Candidate, query: SearchQuery): boolean {
+  const units = [textUnits(row.title), textUnits(row.lead)];
+  return query.groups.some((group) =>
+    group.every((term) => {
+      const needle = keywordUnits(term.join(' '));
+      return units.some((haystack) => containsUnits(haystack, needle));
+    }),
+  );
 }

@@ -1,3 +1,4 @@
+import { WORD_LETTER } from '../text/fold.ts';
 import type { Term } from './query.ts';
 
 /** Text split into plain and matched parts, for each platform to mark in its own way. */
@@ -7,13 +8,27 @@ const SNIPPET_CHARS = 160;
 // Between the units of a term, the source text may have spaces, hyphens or dashes ("GPT-5", "GPT 5", "gpt5").
 const JOINER = '[\\s\\-\\u2010-\\u2015\\u2212\\uFF0D]*';
 
-/** A regex that finds any of the terms in original (unfolded) text. */
+/**
+ * A regex that finds any of the terms in original (unfolded) text, with the word boundaries of
+ * textUnits: a word of letters is not part of a longer word ("ai" is not in "said"), a number is not
+ * part of a longer number, and CJK words match anywhere.
+ */
 export function termPattern(terms: Term[]): RegExp | null {
   const alternatives = terms
-    .map((words) => words.map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join(JOINER))
-    .filter(Boolean)
+    .filter((words) => words.length > 0)
+    .map((words) => `${boundary(words[0]!, '?<!')}${words.map(escape).join(JOINER)}${boundary(words.at(-1)!, '?!')}`)
     .sort((a, b) => b.length - a.length);
   return alternatives.length ? new RegExp(alternatives.join('|'), 'giu') : null;
+}
+
+function escape(word: string): string {
+  return word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function boundary(word: string, look: '?<!' | '?!'): string {
+  if (/^\p{N}/u.test(word)) return `(${look}\\p{N})`;
+  if (new RegExp(`^${WORD_LETTER}`, 'u').test(word)) return `(${look}${WORD_LETTER})`;
+  return '';
 }
 
 /** Marks every match of `pattern` in `text`. */

@@ -29,6 +29,12 @@ describe('search, watches and deliveries from the CLI', () => {
     const bad = await runCli(['watch', 'add', 'team', 'gpt-5'], env);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('"team" is not a channel');
+    const option = await runCli(['watch', 'add', 'console:team', '--json', 'x'], env);
+    expect(option.stderr).toContain('unknown option --json');
+    const empty = await runCli(['watch', 'add', 'console:team', '!!!'], env);
+    expect(empty.stderr).toMatch(/no letters, digits or CJK characters[\s\S]*usage: ainews watch add <channel> <keyword\.\.\.>/);
+    expect((await runCli(['watch', 'add', 'console:hw', '5090'], env)).stdout).toContain('Watching "5090"');
+    expect((await runCli(['watch', 'remove', 'console:hw', '5090'], env)).stdout).toContain('Stopped watching "5090"');
     const list = JSON.parse((await runCli(['watch', 'list', '--json'], env)).stdout) as Record<string, unknown>[];
     expect(list).toEqual([
       expect.objectContaining({ id: 1, channel: 'console:team', query: 'GPT-5 -mini', created_by: 'cli' }),
@@ -65,6 +71,9 @@ describe('search, watches and deliveries from the CLI', () => {
     const bad = await runCli(['search', 'lang:xx'], env);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('lang: takes zh, en or other');
+    expect(bad.stderr).toContain('usage: ainews search <query...>');
+    const paged = await runCli(['search', 'gpt-5', '--limit', '1'], env);
+    expect(paged.stdout).toContain('more: ainews search gpt-5 page:2 --limit 1');
   });
 
   it('explains why a channel did or did not get an item, and removes a watch', async () => {

@@ -117,6 +117,8 @@ describe('why', () => {
     expect(why(idOf('Something else'))).toMatch(/none of the 2 watches.*no \\"gpt 5\\"/);
     expect(why('https://news.example.com/never-seen')).toContain('ainews has no such item');
     expect(text(run(`why ${idOf('Something else')}`, { channel: 'console:nobody' }))).toContain('console:nobody watches nothing');
+    app.db.prepare("UPDATE channels SET active = 0, inactive_reason = 'is_archived' WHERE id = 'console:team'").run();
+    expect(why(idOf('Something else'))).toContain('console:team is inactive (is_archived)');
   });
 
   it('says when the watch came after the item, and when delivery failed', async () => {

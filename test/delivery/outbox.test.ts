@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import Sqlite from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Outbox } from '../../src/db/outbox.ts';
@@ -73,17 +75,53 @@ describe('the outbox', () => {
     expect(app.outbox.enqueue({ itemId: rows[0]!.item_id, channel: rows[0]!.channel, watchId: 1, watchQuery: 'x' })).toBe(false);
   });
 
-  it('lets two processes claim disjoint alerts, and a claim is not taken again while it is fresh', async () => {
+  it('lets two processes claiming at the same time get disjoint alerts that add up to all of them', async () => {
     app.watches.add('console:team', '*', 'u1');
-    await pollWithFresh(Array.from({ length: 10 }, (_, i) => item(i + 1, `Story ${i + 1}`)));
+    await pollWithFresh(Array.from({ length: 200 }, (_, i) => item(i + 1, `Story ${i + 1}`)));
+    const claimer = fileURLToPath(new URL('../helpers/claim-worker.ts', import.meta.url));
+    const run = (worker: string) =>
+      new Promise<number[]>((resolve, reject) =>
+        execFile(process.execPath, ['--import', 'tsx', claimer, app.config.AINEWS_DB, worker], (error, stdout) => (error ? reject(error) : resolve(JSON.parse(stdout) as number[]))),
+      );
+    const [a, b] = await Promise.all([run('a'), run('b')]);
+    expect(a.length + b.length).toBe(200);
+    expect(new Set([...a, ...b]).size).toBe(200);
+  });
+
+  it('does not give out a fresh claim again, but takes back one abandoned by a dead process', async () => {
+    app.watches.add('console:team', '*', 'u1');
+    await pollWithFresh([item(1, 'Only story')]);
     const otherProcess = new Outbox(new Sqlite(app.config.AINEWS_DB, { timeout: 5000 }));
-    const a = app.outbox.claim(['console'], 'a', 6);
-    const b = otherProcess.claim(['console'], 'b', 6);
-    expect(a).toHaveLength(6);
-    expect(b).toHaveLength(4);
-    expect(new Set([...a, ...b].map((r) => r.id)).size).toBe(10);
-    expect(app.outbox.claim(['console'], 'c', 10)).toEqual([]);
-    expect(app.outbox.claim(['console'], 'c', 10, new Date(Date.now() + 6 * 60_000))).toHaveLength(10);
+    expect(app.outbox.claim(['console'], 'a', 10)).toHaveLength(1);
+    expect(otherProcess.claim(['console'], 'b', 10)).toEqual([]);
+    const [taken] = otherProcess.claim(['console'], 'b', 10, new Date(Date.now() + 6 * 60_000));
+    expect(taken).toMatchObject({ claimed_by: 'b', attempts: 2 });
+    // The first worker wakes up late: its outcome no longer counts.
+    expect(app.outbox.markSent(taken!.id, 'a', 'late')).toBe(false);
+    expect(otherProcess.markSent(taken!.id, 'b', 'm-1')).toBe(true);
+    expect(app.outbox.list()[0]).toMatchObject({ status: 'sent', platform_message_id: 'm-1' });
+  });
+
+  it('recompiles the watches after one is removed and another added, even when ids would repeat', async () => {
+    app.watches.add('console:team', 'alpha', 'u1');
+    const removed = app.watches.add('console:team', 'anthropic', 'u1').watch;
+    expect(app.router.matcher().match({ title: 'Anthropic news', body: '', sources: [] })).toHaveLength(1);
+    app.watches.remove('console:team', String(removed.id));
+    const added = app.watches.add('console:team', 'claude', 'u1').watch;
+    expect(added.id).not.toBe(removed.id);
+    expect(app.router.matcher().match({ title: 'Anthropic news', body: '', sources: [] })).toEqual([]);
+    expect(app.router.matcher().match({ title: 'Claude 5 released', body: '', sources: [] })).toHaveLength(1);
+  });
+
+  it('queues nothing for an inactive channel, until a watch there makes it active again', async () => {
+    app.watches.add('console:gone', 'gpt-5', 'u1');
+    app.db.prepare("UPDATE channels SET active = 0, inactive_reason = 'channel_not_found' WHERE id = 'console:gone'").run();
+    const outcome = await pollWithFresh([item(1, 'GPT-5 ships')]);
+    expect(outcome.alerts).toBe(0);
+    expect(app.outbox.list()).toEqual([]);
+    const again = app.watches.add('console:gone', 'gpt 5', 'u1');
+    expect(again).toMatchObject({ created: false, reactivated: 'channel_not_found' });
+    expect(app.watches.channel('console:gone')).toMatchObject({ active: 1, inactive_reason: null });
   });
 });
 
@@ -128,16 +166,46 @@ describe('DeliveryWorker', () => {
 
   it('delivers alerts another process queued, while it runs', async () => {
     app.watches.add('console:team', '*', 'u1');
+    await pollWithFresh([]);
     const sender = new RecordingSender();
     const running = worker(sender);
     running.start();
     try {
-      await pollWithFresh([item(1, 'Queued elsewhere')]);
+      // Another process (its own connection) stores an item and queues its alert.
+      const other = new Sqlite(app.config.AINEWS_DB, { timeout: 5000 });
+      const id = Number(
+        other
+          .prepare(
+            `INSERT INTO items (dedupe_key, url, title, lang, published_at, published_at_source, first_seen_at, updated_at)
+             VALUES ('x.example/1', 'https://x.example/1', 'Queued elsewhere', 'en', @now, 'feed', @now, @now) RETURNING id`,
+          )
+          .pluck()
+          .get({ now: new Date().toISOString() }),
+      );
+      expect(new Outbox(other).enqueue({ itemId: id, channel: 'console:team', watchId: 1, watchQuery: '*' })).toBe(true);
+      other.close();
       await waitFor(() => sender.sent.length === 1);
       expect(sender.sent[0]!.title).toBe('Queued elsewhere');
     } finally {
       await running.stop();
     }
+  });
+
+  it('once stopped, starts no round and gives back what it had claimed but not sent', async () => {
+    app.watches.add('console:team', '*', 'u1');
+    await pollWithFresh([item(1, 'First'), item(2, 'Second')]);
+    let release!: () => void;
+    const slow: AlertSender = { platform: 'console', send: () => new Promise<string>((resolve) => (release = () => resolve('m'))) };
+    const running = worker(slow);
+    running.start();
+    await waitFor(() => release !== undefined);
+    const stopping = running.stop();
+    release();
+    await stopping;
+    running.nudge();
+    const byTitle = Object.fromEntries(app.outbox.list().map((r) => [r.title, r]));
+    expect(byTitle.First).toMatchObject({ status: 'sent' });
+    expect(byTitle.Second).toMatchObject({ status: 'pending', attempts: 0, claimed_by: null });
   });
 
   it('prints console alerts as one block each', async () => {

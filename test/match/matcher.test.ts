@@ -26,7 +26,10 @@ describe('watch semantics', () => {
     expect(fires('gpt 5', 'GPT-5 is here')).toBe(true);
   });
 
-  it('matches CJK keywords as substrings', () => {
+  it('matches CJK keywords as substrings, but not across punctuation', () => {
+    expect(fires('华为', '振兴中华，为实现目标')).toBe(false);
+    expect(fires('推理', '推。理')).toBe(false);
+    expect(fires('华为', '华为发布新手机')).toBe(true);
     expect(fires('推理', '字节跳动开源推理模型')).toBe(true);
     expect(fires('大模型', '国产大模型发布新版本')).toBe(true);
     expect(fires('融资', '公司完成 83 亿美元融资')).toBe(true);
@@ -47,6 +50,7 @@ describe('watch semantics', () => {
     expect(fires('gpt-5 source:ithome', 'GPT-5 发布', '', ['IT之家', 'https://www.ithome.com/rss/'])).toBe(true);
     expect(fires('gpt-5 source:ithome', 'GPT-5 发布', '', ['量子位', 'https://www.qbitai.com/feed'])).toBe(false);
     expect(fires('*', 'Anything at all')).toBe(true);
+    expect(fires('ai source:it', 'AI news', '', ['Wait But Why', 'https://waitbutwhy.com/feed'])).toBe(false);
   });
 
   it('gives one match per channel however many of its watches fire, and keeps channels independent', () => {
@@ -59,7 +63,11 @@ describe('watch semantics', () => {
   it('explains each watch verdict for why', () => {
     const matcher = new WatchMatcher([watch('gpt-5 -mini'), watch('claude'), watch('gpt-5 source:ithome')]);
     const verdicts = matcher.explain({ title: 'GPT-5 mini is here', body: '', sources: ['Example News'] }).map((v) => v.verdict);
-    expect(verdicts).toEqual([{ kind: 'excluded', terms: ['mini'] }, { kind: 'missing', terms: ['claude'] }, { kind: 'other-source', source: 'ithome' }]);
+    expect(verdicts).toEqual([
+      { kind: 'excluded', terms: ['mini'] },
+      { kind: 'missing', terms: ['claude'], titleOnly: false },
+      { kind: 'other-source', source: 'ithome' },
+    ]);
   });
 });
 

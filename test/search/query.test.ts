@@ -13,7 +13,20 @@ describe('parseSearchQuery', () => {
 
   it('supports OR and exclusions', () => {
     expect(match('gpt-5 OR claude -rumour')).toBe('(("gpt 5") OR ("claude")) NOT ("rumour")');
-    expect(match('大模型 融资')).toBe('("大 模型" AND "融资")');
+    // The words of a run of Chinese are separate terms: segmentation need not agree with the article's.
+    expect(match('大模型 融资')).toBe('(("大") AND ("模型") AND ("融资"))');
+  });
+
+  it('reads "page 2" at the end as a page, and "page" elsewhere as a word', () => {
+    expect(parseSearchQuery('gpt-5 page 2', now).page).toBe(2);
+    expect(match('gpt-5 page 2')).toBe('("gpt 5")');
+    expect(match('page 2 gpt')).toBe('("page" AND "2" AND "gpt")');
+  });
+
+  it('makes separate terms of the words jieba finds in an unquoted run of Chinese', () => {
+    expect(match('发展人工智能')).toBe('(("发展") AND (("人工智能" OR ("人工" AND "智能"))))');
+    expect(match('"发展人工智能"')).toBe('(("发展" AND ("人工智能" OR ("人工" AND "智能"))))');
+    expect(match('GPT-5发布')).toBe('("gpt 5" AND ("发布"))');
   });
 
   it('reads source:, since:, lang: and page: filters', () => {

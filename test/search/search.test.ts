@@ -44,6 +44,30 @@ describe('SearchService', () => {
     expect(titles(search('推理')).sort()).toEqual(['OpenAI 发布 GPT-5：推理能力大幅提升', '字节跳动开源推理模型'].sort());
   });
 
+  it('finds Chinese searches of several words, however jieba cuts them', () => {
+    storeItems(app, [
+      { title: '中国大力发展人工智能产业', date: hoursAgo(1) },
+      { title: '谷歌发布推理模型', date: hoursAgo(1) },
+      { title: '中华人民共和国成立纪念日', date: hoursAgo(1) },
+    ], { now });
+    expect(titles(search('发展人工智能'))).toEqual(['中国大力发展人工智能产业']);
+    expect(titles(search('"发展 人工智能"'))).toEqual(['中国大力发展人工智能产业']);
+    expect(titles(search('中国大力发展人工智能产业'))).toEqual(['中国大力发展人工智能产业']);
+    expect(titles(search('发布推理模型'))).toEqual(['谷歌发布推理模型']);
+    expect(titles(search('人民共和国'))).toEqual(['中华人民共和国成立纪念日']);
+    expect(titles(search('"人工智能发展"'))).toEqual([]);
+  });
+
+  it('matches Latin words whole when ranking and marking', () => {
+    storeItems(app, [
+      { title: 'Island politics', body: '<p>He said Taiwan will maintain its lead in AI chips.</p>', date: hoursAgo(1) },
+      { title: 'AI news today', body: '<p>Nothing else.</p>', date: hoursAgo(1) },
+    ], { now });
+    const hits = search('ai', 10).hits.filter((h) => !/芯片/.test(h.title));
+    expect(hits.map((h) => h.title)).toEqual(['AI news today', 'Island politics']);
+    expect(hits[1]!.snippet.filter((p) => p.match).map((p) => p.text)).toEqual(['AI']);
+  });
+
   it('honours phrases, exclusions and OR', () => {
     expect(titles(search('"open source"'))).toEqual(['Open source model tops the leaderboard']);
     expect(titles(search('"source open"'))).toEqual([]);
@@ -56,6 +80,14 @@ describe('SearchService', () => {
     expect(titles(search('gpt-5 lang:en', 10)).every((t) => !/发布/.test(t))).toBe(true);
     expect(titles(search('gpt-5 since:24h', 10))).not.toContain('Review: gpt5 writes better code');
     expect(titles(search('source:IT之家', 10))).toHaveLength(3);
+  });
+
+  it('ranks by relevance as well as recency', () => {
+    storeItems(app, [
+      { title: 'Claude mentioned in passing', body: '<p>Other news.</p>', date: hoursAgo(1) },
+      { title: 'Claude 5: Claude gets a Claude upgrade', body: '<p>Claude, Claude and Claude.</p>', date: hoursAgo(3) },
+    ], { now });
+    expect(titles(search('claude', 10))).toEqual(['Claude 5: Claude gets a Claude upgrade', 'Claude mentioned in passing']);
   });
 
   it('ranks recent relevant items first and pages', () => {

@@ -2,8 +2,13 @@ import type { Answer } from '../../../commands/index.ts';
 import { relativeTime } from '../../format.ts';
 import type { Marked } from '../../search/snippet.ts';
 
-/** An answer as plain text for a terminal; matched terms are shown «like this». */
-export function renderAnswer(answer: Answer, now = new Date()): string {
+/**
+ * An answer as plain text for a terminal; matched terms are shown «like this». `more` turns the next
+ * page's query into the command that fetches it.
+ */
+export function renderAnswer(answer: Answer, options: { now?: Date; more?: (next: string) => string } = {}): string {
+  const now = options.now ?? new Date();
+  const more = options.more ?? ((next: string) => `/ainews ${next}`);
   switch (answer.kind) {
     case 'error':
       return `error: ${answer.message}\nusage: ${answer.usage}`;
@@ -17,7 +22,7 @@ export function renderAnswer(answer: Answer, now = new Date()): string {
         const snippet = marked(r.snippet);
         return [`${marked(r.title)}`, `   ${meta}`, ...(snippet ? [`   ${snippet}`] : []), ...(r.url ? [`   ${r.url}`] : [])].join('\n');
       });
-      return [answer.heading, ...blocks, ...(answer.more ? [`more: ainews search ${answer.more}`] : [])].join('\n\n');
+      return [answer.heading, ...blocks, ...(answer.more ? [`more: ${more(answer.more)}`] : [])].join('\n\n');
     }
   }
 }
