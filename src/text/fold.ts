@@ -23,6 +23,18 @@ const UNIT = new RegExp(`${CJK_CHAR}|${WORD_LETTER}+|\\p{N}+`, 'gu');
 export const LETTERS_OR_DIGITS = new RegExp(`${WORD_LETTER}+|\\p{N}+`, 'gu');
 export const HAS_CJK = new RegExp(CJK_CHAR, 'u');
 
+/** Whether a unit or word starts with a CJK character: the same ranges as CJK_CHAR, without a regex. */
+export function startsCjk(text: string): boolean {
+  const code = text.charCodeAt(0);
+  return (
+    (code >= 0x3040 && code <= 0x30ff) ||
+    (code >= 0x3400 && code <= 0x4dbf) ||
+    (code >= 0x4e00 && code <= 0x9fff) ||
+    (code >= 0xf900 && code <= 0xfaff) ||
+    (code >= 0xd840 && code <= 0xd87f)
+  );
+}
+
 /**
  * Stands between two CJK characters that were not adjacent in the text ("中华，为"), so that a CJK
  * keyword only matches characters that stand together. It never occurs in a keyword.
@@ -40,7 +52,7 @@ export function textUnits(text: string): string[] {
   let previousCjk = false;
   for (const match of foldText(text).matchAll(UNIT)) {
     const unit = match[0];
-    const cjk = HAS_CJK.test(unit);
+    const cjk = startsCjk(unit);
     if (cjk && previousCjk && match.index !== previousEnd) units.push(BREAK);
     units.push(unit);
     previousEnd = match.index + unit.length;
@@ -58,7 +70,7 @@ export function keywordUnits(text: string): string[] {
 export function joinUnits(units: string[]): string {
   let text = '';
   units.forEach((unit, i) => {
-    text += i > 0 && !(HAS_CJK.test(unit) && HAS_CJK.test(units[i - 1]!)) ? ` ${unit}` : unit;
+    text += i > 0 && !(startsCjk(unit) && startsCjk(units[i - 1]!)) ? ` ${unit}` : unit;
   });
   return text;
 }

@@ -1,6 +1,6 @@
 import { Jieba } from '@node-rs/jieba';
 import { dict } from '@node-rs/jieba/dict.js';
-import { foldText, HAS_CJK, LETTERS_OR_DIGITS } from './fold.ts';
+import { foldText, HAS_CJK, LETTERS_OR_DIGITS, startsCjk } from './fold.ts';
 
 let jieba: Jieba | null = null;
 
@@ -35,7 +35,7 @@ export function segmentForIndex(text: string): { words: string[]; subwords: stri
   let container = '';
   for (let i = tokens.length - 1; i >= 0; i--) {
     const token = tokens[i]!;
-    if (container.length > token.length && HAS_CJK.test(token) && container.includes(token)) subwords.push(token);
+    if (container.length > token.length && startsCjk(token) && container.includes(token)) subwords.push(token);
     else {
       words.push(token);
       container = token;
@@ -44,11 +44,16 @@ export function segmentForIndex(text: string): { words: string[]; subwords: stri
   return { words: splitLatin(words.reverse()), subwords: subwords.reverse() };
 }
 
+/** Jieba's tokens with punctuation and spaces dropped and letters split from digits (`gpt-5` → gpt, 5). */
 function splitLatin(tokens: string[]): string[] {
   const words: string[] = [];
   for (const token of tokens) {
-    if (HAS_CJK.test(token)) words.push(token);
+    if (startsCjk(token)) words.push(token);
+    else if (SIMPLE_WORD.test(token) || HAS_CJK.test(token)) words.push(token);
     else for (const part of token.match(LETTERS_OR_DIGITS) ?? []) words.push(part);
   }
   return words;
 }
+
+/** Most tokens are a plain ASCII word or number and need no splitting. */
+const SIMPLE_WORD = /^(?:[a-z]+|[0-9]+)$/;
