@@ -36,6 +36,7 @@ export const searchCommand: CommandDefinition = {
         published_at: hit.published_at,
         lang: hit.lang,
         score: hit.score,
+        summary: hit.summary,
       })),
     };
   },

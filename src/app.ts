@@ -6,6 +6,7 @@ import type { AlertSender } from './delivery/port.ts';
 import { DeliveryWorker } from './delivery/worker.ts';
 import { AlertRouter } from './pipeline/route-alerts.ts';
 import { SearchService } from './search/search.ts';
+import { Summaries } from './summarize/summaries.ts';
 import { ItemStore } from './db/items.ts';
 import type { Migration } from './db/migrate.ts';
 import { openDatabase, type Database } from './db/open.ts';
@@ -28,6 +29,7 @@ export interface App {
   watches: WatchStore;
   outbox: Outbox;
   router: AlertRouter;
+  summaries: Summaries;
   search: SearchService;
   poller: FeedPoller;
   scheduler: PollScheduler;
@@ -60,10 +62,12 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
   const watches = new WatchStore(db);
   const outbox = new Outbox(db);
   const router = new AlertRouter(watches, outbox, log.child({ component: 'router' }));
+  const summaries = new Summaries(items, { zhChars: config.SUMMARY_MAX_CHARS_ZH, enWords: config.SUMMARY_MAX_WORDS_EN, maxSentences: 3 });
   const poller = new FeedPoller({
     feeds,
     items,
     router,
+    summaries,
     transaction: (work) => db.transaction(work)(),
     fetch: (url, validators, signal) => fetchFeed(url, fetchSettings, validators, signal),
     hosts: new HostQueue(),
@@ -90,6 +94,7 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
     watches,
     outbox,
     router,
+    summaries,
     search: new SearchService(db),
     poller,
     scheduler,

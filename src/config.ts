@@ -84,6 +84,8 @@ export const configSchema = z.object({
       return bytes;
     }),
   FETCH_MAX_REDIRECTS: int(5, 0, 20),
+  SUMMARY_MAX_CHARS_ZH: int(120, 20, 2000),
+  SUMMARY_MAX_WORDS_EN: int(60, 10, 1000),
   DELIVERY_INTERVAL: duration('2s', 100),
   DELIVERY_MAX_ATTEMPTS: int(8, 1, 100),
   DELIVERY_BACKOFF_BASE: duration('30s', 100),

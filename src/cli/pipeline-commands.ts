@@ -22,6 +22,8 @@ export function itemJson(item: ListedItem) {
     lang: item.lang,
     author: item.author,
     backlog: item.backlog === 1,
+    summary: item.summary,
+    summarizer: item.summarizer,
   };
 }
 
@@ -63,6 +65,21 @@ export function registerPipelineCommands(program: Command): void {
             items.map((i) => [String(i.id), shortTime(i.published_at), i.lang, truncate(i.source ?? '', 24), truncate(i.title, 90)]),
           ),
         );
+      });
+    });
+
+  program
+    .command('summarize')
+    .argument('<item>', 'item id or URL')
+    .option('--json', 'print JSON')
+    .description("summarize an item again, store the summary and print it")
+    .action(async (key: string, opts: { json?: boolean }) => {
+      await withApp((app) => {
+        const item = app.items.find(key);
+        if (!item) throw new CliError(`no item ${key}; "ainews items" and "ainews search" show ids`);
+        app.summaries.fill([item]);
+        if (opts.json) return printJson({ id: item.id, title: item.title, summary: item.summary, summarizer: item.summarizer });
+        console.log(`#${item.id} ${item.title}\n${item.summary}\n(${item.summarizer})`);
       });
     });
 

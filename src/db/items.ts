@@ -15,6 +15,9 @@ export interface ItemRow {
   backlog: 0 | 1;
   first_seen_at: string;
   updated_at: string;
+  /** Null until the summarizer has run; `summarizer` says which one wrote it. */
+  summary: string | null;
+  summarizer: string | null;
 }
 
 /** An item with the names of the feeds that carry it, first one first. */
@@ -37,7 +40,8 @@ export const SOURCES_OF_ITEM = `(SELECT json_group_array(name) FROM (
   SELECT coalesce(f.name, f.url) AS name FROM item_sources s JOIN feeds f ON f.id = s.feed_id
   WHERE s.item_id = i.id ORDER BY s.first_seen_at, s.feed_id))`;
 
-const ITEM_COLUMNS = 'i.id, i.url, i.title, i.author, i.body, i.lang, i.published_at, i.published_at_source, i.backlog, i.first_seen_at, i.updated_at';
+const ITEM_COLUMNS =
+  'i.id, i.url, i.title, i.author, i.body, i.lang, i.published_at, i.published_at_source, i.backlog, i.first_seen_at, i.updated_at, i.summary, i.summarizer';
 
 /** Items and the feeds they came from. Dedupe is the schema's job: unique keys and ON CONFLICT. */
 export class ItemStore {
@@ -143,6 +147,10 @@ export class ItemStore {
       .all(itemId) as { id: number; name: string | null; url: string; first_seen_at: string }[];
   }
 
+  setSummary(id: number, summary: string, summarizer: string): void {
+    this.db.prepare('UPDATE items SET summary = ?, summarizer = ? WHERE id = ?').run(summary, summarizer, id);
+  }
+
   count(): number {
     return (this.db.prepare('SELECT count(*) AS n FROM items').get() as { n: number }).n;
   }
@@ -161,6 +169,8 @@ function rowOf(id: number, item: NormalizedItem, backlog: 0 | 1, now: string): I
     backlog,
     first_seen_at: now,
     updated_at: now,
+    summary: null,
+    summarizer: null,
   };
 }
 

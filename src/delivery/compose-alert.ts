@@ -9,7 +9,8 @@ const SUMMARY_CHARS = { zh: 120, en: 300, other: 300 } as const;
 export function composeAlert(row: OutboxRow, items: ItemStore): Alert | null {
   const item = items.find(row.item_id);
   if (!item) return null;
-  const lead = item.body.split('\n\n')[0] ?? '';
+  // The stored summary, computed once when the item was stored; the lead only for items from before summaries.
+  const summary = item.summary ?? truncate(item.body.split('\n\n')[0] ?? '', SUMMARY_CHARS[item.lang]);
   return {
     channel: row.channel,
     itemId: item.id,
@@ -18,7 +19,7 @@ export function composeAlert(row: OutboxRow, items: ItemStore): Alert | null {
     source: item.sources[0] ?? null,
     publishedAt: item.published_at,
     lang: item.lang,
-    summary: truncate(lead, SUMMARY_CHARS[item.lang]),
+    summary,
     watch: row.watch_query,
     alsoCoveredBy: item.sources.slice(1),
   };

@@ -9,7 +9,7 @@ export interface Alert {
   source: string | null;
   publishedAt: string;
   lang: 'zh' | 'en' | 'other';
-  /** A short text under the title: the summary once summaries exist, the lead of the body until then. */
+  /** The item's stored summary, in its own language. */
   summary: string;
   /** The watch that matched, as the channel typed it. */
   watch: string;

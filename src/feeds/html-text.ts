@@ -11,14 +11,18 @@ const BLOCKS = new Set([
   'article', 'header', 'footer', 'pre', 'figure', 'hr', 'dd', 'dt', 'aside', 'main', 'nav',
 ]);
 
+/** Containers of share buttons, related links, newsletter boxes and ads, by their class or id. */
+const WIDGET = /(?:^|[\s_-])(?:share|sharing|social|related|newsletter|subscribe|advert|ads?|promo|sponsor)(?:$|[\s_-])/i;
+
 /**
  * Plain text from feed HTML: paragraphs kept (separated by a blank line), whitespace inside them
- * collapsed, entities decoded, and scripts, styles, images and captions dropped.
+ * collapsed, entities decoded, and scripts, styles, images, captions and share widgets dropped.
  */
 export function htmlToText(html: string): string {
   const paragraphs: string[] = [];
   let current: string[] = [];
   let skipDepth = 0;
+  const skipping: boolean[] = [];
   const flush = () => {
     if (current.length === 0) return;
     // Collapses whitespace runs without rewriting every lone space, which dominates the cost on long bodies.
@@ -28,12 +32,14 @@ export function htmlToText(html: string): string {
   };
   const parser = new Parser(
     {
-      onopentag(name) {
-        if (SKIPPED.has(name)) skipDepth++;
+      onopentag(name, attributes) {
+        const skip = SKIPPED.has(name) || WIDGET.test(`${attributes.class ?? ''} ${attributes.id ?? ''}`);
+        skipping.push(skip);
+        if (skip) skipDepth++;
         else if (BLOCKS.has(name)) flush();
       },
       onclosetag(name, isImplied) {
-        if (SKIPPED.has(name)) skipDepth = Math.max(0, skipDepth - 1);
+        if (skipping.pop()) skipDepth = Math.max(0, skipDepth - 1);
         else if (BLOCKS.has(name) && !isImplied) flush();
       },
       ontext(text) {

@@ -8,6 +8,7 @@ import { parseFeed } from '../feeds/parse.ts';
 import type { Logger } from '../log.ts';
 import { backoffDelay, jittered, type BackoffSettings } from './backoff.ts';
 import type { HostQueue } from './host-queue.ts';
+import type { Summaries } from '../summarize/summaries.ts';
 import type { AlertRouter } from './route-alerts.ts';
 
 export type FetchFn = (url: string, validators: Validators, signal?: AbortSignal) => Promise<FetchedFeed>;
@@ -17,6 +18,8 @@ export interface PollerDeps {
   items: ItemStore;
   /** Queues alerts for new items, in the transaction that stores them. */
   router: AlertRouter;
+  /** Summarizes new items before their alerts are queued. */
+  summaries: Summaries;
   /** Runs `work` in one database transaction. */
   transaction: <T>(work: () => T) => T;
   fetch: FetchFn;
@@ -86,6 +89,7 @@ export class FeedPoller {
     const sources = [feed.name ?? parsed.title ?? '', feed.url];
     const { stored, alerts } = this.deps.transaction(() => {
       const stored = this.deps.items.store(feed.id, items, { backlog, now });
+      this.deps.summaries.fill(stored.created);
       return { stored, alerts: backlog ? 0 : this.deps.router.route(stored.created, sources, now) };
     });
     this.deps.feeds.recordSuccess(feed.id, { ...this.success(feed, fetched), language: parsed.language, title: parsed.title });

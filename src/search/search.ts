@@ -14,6 +14,7 @@ export interface SearchHit {
   published_at: string;
   lang: 'zh' | 'en' | 'other';
   score: number;
+  summary: string | null;
   titleMarked: Marked;
   snippet: Marked;
 }
@@ -48,6 +49,7 @@ interface Details {
   title: string;
   url: string | null;
   body: string;
+  summary: string | null;
   lang: SearchHit['lang'];
   sources: string;
 }
@@ -85,6 +87,7 @@ export class SearchService {
         published_at: row.published_at,
         lang: item.lang,
         score: Math.round(score * 1000) / 1000,
+        summary: item.summary,
         titleMarked: mark(item.title, pattern),
         snippet: snippet(item.body, pattern),
       };
@@ -95,7 +98,7 @@ export class SearchService {
   private details(ids: number[]): Details[] {
     if (ids.length === 0) return [];
     return this.db
-      .prepare(`SELECT i.id, i.title, i.url, i.body, i.lang, ${SOURCES_OF_ITEM} AS sources FROM items i WHERE i.id IN (${ids.map(() => '?').join(',')})`)
+      .prepare(`SELECT i.id, i.title, i.url, i.body, i.summary, i.lang, ${SOURCES_OF_ITEM} AS sources FROM items i WHERE i.id IN (${ids.map(() => '?').join(',')})`)
       .all(...ids) as Details[];
   }
 

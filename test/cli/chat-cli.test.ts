@@ -76,6 +76,14 @@ describe('search, watches and deliveries from the CLI', () => {
     expect(paged.stdout).toContain('more: ainews search gpt-5 page:2 --limit 1');
   });
 
+  it('shows stored summaries in items --json, and summarizes an item again on request', async () => {
+    const items = JSON.parse((await runCli(['items', '--json'], env)).stdout) as Record<string, unknown>[];
+    expect(items.find((i) => i.title === 'OpenAI ships GPT-5')).toMatchObject({ summary: 'The model is out today.', summarizer: 'builtin' });
+    const again = await runCli(['summarize', 'https://news.example.com/gpt-5', '--json'], env);
+    expect(JSON.parse(again.stdout)).toMatchObject({ title: 'OpenAI ships GPT-5', summary: 'The model is out today.', summarizer: 'builtin' });
+    expect((await runCli(['summarize', '999'], env)).stderr).toContain('no item 999');
+  });
+
   it('explains why a channel did or did not get an item, and removes a watch', async () => {
     expect((await runCli(['why', 'https://news.example.com/gpt-5', 'console:team'], env)).stdout).toContain('Posted to console:team');
     expect((await runCli(['why', 'https://news.example.com/old', 'console:team'], env)).stdout).toContain('backlog');

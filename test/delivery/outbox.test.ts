@@ -138,6 +138,20 @@ describe('DeliveryWorker', () => {
     expect(app.outbox.list()[0]).toMatchObject({ status: 'sent', attempts: 1, platform_message_id: 'msg-1', last_error: null });
   });
 
+  it('summarizes an item once when it is stored, and sends that summary to every channel', async () => {
+    app.watches.add('console:a', 'gpt-5', 'u1');
+    app.watches.add('console:b', 'gpt-5', 'u1');
+    const body = '<p>IT之家 8 月 2 日消息，OpenAI 今日发布 GPT-5 模型。</p><p>新模型推理能力大幅提升。</p><p>感谢IT之家网友 小星 的线索投递！</p>';
+    await pollWithFresh([{ ...item(1, 'OpenAI 发布 GPT-5'), description: body } as never]);
+    const stored = app.items.recent(10).find((i) => i.title === 'OpenAI 发布 GPT-5')!;
+    expect(stored).toMatchObject({ summarizer: 'builtin', summary: 'OpenAI 今日发布 GPT-5 模型。' });
+    // Alerts read the stored summary: a summary changed after storing is what every channel gets.
+    app.items.setSummary(stored.id, 'stored once', 'builtin');
+    const sender = new RecordingSender();
+    await worker(sender).drain();
+    expect(sender.sent.map((a) => [a.channel, a.summary]).sort()).toEqual([['console:a', 'stored once'], ['console:b', 'stored once']]);
+  });
+
   it('retries a transient failure, and stops at a permanent one, recording the error', async () => {
     app.watches.add('console:team', '*', 'u1');
     await pollWithFresh([item(1, 'First'), item(2, 'Second')]);

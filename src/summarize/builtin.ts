@@ -1,0 +1,57 @@
+import type { Lang } from '../feeds/language.ts';
+import { cleanArticle } from './clean-article.ts';
+import { splitSentences } from './sentences.ts';
+import { rankSentences } from './textrank.ts';
+
+export interface SummaryLimits {
+  /** Most characters for a Chinese (or other CJK) summary. */
+  zhChars: number;
+  /** Most words for a summary in a language written with spaces. */
+  enWords: number;
+  maxSentences: number;
+}
+
+export const DEFAULT_LIMITS: SummaryLimits = { zhChars: 120, enWords: 60, maxSentences: 3 };
+/** Articles longer than this are ranked on their first part: the ranking is quadratic in sentences. */
+const MAX_SENTENCES_RANKED = 60;
+
+/**
+ * The built-in extractive summary: the article cleaned of boilerplate, split into sentences, ranked
+ * (TextRank with a lead and title bias), and the best 1–3 sentences given back in their original order
+ * within the length limit. A short article gives its cleaned lead. Never cuts a character or a word;
+ * an ellipsis marks any cut.
+ */
+export function summarizeBuiltin(item: { title: string; body: string; lang: Lang }, limits: SummaryLimits = DEFAULT_LIMITS): string {
+  const text = cleanArticle(item.body);
+  const sentences = splitSentences(text).slice(0, MAX_SENTENCES_RANKED);
+  const measure = item.lang === 'zh' ? (s: string) => [...s].length : (s: string) => s.split(/\s+/).filter(Boolean).length;
+  const limit = item.lang === 'zh' ? limits.zhChars : limits.enWords;
+  if (sentences.length <= 1 || measure(text) <= limit) return fit(text.split('\n\n')[0] ?? '', item.lang, limit);
+
+  const scores = rankSentences(sentences, item.title);
+  const byScore = sentences.map((_, i) => i).sort((a, b) => scores[b]! - scores[a]! || a - b);
+  const chosen: number[] = [];
+  let used = 0;
+  for (const index of byScore) {
+    if (chosen.length === limits.maxSentences) break;
+    const length = measure(sentences[index]!);
+    if (chosen.length > 0 && used + length > limit) continue;
+    chosen.push(index);
+    used += length;
+  }
+  const summary = chosen
+    .sort((a, b) => a - b)
+    .map((i) => sentences[i]!)
+    .join(item.lang === 'zh' ? '' : ' ');
+  return fit(summary, item.lang, limit);
+}
+
+/** At most `limit` characters (Chinese) or words, cut at a character or word boundary with an ellipsis. */
+function fit(text: string, lang: Lang, limit: number): string {
+  if (lang === 'zh') {
+    const chars = [...text];
+    return chars.length <= limit ? text : `${chars.slice(0, limit - 1).join('')}…`;
+  }
+  const words = text.split(/\s+/).filter(Boolean);
+  return words.length <= limit ? words.join(' ') : `${words.slice(0, limit).join(' ').replace(/[,;:.]$/, '')}…`;
+}
