@@ -6,6 +6,7 @@ import type { AlertSender } from './delivery/port.ts';
 import { DeliveryWorker } from './delivery/worker.ts';
 import { AlertRouter } from './pipeline/route-alerts.ts';
 import { SearchService } from './search/search.ts';
+import { LlmSummaries } from './summarize/llm-summaries.ts';
 import { Summaries } from './summarize/summaries.ts';
 import { ItemStore } from './db/items.ts';
 import type { Migration } from './db/migrate.ts';
@@ -62,7 +63,25 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
   const watches = new WatchStore(db);
   const outbox = new Outbox(db);
   const router = new AlertRouter(watches, outbox, log.child({ component: 'router' }));
-  const summaries = new Summaries(items, { zhChars: config.SUMMARY_MAX_CHARS_ZH, enWords: config.SUMMARY_MAX_WORDS_EN, maxSentences: 3 });
+  const limits = { zhChars: config.SUMMARY_MAX_CHARS_ZH, enWords: config.SUMMARY_MAX_WORDS_EN, maxSentences: 3 };
+  const llm = config.LLM_BASE_URL
+    ? new LlmSummaries({
+        db,
+        items,
+        settings: {
+          baseUrl: config.LLM_BASE_URL,
+          apiKey: config.LLM_API_KEY,
+          model: config.LLM_MODEL,
+          timeoutMs: config.LLM_TIMEOUT,
+          summaryLanguage: config.SUMMARY_LANGUAGE,
+        },
+        limits,
+        concurrency: config.LLM_CONCURRENCY,
+        budget: { dailyCalls: config.LLM_DAILY_CALLS, dailyTokens: config.LLM_DAILY_TOKENS },
+        log: log.child({ component: 'llm' }),
+      })
+    : null;
+  const summaries = new Summaries(items, limits, llm);
   const poller = new FeedPoller({
     feeds,
     items,
@@ -82,6 +101,7 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
     maxAttempts: config.DELIVERY_MAX_ATTEMPTS,
     backoffBaseMs: config.DELIVERY_BACKOFF_BASE,
     backoffMaxMs: config.DELIVERY_BACKOFF_MAX,
+    summaryWaitMs: llm ? config.LLM_ALERT_WAIT : 0,
   };
   return {
     config,

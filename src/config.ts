@@ -85,6 +85,18 @@ export const configSchema = z.object({
     }),
   FETCH_MAX_REDIRECTS: int(5, 0, 20),
   SUMMARY_MAX_CHARS_ZH: int(120, 20, 2000),
+  SUMMARY_LANGUAGE: z.string().trim().min(2).max(40).optional(),
+  LLM_BASE_URL: z
+    .string()
+    .optional()
+    .refine((url) => url === undefined || /^https?:\/\/[^\s]+$/.test(url), { message: 'expected an http(s) URL such as https://api.openai.com/v1' }),
+  LLM_API_KEY: z.string().optional(),
+  LLM_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  LLM_TIMEOUT: duration('30s', 100),
+  LLM_CONCURRENCY: int(2, 1, 32),
+  LLM_DAILY_CALLS: int(1000, 0, 10_000_000),
+  LLM_DAILY_TOKENS: int(2_000_000, 0, 2_000_000_000),
+  LLM_ALERT_WAIT: duration('60s', 0),
   SUMMARY_MAX_WORDS_EN: int(60, 10, 1000),
   DELIVERY_INTERVAL: duration('2s', 100),
   DELIVERY_MAX_ATTEMPTS: int(8, 1, 100),

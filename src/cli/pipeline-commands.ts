@@ -38,6 +38,8 @@ export function registerPipelineCommands(program: Command): void {
       if (!opts.once) throw new CliError('"ainews poll" needs --once; "ainews run" keeps polling on a schedule');
       await withApp(async (app) => {
         const summary = (await app.scheduler.tick({ all: opts.all }))!;
+        // A script that polls and then lists items sees their final summaries.
+        await app.summaries.llm?.idle();
         // Console alerts, including any queued earlier; Slack and Discord ones are left to "ainews run".
         const delivered = await app.deliveryWorker([new ConsoleSender((text) => console.log(text))]).drain();
         if (opts.json) return printJson({ ...summary, delivered });
@@ -72,14 +74,14 @@ export function registerPipelineCommands(program: Command): void {
     .command('summarize')
     .argument('<item>', 'item id or URL')
     .option('--json', 'print JSON')
-    .description("summarize an item again, store the summary and print it")
+    .description('summarize an item again (with the LLM when one is configured), store the summary and print it')
     .action(async (key: string, opts: { json?: boolean }) => {
-      await withApp((app) => {
+      await withApp(async (app) => {
         const item = app.items.find(key);
         if (!item) throw new CliError(`no item ${key}; "ainews items" and "ainews search" show ids`);
-        app.summaries.fill([item]);
-        if (opts.json) return printJson({ id: item.id, title: item.title, summary: item.summary, summarizer: item.summarizer });
-        console.log(`#${item.id} ${item.title}\n${item.summary}\n(${item.summarizer})`);
+        const { summary, summarizer } = await app.summaries.redo(item);
+        if (opts.json) return printJson({ id: item.id, title: item.title, summary, summarizer });
+        console.log(`#${item.id} ${item.title}\n${summary}\n(${summarizer})`);
       });
     });
 
@@ -104,6 +106,7 @@ export function registerPipelineCommands(program: Command): void {
         if (outcome.alerts > 0) delivery?.nudge();
       });
       delivery = app.deliveryWorker([new ConsoleSender((text) => console.log(text))]);
+      if (app.summaries.llm) app.summaries.llm.onSettled = () => delivery?.nudge();
       log.info({ db: config.AINEWS_DB, feeds: app.feeds.count(), cron: config.POLL_CRON }, 'ainews running; Ctrl-C stops');
       delivery.start();
       app.scheduler.start(config.POLL_CRON);

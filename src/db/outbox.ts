@@ -53,9 +53,11 @@ export class Outbox {
    * Claims up to `limit` due alerts for the given platforms in one statement, so that two processes can
    * never claim the same row. Claims abandoned by a dead process are taken back after a while.
    */
-  claim(platforms: readonly Platform[], worker: string, limit: number, now = new Date()): OutboxRow[] {
+  claim(platforms: readonly Platform[], worker: string, limit: number, now = new Date(), summaryWaitMs = 0): OutboxRow[] {
     const at = now.toISOString();
     const stale = new Date(now.getTime() - STALE_CLAIM_MS).toISOString();
+    // An alert whose item is still being summarized by the LLM waits, but not past summaryWaitMs.
+    const waitedSince = new Date(now.getTime() - summaryWaitMs).toISOString();
     const placeholders = platforms.map(() => '?').join(', ');
     return this.db
       .prepare(
@@ -64,10 +66,11 @@ export class Outbox {
            SELECT id FROM outbox
            WHERE platform IN (${placeholders})
              AND ((status IN ('pending', 'retrying') AND next_attempt_at <= ?) OR (status = 'sending' AND claimed_at < ?))
+             AND NOT EXISTS (SELECT 1 FROM items i WHERE i.id = outbox.item_id AND i.summary_pending = 1 AND outbox.created_at > ?)
            ORDER BY id LIMIT ?)
          RETURNING *`,
       )
-      .all(worker, at, ...platforms, at, stale, limit)
+      .all(worker, at, ...platforms, at, stale, waitedSince, limit)
       .sort((a, b) => (a as OutboxRow).id - (b as OutboxRow).id) as OutboxRow[];
   }
 

@@ -12,6 +12,8 @@ export interface DeliverySettings {
   maxAttempts: number;
   backoffBaseMs: number;
   backoffMaxMs: number;
+  /** How long an alert waits for its item's LLM summary (0 without an LLM). */
+  summaryWaitMs: number;
   batchSize?: number;
 }
 
@@ -62,7 +64,7 @@ export class DeliveryWorker {
     if (platforms.length === 0) return 0;
     const roundStart = new Date();
     while (!this.stopped) {
-      const batch = this.deps.outbox.claim(platforms, this.id, this.deps.settings.batchSize ?? 20, roundStart);
+      const batch = this.deps.outbox.claim(platforms, this.id, this.deps.settings.batchSize ?? 20, roundStart, this.deps.settings.summaryWaitMs);
       if (batch.length === 0) break;
       for (const [index, row] of batch.entries()) {
         // Once stopped, what is claimed but not yet sent goes back to the queue, unsent.

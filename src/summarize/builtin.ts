@@ -47,7 +47,7 @@ export function summarizeBuiltin(item: { title: string; body: string; lang: Lang
 }
 
 /** At most `limit` characters (Chinese) or words, cut at a character or word boundary with an ellipsis. */
-function fit(text: string, lang: Lang, limit: number): string {
+export function fit(text: string, lang: Lang, limit: number): string {
   if (lang === 'zh') {
     const chars = [...text];
     return chars.length <= limit ? text : `${chars.slice(0, limit - 1).join('')}…`;

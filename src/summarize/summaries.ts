@@ -1,5 +1,6 @@
 import type { ItemRow, ItemStore } from '../db/items.ts';
 import { summarizeBuiltin, type SummaryLimits } from './builtin.ts';
+import type { LlmSummaries } from './llm-summaries.ts';
 
 /**
  * Gives each stored item its summary, once: alerts, search and `ainews items` read the stored text and
@@ -9,14 +10,28 @@ export class Summaries {
   constructor(
     private readonly items: ItemStore,
     private readonly limits: SummaryLimits,
+    /** When an LLM is configured: it improves on the built-in summaries in the background. */
+    readonly llm: LlmSummaries | null = null,
   ) {}
 
-  /** Summarizes and stores; the rows are updated in place so that callers see the summary. */
+  /**
+   * Gives new items their built-in summary now (the rows are updated in place) and, with an LLM, queues
+   * them for a better one. Runs inside the transaction that stores the items.
+   */
   fill(rows: ItemRow[]): void {
     for (const row of rows) {
       row.summary = summarizeBuiltin(row, this.limits);
       row.summarizer = 'builtin';
       this.items.setSummary(row.id, row.summary, row.summarizer);
     }
+    this.llm?.enqueue(rows);
+  }
+
+  /** Summarizes one item again, waiting for the LLM when there is one; returns what is now stored. */
+  async redo(row: ItemRow): Promise<{ summary: string; summarizer: string }> {
+    const builtin = summarizeBuiltin(row, this.limits);
+    this.items.setSummary(row.id, builtin, 'builtin');
+    const llm = this.llm ? await this.llm.summarize(row) : null;
+    return llm === null ? { summary: builtin, summarizer: 'builtin' } : { summary: llm, summarizer: this.llm!.summarizer };
   }
 }

@@ -45,7 +45,7 @@ class RecordingSender implements AlertSender {
   }
 }
 
-const settings = { intervalMs: 50, maxAttempts: 3, backoffBaseMs: 1, backoffMaxMs: 5 };
+const settings = { intervalMs: 50, maxAttempts: 3, backoffBaseMs: 1, backoffMaxMs: 5, summaryWaitMs: 0 };
 const worker = (sender: AlertSender) => new DeliveryWorker({ outbox: app.outbox, items: app.items, log: createLogger('silent'), settings }, [sender]);
 const waitFor = async (check: () => boolean, ms = 5000) => {
   const start = Date.now();
