@@ -21,9 +21,10 @@ export const latestCommand: CommandDefinition = {
         publishedAt: item.published_at,
         lang: item.lang,
         snippet: snippet(item.body, null),
+        summary: item.summary,
       })),
       more: null,
-      data: items.map((i) => ({ id: i.id, title: i.title, url: i.url, source: i.sources[0] ?? null, published_at: i.published_at, lang: i.lang })),
+      data: items.map((i) => ({ id: i.id, title: i.title, url: i.url, source: i.sources[0] ?? null, published_at: i.published_at, lang: i.lang, summary: i.summary })),
     };
   },
 };

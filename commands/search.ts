@@ -25,6 +25,7 @@ export const searchCommand: CommandDefinition = {
         publishedAt: hit.published_at,
         lang: hit.lang,
         snippet: hit.snippet,
+        summary: hit.summary,
       })),
       more: result.hasMore ? `${withoutPage} page:${result.page + 1}` : null,
       data: result.hits.map((hit) => ({

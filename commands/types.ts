@@ -35,6 +35,7 @@ export interface ResultItem {
   publishedAt: string;
   lang: 'zh' | 'en' | 'other';
   snippet: Marked;
+  summary: string | null;
 }
 
 /**

@@ -6,7 +6,6 @@ import { ConsoleSender } from '../platforms/console/console-sender.ts';
 import { printOutcome } from '../platforms/console/print-items.ts';
 import { CliError, cliLogger, loadCliConfig, positiveInt, printJson, withApp } from './context.ts';
 import { shortTime, truncate } from '../format.ts';
-import { table } from './table.ts';
 
 /** The public shape of an item in `items --json`: fields are added, never renamed. */
 export function itemJson(item: ListedItem) {
@@ -62,10 +61,9 @@ export function registerPipelineCommands(program: Command): void {
         if (opts.json) return printJson(items);
         if (items.length === 0) return console.log('no items yet; run "ainews poll --once" first');
         console.log(
-          table(
-            ['ID', 'PUBLISHED', 'LANG', 'SOURCE', 'TITLE'],
-            items.map((i) => [String(i.id), shortTime(i.published_at), i.lang, truncate(i.source ?? '', 24), truncate(i.title, 90)]),
-          ),
+          items
+            .map((i) => `#${i.id}  ${shortTime(i.published_at)}  [${truncate(i.source ?? '', 24)}] ${i.title}${i.summary ? `\n      ${i.summary}` : ''}`)
+            .join('\n'),
         );
       });
     });

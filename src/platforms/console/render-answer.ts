@@ -19,7 +19,8 @@ export function renderAnswer(answer: Answer, options: { now?: Date; more?: (next
     case 'results': {
       const blocks = answer.results.map((r) => {
         const meta = [r.source, relativeTime(r.publishedAt, now), `#${r.id}`].filter(Boolean).join(' · ');
-        const snippet = marked(r.snippet);
+        // The matched words in context when the text has them, else the item's summary.
+        const snippet = r.snippet.some((part) => part.match) || !r.summary ? marked(r.snippet) : r.summary;
         return [`${marked(r.title)}`, `   ${meta}`, ...(snippet ? [`   ${snippet}`] : []), ...(r.url ? [`   ${r.url}`] : [])].join('\n');
       });
       return [answer.heading, ...blocks, ...(answer.more ? [`more: ${more(answer.more)}`] : [])].join('\n\n');
