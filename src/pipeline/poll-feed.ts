@@ -89,7 +89,7 @@ export class FeedPoller {
     const sources = [feed.name ?? parsed.title ?? '', feed.url];
     const { stored, alerts } = this.deps.transaction(() => {
       const stored = this.deps.items.store(feed.id, items, { backlog, now });
-      this.deps.summaries.fill(stored.created);
+      this.deps.summaries.fill(stored.created, { backlog });
       return { stored, alerts: backlog ? 0 : this.deps.router.route(stored.created, sources, now) };
     });
     this.deps.feeds.recordSuccess(feed.id, { ...this.success(feed, fetched), language: parsed.language, title: parsed.title });

@@ -16,15 +16,16 @@ export class Summaries {
 
   /**
    * Gives new items their built-in summary now (the rows are updated in place) and, with an LLM, queues
-   * them for a better one. Runs inside the transaction that stores the items.
+   * them for a better one, unless they are a feed's first-poll backlog: no alert will show those, and a
+   * first poll of twenty feeds would spend hundreds of calls. Runs inside the transaction that stores them.
    */
-  fill(rows: ItemRow[]): void {
+  fill(rows: ItemRow[], options: { backlog?: boolean } = {}): void {
     for (const row of rows) {
       row.summary = summarizeBuiltin(row, this.limits);
       row.summarizer = 'builtin';
       this.items.setSummary(row.id, row.summary, row.summarizer);
     }
-    this.llm?.enqueue(rows);
+    if (!options.backlog) this.llm?.enqueue(rows);
   }
 
   /** Summarizes one item again, waiting for the LLM when there is one; returns what is now stored. */

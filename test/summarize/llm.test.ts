@@ -118,6 +118,17 @@ describe('LLM summaries', () => {
   });
 });
 
+describe('LLM summaries and the backlog', () => {
+  it('leaves a first poll’s backlog to the built-in summarizer', async () => {
+    start();
+    const { created } = storeItems(app, [{ title: 'Old story', body: '<p>Old news.</p>' }], { backlog: true });
+    app.db.transaction(() => app.summaries.fill(created, { backlog: true }))();
+    await app.summaries.llm!.idle();
+    expect(llm.requests).toHaveLength(0);
+    expect(app.items.recent(5)[0]).toMatchObject({ summarizer: 'builtin', summary: 'Old news.' });
+  });
+});
+
 describe('parseSummary', () => {
   it('strips reasoning and code fences, and refuses anything but the JSON asked for', () => {
     expect(parseSummary('<think>hmm</think>{"summary": " A  B "}')).toBe('A B');
