@@ -104,7 +104,10 @@ export function registerPipelineCommands(program: Command): void {
         if (outcome.alerts > 0) delivery?.nudge();
       });
       delivery = app.deliveryWorker([new ConsoleSender((text) => console.log(text))]);
-      if (app.summaries.llm) app.summaries.llm.onSettled = () => delivery?.nudge();
+      if (app.summaries.llm) {
+        app.summaries.llm.clearAbandoned(config.LLM_ALERT_WAIT);
+        app.summaries.llm.onSettled = () => delivery?.nudge();
+      }
       log.info({ db: config.AINEWS_DB, feeds: app.feeds.count(), cron: config.POLL_CRON }, 'ainews running; Ctrl-C stops');
       delivery.start();
       app.scheduler.start(config.POLL_CRON);
@@ -116,6 +119,7 @@ export function registerPipelineCommands(program: Command): void {
           // progress is recorded before the database closes.
           void app.scheduler
             .stop()
+            .then(() => app.summaries.llm?.stop())
             .then(() => delivery.stop())
             .then(() => {
               app.close();

@@ -30,6 +30,8 @@ export interface StoreResult {
   created: ItemRow[];
   /** Items this feed had already delivered, whose title, link or body changed: updated in place. */
   updated: number;
+  /** Those same items as they now are. */
+  edited: ItemRow[];
   /** Articles already stored from another feed or under a decorated URL, now also credited to this feed. */
   linked: number;
   unchanged: number;
@@ -84,7 +86,7 @@ export class ItemStore {
    */
   store(feedId: number, polled: NormalizedItem[], options: { backlog: boolean; now: Date }): StoreResult {
     const now = options.now.toISOString();
-    const result: StoreResult = { created: [], updated: 0, linked: 0, unchanged: 0 };
+    const result: StoreResult = { created: [], updated: 0, edited: [], linked: 0, unchanged: 0 };
     const items = distinctEntries(feedId, polled);
     this.db.transaction(() => {
       const rows = this.bySource.all(feedId, JSON.stringify(items.map((item) => item.guid))) as { guid: string; id: number; content_hash: string }[];
@@ -98,6 +100,7 @@ export class ItemStore {
             this.rehash.run(item.contentHash, feedId, item.guid);
             this.index.replace(known.id, item.title, item.body);
             result.updated++;
+            result.edited.push(rowOf(known.id, item, options.backlog ? 1 : 0, now));
           }
           continue;
         }

@@ -11,8 +11,19 @@ const BLOCKS = new Set([
   'article', 'header', 'footer', 'pre', 'figure', 'hr', 'dd', 'dt', 'aside', 'main', 'nav',
 ]);
 
-/** Containers of share buttons, related links, newsletter boxes and ads, by their class or id. */
-const WIDGET = /(?:^|[\s_-])(?:share|sharing|social|related|newsletter|subscribe|advert|ads?|promo|sponsor)(?:$|[\s_-])/i;
+/**
+ * Containers of share buttons, related links, newsletter boxes and ads, by a whole class or id token
+ * ("share-buttons", "newsletter"), never by a fragment of one ("share-price", "no-ads" stay).
+ */
+const WIDGET =
+  /^(?:share|sharing|social-share|newsletter|subscribe|advert|advertisement|ad|ads|promo|sponsored|related-posts|related-articles|(?:share|social|ad|newsletter)[-_](?:buttons?|bar|box|links?|icons?|widget|container|wrapper|signup|banner|slot))$/i;
+/** Elements that hold the article itself: never skipped, whatever their class. */
+const CONTENT = new Set(['article', 'main', 'body']);
+
+function isWidget(name: string, attributes: Record<string, string>): boolean {
+  if (CONTENT.has(name)) return false;
+  return `${attributes.class ?? ''} ${attributes.id ?? ''}`.split(/\s+/).some((token) => WIDGET.test(token));
+}
 
 /**
  * Plain text from feed HTML: paragraphs kept (separated by a blank line), whitespace inside them
@@ -33,7 +44,7 @@ export function htmlToText(html: string): string {
   const parser = new Parser(
     {
       onopentag(name, attributes) {
-        const skip = SKIPPED.has(name) || WIDGET.test(`${attributes.class ?? ''} ${attributes.id ?? ''}`);
+        const skip = SKIPPED.has(name) || isWidget(name, attributes);
         skipping.push(skip);
         if (skip) skipDepth++;
         else if (BLOCKS.has(name)) flush();

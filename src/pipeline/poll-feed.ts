@@ -87,11 +87,13 @@ export class FeedPoller {
     }
     const backlog = feed.first_success_at === null;
     const sources = [feed.name ?? parsed.title ?? '', feed.url];
-    const { stored, alerts } = this.deps.transaction(() => {
+    const { stored, alerts, pending } = this.deps.transaction(() => {
       const stored = this.deps.items.store(feed.id, items, { backlog, now });
-      this.deps.summaries.fill(stored.created, { backlog });
-      return { stored, alerts: backlog ? 0 : this.deps.router.route(stored.created, sources, now) };
+      const pending = this.deps.summaries.fill(stored.created, { backlog });
+      this.deps.summaries.fill(stored.edited, { backlog: true });
+      return { stored, pending, alerts: backlog ? 0 : this.deps.router.route(stored.created, sources, now) };
     });
+    this.deps.summaries.start(pending);
     this.deps.feeds.recordSuccess(feed.id, { ...this.success(feed, fetched), language: parsed.language, title: parsed.title });
     log.debug({ entries: items.length, created: stored.created.length, updated: stored.updated, linked: stored.linked, backlog }, 'polled');
     return {

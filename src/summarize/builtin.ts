@@ -23,10 +23,12 @@ const MAX_SENTENCES_RANKED = 60;
  */
 export function summarizeBuiltin(item: { title: string; body: string; lang: Lang }, limits: SummaryLimits = DEFAULT_LIMITS): string {
   const text = cleanArticle(item.body);
-  const sentences = splitSentences(text).slice(0, MAX_SENTENCES_RANKED);
-  const measure = item.lang === 'zh' ? (s: string) => [...s].length : (s: string) => s.split(/\s+/).filter(Boolean).length;
-  const limit = item.lang === 'zh' ? limits.zhChars : limits.enWords;
-  if (sentences.length <= 1 || measure(text) <= limit) return fit(text.split('\n\n')[0] ?? '', item.lang, limit);
+  const sentences = splitSentences(text, MAX_SENTENCES_RANKED);
+  const byChars = countsCharacters(item.lang, text);
+  const measure = byChars ? (s: string) => [...s].length : (s: string) => s.split(/\s+/).filter(Boolean).length;
+  const limit = byChars ? limits.zhChars : limits.enWords;
+  const unit = byChars ? 'zh' : 'en';
+  if (sentences.length <= 1 || measure(text) <= limit) return fit(text.split('\n\n')[0] ?? '', unit, limit);
 
   const scores = rankSentences(sentences, item.title);
   const byScore = sentences.map((_, i) => i).sort((a, b) => scores[b]! - scores[a]! || a - b);
@@ -42,15 +44,30 @@ export function summarizeBuiltin(item: { title: string; body: string; lang: Lang
   const summary = chosen
     .sort((a, b) => a - b)
     .map((i) => sentences[i]!)
-    .join(item.lang === 'zh' ? '' : ' ');
-  return fit(summary, item.lang, limit);
+    .join(byChars ? '' : ' ');
+  return fit(summary, unit, limit);
+}
+
+/**
+ * Whether length is counted in characters: for Chinese, and for any text written without spaces between
+ * words (Japanese, Thai), where counting "words" would not bound anything.
+ */
+export function countsCharacters(lang: Lang, text: string): boolean {
+  if (lang === 'zh') return true;
+  if (lang === 'en') return false;
+  const spaces = text.match(/\s/g)?.length ?? 0;
+  return spaces * 20 < [...text].length;
 }
 
 /** At most `limit` characters (Chinese) or words, cut at a character or word boundary with an ellipsis. */
-export function fit(text: string, lang: Lang, limit: number): string {
+export function fit(text: string, lang: 'zh' | 'en', limit: number): string {
   if (lang === 'zh') {
     const chars = [...text];
-    return chars.length <= limit ? text : `${chars.slice(0, limit - 1).join('')}…`;
+    if (chars.length <= limit) return text;
+    let cut = limit - 1;
+    // Never inside a Latin word or number that stands in Chinese text ("通过 OpenAI"): back off to its start.
+    while (cut > 0 && /[A-Za-z0-9._-]/.test(chars[cut - 1]!) && /[A-Za-z0-9._-]/.test(chars[cut]!)) cut--;
+    return `${chars.slice(0, cut > 0 ? cut : limit - 1).join('').trimEnd()}…`;
   }
   const words = text.split(/\s+/).filter(Boolean);
   return words.length <= limit ? words.join(' ') : `${words.slice(0, limit).join(' ').replace(/[,;:.]$/, '')}…`;

@@ -1,3 +1,4 @@
+import { retryAfter } from '../feeds/fetch.ts';
 import type { Lang } from '../feeds/language.ts';
 
 export interface LlmSettings {
@@ -44,6 +45,7 @@ export async function requestSummary(
   item: { title: string; body: string; lang: Lang },
   settings: LlmSettings,
   limit: string,
+  signal?: AbortSignal,
 ): Promise<{ summary: string; tokens: number }> {
   let response: Response;
   try {
@@ -51,7 +53,7 @@ export async function requestSummary(
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(settings.apiKey ? { authorization: `Bearer ${settings.apiKey}` } : {}) },
       body: JSON.stringify({ model: settings.model, messages: summaryPrompt(item, settings, limit), temperature: 0.2, response_format: { type: 'json_object' } }),
-      signal: AbortSignal.timeout(settings.timeoutMs),
+      signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(settings.timeoutMs)]) : AbortSignal.timeout(settings.timeoutMs),
     });
   } catch (error) {
     const timedOut = (error as Error).name === 'TimeoutError';
@@ -59,8 +61,8 @@ export async function requestSummary(
   }
   if (!response.ok) {
     await response.body?.cancel();
-    const retryAfter = Number(response.headers.get('retry-after'));
-    throw new LlmError(`the LLM answered HTTP ${response.status}`, response.status === 429 && retryAfter > 0 ? retryAfter * 1000 : undefined);
+    const wait = response.status === 429 || response.status === 503 ? retryAfter(response.headers.get('retry-after')) : undefined;
+    throw new LlmError(`the LLM answered HTTP ${response.status}`, wait);
   }
   let reply: { choices?: { message?: { content?: unknown } }[]; usage?: { total_tokens?: unknown } };
   try {

@@ -1,8 +1,14 @@
 import type { Database } from 'better-sqlite3';
 import type { ItemRow, ItemStore } from '../db/items.ts';
 import type { Logger } from '../log.ts';
-import { fit, type SummaryLimits } from './builtin.ts';
+import { countsCharacters, fit, type SummaryLimits } from './builtin.ts';
+import { cleanArticle } from './clean-article.ts';
 import { LlmError, requestSummary, type LlmSettings } from './llm-client.ts';
+
+/** Articles shorter than this (cleaned) are their own summary: no call is spent on them. */
+const MIN_LLM_CHARS = 200;
+/** The longest a Retry-After is honoured; the built-in summarizer covers the time. */
+const MAX_PAUSE_MS = 3_600_000;
 
 export interface LlmBudget {
   dailyCalls: number;
@@ -20,6 +26,8 @@ export class LlmSummaries {
   private active = 0;
   private pausedUntil = 0;
   private waiters: (() => void)[] = [];
+  private stopped = false;
+  private readonly abort = new AbortController();
   /** Called when an item's summary is final, so that its waiting alerts can go (set by `ainews run`). */
   onSettled: (() => void) | null = null;
 
@@ -39,13 +47,43 @@ export class LlmSummaries {
     return `llm:${this.deps.settings.model}`;
   }
 
-  /** Marks the items pending (in the caller's transaction) and starts on them once it commits. */
-  enqueue(rows: ItemRow[]): void {
-    if (rows.length === 0) return;
+  /**
+   * Marks the items worth an LLM summary as pending, inside the transaction that stores them (so that a
+   * rollback takes the marks with it), and returns them: pass them to `start` once it has committed.
+   * Items whose cleaned text is short keep the built-in summary, which is then the text itself.
+   */
+  markPending(rows: ItemRow[]): ItemRow[] {
+    const worth = rows.filter((row) => [...cleanArticle(row.body)].length >= MIN_LLM_CHARS);
     const mark = this.deps.db.prepare('UPDATE items SET summary_pending = 1 WHERE id = ?');
-    for (const row of rows) mark.run(row.id);
+    for (const row of worth) mark.run(row.id);
+    return worth;
+  }
+
+  /** Starts on items marked pending, after their transaction committed. */
+  start(rows: ItemRow[]): void {
+    if (rows.length === 0 || this.stopped) return;
     this.queue.push(...rows);
     setImmediate(() => this.pump());
+  }
+
+  /**
+   * Stops before the database closes: drops what is queued (it keeps the built-in summary), cancels the
+   * requests in flight and waits for them to settle.
+   */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    const dropped = this.queue.splice(0);
+    const clear = this.deps.db.prepare('UPDATE items SET summary_pending = 0 WHERE id = ?');
+    for (const row of dropped) clear.run(row.id);
+    this.abort.abort();
+    await this.idle();
+  }
+
+  /** Items left pending by a process that stopped without settling them: their alerts need not wait. */
+  clearAbandoned(olderThanMs: number): void {
+    this.deps.db
+      .prepare('UPDATE items SET summary_pending = 0 WHERE summary_pending = 1 AND first_seen_at < ?')
+      .run(new Date(Date.now() - olderThanMs).toISOString());
   }
 
   /** Resolves when nothing is queued or in flight. */
@@ -61,13 +99,13 @@ export class LlmSummaries {
       if (Date.now() < this.pausedUntil) throw new LlmError('the LLM asked to wait (429 Retry-After)');
       if (!this.reserveCall()) throw new LlmError('the daily LLM budget is spent');
       const limit = this.limitText(row);
-      const { summary, tokens } = await requestSummary(row, this.deps.settings, limit.text);
+      const { summary, tokens } = await requestSummary({ ...row, body: cleanArticle(row.body) }, this.deps.settings, limit.text, this.abort.signal);
       this.addTokens(tokens);
       const bounded = fit(summary, limit.lang, limit.value);
       this.deps.items.setSummary(row.id, bounded, this.summarizer);
       return bounded;
     } catch (error) {
-      if (error instanceof LlmError && error.retryAfterMs) this.pausedUntil = Date.now() + error.retryAfterMs;
+      if (error instanceof LlmError && error.retryAfterMs) this.pausedUntil = Date.now() + Math.min(error.retryAfterMs, MAX_PAUSE_MS);
       log.warn({ err: (error as Error).message }, 'LLM summary failed; the built-in summary stays');
       return null;
     } finally {
@@ -91,7 +129,7 @@ export class LlmSummaries {
   /** The length asked of the model, in the language the summary is written in. */
   private limitText(row: ItemRow): { text: string; lang: 'zh' | 'en'; value: number } {
     const target = this.deps.settings.summaryLanguage?.toLowerCase();
-    const chinese = target ? /chinese|中文|zh/.test(target) : row.lang === 'zh';
+    const chinese = target ? /chinese|japanese|中文|日本語|zh|ja/.test(target) : countsCharacters(row.lang, row.body);
     return chinese
       ? { text: `at most ${this.deps.limits.zhChars} characters`, lang: 'zh', value: this.deps.limits.zhChars }
       : { text: `at most ${this.deps.limits.enWords} words`, lang: 'en', value: this.deps.limits.enWords };
@@ -106,7 +144,7 @@ export class LlmSummaries {
          ON CONFLICT (day) DO UPDATE SET calls = calls + 1 WHERE calls < @calls AND tokens < @tokens`,
       )
       .run({ day, calls: budget.dailyCalls, tokens: budget.dailyTokens });
-    return reserved.changes > 0 && budget.dailyCalls > 0;
+    return reserved.changes > 0 && budget.dailyCalls > 0 && budget.dailyTokens > 0;
   }
 
   private addTokens(tokens: number): void {

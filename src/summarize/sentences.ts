@@ -11,39 +11,46 @@ const CLOSERS = /^[”’」』）)】"'\s]*/;
 /**
  * Splits text into sentences, right for Chinese and English: Chinese sentence ends, and English full
  * stops that end a sentence, not those of abbreviations (U.S., e.g., Dr.), decimals (4.5) or versions
- * (GPT-4.5). Paragraph breaks always end a sentence.
+ * (GPT-4.5). Paragraph breaks always end a sentence. One pass over the text; stops after `max` sentences.
  */
-export function splitSentences(text: string): string[] {
+export function splitSentences(text: string, max = Infinity): string[] {
   const sentences: string[] = [];
   for (const paragraph of text.split(/\n+/)) {
-    let rest = paragraph.trim();
-    while (rest) {
-      const end = sentenceEnd(rest);
-      const sentence = rest.slice(0, end).trim();
+    let start = 0;
+    for (let i = 0; i < paragraph.length && sentences.length < max; i++) {
+      const end = endAt(paragraph, i);
+      if (end === null) continue;
+      const sentence = paragraph.slice(start, end).trim();
       if (sentence) sentences.push(sentence);
-      rest = rest.slice(end).trim();
+      start = end;
+      i = end - 1;
     }
+    const last = paragraph.slice(start).trim();
+    if (last && sentences.length < max) sentences.push(last);
+    if (sentences.length >= max) break;
   }
   return sentences;
 }
 
-/** Index just past the end of the first sentence of `text` (its length when there is no end). */
-function sentenceEnd(text: string): number {
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i]!;
-    const cjk = CJK_END.exec(text.slice(i, i + 3));
-    if (cjk && cjk.index === 0 && char !== '.') return i + cjk[0].length + (CLOSERS.exec(text.slice(i + cjk[0].length))?.[0].length ?? 0);
-    if (char === '.' && endsEnglishSentence(text, i)) return i + 1 + (CLOSERS.exec(text.slice(i + 1))?.[0].length ?? 0);
-  }
-  return text.length;
+/** When a sentence ends at index `i`: the index just past it (closing quotes included), else null. */
+function endAt(text: string, i: number): number | null {
+  const char = text[i]!;
+  let end: number | null = null;
+  if (char !== '.') {
+    const mark = CJK_END.exec(text.slice(i, i + 3));
+    if (mark && mark.index === 0) end = i + mark[0].length;
+  } else if (endsEnglishSentence(text, i)) end = i + 1;
+  if (end === null) return null;
+  return end + (CLOSERS.exec(text.slice(end, end + 8))?.[0].length ?? 0);
 }
 
 function endsEnglishSentence(text: string, dot: number): boolean {
-  const next = text.slice(dot + 1);
+  // Only a little context either side is read, so that splitting stays linear in the text.
+  const next = text.slice(dot + 1, dot + 12);
   if (next.startsWith('..')) return false;
   // "4.5", "GPT-4.5", "example.com": no space after the dot.
   if (next !== '' && !/^[\s”’"')\]]/.test(next)) return false;
-  const word = /([A-Za-z.]+)$/.exec(text.slice(0, dot))?.[1] ?? '';
+  const word = /([A-Za-z.]+)$/.exec(text.slice(Math.max(0, dot - 12), dot))?.[1] ?? '';
   if (ABBREVIATIONS.has(word.toLowerCase())) return false;
   // A single capital, as in "J. K. Rowling".
   if (/^[A-Z]$/.test(word)) return false;

@@ -15,17 +15,23 @@ export class Summaries {
   ) {}
 
   /**
-   * Gives new items their built-in summary now (the rows are updated in place) and, with an LLM, queues
+   * Gives new items their built-in summary now (the rows are updated in place) and, with an LLM, marks
    * them for a better one, unless they are a feed's first-poll backlog: no alert will show those, and a
-   * first poll of twenty feeds would spend hundreds of calls. Runs inside the transaction that stores them.
+   * first poll of twenty feeds would spend hundreds of calls. Runs inside the transaction that stores
+   * them; returns what it marked, for `start` once that transaction has committed.
    */
-  fill(rows: ItemRow[], options: { backlog?: boolean } = {}): void {
+  fill(rows: ItemRow[], options: { backlog?: boolean } = {}): ItemRow[] {
     for (const row of rows) {
       row.summary = summarizeBuiltin(row, this.limits);
       row.summarizer = 'builtin';
       this.items.setSummary(row.id, row.summary, row.summarizer);
     }
-    if (!options.backlog) this.llm?.enqueue(rows);
+    return options.backlog || !this.llm ? [] : this.llm.markPending(rows);
+  }
+
+  /** After the transaction that called `fill` committed: starts the LLM on what it marked. */
+  start(pending: ItemRow[]): void {
+    this.llm?.start(pending);
   }
 
   /** Summarizes one item again, waiting for the LLM when there is one; returns what is now stored. */

@@ -211,6 +211,14 @@ describe('htmlToText', () => {
   });
 });
 
+describe('share widgets', () => {
+  it('drops containers named as widgets by a whole class or id, and keeps text that only sounds like one', () => {
+    expect(htmlToText('<p>News.</p><div class="share-buttons"><a>Share on X</a></div><div id="newsletter">Sign up</div>')).toBe('News.');
+    expect(htmlToText('<p>Shares rose.</p><span class="share-price">$120.5</span><div class="no-ads">Kept</div>')).toBe('Shares rose.\n\n$120.5\n\nKept');
+    expect(htmlToText('<article class="ad">The article itself.</article>')).toBe('The article itself.');
+  });
+});
+
 describe('titles and links that used to lose text', () => {
   it('keeps angle-bracket text that is not inline markup', () => {
     expect(cleanTitle('Use <script> tags safely')).toBe('Use <script> tags safely');

@@ -1,8 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { htmlToText } from '../../src/feeds/html-text.ts';
+import { summarizeBuiltin } from '../../src/summarize/builtin.ts';
 import { parseSummary } from '../../src/summarize/llm-client.ts';
 import { testApp, type TestApp } from '../helpers/app.ts';
 import { storeItems } from '../helpers/items.ts';
 import { FakeLlmServer } from '../helpers/llm-server.ts';
+import { FeedServer, rss } from '../helpers/feed-server.ts';
 
 let llm: FakeLlmServer;
 let app: TestApp;
@@ -20,13 +23,20 @@ function start(env: Record<string, string> = {}) {
   return app;
 }
 
-/** Stores items and summarizes them as a poll does; waits for the LLM to settle. */
-async function summarizeNew(titles: string[], body = '<p>OpenAI released GPT-5 today. It is faster. Prices stay the same.</p>') {
+const ARTICLE =
+  '<p>OpenAI released GPT-5 today, its most capable model so far, to all paying customers.</p>' +
+  '<p>It is faster than GPT-4o on every benchmark the company reported, and cheaper to run.</p>' +
+  '<p>Prices stay the same for the API. Free users get limited access from next week.</p>';
+
+/** Stores items and summarizes them as a poll does (marking in the transaction, starting after it); waits for the LLM. */
+async function summarizeNew(titles: string[], body = ARTICLE) {
   const { created } = storeItems(app, titles.map((title) => ({ title, body })));
-  app.db.transaction(() => app.summaries.fill(created))();
+  app.summaries.start(app.db.transaction(() => app.summaries.fill(created))());
   await app.summaries.llm!.idle();
   return titles.map((title) => app.items.recent(50).find((i) => i.title === title)!);
 }
+
+const builtinOf = (title: string, body = ARTICLE) => summarizeBuiltin({ title, body: htmlToText(body), lang: 'en' });
 
 describe('LLM summaries', () => {
   it('stores the model’s summary, with the key sent as a Bearer token and the article framed as data', async () => {
@@ -47,7 +57,7 @@ describe('LLM summaries', () => {
   it('writes in SUMMARY_LANGUAGE when it is set, and bounds an overlong reply', async () => {
     start({ SUMMARY_LANGUAGE: 'English', SUMMARY_MAX_WORDS_EN: '10' });
     llm.behaviour = { kind: 'reply', content: JSON.stringify({ summary: Array.from({ length: 30 }, (_, i) => `w${i}`).join(' ') }) };
-    const [item] = await summarizeNew(['国产大模型发布'], '<p>某国产大模型今日发布新版本。推理能力提升。</p>');
+    const [item] = await summarizeNew(['国产大模型发布'], `<p>${'某国产大模型今日发布新版本，推理能力大幅提升，价格保持不变。'.repeat(8)}</p>`);
     expect(llm.requests[0]!.body.messages[0]!.content).toMatch(/Write the summary in English/);
     expect(item!.summary).toBe('w0 w1 w2 w3 w4 w5 w6 w7 w8 w9…');
   });
@@ -61,7 +71,7 @@ describe('LLM summaries', () => {
     start();
     llm.behaviour = behaviour;
     const [item] = await summarizeNew(['GPT-5 is out']);
-    expect(item).toMatchObject({ summarizer: 'builtin', summary: 'OpenAI released GPT-5 today. It is faster. Prices stay the same.' });
+    expect(item).toMatchObject({ summarizer: 'builtin', summary: builtinOf('GPT-5 is out') });
   });
 
   it('honours a 429 Retry-After: no request until it has passed', async () => {
@@ -90,11 +100,12 @@ describe('LLM summaries', () => {
     start({ LLM_TIMEOUT: '5s', LLM_ALERT_WAIT: '60s' });
     app.watches.add('console:team', 'gpt-5', 'u1');
     llm.behaviour = { kind: 'reply', content: '{"summary": "The model summary."}', delayMs: 300 };
-    const { created } = storeItems(app, [{ title: 'GPT-5 is out', body: '<p>OpenAI released GPT-5.</p>' }]);
-    app.db.transaction(() => {
-      app.summaries.fill(created);
+    const { created } = storeItems(app, [{ title: 'GPT-5 is out', body: ARTICLE }]);
+    const pending = app.db.transaction(() => {
       app.router.route(created, ['Test Feed']);
+      return app.summaries.fill(created);
     })();
+    app.summaries.start(pending);
     expect(app.outbox.claim(['console'], 'w', 10, new Date(), 60_000)).toEqual([]);
     await app.summaries.llm!.idle();
     const sent: string[] = [];
@@ -103,29 +114,93 @@ describe('LLM summaries', () => {
   });
 
   it('sends with the built-in summary once LLM_ALERT_WAIT has passed', async () => {
-    start({ LLM_TIMEOUT: '5s', LLM_ALERT_WAIT: '0s' });
+    start({ LLM_TIMEOUT: '5s', LLM_ALERT_WAIT: '300ms' });
     app.watches.add('console:team', 'gpt-5', 'u1');
-    llm.behaviour = { kind: 'reply', content: '{"summary": "late"}', delayMs: 500 };
-    const { created } = storeItems(app, [{ title: 'GPT-5 is out', body: '<p>OpenAI released GPT-5.</p>' }]);
-    app.db.transaction(() => {
-      app.summaries.fill(created);
+    llm.behaviour = { kind: 'reply', content: '{"summary": "late"}', delayMs: 1500 };
+    const { created } = storeItems(app, [{ title: 'GPT-5 is out', body: ARTICLE }]);
+    const pending = app.db.transaction(() => {
       app.router.route(created, ['Test Feed']);
+      return app.summaries.fill(created);
     })();
+    app.summaries.start(pending);
     const sent: string[] = [];
-    await app.deliveryWorker([{ platform: 'console', send: async (alert) => (sent.push(alert.summary), 'm') }]).drain();
-    expect(sent).toEqual(['OpenAI released GPT-5.']);
+    const worker = app.deliveryWorker([{ platform: 'console', send: async (alert) => (sent.push(alert.summary), 'm') }]);
+    await worker.drain();
+    expect(sent).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    await worker.drain();
+    expect(sent).toEqual([builtinOf('GPT-5 is out')]);
     await app.summaries.llm!.idle();
+  });
+
+  it('forgets what a rolled-back transaction marked, and spends nothing on it', async () => {
+    start();
+    const { created } = storeItems(app, [{ title: 'Rolled back', body: ARTICLE }]);
+    let pending: ReturnType<typeof app.summaries.fill> = [];
+    expect(() =>
+      app.db.transaction(() => {
+        pending = app.summaries.fill(created);
+        throw new Error('rollback');
+      })(),
+    ).toThrow('rollback');
+    expect(pending).toHaveLength(1);
+    expect(app.db.prepare('SELECT summary_pending FROM items WHERE id = ?').pluck().get(created[0]!.id)).toBe(0);
+    expect(llm.requests).toHaveLength(0);
+  });
+
+  it('stops cleanly with a request in flight and items queued, leaving the built-in summaries', async () => {
+    start({ LLM_CONCURRENCY: '1', LLM_TIMEOUT: '10s' });
+    llm.behaviour = { kind: 'reply', content: '{"summary": "never"}', delayMs: 5000 };
+    const { created } = storeItems(app, [{ title: 'A', body: ARTICLE }, { title: 'B', body: ARTICLE }]);
+    app.summaries.start(app.db.transaction(() => app.summaries.fill(created))());
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await app.summaries.llm!.stop();
+    expect(app.db.prepare('SELECT title, summarizer, summary_pending FROM items ORDER BY id').all()).toEqual([
+      { title: 'A', summarizer: 'builtin', summary_pending: 0 },
+      { title: 'B', summarizer: 'builtin', summary_pending: 0 },
+    ]);
+    expect(llm.requests).toHaveLength(1);
+  });
+
+  it('spends no call on an article that is its own summary', async () => {
+    start();
+    const [item] = await summarizeNew(['Short'], '<p>OpenAI released GPT-5.</p>');
+    expect(llm.requests).toHaveLength(0);
+    expect(item).toMatchObject({ summarizer: 'builtin', summary: 'OpenAI released GPT-5.' });
   });
 });
 
 describe('LLM summaries and the backlog', () => {
   it('leaves a first poll’s backlog to the built-in summarizer', async () => {
     start();
-    const { created } = storeItems(app, [{ title: 'Old story', body: '<p>Old news.</p>' }], { backlog: true });
-    app.db.transaction(() => app.summaries.fill(created, { backlog: true }))();
+    const { created } = storeItems(app, [{ title: 'Old story', body: ARTICLE }], { backlog: true });
+    app.summaries.start(app.db.transaction(() => app.summaries.fill(created, { backlog: true }))());
     await app.summaries.llm!.idle();
     expect(llm.requests).toHaveLength(0);
-    expect(app.items.recent(5)[0]).toMatchObject({ summarizer: 'builtin', summary: 'Old news.' });
+    expect(app.items.recent(5)[0]).toMatchObject({ summarizer: 'builtin' });
+  });
+});
+
+describe('LLM summaries in a real poll', () => {
+  it('asks nothing for the first poll, and asks for the new items of the next', async () => {
+    start();
+    const server = await new FeedServer().listen();
+    try {
+      const entry = (n: number) => ({ title: `Story ${n}`, link: `https://news.example.com/${n}`, guid: `g${n}`, description: ARTICLE });
+      server.route('/feed', { body: rss([entry(1), entry(2)]) });
+      const { feed } = app.admin.add({ url: server.url('/feed') });
+      await app.poller.poll(app.feeds.find(feed.id)!);
+      await app.summaries.llm!.idle();
+      expect(llm.requests).toHaveLength(0);
+      llm.behaviour = { kind: 'reply', content: '{"summary": "new story, summarized"}' };
+      server.route('/feed', { body: rss([entry(3), entry(1), entry(2)]) });
+      await app.poller.poll(app.feeds.find(feed.id)!);
+      await app.summaries.llm!.idle();
+      expect(llm.requests).toHaveLength(1);
+      expect(app.items.find('https://news.example.com/3')).toMatchObject({ summary: 'new story, summarized', summarizer: 'llm:test-model' });
+    } finally {
+      await server.close();
+    }
   });
 });
 

@@ -49,6 +49,14 @@ describe('the built-in summarizer', () => {
     expect(emoji).toBe(`${'🚀'.repeat(9)}…`);
   });
 
+  it('counts characters for text written without spaces, and never cuts a Latin word inside Chinese', () => {
+    const japanese = { title: 'x', body: 'ソフトバンクは新しい人工知能モデルを発表しました。'.repeat(30), lang: 'other' as const };
+    expect([...summarizeBuiltin(japanese)].length).toBeLessThanOrEqual(120);
+    const mixed = { title: 'x', body: `${'开发者可以通过'.repeat(5)} OpenAI 的接口调用`, lang: 'zh' as const };
+    const cut = summarizeBuiltin(mixed, { zhChars: 38, enWords: 60, maxSentences: 3 });
+    expect(cut).toMatch(/通过…$/);
+  });
+
   it('gives a very short item its cleaned lead', () => {
     expect(summarizeBuiltin({ title: 'x', body: 'IT之家 8 月 2 日消息，苹果发布新品。', lang: 'zh' })).toBe('苹果发布新品。');
     expect(summarizeBuiltin({ title: 'x', body: '', lang: 'en' })).toBe('');
@@ -89,5 +97,7 @@ describe('cleanArticle', () => {
     expect(cleaned).toContain('推理成本的下降');
     expect(cleanArticle(en.body)).not.toMatch(/Read more|appeared first on|newsletter/);
     expect(cleanArticle('Intro.\n\nThe post X appeared first on Y.\n\nMore text')).toBe('Intro.');
+    expect(cleanArticle('原标题：GPT-5 来了\n\n正文第一段。\n\n正文第二段。')).toBe('正文第一段。\n\n正文第二段。');
+    expect(cleanArticle('原标题党的危害\n\n正文')).toBe('原标题党的危害\n\n正文');
   });
 });
