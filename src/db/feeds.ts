@@ -101,19 +101,16 @@ export class FeedStore {
       );
   }
 
-  /** Counts a failure; returns the new count of consecutive failures. */
-  recordFailure(id: number, failure: PollFailure): number {
-    const row = this.db
+  /** Counts a failure and schedules the retry, or disables the feed. */
+  recordFailure(id: number, failure: PollFailure): void {
+    this.db
       .prepare(
         `UPDATE feeds SET consecutive_failures = consecutive_failures + 1, last_error = ?, last_polled_at = ?,
            status = CASE WHEN ? IS NULL THEN 'disabled' ELSE 'failing' END,
            next_poll_at = coalesce(?, next_poll_at)
-         WHERE id = ? RETURNING consecutive_failures`,
+         WHERE id = ?`,
       )
-      .get(failure.error, failure.at.toISOString(), failure.nextPollAt?.toISOString() ?? null, failure.nextPollAt?.toISOString() ?? null, id) as
-      | { consecutive_failures: number }
-      | undefined;
-    return row?.consecutive_failures ?? 0;
+      .run(failure.error, failure.at.toISOString(), failure.nextPollAt?.toISOString() ?? null, failure.nextPollAt?.toISOString() ?? null, id);
   }
 
   /** Follows a permanent redirect; refused (false) when another feed already has that URL. */
