@@ -102,6 +102,8 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
     backoffBaseMs: config.DELIVERY_BACKOFF_BASE,
     backoffMaxMs: config.DELIVERY_BACKOFF_MAX,
     summaryWaitMs: llm ? config.LLM_ALERT_WAIT : 0,
+    sendTimeoutMs: config.DELIVERY_SEND_TIMEOUT,
+    claimTimeoutMs: config.DELIVERY_CLAIM_TIMEOUT,
   };
   return {
     config,
@@ -118,7 +120,7 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
     search: new SearchService(db),
     poller,
     scheduler,
-    deliveryWorker: (senders) => new DeliveryWorker({ outbox, items, log: log.child({ component: 'delivery' }), settings: deliverySettings }, senders),
+    deliveryWorker: (senders) => new DeliveryWorker({ outbox, items, channels: watches, log: log.child({ component: 'delivery' }), settings: deliverySettings }, senders),
     close: () => db.close(),
   };
 }

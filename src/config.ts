@@ -102,6 +102,31 @@ export const configSchema = z.object({
   DELIVERY_MAX_ATTEMPTS: int(8, 1, 100),
   DELIVERY_BACKOFF_BASE: duration('30s', 100),
   DELIVERY_BACKOFF_MAX: duration('1h', 1000),
+  DELIVERY_SEND_TIMEOUT: duration('10s', 100),
+  DELIVERY_CLAIM_TIMEOUT: duration('5m', 1000),
+  AINEWS_ADMINS: z
+    .string()
+    .default('')
+    .transform((text, ctx) => {
+      const ids = text.split(',').map((id) => id.trim()).filter(Boolean);
+      const bad = ids.filter((id) => !/^(slack|discord):[\w./-]+$/.test(id));
+      if (bad.length) {
+        ctx.addIssue({ code: 'custom', message: `expected <platform>:<user id> entries such as slack:U012AB3CD (got "${bad.join('", "')}")` });
+        return z.NEVER;
+      }
+      return ids;
+    }),
+  SLACK_BOT_TOKEN: z.string().trim().regex(/^xoxb-/, 'expected a bot token starting with xoxb-').optional(),
+  SLACK_APP_TOKEN: z.string().trim().regex(/^xapp-/, 'expected an app-level token starting with xapp-').optional(),
+  SLACK_SIGNING_SECRET: z.string().trim().min(1).optional(),
+  SLACK_API_URL: z
+    .string()
+    .default('https://slack.com/api/')
+    .refine((url) => /^https?:\/\/[^\s]+$/.test(url), { message: 'expected an http(s) URL such as https://slack.com/api/' })
+    .transform((url) => (url.endsWith('/') ? url : `${url}/`)),
+  SLACK_UNFURL: bool(false),
+  PORT: int(3000, 1, 65535),
+  HOST: z.string().trim().min(1).default('0.0.0.0'),
 });
 
 export type Config = z.output<typeof configSchema>;
@@ -121,7 +146,24 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     Object.entries(env).filter(([key, value]) => key in configSchema.shape && value !== undefined && value !== ''),
   );
   const result = configSchema.safeParse(present);
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+  const problems = result.success
+    ? combinationProblems(result.data)
+    : result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+  if (problems.length === 0 && result.success) return result.data;
   throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
+}
+
+/** Settings that are valid one by one but not together. */
+function combinationProblems(config: Config): string[] {
+  const problems: string[] = [];
+  if (!config.SLACK_BOT_TOKEN && (config.SLACK_APP_TOKEN || config.SLACK_SIGNING_SECRET)) {
+    problems.push('  SLACK_BOT_TOKEN: needed to run Slack (SLACK_APP_TOKEN or SLACK_SIGNING_SECRET is set); it starts with xoxb-');
+  }
+  if (config.SLACK_BOT_TOKEN && !config.SLACK_APP_TOKEN && !config.SLACK_SIGNING_SECRET) {
+    problems.push('  SLACK_BOT_TOKEN: set SLACK_APP_TOKEN too (Socket Mode), or SLACK_SIGNING_SECRET and PORT (HTTP mode)');
+  }
+  if (config.DELIVERY_CLAIM_TIMEOUT <= config.DELIVERY_SEND_TIMEOUT) {
+    problems.push('  DELIVERY_CLAIM_TIMEOUT: must be longer than DELIVERY_SEND_TIMEOUT, or a slow send would be taken for a dead one');
+  }
+  return problems;
 }

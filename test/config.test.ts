@@ -103,6 +103,23 @@ describe('loadConfig', () => {
     }
     expect(message).not.toContain('AINEWS_DB');
   });
+
+  it('checks the Slack settings together: a mode needs the bot token, the bot token needs a mode', () => {
+    expect(configError({ SLACK_APP_TOKEN: 'xapp-1' }).message).toMatch(/SLACK_BOT_TOKEN: needed/);
+    expect(configError({ SLACK_BOT_TOKEN: 'xoxb-1' }).message).toMatch(/SLACK_APP_TOKEN too.*SLACK_SIGNING_SECRET/);
+    expect(configError({ SLACK_BOT_TOKEN: 'xapp-1', SLACK_APP_TOKEN: 'xapp-2' }).message).toMatch(/SLACK_BOT_TOKEN: expected a bot token starting with xoxb-/);
+    expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', SLACK_API_URL: 'http://127.0.0.1:9/api' })).toMatchObject({
+      SLACK_API_URL: 'http://127.0.0.1:9/api/',
+      SLACK_UNFURL: false,
+      PORT: 3000,
+    });
+  });
+
+  it('reads admins as <platform>:<user id> and wants claims to outlast sends', () => {
+    expect(loadConfig({ AINEWS_ADMINS: 'slack:U1, discord:42' }).AINEWS_ADMINS).toEqual(['slack:U1', 'discord:42']);
+    expect(configError({ AINEWS_ADMINS: 'U1' }).message).toMatch(/AINEWS_ADMINS: .*"U1"/);
+    expect(configError({ DELIVERY_SEND_TIMEOUT: '30s', DELIVERY_CLAIM_TIMEOUT: '20s' }).message).toMatch(/DELIVERY_CLAIM_TIMEOUT: must be longer/);
+  });
 });
 
 describe('readEnvironment', () => {

@@ -19,6 +19,8 @@ export interface OutboxRow {
   platform_message_id: string | null;
   created_at: string;
   sent_at: string | null;
+  /** When the request of an attempt whose outcome is unknown went out (see migration 005). */
+  attempt_started_at: string | null;
 }
 
 /** A delivery as listed by `ainews deliveries`. */
@@ -26,8 +28,8 @@ export interface DeliveryRow extends OutboxRow {
   title: string;
 }
 
-/** A claim older than this is taken to belong to a process that died mid-send, and is retried. */
-const STALE_CLAIM_MS = 5 * 60_000;
+/** By default, a claim older than this is taken to belong to a process that died mid-send. */
+export const DEFAULT_CLAIM_TIMEOUT_MS = 5 * 60_000;
 
 /** The alert outbox: one row per (item, channel), claimed atomically by whichever worker sends it. */
 export class Outbox {
@@ -51,11 +53,18 @@ export class Outbox {
 
   /**
    * Claims up to `limit` due alerts for the given platforms in one statement, so that two processes can
-   * never claim the same row. Claims abandoned by a dead process are taken back after a while.
+   * never claim the same row. A claim not renewed for `claimTimeoutMs` belongs to a process that died, and
+   * is taken back.
    */
-  claim(platforms: readonly Platform[], worker: string, limit: number, now = new Date(), summaryWaitMs = 0): OutboxRow[] {
+  claim(
+    platforms: readonly Platform[],
+    worker: string,
+    limit: number,
+    now = new Date(),
+    { summaryWaitMs = 0, claimTimeoutMs = DEFAULT_CLAIM_TIMEOUT_MS } = {},
+  ): OutboxRow[] {
     const at = now.toISOString();
-    const stale = new Date(now.getTime() - STALE_CLAIM_MS).toISOString();
+    const stale = new Date(now.getTime() - claimTimeoutMs).toISOString();
     // An alert whose item is still being summarized by the LLM waits, but not past summaryWaitMs.
     const waitedSince = new Date(now.getTime() - summaryWaitMs).toISOString();
     const placeholders = platforms.map(() => '?').join(', ');
@@ -77,36 +86,67 @@ export class Outbox {
   // Every outcome is recorded only by the worker that holds the claim: a worker whose claim went stale
   // and was taken over must not overwrite what the new holder records.
 
+  /**
+   * Records, before the request goes out, that an attempt is under way, and renews the claim. Returns
+   * false when the claim was lost (taken over as stale): the alert must not be sent then.
+   */
+  startAttempt(id: number, worker: string, now = new Date()): boolean {
+    const at = now.toISOString();
+    return this.db.prepare('UPDATE outbox SET attempt_started_at = ?, claimed_at = ? WHERE id = ? AND claimed_by = ?').run(at, at, id, worker).changes > 0;
+  }
+
   markSent(id: number, worker: string, messageId: string, now = new Date()): boolean {
     return (
       this.db
         .prepare(
-          `UPDATE outbox SET status = 'sent', platform_message_id = ?, sent_at = ?, last_error = NULL, claimed_by = NULL
+          `UPDATE outbox SET status = 'sent', platform_message_id = ?, sent_at = ?, last_error = NULL, claimed_by = NULL, attempt_started_at = NULL
            WHERE id = ? AND claimed_by = ?`,
         )
         .run(messageId, now.toISOString(), id, worker).changes > 0
     );
   }
 
-  /** Records a failed attempt: retried at `retryAt`, or failed for good when it is null. */
-  markFailed(id: number, worker: string, error: string, retryAt: Date | null): boolean {
+  /**
+   * Records a failed attempt: retried at `retryAt`, or failed for good when it is null. When the attempt
+   * may have been posted all the same (`outcomeUnknown`), its start time is kept for the next attempt to
+   * look for it first.
+   */
+  markFailed(id: number, worker: string, error: string, retryAt: Date | null, outcomeUnknown = false): boolean {
     return (
       this.db
         .prepare(
-          `UPDATE outbox SET status = ?, last_error = ?, next_attempt_at = coalesce(?, next_attempt_at), claimed_by = NULL
+          `UPDATE outbox SET status = ?, last_error = ?, next_attempt_at = coalesce(?, next_attempt_at), claimed_by = NULL,
+             attempt_started_at = CASE WHEN ? THEN attempt_started_at END
            WHERE id = ? AND claimed_by = ?`,
         )
-        .run(retryAt ? 'retrying' : 'failed', error, retryAt?.toISOString() ?? null, id, worker).changes > 0
+        .run(retryAt ? 'retrying' : 'failed', error, retryAt?.toISOString() ?? null, outcomeUnknown ? 1 : 0, id, worker).changes > 0
     );
   }
 
-  /** Gives claimed rows back unsent (the worker is stopping); the attempt does not count. */
-  release(ids: number[], worker: string): void {
+  /**
+   * Gives claimed rows back unsent, due again at `dueAt` (default: as they were): the worker is stopping,
+   * or the platform asked to wait. The attempt does not count.
+   */
+  release(ids: number[], worker: string, dueAt?: Date): void {
     const release = this.db.prepare(
-      `UPDATE outbox SET status = CASE WHEN attempts > 1 THEN 'retrying' ELSE 'pending' END, attempts = attempts - 1, claimed_by = NULL
+      `UPDATE outbox SET status = CASE WHEN attempts > 1 THEN 'retrying' ELSE 'pending' END, attempts = attempts - 1, claimed_by = NULL,
+         next_attempt_at = coalesce(?, next_attempt_at)
        WHERE id = ? AND claimed_by = ?`,
     );
-    this.db.transaction(() => ids.forEach((id) => release.run(id, worker)))();
+    this.db.transaction(() => ids.forEach((id) => release.run(dueAt?.toISOString() ?? null, id, worker)))();
+  }
+
+  /**
+   * Fails every alert still waiting for a channel the platform says is gone (and those this worker holds),
+   * so that they are not retried one by one against it; returns how many.
+   */
+  failChannel(channel: string, worker: string, reason: string): number {
+    return this.db
+      .prepare(
+        `UPDATE outbox SET status = 'failed', last_error = ?, claimed_by = NULL
+         WHERE channel = ? AND (status IN ('pending', 'retrying') OR (status = 'sending' AND claimed_by = ?))`,
+      )
+      .run(reason, channel, worker).changes;
   }
 
   list(filter: { channel?: string; limit?: number } = {}): DeliveryRow[] {

@@ -64,6 +64,11 @@ export class WatchStore {
     return watch;
   }
 
+  /** Stops queueing alerts for a channel the platform says the bot cannot post to; a new watch there undoes it. */
+  deactivate(id: string, reason: string): void {
+    this.db.prepare('UPDATE channels SET active = 0, inactive_reason = ? WHERE id = ?').run(reason, id);
+  }
+
   channel(id: string): { id: string; active: 0 | 1; inactive_reason: string | null } | undefined {
     return this.db.prepare('SELECT id, active, inactive_reason FROM channels WHERE id = ?').get(id) as
       | { id: string; active: 0 | 1; inactive_reason: string | null }

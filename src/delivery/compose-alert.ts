@@ -7,6 +7,7 @@ export function composeAlert(row: OutboxRow, items: ItemStore): Alert | null {
   const item = items.find(row.item_id);
   if (!item) return null;
   return {
+    deliveryId: row.id,
     channel: row.channel,
     itemId: item.id,
     title: item.title,

@@ -2,6 +2,8 @@ import type { Platform } from '../channel-name.ts';
 
 /** What a channel is told about one item. Platforms render it in their own way. */
 export interface Alert {
+  /** The outbox row: it identifies this alert in the platform, so a lost answer can be looked up. */
+  deliveryId: number;
   channel: string;
   itemId: number;
   title: string;
@@ -17,21 +19,37 @@ export interface Alert {
   alsoCoveredBy: string[];
 }
 
-/** The one thing a platform must provide to deliver alerts: send one, and say the message id it got. */
+/** What a platform provides to deliver alerts: send one, and say the message id it got. */
 export interface AlertSender {
   readonly platform: Platform;
   send(alert: Alert): Promise<string>;
+  /**
+   * Looks in the channel for the message an earlier attempt at this alert may have posted (at or after
+   * `since`), and returns its id, or null. Without it, an alert whose earlier outcome is unknown is sent again.
+   */
+  findPosted?(alert: Alert, since: Date): Promise<string | null>;
+}
+
+export interface PlatformErrorOptions {
+  /** Retrying cannot help (a bad request, no permission): the alert fails now. */
+  permanent?: boolean;
+  /** The bot cannot post to this channel at all: the channel is marked inactive, its alerts fail. */
+  channelGone?: boolean;
+  /** Do not retry before this many milliseconds (the platform's Retry-After). */
+  retryAfterMs?: number;
+  /** The message may have been posted even so (a timeout, a lost answer, a 5xx). */
+  outcomeUnknown?: boolean;
 }
 
 /**
- * A delivery failed. `permanent` errors (unknown channel, no access) are not retried; others are retried
- * with backoff, not before `retryAfterMs` when the platform said so.
+ * A delivery failed, with what the platform said. Errors that are not PlatformErrors are treated as
+ * transient with an unknown outcome.
  */
 export class PlatformError extends Error {
   override name = 'PlatformError';
   constructor(
     message: string,
-    readonly options: { permanent?: boolean; retryAfterMs?: number } = {},
+    readonly options: PlatformErrorOptions = {},
   ) {
     super(message);
   }

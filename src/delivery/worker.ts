@@ -14,12 +14,20 @@ export interface DeliverySettings {
   backoffMaxMs: number;
   /** How long an alert waits for its item's LLM summary (0 without an LLM). */
   summaryWaitMs: number;
+  /** How long a platform request may take: after that, an attempt can no longer land. */
+  sendTimeoutMs: number;
+  /** After how long a claim that was not renewed is taken to belong to a dead process. */
+  claimTimeoutMs: number;
   batchSize?: number;
 }
+
+/** Where an alert's channel stands after one delivery. */
+type Outcome = { kind: 'sent' } | { kind: 'failed' } | { kind: 'paused'; until: Date } | { kind: 'gone'; reason: string };
 
 /**
  * Sends what the outbox holds through each platform's sender. A row is claimed atomically before it is
  * sent, then marked sent, retrying (with backoff) or failed, so two processes never send the same alert.
+ * Each channel's alerts go out in order, one at a time; channels are served side by side.
  */
 export class DeliveryWorker {
   private readonly id = `worker-${process.pid}-${randomUUID().slice(0, 8)}`;
@@ -29,7 +37,13 @@ export class DeliveryWorker {
   private stopped = false;
 
   constructor(
-    private readonly deps: { outbox: Outbox; items: ItemStore; log: Logger; settings: DeliverySettings },
+    private readonly deps: {
+      outbox: Outbox;
+      items: ItemStore;
+      channels: { deactivate(channel: string, reason: string): void };
+      log: Logger;
+      settings: DeliverySettings;
+    },
     senders: AlertSender[],
   ) {
     this.senders = new Map(senders.map((sender) => [sender.platform, sender]));
@@ -63,22 +77,19 @@ export class DeliveryWorker {
     const platforms = [...this.senders.keys()] as OutboxRow['platform'][];
     if (platforms.length === 0) return 0;
     const roundStart = new Date();
+    const { settings } = this.deps;
     while (!this.stopped) {
-      const batch = this.deps.outbox.claim(platforms, this.id, this.deps.settings.batchSize ?? 20, roundStart, this.deps.settings.summaryWaitMs);
+      const batch = this.deps.outbox.claim(platforms, this.id, settings.batchSize ?? 10, roundStart, settings);
       if (batch.length === 0) break;
-      for (const [index, row] of batch.entries()) {
-        // Once stopped, what is claimed but not yet sent goes back to the queue, unsent.
-        if (this.stopped) {
-          this.deps.outbox.release(batch.slice(index).map((r) => r.id), this.id);
-          break;
-        }
-        if (await this.deliver(row)) sent++;
-      }
+      const byChannel = new Map<string, OutboxRow[]>();
+      for (const row of batch) byChannel.set(row.channel, [...(byChannel.get(row.channel) ?? []), row]);
+      const counts = await Promise.all([...byChannel.values()].map((rows) => this.deliverChannel(rows)));
+      sent += counts.reduce((a, b) => a + b, 0);
     }
     return sent;
   }
 
-  /** Stops taking new work and waits for the send in progress to be recorded. */
+  /** Stops taking new work and waits for the sends in progress to be recorded. */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
@@ -86,26 +97,84 @@ export class DeliveryWorker {
     await this.running;
   }
 
-  private async deliver(row: OutboxRow): Promise<boolean> {
+  /** One channel's claimed alerts, in order; stops early when the platform asks to wait or the channel is gone. */
+  private async deliverChannel(rows: OutboxRow[]): Promise<number> {
+    let sent = 0;
+    for (const [index, row] of rows.entries()) {
+      const rest = () => rows.slice(index + 1).map((r) => r.id);
+      // Once stopped, what is claimed but not yet sent goes back to the queue, unsent.
+      if (this.stopped) {
+        this.deps.outbox.release(rows.slice(index).map((r) => r.id), this.id);
+        break;
+      }
+      const outcome = await this.deliver(row);
+      if (outcome.kind === 'sent') sent++;
+      if (outcome.kind === 'paused') {
+        this.deps.outbox.release(rest(), this.id, outcome.until);
+        break;
+      }
+      if (outcome.kind === 'gone') {
+        this.deps.channels.deactivate(row.channel, outcome.reason);
+        const failed = this.deps.outbox.failChannel(row.channel, this.id, outcome.reason);
+        this.deps.log.warn({ channel: row.channel, reason: outcome.reason, failed }, 'channel marked inactive: the platform says the bot cannot post there');
+        break;
+      }
+    }
+    return sent;
+  }
+
+  private async deliver(row: OutboxRow): Promise<Outcome> {
+    const { outbox } = this.deps;
     const log = this.deps.log.child({ outbox: row.id, channel: row.channel, item: row.item_id });
     const alert = composeAlert(row, this.deps.items);
     if (!alert) {
-      this.deps.outbox.markFailed(row.id, this.id, 'the item no longer exists', null);
-      return false;
+      outbox.markFailed(row.id, this.id, 'the item no longer exists', null);
+      return { kind: 'failed' };
     }
+    const sender = this.senders.get(row.platform)!;
+    let attemptStart = row.attempt_started_at ? new Date(row.attempt_started_at) : null;
     try {
-      const messageId = await this.senders.get(row.platform)!.send(alert);
-      this.deps.outbox.markSent(row.id, this.id, messageId);
-      return true;
+      // An earlier attempt may have been posted without us hearing of it: look before posting again.
+      if (attemptStart && sender.findPosted) {
+        const found = await sender.findPosted(alert, attemptStart);
+        if (found) {
+          outbox.markSent(row.id, this.id, found);
+          log.info({ message: found }, 'an earlier attempt had been posted; recorded it without posting again');
+          return { kind: 'sent' };
+        }
+      }
+      attemptStart = new Date();
+      if (!outbox.startAttempt(row.id, this.id, attemptStart)) return { kind: 'failed' };
+      const messageId = await sender.send(alert);
+      outbox.markSent(row.id, this.id, messageId);
+      return { kind: 'sent' };
     } catch (error) {
-      const { settings } = this.deps;
-      const platformError = error instanceof PlatformError ? error : null;
-      const giveUp = platformError?.options.permanent === true || row.attempts >= settings.maxAttempts;
-      const wait = Math.max(backoffDelay(row.attempts, { baseMs: settings.backoffBaseMs, maxMs: settings.backoffMaxMs }), platformError?.options.retryAfterMs ?? 0);
-      const message = (error as Error).message;
-      this.deps.outbox.markFailed(row.id, this.id, message, giveUp ? null : new Date(Date.now() + wait));
-      log.warn({ err: message, attempts: row.attempts, giveUp }, giveUp ? 'alert delivery failed for good' : 'alert delivery failed; will retry');
-      return false;
+      return this.recordFailure(row, error, attemptStart, log);
     }
+  }
+
+  private recordFailure(row: OutboxRow, error: unknown, attemptStart: Date | null, log: Logger): Outcome {
+    const { outbox, settings } = this.deps;
+    const options = error instanceof PlatformError ? error.options : { outcomeUnknown: true };
+    const message = error instanceof Error ? error.message : String(error);
+    if (options.channelGone) {
+      outbox.markFailed(row.id, this.id, message, null);
+      return { kind: 'gone', reason: message };
+    }
+    const outcomeUnknown = options.outcomeUnknown === true && attemptStart !== null;
+    const giveUp = options.permanent === true || row.attempts >= settings.maxAttempts;
+    const now = Date.now();
+    // A retry waits for the backoff, for the platform's Retry-After, and for the earlier attempt to be
+    // unable to land, so that looking for it first gives a true answer.
+    const retryAt = new Date(
+      Math.max(
+        now + backoffDelay(row.attempts, { baseMs: settings.backoffBaseMs, maxMs: settings.backoffMaxMs }),
+        now + (options.retryAfterMs ?? 0),
+        outcomeUnknown ? attemptStart!.getTime() + settings.sendTimeoutMs : 0,
+      ),
+    );
+    outbox.markFailed(row.id, this.id, message, giveUp ? null : retryAt, outcomeUnknown);
+    log.warn({ err: message, attempts: row.attempts, giveUp }, giveUp ? 'alert delivery failed for good' : 'alert delivery failed; will retry');
+    return options.retryAfterMs && !giveUp ? { kind: 'paused', until: retryAt } : { kind: 'failed' };
   }
 }

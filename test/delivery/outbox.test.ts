@@ -9,6 +9,7 @@ import { createLogger } from '../../src/log.ts';
 import { ConsoleSender } from '../../src/platforms/console/console-sender.ts';
 import { FeedServer, rss } from '../helpers/feed-server.ts';
 import { testApp, type TestApp } from '../helpers/app.ts';
+import { waitUntil } from '../helpers/wait.ts';
 
 let server: FeedServer;
 let app: TestApp;
@@ -45,15 +46,10 @@ class RecordingSender implements AlertSender {
   }
 }
 
-const settings = { intervalMs: 50, maxAttempts: 3, backoffBaseMs: 1, backoffMaxMs: 5, summaryWaitMs: 0 };
-const worker = (sender: AlertSender) => new DeliveryWorker({ outbox: app.outbox, items: app.items, log: createLogger('silent'), settings }, [sender]);
-const waitFor = async (check: () => boolean, ms = 5000) => {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > ms) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-};
+const settings = { intervalMs: 50, maxAttempts: 3, backoffBaseMs: 1, backoffMaxMs: 5, summaryWaitMs: 0, sendTimeoutMs: 1, claimTimeoutMs: 60_000 };
+const worker = (sender: AlertSender) =>
+  new DeliveryWorker({ outbox: app.outbox, items: app.items, channels: app.watches, log: createLogger('silent'), settings }, [sender]);
+const waitFor = (check: () => boolean) => waitUntil(check);
 
 describe('the outbox', () => {
   it('queues one alert per channel for a new item, never for backlog, and never twice', async () => {
@@ -225,7 +221,7 @@ describe('DeliveryWorker', () => {
   it('prints console alerts as one block each', async () => {
     const printed: string[] = [];
     const id = await new ConsoleSender((text) => printed.push(text)).send({
-      channel: 'console:team', itemId: 1, title: 'OpenAI ships GPT-5', url: 'https://x.example/1', source: 'Example News',
+      deliveryId: 1, channel: 'console:team', itemId: 1, title: 'OpenAI ships GPT-5', url: 'https://x.example/1', source: 'Example News',
       publishedAt: '2025-08-02T08:30:00.000Z', lang: 'en', summary: 'The new model is out.', watch: 'gpt-5', alsoCoveredBy: ['量子位'],
     });
     expect(id).toMatch(/^console-/);

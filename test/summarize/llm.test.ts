@@ -106,7 +106,7 @@ describe('LLM summaries', () => {
       return app.summaries.fill(created);
     })();
     app.summaries.start(pending);
-    expect(app.outbox.claim(['console'], 'w', 10, new Date(), 60_000)).toEqual([]);
+    expect(app.outbox.claim(['console'], 'w', 10, new Date(), { summaryWaitMs: 60_000 })).toEqual([]);
     await app.summaries.llm!.idle();
     const sent: string[] = [];
     await app.deliveryWorker([{ platform: 'console', send: async (alert) => (sent.push(alert.summary), 'm') }]).drain();

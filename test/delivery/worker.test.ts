@@ -1,0 +1,151 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PlatformError, type Alert, type AlertSender } from '../../src/delivery/port.ts';
+import { DeliveryWorker, type DeliverySettings } from '../../src/delivery/worker.ts';
+import { createLogger } from '../../src/log.ts';
+import { testApp, type TestApp } from '../helpers/app.ts';
+import { storeItems } from '../helpers/items.ts';
+
+let app: TestApp;
+beforeEach(() => {
+  app = testApp();
+});
+afterEach(() => app.dispose());
+
+/** A platform that records what it posted, fails as scripted, and can be asked what it already holds. */
+class ScriptedSender implements AlertSender {
+  readonly platform = 'console' as const;
+  readonly posted = new Map<number, string>();
+  readonly lookups: { deliveryId: number; since: Date }[] = [];
+  /** Each entry: an error to throw, or 'post-then-throw' (posted, but the answer is lost). */
+  script: (Error | 'post-then-throw')[] = [];
+  sendCalls = 0;
+  onSend: (alert: Alert) => void = () => undefined;
+
+  async send(alert: Alert): Promise<string> {
+    this.sendCalls++;
+    this.onSend(alert);
+    const next = this.script.shift();
+    if (next instanceof Error) throw next;
+    const id = `m-${alert.deliveryId}-${this.sendCalls}`;
+    this.posted.set(alert.deliveryId, id);
+    if (next === 'post-then-throw') throw new PlatformError('socket hang up', { outcomeUnknown: true });
+    return id;
+  }
+
+  async findPosted(alert: Alert, since: Date): Promise<string | null> {
+    this.lookups.push({ deliveryId: alert.deliveryId, since });
+    return this.posted.get(alert.deliveryId) ?? null;
+  }
+}
+
+const settings: DeliverySettings = { intervalMs: 50, maxAttempts: 5, backoffBaseMs: 1, backoffMaxMs: 5, summaryWaitMs: 0, sendTimeoutMs: 200, claimTimeoutMs: 1000 };
+const worker = (sender: AlertSender, overrides: Partial<DeliverySettings> = {}) =>
+  new DeliveryWorker({ outbox: app.outbox, items: app.items, channels: app.watches, log: createLogger('silent'), settings: { ...settings, ...overrides } }, [sender]);
+
+/** Queues one alert per title for the channel, as a matching poll would. */
+function queue(channel: string, titles: string[]): number[] {
+  const watch = app.watches.add(channel, '*', 'u1').watch;
+  const stored = storeItems(app, titles.map((title) => ({ title })));
+  return stored.created.map((item) => {
+    app.outbox.enqueue({ itemId: item.id, channel, watchId: watch.id, watchQuery: '*' });
+    return app.outbox.find(item.id, channel)!.id;
+  });
+}
+const row = (id: number) => app.outbox.list().find((r) => r.id === id)!;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('DeliveryWorker outcomes', () => {
+  it('records that an attempt is under way before the request goes out', async () => {
+    const [id] = queue('console:team', ['One']);
+    const sender = new ScriptedSender();
+    let during: unknown;
+    sender.onSend = () => (during = { ...row(id!) });
+    await worker(sender).drain();
+    expect(during).toMatchObject({ status: 'sending', attempt_started_at: expect.any(String) });
+    expect(row(id!)).toMatchObject({ status: 'sent', attempt_started_at: null });
+  });
+
+  it('after a lost answer, finds the posted message instead of posting again, once the attempt can no longer land', async () => {
+    const [id] = queue('console:team', ['One']);
+    const sender = new ScriptedSender();
+    sender.script = ['post-then-throw'];
+    await worker(sender).drain();
+    const failed = row(id!);
+    expect(failed).toMatchObject({ status: 'retrying', attempt_started_at: expect.any(String) });
+    // The retry waits until the lost request's timeout has passed.
+    expect(Date.parse(failed.next_attempt_at) - Date.parse(failed.attempt_started_at!)).toBeGreaterThanOrEqual(settings.sendTimeoutMs);
+    expect(await worker(sender).drain()).toBe(0);
+    await sleep(settings.sendTimeoutMs + 20);
+    expect(await worker(sender).drain()).toBe(1);
+    expect(sender.sendCalls).toBe(1);
+    expect(sender.lookups).toEqual([{ deliveryId: id, since: new Date(failed.attempt_started_at!) }]);
+    expect(row(id!)).toMatchObject({ status: 'sent', platform_message_id: sender.posted.get(id!), attempt_started_at: null });
+  });
+
+  it('posts again when the lost attempt is not in the channel, and does not look when the platform said no', async () => {
+    const [lost, refused] = queue('console:team', ['Lost', 'Refused']);
+    const sender = new ScriptedSender();
+    sender.script = [new PlatformError('request timed out', { outcomeUnknown: true }), new PlatformError('internal_error')];
+    await worker(sender).drain();
+    await sleep(settings.sendTimeoutMs + 20);
+    await worker(sender).drain();
+    expect(sender.lookups.map((l) => l.deliveryId)).toEqual([lost]);
+    expect([row(lost!).status, row(refused!).status]).toEqual(['sent', 'sent']);
+    expect(sender.posted.size).toBe(2);
+  });
+
+  it('takes over an alert whose process died mid-send, and looks for it before posting', async () => {
+    const [id] = queue('console:team', ['One']);
+    const [claimed] = app.outbox.claim(['console'], 'dead-worker', 1);
+    app.outbox.startAttempt(claimed!.id, 'dead-worker');
+    const sender = new ScriptedSender();
+    sender.posted.set(id!, 'm-posted-before-the-crash');
+    expect(await worker(sender).drain()).toBe(0);
+    await sleep(settings.claimTimeoutMs + 20);
+    expect(await worker(sender).drain()).toBe(1);
+    expect(sender.sendCalls).toBe(0);
+    expect(row(id!)).toMatchObject({ status: 'sent', platform_message_id: 'm-posted-before-the-crash', attempts: 2 });
+  });
+
+  it("honours Retry-After for the channel's other alerts too, without counting an attempt for them", async () => {
+    const [first, second] = queue('console:busy', ['First', 'Second']);
+    const [other] = queue('console:quiet', ['Elsewhere']);
+    const sender = new ScriptedSender();
+    let limited = false;
+    sender.onSend = (alert) => {
+      if (alert.channel !== 'console:busy' || limited) return;
+      limited = true;
+      sender.script.unshift(new PlatformError('ratelimited', { retryAfterMs: 300 }));
+    };
+    const before = Date.now();
+    await worker(sender).drain();
+    expect(row(first!)).toMatchObject({ status: 'retrying', attempts: 1, last_error: 'ratelimited' });
+    expect(row(second!)).toMatchObject({ status: 'pending', attempts: 0 });
+    expect(Date.parse(row(second!).next_attempt_at)).toBeGreaterThanOrEqual(before + 300);
+    expect(row(other!).status).toBe('sent');
+    expect(await worker(sender).drain()).toBe(0);
+    await sleep(320);
+    expect(await worker(sender).drain()).toBe(2);
+  });
+
+  it('marks a channel the bot cannot post to inactive, fails its alerts with the reason, and keeps serving others', async () => {
+    const gone = queue('console:gone', ['A', 'B', 'C']);
+    const [fine] = queue('console:fine', ['D']);
+    const sender = new ScriptedSender();
+    sender.onSend = (alert) => {
+      if (alert.channel === 'console:gone') sender.script.unshift(new PlatformError('not_in_channel: invite the bot', { channelGone: true }));
+    };
+    await worker(sender).drain();
+    expect(gone.map((id) => [row(id).status, row(id).last_error])).toEqual(Array(3).fill(['failed', 'not_in_channel: invite the bot']));
+    expect(sender.sendCalls).toBe(2);
+    expect(row(fine!).status).toBe('sent');
+    expect(app.watches.channel('console:gone')).toMatchObject({ active: 0, inactive_reason: 'not_in_channel: invite the bot' });
+    expect(storeAndQueueAgain()).toBe(false);
+  });
+});
+
+/** A new matching item for the inactive channel is not queued. */
+function storeAndQueueAgain(): boolean {
+  const [item] = storeItems(app, [{ title: 'Later' }]).created;
+  return app.outbox.enqueue({ itemId: item!.id, channel: 'console:gone', watchId: 1, watchQuery: '*' });
+}
