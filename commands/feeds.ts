@@ -6,6 +6,7 @@ export const feedsCommand: CommandDefinition = {
   name: 'feeds',
   usage: 'feeds | feeds add <url> | feeds remove <id>',
   summary: 'list feeds with their status; admins can add and remove them',
+  needsAdmin: (args) => /^(add|remove)(\s|$)/.test(args.trim()),
   run(args, ctx) {
     const [action = '', ...rest] = args.trim().split(/\s+/);
     const target = rest.join(' ');

@@ -45,7 +45,8 @@ export interface ResultItem {
 export type Answer =
   | { kind: 'results'; heading: string; results: ResultItem[]; more: string | null; data: unknown }
   | { kind: 'list'; heading: string; rows: string[]; empty: string; data: unknown }
-  | { kind: 'notice'; heading?: string; lines: string[]; data?: unknown }
+  /** `announce`: the whole channel should see it (its watches changed), not only who asked. */
+  | { kind: 'notice'; heading?: string; lines: string[]; data?: unknown; announce?: boolean }
   | { kind: 'error'; message: string; usage: string };
 
 export interface CommandDefinition {
@@ -53,6 +54,8 @@ export interface CommandDefinition {
   /** As typed after /ainews, e.g. `watch <keyword or "phrase">`. */
   usage: string;
   summary: string;
+  /** Whether these arguments need an admin; platforms then look the user's role up before running. */
+  needsAdmin?(args: string): boolean;
   run(args: string, ctx: CommandContext): Answer;
 }
 
@@ -67,5 +70,5 @@ export function requireChannel(ctx: CommandContext): string {
 }
 
 export function requireAdmin(ctx: CommandContext, what: string): void {
-  if (!ctx.isAdmin) throw new CommandError(`only admins can ${what}`);
+  if (!ctx.isAdmin) throw new CommandError(`only admins can ${what}: workspace admins and owners, and the users in AINEWS_ADMINS`);
 }

@@ -14,6 +14,7 @@ export const watchCommand: CommandDefinition = {
     if (!created) return { kind: 'notice', lines: [`This channel already watches that, as #${watch.id} "${watch.query}".`, ...revived], data: watch };
     return {
       kind: 'notice',
+      announce: true,
       lines: [
         `Watching "${watch.query}" here (#${watch.id}).`,
         'New items that match are posted to this channel; items collected before now are not. Search them with /ainews <query>.',
@@ -33,7 +34,7 @@ export const unwatchCommand: CommandDefinition = {
     if (!args.trim()) throw new CommandError('which watch? Give its keyword or its #id (/ainews watches lists them)');
     const removed = ctx.services.watches.remove(channel, args);
     if (!removed) throw new CommandError(`this channel has no watch "${args.trim()}"; /ainews watches lists them`);
-    return { kind: 'notice', lines: [`Stopped watching "${removed.query}" (#${removed.id}).`], data: removed };
+    return { kind: 'notice', announce: true, lines: [`Stopped watching "${removed.query}" (#${removed.id}).`], data: removed };
   },
 };
 

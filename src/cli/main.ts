@@ -4,6 +4,7 @@ import { registerDemoCommand } from './demo-command.ts';
 import { reportError } from './context.ts';
 import { registerFeedsCommands } from './feeds-commands.ts';
 import { registerPipelineCommands } from './pipeline-commands.ts';
+import { registerRunCommand } from './run-command.ts';
 
 const program = new Command('ainews')
   .description('Self-hosted AI news alerts for Slack, Discord and the console, in English and Chinese.')
@@ -13,6 +14,7 @@ const program = new Command('ainews')
 
 registerFeedsCommands(program);
 registerPipelineCommands(program);
+registerRunCommand(program);
 registerChatCommands(program);
 registerDemoCommand(program);
 

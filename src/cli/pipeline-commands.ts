@@ -1,10 +1,7 @@
 import type { Command } from 'commander';
-import { createApp } from '../app.ts';
 import type { ListedItem } from '../db/items.ts';
-import type { DeliveryWorker } from '../delivery/worker.ts';
 import { ConsoleSender } from '../platforms/console/console-sender.ts';
-import { printOutcome } from '../platforms/console/print-items.ts';
-import { CliError, cliLogger, loadCliConfig, positiveInt, printJson, withApp } from './context.ts';
+import { CliError, positiveInt, printJson, withApp } from './context.ts';
 import { shortTime, truncate } from '../format.ts';
 
 /** The public shape of an item in `items --json`: fields are added, never renamed. */
@@ -89,46 +86,6 @@ export function registerPipelineCommands(program: Command): void {
     .action(async () => {
       await withApp(({ applied }) => {
         console.log(applied.length ? `applied ${applied.map((m) => `${m.version} ${m.name}`).join(', ')}` : 'database is up to date');
-      });
-    });
-
-  program
-    .command('run')
-    .description('run the bot: poll on schedule and post new items (console by default)')
-    .action(async () => {
-      const config = loadCliConfig();
-      const log = cliLogger(config, 'info');
-      let delivery: DeliveryWorker | null = null;
-      const app = createApp(config, log, (outcome) => {
-        printOutcome(outcome, (line) => console.log(line));
-        if (outcome.alerts > 0) delivery?.nudge();
-      });
-      delivery = app.deliveryWorker([new ConsoleSender((text) => console.log(text))]);
-      if (app.summaries.llm) {
-        app.summaries.llm.clearAbandoned(config.LLM_ALERT_WAIT);
-        app.summaries.llm.onSettled = () => delivery?.nudge();
-      }
-      log.info({ db: config.AINEWS_DB, feeds: app.feeds.count(), cron: config.POLL_CRON }, 'ainews running; Ctrl-C stops');
-      delivery.start();
-      app.scheduler.start(config.POLL_CRON);
-      app.scheduler.tick().catch((error: unknown) => log.error({ err: error }, 'first tick failed'));
-      await new Promise<void>((resolve) => {
-        const stop = (signal: string) => {
-          log.info({ signal }, 'stopping: letting the running poll finish its writes');
-          // The scheduler first: a poll finishing now may still queue alerts; then the worker, whose send in
-          // progress is recorded before the database closes.
-          void app.scheduler
-            .stop()
-            .then(() => app.summaries.llm?.stop())
-            .then(() => delivery.stop())
-            .then(() => {
-              app.close();
-              log.info('stopped; database closed');
-              resolve();
-            });
-        };
-        process.once('SIGINT', () => stop('SIGINT'));
-        process.once('SIGTERM', () => stop('SIGTERM'));
       });
     });
 }

@@ -75,11 +75,11 @@ describe('commands', () => {
   });
 
   it('lists feeds for anyone, and lets only admins add or remove them', () => {
-    expect(run('feeds add https://example.com/feed.xml')).toMatchObject({ kind: 'error', message: 'only admins can add feeds' });
+    expect(run('feeds add https://example.com/feed.xml')).toMatchObject({ kind: 'error', message: expect.stringMatching(/^only admins can add feeds: .*AINEWS_ADMINS/) });
     expect(run('feeds add https://example.com/feed.xml', { isAdmin: true })).toMatchObject({ kind: 'notice', lines: [expect.stringContaining('Added feed #1')] });
     expect(run('feeds add ftp://example.com/feed', { isAdmin: true })).toMatchObject({ kind: 'error', message: expect.stringContaining('only http and https') });
     expect(run('feeds')).toMatchObject({ kind: 'list', rows: [expect.stringContaining('#1  https://example.com/feed.xml')] });
-    expect(run('feeds remove 1')).toMatchObject({ kind: 'error', message: 'only admins can remove feeds' });
+    expect(run('feeds remove 1')).toMatchObject({ kind: 'error', message: expect.stringMatching(/^only admins can remove feeds/) });
     expect(run('feeds remove 1', { isAdmin: true })).toMatchObject({ kind: 'notice' });
     expect(run('feeds frobnicate', { isAdmin: true })).toMatchObject({ kind: 'error', usage: expect.stringContaining('feeds add <url>') });
   });

@@ -1,0 +1,64 @@
+/**
+ * Text for Slack's mrkdwn. `&`, `<` and `>` are its only control characters: escaped, feed text can no
+ * longer mention anyone (`<!channel>`, `<!here>`, `<@U…>`) or make a link that shows one address and
+ * opens another (`<https://evil|https://good>`). Slack shows the entities as the characters they stand for.
+ */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/**
+ * Escaped text of at most `max` characters once escaped, cut on a character (never inside an entity or a
+ * surrogate pair) and ended with an ellipsis when cut.
+ */
+export function fitMrkdwn(text: string, max: number): string {
+  const escaped = escapeMrkdwn(text);
+  if (escaped.length <= max) return escaped;
+  let out = '';
+  for (const char of text) {
+    const next = escapeMrkdwn(char);
+    if (out.length + next.length > max - 1) break;
+    out += next;
+  }
+  return `${out}…`;
+}
+
+/**
+ * A mrkdwn link to an http(s) URL, showing `label` (already escaped). The URL is percent-encoded where it
+ * could end the link or start its label; anything but http(s) is shown as the label alone.
+ */
+export function mrkdwnLink(url: string | null, label: string): string {
+  const safe = url ? linkableUrl(url) : null;
+  return safe ? `<${safe}|${label}>` : label;
+}
+
+function linkableUrl(url: string): string | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return null;
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return null;
+  return escapeMrkdwn(parsed.href.replace(/\|/g, '%7C').replace(/</g, '%3C').replace(/>/g, '%3E'));
+}
+
+/**
+ * A time Slack shows in each reader's own time zone and format; `fallback` is what clients that cannot
+ * show it display.
+ */
+export function slackDate(iso: string, format: string, fallback: string): string {
+  const seconds = Math.floor(Date.parse(iso) / 1000);
+  if (!Number.isFinite(seconds)) return escapeMrkdwn(fallback);
+  return `<!date^${seconds}^${format}|${escapeMrkdwn(fallback)}>`;
+}
+
+/** A host name to show beside a link, so that readers see where it goes. */
+export function linkHost(url: string | null): string | null {
+  if (!url) return null;
+  try {
+    return new URL(url).hostname.replace(/^www\./, '') || null;
+  } catch {
+    return null;
+  }
+}

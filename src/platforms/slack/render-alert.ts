@@ -1,0 +1,40 @@
+import type { types } from '@slack/bolt';
+import type { Alert } from '../../delivery/port.ts';
+import { shortTime } from '../../format.ts';
+import { fitMrkdwn, linkHost, mrkdwnLink, slackDate } from './mrkdwn.ts';
+
+/** A message as chat.postMessage and response_url take it: Block Kit, and plain text for notifications. */
+export interface SlackMessage {
+  text: string;
+  blocks: types.KnownBlock[];
+}
+
+// Block Kit caps a section's text at 3000 characters; titles are kept to what reads as a headline.
+const TITLE_MAX = 300;
+const SUMMARY_MAX = 2900;
+
+const mrkdwn = (text: string) => ({ type: 'mrkdwn' as const, text });
+
+/**
+ * An alert as Block Kit: the linked title, the source, time and link host, the summary, and the watch
+ * that matched (with the other sources of the story when there are any). Every piece of feed text is
+ * escaped; the fallback text is too, as Slack reads it as mrkdwn as well.
+ */
+export function alertMessage(alert: Alert): SlackMessage {
+  const title = fitMrkdwn(alert.title, TITLE_MAX);
+  const meta = [
+    alert.source ? fitMrkdwn(alert.source, 100) : null,
+    slackDate(alert.publishedAt, '{date_short_pretty} {time}', shortTime(alert.publishedAt)),
+    linkHost(alert.url),
+  ].filter(Boolean);
+  const footer = [`Watch “${fitMrkdwn(alert.watch, 200)}”`];
+  if (alert.alsoCoveredBy.length) footer.push(`Also covered by ${fitMrkdwn(alert.alsoCoveredBy.join(', '), 500)}`);
+  const blocks: types.KnownBlock[] = [
+    { type: 'section', text: mrkdwn(`*${mrkdwnLink(alert.url, title)}*`) },
+    { type: 'context', elements: [mrkdwn(meta.join(' · '))] },
+    ...(alert.summary ? [{ type: 'section' as const, text: mrkdwn(fitMrkdwn(alert.summary, SUMMARY_MAX)) }] : []),
+    { type: 'context', elements: footer.map(mrkdwn) },
+  ];
+  const text = `${title}${alert.source ? ` (${fitMrkdwn(alert.source, 100)})` : ''}`;
+  return { text, blocks };
+}

@@ -1,0 +1,265 @@
+import { createHmac } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+
+/** A message the fake holds, as chat.postMessage received it. */
+export interface PostedMessage {
+  ts: string;
+  channel: string;
+  text: string;
+  blocks: unknown[];
+  unfurl_links: unknown;
+  unfurl_media: unknown;
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
+  raw: Record<string, unknown>;
+}
+
+/**
+ * How the fake answers the next call of a method, instead of normally: an HTTP status (500, or 429 with
+ * Retry-After seconds), a Slack error, or `hang` (the message is posted but no answer ever comes).
+ */
+export type Scripted = { status: 500 | 503 } | { status: 429; retryAfter: number } | { error: string } | { hang: true };
+
+const JSON_FIELDS = new Set(['blocks', 'attachments', 'metadata']);
+
+/**
+ * A Slack on 127.0.0.1 that speaks the wire protocol Bolt and the Web API client use: Web API methods
+ * (form or JSON bodies, Bearer tokens), a Socket Mode WebSocket (hello, envelopes, acks carrying the
+ * envelope id) and a response_url sink.
+ */
+export class FakeSlack {
+  readonly botToken = 'xoxb-test-token';
+  readonly appToken = 'xapp-test-token';
+  readonly team = 'T0TEST';
+  readonly posts: PostedMessage[] = [];
+  readonly calls: { method: string; body: Record<string, unknown>; at: number }[] = [];
+  readonly responses: { path: string; body: Record<string, unknown> }[] = [];
+  /** Channels the bot is not in (chat.postMessage answers not_in_channel; conversations.info says so). */
+  readonly notMember = new Set<string>();
+  readonly workspaceAdmins = new Set<string>();
+  private readonly script = new Map<string, Scripted[]>();
+  private readonly hung: ServerResponse[] = [];
+  private readonly server: Server = createServer((req, res) => void this.handle(req, res));
+  private readonly wss = new WebSocketServer({ noServer: true });
+  private socket: WebSocket | null = null;
+  private readonly acks = new Map<string, (payload: unknown) => void>();
+  private tsCounter = 0;
+  private envelopeCounter = 0;
+
+  async listen(): Promise<this> {
+    this.server.on('upgrade', (req, socket, head) => {
+      if (!req.url?.startsWith('/socket')) return socket.destroy();
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws));
+    });
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    return this;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  get apiUrl(): string {
+    return `${this.url}/api/`;
+  }
+
+  /** Answers the next calls of `method` as scripted, one entry per call. */
+  fail(method: string, ...answers: Scripted[]): void {
+    this.script.set(method, [...(this.script.get(method) ?? []), ...answers]);
+  }
+
+  callsOf(method: string) {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  get connected(): boolean {
+    return this.socket !== null;
+  }
+
+  /** Sends an envelope over the Socket Mode connection and resolves with the app's ack. */
+  envelope(type: 'slash_commands' | 'interactive', payload: Record<string, unknown>): Promise<unknown> {
+    if (!this.socket) throw new Error('no Socket Mode connection');
+    const id = `env-${++this.envelopeCounter}`;
+    const acked = new Promise<unknown>((resolve) => this.acks.set(id, resolve));
+    this.socket.send(JSON.stringify({ envelope_id: id, type, payload, accepts_response_payload: type === 'slash_commands', retry_attempt: 0, retry_reason: '' }));
+    return acked;
+  }
+
+  /** A slash command's payload, as Slack sends it over the socket or (form-encoded) over HTTP. */
+  slashPayload(text: string, options: { channel?: string; user?: string } = {}): Record<string, string> {
+    return {
+      token: 'verification-token',
+      team_id: this.team,
+      team_domain: 'test',
+      channel_id: options.channel ?? 'C0NEWS',
+      channel_name: 'news',
+      user_id: options.user ?? 'U0ALICE',
+      user_name: 'alice',
+      command: '/ainews',
+      text,
+      api_app_id: 'A0AINEWS',
+      is_enterprise_install: 'false',
+      response_url: `${this.url}/respond/${++this.envelopeCounter}`,
+      trigger_id: 'trigger',
+    };
+  }
+
+  /** The payload of a click on a button in an ephemeral message. */
+  buttonPayload(actionId: string, value: string, options: { channel?: string; user?: string } = {}): Record<string, unknown> {
+    const user = options.user ?? 'U0ALICE';
+    return {
+      type: 'block_actions',
+      team: { id: this.team, domain: 'test' },
+      user: { id: user, username: 'alice', name: 'alice', team_id: this.team },
+      api_app_id: 'A0AINEWS',
+      token: 'verification-token',
+      container: { type: 'message', is_ephemeral: true },
+      trigger_id: 'trigger',
+      channel: { id: options.channel ?? 'C0NEWS', name: 'news' },
+      response_url: `${this.url}/respond/${++this.envelopeCounter}`,
+      actions: [{ type: 'button', action_id: actionId, block_id: 'b', value, text: { type: 'plain_text', text: 'More' }, action_ts: '1' }],
+    };
+  }
+
+  /**
+   * Sends a slash command to an app in HTTP mode as Slack does: form-encoded, signed with the signing
+   * secret (v0 HMAC-SHA256 over the timestamp and body). Returns the HTTP status the app answered.
+   */
+  async sendSigned(appUrl: string, secret: string, form: Record<string, string>, options: { timestamp?: number; tamper?: boolean } = {}): Promise<number> {
+    const body = new URLSearchParams(form).toString();
+    const timestamp = String(options.timestamp ?? Math.floor(Date.now() / 1000));
+    const signature = `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+    const response = await fetch(appUrl, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        'X-Slack-Request-Timestamp': timestamp,
+        'X-Slack-Signature': options.tamper ? signature.replace(/.$/, (c) => (c === '0' ? '1' : '0')) : signature,
+      },
+      body,
+    });
+    await response.text();
+    return response.status;
+  }
+
+  async close(): Promise<void> {
+    for (const res of this.hung) res.destroy();
+    for (const client of this.wss.clients) client.terminate();
+    this.wss.close();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private accept(ws: WebSocket): void {
+    this.socket = ws;
+    ws.on('message', (data) => {
+      const message = JSON.parse(String(data)) as { envelope_id?: string; payload?: unknown };
+      if (message.envelope_id) this.acks.get(message.envelope_id)?.(message.payload ?? {});
+    });
+    ws.on('close', () => {
+      if (this.socket === ws) this.socket = null;
+    });
+    ws.send(JSON.stringify({ type: 'hello', num_connections: 1, debug_info: { host: 'fake' }, connection_info: { app_id: 'A0AINEWS' } }));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const raw = await new Promise<string>((resolve) => {
+      let data = '';
+      req.on('data', (chunk: Buffer) => (data += chunk));
+      req.on('end', () => resolve(data));
+    });
+    const url = new URL(req.url ?? '/', this.url);
+    const body = parseBody(raw, req.headers['content-type'] ?? '');
+    if (url.pathname.startsWith('/respond/')) {
+      this.responses.push({ path: url.pathname, body });
+      return send(res, 200, { ok: true });
+    }
+    const method = url.pathname.replace(/^\/api\//, '');
+    this.calls.push({ method, body, at: Date.now() });
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? (body.token as string | undefined);
+    if (!token) return send(res, 200, { ok: false, error: 'not_authed' });
+    const wanted = method === 'apps.connections.open' ? this.appToken : this.botToken;
+    if (token !== wanted) return send(res, 200, { ok: false, error: method === 'apps.connections.open' ? 'not_allowed_token_type' : 'invalid_auth' });
+    const scripted = this.script.get(method)?.shift();
+    if (scripted && 'hang' in scripted) {
+      if (method === 'chat.postMessage') this.post(body);
+      this.hung.push(res);
+      return;
+    }
+    if (scripted && 'status' in scripted) {
+      const headers: Record<string, string> = scripted.status === 429 ? { 'Retry-After': String(scripted.retryAfter) } : {};
+      return send(res, scripted.status, { ok: false, error: scripted.status === 429 ? 'ratelimited' : 'internal_error' }, headers);
+    }
+    if (scripted) return send(res, 200, { ok: false, error: scripted.error });
+    send(res, 200, this.answer(method, body));
+  }
+
+  private answer(method: string, body: Record<string, unknown>): Record<string, unknown> {
+    switch (method) {
+      case 'auth.test':
+        return { ok: true, url: 'https://test.slack.com/', team: 'Test', user: 'ainews', team_id: this.team, user_id: 'U0BOT', bot_id: 'B0BOT' };
+      case 'apps.connections.open':
+        return { ok: true, url: `${this.url.replace('http', 'ws')}/socket` };
+      case 'chat.postMessage': {
+        const channel = String(body.channel ?? '');
+        if (!channel) return { ok: false, error: 'channel_not_found' };
+        if (this.notMember.has(channel)) return { ok: false, error: 'not_in_channel' };
+        const message = this.post(body);
+        return { ok: true, channel, ts: message.ts, message: { text: message.text, ts: message.ts } };
+      }
+      case 'conversations.history': {
+        const oldest = Number(body.oldest ?? 0);
+        const withMetadata = body.include_all_metadata === true || body.include_all_metadata === 'true';
+        const limit = Number(body.limit ?? 100);
+        const start = Number(body.cursor ?? 0);
+        const matching = this.posts
+          .filter((m) => m.channel === body.channel && Number(m.ts) >= oldest)
+          .reverse()
+          .map(({ ts, text, blocks, metadata }) => ({ type: 'message', user: 'U0BOT', ts, text, blocks, ...(withMetadata && metadata ? { metadata } : {}) }));
+        const page = matching.slice(start, start + limit);
+        const more = start + limit < matching.length;
+        return { ok: true, messages: page, has_more: more, response_metadata: { next_cursor: more ? String(start + limit) : '' } };
+      }
+      case 'conversations.info': {
+        const channel = String(body.channel);
+        return { ok: true, channel: { id: channel, is_channel: true, is_member: !this.notMember.has(channel) } };
+      }
+      case 'users.info': {
+        const user = String(body.user);
+        return { ok: true, user: { id: user, name: user.toLowerCase(), is_admin: this.workspaceAdmins.has(user), is_owner: false } };
+      }
+      default:
+        return { ok: false, error: 'unknown_method' };
+    }
+  }
+
+  private post(body: Record<string, unknown>): PostedMessage {
+    const ts = `${Math.floor(Date.now() / 1000)}.${String(++this.tsCounter).padStart(6, '0')}`;
+    const message: PostedMessage = {
+      ts,
+      channel: String(body.channel),
+      text: String(body.text ?? ''),
+      blocks: (body.blocks as unknown[]) ?? [],
+      unfurl_links: body.unfurl_links,
+      unfurl_media: body.unfurl_media,
+      metadata: body.metadata as PostedMessage['metadata'],
+      raw: body,
+    };
+    this.posts.push(message);
+    return message;
+  }
+}
+
+function parseBody(raw: string, contentType: string): Record<string, unknown> {
+  if (!raw) return {};
+  if (contentType.includes('application/json')) return JSON.parse(raw) as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(raw)) out[key] = JSON_FIELDS.has(key) ? JSON.parse(value) : value;
+  return out;
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', ...headers });
+  res.end(JSON.stringify(body));
+}

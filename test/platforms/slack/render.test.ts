@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import type { Answer } from '../../../commands/index.ts';
+import type { Alert } from '../../../src/delivery/port.ts';
+import { escapeMrkdwn, fitMrkdwn, mrkdwnLink } from '../../../src/platforms/slack/mrkdwn.ts';
+import { alertMessage } from '../../../src/platforms/slack/render-alert.ts';
+import { answerMessage, MORE_ACTION } from '../../../src/platforms/slack/render-answer.ts';
+
+const alert: Alert = {
+  deliveryId: 7,
+  channel: 'slack:T1/C1',
+  itemId: 3,
+  title: 'OpenAI ships GPT-5',
+  url: 'https://openai.com/index/gpt-5/',
+  source: 'OpenAI News',
+  publishedAt: '2025-08-07T17:00:00.000Z',
+  lang: 'en',
+  summary: 'The new model is out.',
+  watch: 'gpt-5',
+  alsoCoveredBy: [],
+};
+
+/** Every piece of mrkdwn in a message: what Slack would parse for mentions and links. */
+const allText = (message: { text: string; blocks: unknown[] }) => [message.text, ...JSON.stringify(message.blocks).match(/"text":"(?:[^"\\]|\\.)*"/g)!].join('\n');
+
+describe('mrkdwn', () => {
+  it('escapes the three control characters, and nothing else', () => {
+    expect(escapeMrkdwn('<!channel> & <@U123> *bold* 中文')).toBe('&lt;!channel&gt; &amp; &lt;@U123&gt; *bold* 中文');
+  });
+
+  it('cuts escaped text on a whole character, never inside an entity', () => {
+    expect(fitMrkdwn('a&b', 10)).toBe('a&amp;b');
+    expect(fitMrkdwn('ab&&&&', 8)).toBe('ab&amp;…');
+    expect(fitMrkdwn('😀😀😀', 4)).toBe('😀…');
+  });
+
+  it('links only http(s), with a URL that cannot close the link or change its label', () => {
+    expect(mrkdwnLink('https://x.example/a?b=1&c=2', 'Label')).toBe('<https://x.example/a?b=1&amp;c=2|Label>');
+    expect(mrkdwnLink('https://x.example/a|b>c', 'Label')).toBe('<https://x.example/a%7Cb%3Ec|Label>');
+    expect(mrkdwnLink('javascript:alert(1)', 'Label')).toBe('Label');
+    expect(mrkdwnLink(null, 'Label')).toBe('Label');
+  });
+});
+
+describe('alert messages', () => {
+  it('show the linked title, source, time and host, the summary, and the watch', () => {
+    const { text, blocks } = alertMessage({ ...alert, alsoCoveredBy: ['量子位', 'The Verge'] });
+    expect(text).toBe('OpenAI ships GPT-5 (OpenAI News)');
+    expect(blocks).toEqual([
+      { type: 'section', text: { type: 'mrkdwn', text: '*<https://openai.com/index/gpt-5/|OpenAI ships GPT-5>*' } },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: 'OpenAI News · <!date^1754586000^{date_short_pretty} {time}|2025-08-07 17:00Z> · openai.com' }] },
+      { type: 'section', text: { type: 'mrkdwn', text: 'The new model is out.' } },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: 'Watch “gpt-5”' }, { type: 'mrkdwn', text: 'Also covered by 量子位, The Verge' }] },
+    ]);
+  });
+
+  it('neutralise hostile feed text: no mention, no broadcast, no disguised link', () => {
+    const message = alertMessage({
+      ...alert,
+      title: '<!channel> Free GPUs <https://evil.example|https://openai.com>',
+      source: '<@U0ADMIN>',
+      summary: 'Click <https://evil.example/login|openai.com/login> now <!here> <!subteam^S1> & win',
+      watch: '<!everyone>',
+    });
+    const text = allText(message);
+    // Only our own date token may open with <! .
+    expect(text).not.toMatch(/<[!@#](?!date\^)/);
+    expect(text).not.toContain('<https://evil');
+    expect(text).toContain('&lt;!channel&gt; Free GPUs &lt;https://evil.example|https://openai.com&gt;');
+    expect(text).toContain('&amp; win');
+  });
+
+  it('stay within Block Kit limits for very long text', () => {
+    const { blocks } = alertMessage({ ...alert, title: 'T'.repeat(5000), summary: '<'.repeat(5000) });
+    for (const block of blocks) {
+      if (block.type === 'section') expect(block.text!.text.length).toBeLessThanOrEqual(3000);
+    }
+  });
+});
+
+describe('answers', () => {
+  const results: Answer = {
+    kind: 'results',
+    heading: 'Results for 推理模型',
+    results: [
+      {
+        id: 5,
+        title: [{ text: '发布新', match: false }, { text: '推理模型', match: true }],
+        url: 'https://www.ithome.com/0/1.htm',
+        source: 'IT之家',
+        publishedAt: '2025-08-07T16:00:00.000Z',
+        lang: 'zh',
+        snippet: [{ text: '公司今天发布', match: false }, { text: '推理模型', match: true }, { text: '<@U1>', match: false }],
+        summary: null,
+      },
+    ],
+    more: '推理模型 page:2',
+    data: [],
+  };
+
+  it('render results with linked titles, source and age, bold matches even inside Chinese, and a More button', () => {
+    const { blocks } = answerMessage(results, new Date('2025-08-07T18:00:00Z'));
+    expect(blocks[1]).toEqual({
+      type: 'section',
+      text: { type: 'mrkdwn', text: '*<https://www.ithome.com/0/1.htm|发布新推理模型>*\nIT之家 · 2h ago · #5\n公司今天发布\u200b*推理模型*\u200b&lt;@U1&gt;' },
+    });
+    expect(blocks[2]).toMatchObject({ type: 'actions', elements: [{ type: 'button', action_id: MORE_ACTION, value: '推理模型 page:2' }] });
+  });
+
+  it('render errors with the usage, and long lists in several sections', () => {
+    expect(answerMessage({ kind: 'error', message: 'bad <thing>', usage: '/ainews watch <keyword>' }).blocks).toEqual([
+      { type: 'section', text: { type: 'mrkdwn', text: ':warning: bad &lt;thing&gt;' } },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: 'Usage: `/ainews watch &lt;keyword&gt;`' }] },
+    ]);
+    const list = answerMessage({ kind: 'list', heading: 'Watches', rows: Array.from({ length: 100 }, (_, i) => `#${i} ${'x'.repeat(80)}`), empty: '', data: [] });
+    expect(list.blocks.length).toBeGreaterThan(3);
+    expect(JSON.stringify(list.blocks)).toContain('#99 ');
+  });
+});

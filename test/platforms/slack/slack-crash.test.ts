@@ -1,0 +1,74 @@
+import { rmSync } from 'node:fs';
+import Sqlite from 'better-sqlite3';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import type { OutboxRow } from '../../../src/db/outbox.ts';
+import { testApp } from '../../helpers/app.ts';
+import { startCli } from '../../helpers/cli.ts';
+import { FakeSlack } from '../../helpers/fake-slack.ts';
+import { storeItems } from '../../helpers/items.ts';
+import { waitUntil } from '../../helpers/wait.ts';
+
+let slack: FakeSlack;
+let dir: string;
+
+beforeEach(async () => {
+  slack = await new FakeSlack().listen();
+});
+afterEach(async () => {
+  await slack.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** The outbox row as the database holds it now, read as another process would. */
+function outboxRow(db: string): OutboxRow {
+  const connection = new Sqlite(db, { readonly: true, timeout: 5000 });
+  try {
+    return connection.prepare('SELECT * FROM outbox').get() as OutboxRow;
+  } finally {
+    connection.close();
+  }
+}
+
+it('posts exactly once when the process dies between Slack posting and the outbox recording it', async () => {
+  // An alert waits in the outbox, queued by an earlier poll.
+  const app = testApp();
+  dir = app.dir;
+  const db = app.config.AINEWS_DB;
+  const watch = app.watches.add('slack:T0TEST/C0NEWS', '*', 'u1').watch;
+  const [item] = storeItems(app, [{ title: 'OpenAI ships GPT-5' }]).created;
+  app.outbox.enqueue({ itemId: item!.id, channel: 'slack:T0TEST/C0NEWS', watchId: watch.id, watchQuery: '*' });
+  app.close();
+
+  const env = {
+    AINEWS_DB: db,
+    AINEWS_SEED_DEFAULT_FEEDS: 'false',
+    SLACK_BOT_TOKEN: slack.botToken,
+    SLACK_APP_TOKEN: slack.appToken,
+    SLACK_API_URL: slack.apiUrl,
+    DELIVERY_INTERVAL: '100ms',
+    DELIVERY_SEND_TIMEOUT: '1s',
+    DELIVERY_CLAIM_TIMEOUT: '2s',
+    LOG_LEVEL: 'warn',
+  };
+  // Slack posts the message, but its answer never arrives: the process is killed while waiting.
+  slack.fail('chat.postMessage', { hang: true });
+  const first = startCli(['run'], env);
+  await waitUntil(() => slack.posts.length === 1, 20_000, 'the first post');
+  first.child.kill('SIGKILL');
+  await first.exited;
+  expect(outboxRow(db)).toMatchObject({ status: 'sending', attempt_started_at: expect.any(String) });
+
+  const second = startCli(['run'], env);
+  try {
+    await waitUntil(() => outboxRow(db).status === 'sent', 20_000, 'the alert recorded as sent');
+    expect(slack.posts).toHaveLength(1);
+    expect(slack.callsOf('chat.postMessage')).toHaveLength(1);
+    expect(slack.callsOf('conversations.history')).toEqual([
+      expect.objectContaining({ body: expect.objectContaining({ channel: 'C0NEWS', include_all_metadata: 'true' }) }),
+    ]);
+    expect(outboxRow(db)).toMatchObject({ platform_message_id: slack.posts[0]!.ts, attempt_started_at: null });
+  } finally {
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+  }
+}, 60_000);
