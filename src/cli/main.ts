@@ -5,6 +5,7 @@ import { reportError } from './context.ts';
 import { registerFeedsCommands } from './feeds-commands.ts';
 import { registerPipelineCommands } from './pipeline-commands.ts';
 import { registerRunCommand } from './run-command.ts';
+import { registerSlackCommands } from './slack-commands.ts';
 
 const program = new Command('ainews')
   .description('Self-hosted AI news alerts for Slack, Discord and the console, in English and Chinese.')
@@ -15,6 +16,7 @@ const program = new Command('ainews')
 registerFeedsCommands(program);
 registerPipelineCommands(program);
 registerRunCommand(program);
+registerSlackCommands(program);
 registerChatCommands(program);
 registerDemoCommand(program);
 
