@@ -77,6 +77,17 @@ export class FakeSlack {
     return this.socket !== null;
   }
 
+  /** Asks the app to reconnect, as Slack does before it recycles a connection's server. */
+  requestReconnect(): void {
+    this.socket?.send(JSON.stringify({ type: 'disconnect', reason: 'refresh_requested', debug_info: { host: 'fake' } }));
+  }
+
+  /** Drops the Socket Mode connection abruptly, as a network failure would. */
+  dropConnection(): void {
+    this.socket?.terminate();
+    this.socket = null;
+  }
+
   /** Sends an envelope over the Socket Mode connection and resolves with the app's ack. */
   envelope(type: 'slash_commands' | 'interactive', payload: Record<string, unknown>): Promise<unknown> {
     if (!this.socket) throw new Error('no Socket Mode connection');

@@ -48,6 +48,8 @@ async function startSlack(env: Record<string, string> = {}) {
 async function slash(text: string, options: { channel?: string; user?: string } = {}) {
   const before = slack.responses.length;
   await slack.envelope('slash_commands', slack.slashPayload(text, options));
+  // Acked first, answered after: the ack never waits for the work.
+  expect(slack.responses.length).toBe(before);
   await waitUntil(() => slack.responses.length > before, 5000, `an answer to /ainews ${text}`);
   return slack.responses[before]!.body as { response_type: string; text: string; blocks: unknown[]; replace_original?: boolean };
 }
@@ -195,6 +197,17 @@ describe('/ainews on Slack', () => {
     expect(app.feeds.list().map((f) => f.url)).toEqual(expect.arrayContaining(['https://example.com/b.xml', 'https://example.com/c.xml']));
     expect(app.feeds.list().map((f) => f.url)).not.toContain('https://example.com/a.xml');
   });
+
+  it('reconnects when Slack asks it to, or when the connection drops, and keeps answering', async () => {
+    await startSlack();
+    const opened = () => slack.callsOf('apps.connections.open').length;
+    expect(opened()).toBe(1);
+    slack.requestReconnect();
+    await waitUntil(() => opened() === 2 && slack.connected, 15_000, 'a reconnection after "disconnect"');
+    slack.dropConnection();
+    await waitUntil(() => opened() === 3 && slack.connected, 15_000, 'a reconnection after a dropped connection');
+    expect((await slash('help')).text).toContain('/ainews watch');
+  }, 40_000);
 
   it('answers a bad command with its usage, privately', async () => {
     await startSlack();
