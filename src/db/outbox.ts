@@ -61,7 +61,7 @@ export class Outbox {
     worker: string,
     limit: number,
     now = new Date(),
-    { summaryWaitMs = 0, claimTimeoutMs = DEFAULT_CLAIM_TIMEOUT_MS } = {},
+    { dueBy = now, summaryWaitMs = 0, claimTimeoutMs = DEFAULT_CLAIM_TIMEOUT_MS }: { dueBy?: Date; summaryWaitMs?: number; claimTimeoutMs?: number } = {},
   ): OutboxRow[] {
     const at = now.toISOString();
     const stale = new Date(now.getTime() - claimTimeoutMs).toISOString();
@@ -79,7 +79,7 @@ export class Outbox {
            ORDER BY id LIMIT ?)
          RETURNING *`,
       )
-      .all(worker, at, ...platforms, at, stale, waitedSince, limit)
+      .all(worker, at, ...platforms, dueBy.toISOString(), stale, waitedSince, limit)
       .sort((a, b) => (a as OutboxRow).id - (b as OutboxRow).id) as OutboxRow[];
   }
 
@@ -134,6 +134,17 @@ export class Outbox {
        WHERE id = ? AND claimed_by = ?`,
     );
     this.db.transaction(() => ids.forEach((id) => release.run(dueAt?.toISOString() ?? null, id, worker)))();
+  }
+
+  /**
+   * Holds back every alert still waiting for a channel until `until` (the platform's Retry-After), so
+   * that none of them is sent before it, in this batch or a later one.
+   */
+  deferChannel(channel: string, until: Date): number {
+    const at = until.toISOString();
+    return this.db
+      .prepare(`UPDATE outbox SET next_attempt_at = ? WHERE channel = ? AND status IN ('pending', 'retrying') AND next_attempt_at < ?`)
+      .run(at, channel, at).changes;
   }
 
   /**

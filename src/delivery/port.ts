@@ -22,6 +22,8 @@ export interface Alert {
 /** What a platform provides to deliver alerts: send one, and say the message id it got. */
 export interface AlertSender {
   readonly platform: Platform;
+  /** The platform's pace: at most one message per this many milliseconds in one channel. */
+  readonly minIntervalMs?: number;
   send(alert: Alert): Promise<string>;
   /**
    * Looks in the channel for the message an earlier attempt at this alert may have posted (at or after

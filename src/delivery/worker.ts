@@ -4,6 +4,7 @@ import type { Outbox, OutboxRow } from '../db/outbox.ts';
 import type { Logger } from '../log.ts';
 import { backoffDelay } from '../pipeline/backoff.ts';
 import { composeAlert } from './compose-alert.ts';
+import { Pacer } from './pacer.ts';
 import { PlatformError, type AlertSender } from './port.ts';
 
 export interface DeliverySettings {
@@ -32,6 +33,7 @@ type Outcome = { kind: 'sent' } | { kind: 'failed' } | { kind: 'paused'; until: 
 export class DeliveryWorker {
   private readonly id = `worker-${process.pid}-${randomUUID().slice(0, 8)}`;
   private readonly senders: Map<string, AlertSender>;
+  private readonly pacers = new Map<string, Pacer>();
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
   private stopped = false;
@@ -47,6 +49,7 @@ export class DeliveryWorker {
     senders: AlertSender[],
   ) {
     this.senders = new Map(senders.map((sender) => [sender.platform, sender]));
+    for (const sender of senders) if (sender.minIntervalMs) this.pacers.set(sender.platform, new Pacer(sender.minIntervalMs));
   }
 
   start(): void {
@@ -79,12 +82,16 @@ export class DeliveryWorker {
     const roundStart = new Date();
     const { settings } = this.deps;
     while (!this.stopped) {
-      const batch = this.deps.outbox.claim(platforms, this.id, settings.batchSize ?? 10, roundStart, settings);
+      const batch = this.deps.outbox.claim(platforms, this.id, settings.batchSize ?? 10, new Date(), { ...settings, dueBy: roundStart });
       if (batch.length === 0) break;
       const byChannel = new Map<string, OutboxRow[]>();
       for (const row of batch) byChannel.set(row.channel, [...(byChannel.get(row.channel) ?? []), row]);
-      const counts = await Promise.all([...byChannel.values()].map((rows) => this.deliverChannel(rows)));
-      sent += counts.reduce((a, b) => a + b, 0);
+      // Settled, not all: a round ends only once every channel's sends are recorded.
+      const results = await Promise.allSettled([...byChannel.values()].map((rows) => this.deliverChannel(rows)));
+      for (const result of results) {
+        if (result.status === 'fulfilled') sent += result.value;
+        else this.deps.log.error({ err: result.reason }, 'delivery to a channel failed unexpectedly');
+      }
     }
     return sent;
   }
@@ -111,6 +118,7 @@ export class DeliveryWorker {
       if (outcome.kind === 'sent') sent++;
       if (outcome.kind === 'paused') {
         this.deps.outbox.release(rest(), this.id, outcome.until);
+        this.deps.outbox.deferChannel(row.channel, outcome.until);
         break;
       }
       if (outcome.kind === 'gone') {
@@ -132,37 +140,50 @@ export class DeliveryWorker {
       return { kind: 'failed' };
     }
     const sender = this.senders.get(row.platform)!;
-    let attemptStart = row.attempt_started_at ? new Date(row.attempt_started_at) : null;
-    try {
-      // An earlier attempt may have been posted without us hearing of it: look before posting again.
-      if (attemptStart && sender.findPosted) {
-        const found = await sender.findPosted(alert, attemptStart);
-        if (found) {
-          outbox.markSent(row.id, this.id, found);
-          log.info({ message: found }, 'an earlier attempt had been posted; recorded it without posting again');
-          return { kind: 'sent' };
-        }
+    // An earlier attempt may have been posted without us hearing of it: look before posting again.
+    if (row.attempt_started_at && sender.findPosted) {
+      const earlier = new Date(row.attempt_started_at);
+      let found: string | null;
+      try {
+        found = await sender.findPosted(alert, earlier);
+      } catch (error) {
+        return this.recordFailure(row, error, earlier, log, 'lookup');
       }
-      attemptStart = new Date();
-      if (!outbox.startAttempt(row.id, this.id, attemptStart)) return { kind: 'failed' };
+      if (found) {
+        outbox.markSent(row.id, this.id, found);
+        log.info({ message: found }, 'an earlier attempt had been posted; recorded it without posting again');
+        return { kind: 'sent' };
+      }
+    }
+    // The platform's per-channel pace is waited for before the attempt is recorded as under way.
+    await this.pacers.get(row.platform)?.wait(row.channel);
+    const attemptStart = new Date();
+    if (!outbox.startAttempt(row.id, this.id, attemptStart)) return { kind: 'failed' };
+    try {
       const messageId = await sender.send(alert);
       outbox.markSent(row.id, this.id, messageId);
       return { kind: 'sent' };
     } catch (error) {
-      return this.recordFailure(row, error, attemptStart, log);
+      return this.recordFailure(row, error, attemptStart, log, 'send');
     }
   }
 
-  private recordFailure(row: OutboxRow, error: unknown, attemptStart: Date | null, log: Logger): Outcome {
+  /**
+   * Records a failed send, or a failed look for an earlier one. A failed look always keeps the earlier
+   * attempt's mark and is retried (up to the attempt limit): the alert is not posted again until the
+   * platform can say whether the earlier attempt landed.
+   */
+  private recordFailure(row: OutboxRow, error: unknown, attemptStart: Date, log: Logger, stage: 'send' | 'lookup'): Outcome {
     const { outbox, settings } = this.deps;
     const options = error instanceof PlatformError ? error.options : { outcomeUnknown: true };
-    const message = error instanceof Error ? error.message : String(error);
+    const reason = error instanceof Error ? error.message : String(error);
+    const message = stage === 'lookup' ? `could not check whether an earlier attempt was posted: ${reason}` : reason;
     if (options.channelGone) {
       outbox.markFailed(row.id, this.id, message, null);
-      return { kind: 'gone', reason: message };
+      return { kind: 'gone', reason };
     }
-    const outcomeUnknown = options.outcomeUnknown === true && attemptStart !== null;
-    const giveUp = options.permanent === true || row.attempts >= settings.maxAttempts;
+    const outcomeUnknown = stage === 'lookup' || options.outcomeUnknown === true;
+    const giveUp = (stage === 'send' && options.permanent === true) || row.attempts >= settings.maxAttempts;
     const now = Date.now();
     // A retry waits for the backoff, for the platform's Retry-After, and for the earlier attempt to be
     // unable to land, so that looking for it first gives a true answer.
@@ -170,7 +191,7 @@ export class DeliveryWorker {
       Math.max(
         now + backoffDelay(row.attempts, { baseMs: settings.backoffBaseMs, maxMs: settings.backoffMaxMs }),
         now + (options.retryAfterMs ?? 0),
-        outcomeUnknown ? attemptStart!.getTime() + settings.sendTimeoutMs : 0,
+        outcomeUnknown ? attemptStart.getTime() + settings.sendTimeoutMs : 0,
       ),
     );
     outbox.markFailed(row.id, this.id, message, giveUp ? null : retryAt, outcomeUnknown);

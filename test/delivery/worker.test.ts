@@ -32,8 +32,13 @@ class ScriptedSender implements AlertSender {
     return id;
   }
 
+  /** Errors the next lookups throw, one per lookup. */
+  lookupFailures: Error[] = [];
+
   async findPosted(alert: Alert, since: Date): Promise<string | null> {
     this.lookups.push({ deliveryId: alert.deliveryId, since });
+    const failure = this.lookupFailures.shift();
+    if (failure) throw failure;
     return this.posted.get(alert.deliveryId) ?? null;
   }
 }
@@ -74,7 +79,6 @@ describe('DeliveryWorker outcomes', () => {
     expect(failed).toMatchObject({ status: 'retrying', attempt_started_at: expect.any(String) });
     // The retry waits until the lost request's timeout has passed.
     expect(Date.parse(failed.next_attempt_at) - Date.parse(failed.attempt_started_at!)).toBeGreaterThanOrEqual(settings.sendTimeoutMs);
-    expect(await worker(sender).drain()).toBe(0);
     await sleep(settings.sendTimeoutMs + 20);
     expect(await worker(sender).drain()).toBe(1);
     expect(sender.sendCalls).toBe(1);
@@ -123,9 +127,55 @@ describe('DeliveryWorker outcomes', () => {
     expect(row(second!)).toMatchObject({ status: 'pending', attempts: 0 });
     expect(Date.parse(row(second!).next_attempt_at)).toBeGreaterThanOrEqual(before + 300);
     expect(row(other!).status).toBe('sent');
-    expect(await worker(sender).drain()).toBe(0);
     await sleep(320);
     expect(await worker(sender).drain()).toBe(2);
+  });
+
+  it('holds back the channel\'s alerts in later batches too, until the Retry-After has passed', async () => {
+    const ids = queue('console:busy', ['A', 'B', 'C', 'D', 'E', 'F']);
+    const sender = new ScriptedSender();
+    sender.script = [new PlatformError('ratelimited', { retryAfterMs: 60_000 })];
+    await worker(sender, { batchSize: 2 }).drain();
+    expect(sender.sendCalls).toBe(1);
+    expect(ids.map((id) => row(id).status)).toEqual(['retrying', 'pending', 'pending', 'pending', 'pending', 'pending']);
+    expect(ids.every((id) => Date.parse(row(id).next_attempt_at) >= Date.now() + 50_000)).toBe(true);
+  });
+
+  it('never posts again while the look for a lost attempt fails, whether rate limited or refused', async () => {
+    const [id] = queue('console:team', ['One']);
+    const sender = new ScriptedSender();
+    sender.script = ['post-then-throw'];
+    sender.lookupFailures = [new PlatformError('ratelimited', { retryAfterMs: 10 }), new PlatformError('missing_scope', { permanent: true })];
+    for (let round = 0; round < 4; round++) {
+      await sleep(settings.sendTimeoutMs + 20);
+      await worker(sender).drain();
+    }
+    expect(sender.lookups).toHaveLength(3);
+    expect(sender.sendCalls).toBe(1);
+    expect(row(id!)).toMatchObject({ status: 'sent', platform_message_id: sender.posted.get(id!) });
+  });
+
+  it('gives up on an alert whose earlier attempt cannot be checked, after the last attempt, with the reason', async () => {
+    const [id] = queue('console:team', ['One']);
+    const sender = new ScriptedSender();
+    sender.script = ['post-then-throw'];
+    sender.lookupFailures = [new PlatformError('missing_scope', { permanent: true })];
+    await worker(sender, { maxAttempts: 2 }).drain();
+    await sleep(settings.sendTimeoutMs + 20);
+    await worker(sender, { maxAttempts: 2 }).drain();
+    expect(sender.sendCalls).toBe(1);
+    expect(row(id!)).toMatchObject({ status: 'failed', last_error: 'could not check whether an earlier attempt was posted: missing_scope' });
+  });
+
+  it('spaces the messages of one channel by the platform\'s pace, and records each attempt after waiting', async () => {
+    const ids = queue('console:team', ['One', 'Two']);
+    const sender = new ScriptedSender();
+    Object.assign(sender, { minIntervalMs: 300 });
+    const started: number[] = [];
+    sender.onSend = (alert) => started.push(Date.parse(row(alert.deliveryId).attempt_started_at!));
+    await worker(sender).drain();
+    expect(started[1]! - started[0]!).toBeGreaterThanOrEqual(290);
+    expect(ids.map((id) => row(id).status)).toEqual(['sent', 'sent']);
   });
 
   it('marks a channel the bot cannot post to inactive, fails its alerts with the reason, and keeps serving others', async () => {

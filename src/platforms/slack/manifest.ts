@@ -4,10 +4,14 @@ import { SLASH_COMMAND } from './slash-command.ts';
 export const BOT_SCOPES = [
   'commands', // /ainews
   'chat:write', // alerts
-  'channels:history', // finding a lost alert again in a public channel…
-  'groups:history', // …and in a private one
+  'channels:history', // finding a lost alert again: in public channels,
+  'groups:history', // private ones,
+  'im:history', // direct messages
+  'mpim:history', // and group DMs
   'channels:read', // telling whether the bot is in a channel
   'groups:read',
+  'im:read',
+  'mpim:read',
   'users:read', // telling workspace admins, who may add feeds
 ];
 

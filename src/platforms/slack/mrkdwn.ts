@@ -25,11 +25,13 @@ export function fitMrkdwn(text: string, max: number): string {
 
 /**
  * A mrkdwn link to an http(s) URL, showing `label` (already escaped). The URL is percent-encoded where it
- * could end the link or start its label; anything but http(s) is shown as the label alone.
+ * could end the link or start its label. Anything but http(s), or a link longer than `max` characters,
+ * is shown as the label alone.
  */
-export function mrkdwnLink(url: string | null, label: string): string {
+export function mrkdwnLink(url: string | null, label: string, max = Infinity): string {
   const safe = url ? linkableUrl(url) : null;
-  return safe ? `<${safe}|${label}>` : label;
+  const link = safe ? `<${safe}|${label}>` : label;
+  return link.length <= max ? link : label;
 }
 
 function linkableUrl(url: string): string | null {
@@ -53,11 +55,12 @@ export function slackDate(iso: string, format: string, fallback: string): string
   return `<!date^${seconds}^${format}|${escapeMrkdwn(fallback)}>`;
 }
 
-/** A host name to show beside a link, so that readers see where it goes. */
+/** The host of a link (escaped), shown beside it so that readers see where it goes whatever its label says. */
 export function linkHost(url: string | null): string | null {
   if (!url) return null;
   try {
-    return new URL(url).hostname.replace(/^www\./, '') || null;
+    const host = new URL(url).hostname.replace(/^www\./, '');
+    return host ? fitMrkdwn(host, 100) : null;
   } catch {
     return null;
   }

@@ -10,6 +10,7 @@ export interface SlackMessage {
 }
 
 // Block Kit caps a section's text at 3000 characters; titles are kept to what reads as a headline.
+const SECTION_MAX = 3000;
 const TITLE_MAX = 300;
 const SUMMARY_MAX = 2900;
 
@@ -30,7 +31,7 @@ export function alertMessage(alert: Alert): SlackMessage {
   const footer = [`Watch “${fitMrkdwn(alert.watch, 200)}”`];
   if (alert.alsoCoveredBy.length) footer.push(`Also covered by ${fitMrkdwn(alert.alsoCoveredBy.join(', '), 500)}`);
   const blocks: types.KnownBlock[] = [
-    { type: 'section', text: mrkdwn(`*${mrkdwnLink(alert.url, title)}*`) },
+    { type: 'section', text: mrkdwn(`*${mrkdwnLink(alert.url, title, SECTION_MAX - 2)}*`) },
     { type: 'context', elements: [mrkdwn(meta.join(' · '))] },
     ...(alert.summary ? [{ type: 'section' as const, text: mrkdwn(fitMrkdwn(alert.summary, SUMMARY_MAX)) }] : []),
     { type: 'context', elements: footer.map(mrkdwn) },

@@ -2,7 +2,7 @@ import type { types } from '@slack/bolt';
 import type { Answer, ResultItem } from '../../../commands/index.ts';
 import { relativeTime } from '../../format.ts';
 import type { Marked } from '../../search/snippet.ts';
-import { escapeMrkdwn, fitMrkdwn, mrkdwnLink } from './mrkdwn.ts';
+import { escapeMrkdwn, fitMrkdwn, linkHost, mrkdwnLink } from './mrkdwn.ts';
 import type { SlackMessage } from './render-alert.ts';
 
 /** The action id of the "More" button; its value is the command that fetches the next page. */
@@ -44,28 +44,36 @@ export function answerMessage(answer: Answer, now = new Date()): SlackMessage {
   }
 }
 
-/** One result: the linked title, source and age, then the matched words in context, else the summary. */
+/**
+ * One result: the linked title; source, age, id and the link's host; then the matched words in context,
+ * else the summary. Each part has its own budget, so the section stays under Block Kit's limit.
+ */
 function resultBlock(result: ResultItem, now: Date): types.KnownBlock {
   const title = fitMrkdwn(plain(result.title), 300);
-  const meta = [result.source ? escapeMrkdwn(result.source) : null, relativeTime(result.publishedAt, now), `#${result.id}`].filter(Boolean).join(' · ');
+  const meta = [result.source ? fitMrkdwn(result.source, 100) : null, relativeTime(result.publishedAt, now), `#${result.id}`, linkHost(result.url)]
+    .filter(Boolean)
+    .join(' · ');
   const hasMatch = result.snippet.some((part) => part.match);
-  const body = hasMatch || !result.summary ? bold(result.snippet) : fitMrkdwn(result.summary, 1500);
-  return section([`*${mrkdwnLink(result.url, title)}*`, meta, ...(body ? [body] : [])].join('\n'));
+  const body = hasMatch || !result.summary ? bold(result.snippet, 1500) : fitMrkdwn(result.summary, 1500);
+  return section([`*${mrkdwnLink(result.url, title, 1000)}*`, meta, ...(body ? [body] : [])].join('\n'));
 }
 
 /**
- * Matched words in bold. Slack only sees `*…*` as bold at a word boundary, which Chinese text has none
- * of: zero-width spaces make one without showing.
+ * Matched words in bold, within `max` characters. Slack only sees `*…*` as bold at a word boundary,
+ * which Chinese text has none of: zero-width spaces make one without showing.
  */
-function bold(parts: Marked): string {
-  return fitMrkdwnParts(parts.map((p) => (p.match ? `\u200b*${escapeMrkdwn(p.text.replace(/\*/g, '∗'))}*\u200b` : escapeMrkdwn(p.text))), 1500);
-}
-
-function fitMrkdwnParts(parts: string[], max: number): string {
+function bold(parts: Marked, max: number): string {
   let out = '';
   for (const part of parts) {
-    if (out.length + part.length > max) return `${out}…`;
-    out += part;
+    const text = part.match ? part.text.replace(/\*/g, '∗') : part.text;
+    const room = max - out.length - (part.match ? 4 : 0);
+    const escaped = escapeMrkdwn(text);
+    if (escaped.length > room) {
+      if (room < 2) return `${out}…`;
+      const cut = fitMrkdwn(text, room);
+      return out + (part.match ? `\u200b*${cut}*\u200b` : cut);
+    }
+    out += part.match ? `\u200b*${escaped}*\u200b` : escaped;
   }
   return out;
 }

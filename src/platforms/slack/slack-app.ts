@@ -2,6 +2,7 @@ import { App, SocketModeReceiver, webApi } from '@slack/bolt';
 import type { CommandServices } from '../../../commands/index.ts';
 import type { Config } from '../../config.ts';
 import type { Logger } from '../../log.ts';
+import { keepStarting } from '../keep-starting.ts';
 import { boltLogger } from './bolt-logger.ts';
 import { registerSlashCommand } from './slash-command.ts';
 import { SlackSender } from './slack-sender.ts';
@@ -9,8 +10,12 @@ import { SlackSender } from './slack-sender.ts';
 export interface SlackPlatform {
   mode: 'socket' | 'http';
   sender: SlackSender;
-  /** Connects (Socket Mode) or listens (HTTP mode) for /ainews; alerts do not wait for it. */
-  start(): Promise<void>;
+  /**
+   * Connects (Socket Mode) or listens (HTTP mode) for /ainews, retrying while Slack is unreachable, and
+   * reconnects whenever the connection drops. Resolves true once connected, false when given up (a
+   * rejected token) or stopped. Alerts do not wait for it: the sender works on its own.
+   */
+  start(): Promise<boolean>;
   stop(): Promise<void>;
 }
 
@@ -22,8 +27,9 @@ type SlackConfig = Pick<
 /**
  * Slack, when SLACK_BOT_TOKEN is set: Socket Mode with SLACK_APP_TOKEN, else HTTP mode with
  * SLACK_SIGNING_SECRET, where Bolt's signature check answers a bad or stale request with a 401.
+ * `retryBaseMs` is the first wait before connecting again.
  */
-export function createSlack(config: SlackConfig, services: CommandServices, log: Logger): SlackPlatform | null {
+export function createSlack(config: SlackConfig, services: CommandServices, log: Logger, options: { retryBaseMs?: number } = {}): SlackPlatform | null {
   const token = config.SLACK_BOT_TOKEN;
   if (!token) return null;
   const slackLog = log.child({ component: 'slack' });
@@ -31,10 +37,21 @@ export function createSlack(config: SlackConfig, services: CommandServices, log:
   // Commands' own calls (users.info, conversations.info) may retry a little; alerts never do by themselves.
   const clientOptions = { slackApiUrl: config.SLACK_API_URL, timeout: config.DELIVERY_SEND_TIMEOUT, retryConfig: { retries: 2, minTimeout: 200, maxTimeout: 1000 } };
   const mode = config.SLACK_APP_TOKEN ? 'socket' : 'http';
-  const app =
+  // Reconnection is ours (below), not the Socket Mode client's: its own gives up for good on the first
+  // network error, and waits seconds before answering Slack's routine requests to reconnect.
+  const receiver =
     mode === 'socket'
-      ? new App({ token, logger, clientOptions, receiver: new SocketModeReceiver({ appToken: config.SLACK_APP_TOKEN!, logger, installerOptions: { clientOptions } }) })
-      : new App({ token, logger, clientOptions, signingSecret: config.SLACK_SIGNING_SECRET });
+      ? new SocketModeReceiver({
+          appToken: config.SLACK_APP_TOKEN!,
+          logger,
+          autoReconnectEnabled: false,
+          installerOptions: { clientOptions: { slackApiUrl: config.SLACK_API_URL, retryConfig: { retries: 0 } } },
+        })
+      : null;
+  // Initialisation (auth.test) is deferred to start(), where a failure is caught and retried.
+  const app = receiver
+    ? new App({ token, logger, clientOptions, receiver, deferInitialization: true })
+    : new App({ token, logger, clientOptions, signingSecret: config.SLACK_SIGNING_SECRET, deferInitialization: true });
   let botName: Promise<string> | null = null;
   registerSlashCommand(app, {
     services,
@@ -49,24 +66,52 @@ export function createSlack(config: SlackConfig, services: CommandServices, log:
   app.error(async (error) => {
     slackLog.error({ err: error }, 'a Slack request could not be handled');
   });
-  const sender = new SlackSender(
-    new webApi.WebClient(token, {
-      slackApiUrl: config.SLACK_API_URL,
-      timeout: config.DELIVERY_SEND_TIMEOUT,
-      retryConfig: { retries: 0 },
-      rejectRateLimitedCalls: true,
-      logger,
-    }),
-    { unfurl: config.SLACK_UNFURL },
-  );
+
+  let initialized = false;
+  let listening = false;
+  const stopping = new AbortController();
+  let connecting: Promise<boolean> | null = null;
+  const connectOnce = async () => {
+    if (!initialized) {
+      await app.init();
+      initialized = true;
+    }
+    if (receiver) await receiver.start();
+    else await app.start({ port: config.PORT, host: config.HOST });
+    listening = true;
+    if (stopping.signal.aborted) return;
+    slackLog.info(receiver ? { mode } : { mode, port: config.PORT, host: config.HOST }, 'Slack connected: /ainews is answered');
+  };
+  const connect = () =>
+    (connecting ??= keepStarting('Slack', connectOnce, slackLog, stopping.signal, options.retryBaseMs).finally(() => {
+      connecting = null;
+    }));
+  receiver?.client.on('disconnected', () => {
+    listening = false;
+    if (stopping.signal.aborted || connecting) return;
+    slackLog.warn('the Slack connection closed; connecting again');
+    void connect();
+  });
+
   return {
     mode,
-    sender,
-    async start() {
-      if (mode === 'socket') await app.start();
-      else await app.start({ port: config.PORT, host: config.HOST });
-      slackLog.info(mode === 'socket' ? { mode } : { mode, port: config.PORT, host: config.HOST }, 'Slack connected: /ainews is answered');
+    sender: new SlackSender(
+      new webApi.WebClient(token, {
+        slackApiUrl: config.SLACK_API_URL,
+        timeout: config.DELIVERY_SEND_TIMEOUT,
+        retryConfig: { retries: 0 },
+        rejectRateLimitedCalls: true,
+        logger,
+      }),
+      { unfurl: config.SLACK_UNFURL },
+    ),
+    start: connect,
+    async stop() {
+      stopping.abort();
+      // A connection still being made is let finish (a wait between attempts is cut short), then closed.
+      await connecting;
+      if (listening) await app.stop().catch((error: unknown) => slackLog.warn({ err: error }, 'Slack did not stop cleanly'));
+      listening = false;
     },
-    stop: () => app.stop().then(() => undefined),
   };
 }

@@ -1,5 +1,4 @@
 import type { webApi } from '@slack/bolt';
-import { Pacer } from '../../delivery/pacer.ts';
 import type { Alert, AlertSender } from '../../delivery/port.ts';
 import { alertMessage } from './render-alert.ts';
 import { slackChannelId } from './slack-channel.ts';
@@ -13,24 +12,22 @@ const CLOCK_SKEW_MS = 60_000;
 const HISTORY_PAGES = 5;
 
 /**
- * Posts alerts with chat.postMessage, at most about one a second per channel. Each message carries the
- * alert's delivery id as metadata, which `findPosted` looks for in the channel's history.
+ * Posts alerts with chat.postMessage. Each message carries the alert's delivery id as metadata, which
+ * `findPosted` looks for in the channel's history.
  */
 export class SlackSender implements AlertSender {
   readonly platform = 'slack' as const;
-  private readonly pacer: Pacer;
+  /** Slack allows about one message a second in a channel. */
+  readonly minIntervalMs = 1000;
 
   /** `client` must not retry by itself: the outbox retries, after looking for what may have landed. */
   constructor(
     private readonly client: webApi.WebClient,
-    private readonly options: { unfurl: boolean; paceMs?: number },
-  ) {
-    this.pacer = new Pacer(options.paceMs ?? 1000);
-  }
+    private readonly options: { unfurl: boolean },
+  ) {}
 
   async send(alert: Alert): Promise<string> {
     const channel = slackChannelId(alert.channel);
-    await this.pacer.wait(channel);
     try {
       const result = await this.client.chat.postMessage({
         channel,
@@ -63,9 +60,7 @@ export class SlackSender implements AlertSender {
       }
       return null;
     } catch (error) {
-      const reason = toPlatformError(error);
-      // Unable to tell whether the earlier attempt landed: try again later rather than risk a second post.
-      throw Object.assign(reason, { message: `could not check whether an earlier attempt was posted: ${reason.message}` });
+      throw toPlatformError(error);
     }
   }
 }

@@ -69,11 +69,21 @@ describe('alert messages', () => {
     expect(text).toContain('&amp; win');
   });
 
-  it('stay within Block Kit limits for very long text', () => {
-    const { blocks } = alertMessage({ ...alert, title: 'T'.repeat(5000), summary: '<'.repeat(5000) });
-    for (const block of blocks) {
-      if (block.type === 'section') expect(block.text!.text.length).toBeLessThanOrEqual(3000);
+  it('stay within Block Kit limits for very long text and links, keeping the title', () => {
+    const long = alertMessage({ ...alert, title: 'T'.repeat(5000), summary: '<'.repeat(5000), source: '&'.repeat(5000) });
+    const huge = alertMessage({ ...alert, url: `https://x.example/?${'a=1&'.repeat(700)}` });
+    for (const { blocks } of [long, huge]) {
+      for (const block of blocks) {
+        if (block.type === 'section') expect(block.text!.text.length).toBeLessThanOrEqual(3000);
+        if (block.type === 'context') for (const element of block.elements) expect((element as { text: string }).text.length).toBeLessThanOrEqual(3000);
+      }
     }
+    expect(huge.blocks[0]).toEqual({ type: 'section', text: { type: 'mrkdwn', text: '*OpenAI ships GPT-5*' } });
+  });
+
+  it('escape the link host too', () => {
+    const { blocks } = alertMessage({ ...alert, url: 'https://x&lt;!channel&gt;.example/' });
+    expect(JSON.stringify(blocks[1])).not.toContain('&lt;!channel&gt;.example');
   });
 });
 
@@ -101,9 +111,28 @@ describe('answers', () => {
     const { blocks } = answerMessage(results, new Date('2025-08-07T18:00:00Z'));
     expect(blocks[1]).toEqual({
       type: 'section',
-      text: { type: 'mrkdwn', text: '*<https://www.ithome.com/0/1.htm|发布新推理模型>*\nIT之家 · 2h ago · #5\n公司今天发布\u200b*推理模型*\u200b&lt;@U1&gt;' },
+      text: { type: 'mrkdwn', text: '*<https://www.ithome.com/0/1.htm|发布新推理模型>*\nIT之家 · 2h ago · #5 · ithome.com\n公司今天发布\u200b*推理模型*\u200b&lt;@U1&gt;' },
     });
     expect(blocks[2]).toMatchObject({ type: 'actions', elements: [{ type: 'button', action_id: MORE_ACTION, value: '推理模型 page:2' }] });
+  });
+
+  it('keep a result within Block Kit limits whatever the feed sent', () => {
+    const [result] = (results as Extract<Answer, { kind: 'results' }>).results;
+    const hostile: Answer = {
+      ...(results as Extract<Answer, { kind: 'results' }>),
+      results: [
+        {
+          ...result!,
+          title: [{ text: 'T'.repeat(4000), match: false }],
+          source: 'S'.repeat(4000),
+          url: `https://x.example/?${'a=1&'.repeat(700)}`,
+          snippet: [{ text: '<'.repeat(3000), match: false }, { text: 'gpt-5', match: true }],
+        },
+      ],
+    };
+    const block = answerMessage(hostile).blocks[1] as { text: { text: string } };
+    expect(block.text.text.length).toBeLessThanOrEqual(3000);
+    expect(block.text.text).toMatch(/&lt;…$/);
   });
 
   it('render errors with the usage, and long lists in several sections', () => {

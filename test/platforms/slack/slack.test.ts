@@ -11,14 +11,14 @@ let slack: FakeSlack;
 let feeds: FeedServer;
 let app: TestApp;
 let platform: SlackPlatform;
-let worker: DeliveryWorker;
+let worker: DeliveryWorker | undefined;
 
 const CHANNEL = 'slack:T0TEST/C0NEWS';
 const entries: { title: string; link: string; guid: string; description?: string }[] = [];
 
-/** Publishes an entry on the local feed and polls it, as the scheduler would. */
-async function publish(title: string, description = '') {
-  entries.unshift({ title, link: `https://news.example.com/${entries.length + 1}`, guid: `g${entries.length + 1}`, description });
+/** Publishes entries on the local feed and polls it once, as the scheduler would. */
+async function publish(title: string | string[], description = '') {
+  for (const one of [title].flat()) entries.unshift({ title: one, link: `https://news.example.com/${entries.length + 1}`, guid: `g${entries.length + 1}`, description });
   feeds.route('/feed', { body: rss(entries, 'Example News') });
   return app.poller.poll(app.feeds.list()[0]!);
 }
@@ -34,8 +34,8 @@ async function startSlack(env: Record<string, string> = {}) {
     DELIVERY_INTERVAL: '100ms',
     ...env,
   });
-  platform = createSlack(app.config, app, createLogger('silent'))!;
-  await platform.start();
+  platform = createSlack(app.config, app, createLogger('silent'), { retryBaseMs: 100 })!;
+  expect(await platform.start()).toBe(true);
   worker = app.deliveryWorker([platform.sender]);
   worker.start();
   // The feed's first poll is backlog: stored, never alerted.
@@ -62,6 +62,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
   await worker?.stop();
+  worker = undefined;
   await platform?.stop().catch(() => undefined);
   app?.dispose();
   await slack.close();
@@ -73,7 +74,7 @@ describe('Slack alerts', () => {
     await startSlack();
     app.watches.add(CHANNEL, 'gpt-5', 'u1');
     await publish('OpenAI ships GPT-5 &amp; more', '<p>The new model is out.</p>');
-    worker.nudge();
+    worker!.nudge();
     await waitUntil(() => slack.posts.length === 1, 5000, 'the alert');
     const [post] = slack.posts;
     expect(post).toMatchObject({ channel: 'C0NEWS', unfurl_links: 'false', unfurl_media: 'false' });
@@ -93,7 +94,7 @@ describe('Slack alerts', () => {
       'Free GPUs &lt;!channel&gt; &lt;@U0ADMIN&gt; &lt;https://evil.example|https://openai.com&gt;',
       '<p>Claim free GPUs &lt;!here&gt; at &lt;https://evil.example/login|openai.com/login&gt; today, &lt;!subteam^S0ADMINS&gt;.</p>',
     );
-    worker.nudge();
+    worker!.nudge();
     await waitUntil(() => slack.posts.length === 1);
     const posted = [slack.posts[0]!.text, ...JSON.stringify(slack.posts[0]!.blocks).match(/"text":"(?:[^"\\]|\\.)*"/g)!].join('\n');
     expect(posted).toContain('&lt;!channel&gt; &lt;@U0ADMIN&gt; &lt;https://evil.example|https://openai.com&gt;');
@@ -107,7 +108,7 @@ describe('Slack alerts', () => {
     await startSlack({ SLACK_UNFURL: 'true' });
     app.watches.add(CHANNEL, '*', 'u1');
     await publish('Anything');
-    worker.nudge();
+    worker!.nudge();
     await waitUntil(() => slack.posts.length === 1);
     expect(slack.posts[0]).toMatchObject({ unfurl_links: 'true', unfurl_media: 'true' });
   });
@@ -117,7 +118,7 @@ describe('Slack alerts', () => {
     app.watches.add(CHANNEL, '*', 'u1');
     slack.fail('chat.postMessage', { status: 500 }, { status: 429, retryAfter: 1 });
     await publish('One story');
-    worker.nudge();
+    worker!.nudge();
     await waitUntil(() => slack.posts.length === 1, 10_000, 'the message after the retries');
     const attempts = slack.callsOf('chat.postMessage');
     expect(attempts).toHaveLength(3);
@@ -133,9 +134,9 @@ describe('Slack alerts', () => {
     await startSlack();
     app.watches.add('slack:T0TEST/C0GONE', '*', 'u1');
     slack.notMember.add('C0GONE');
-    await publish('First');
-    await publish('Second');
-    worker.nudge();
+    // Both alerts are queued before either is tried: the second fails with the channel, unsent.
+    expect((await publish(['First', 'Second'])).alerts).toBe(2);
+    worker!.nudge();
     await waitUntil(() => app.outbox.list().every((r) => r.status === 'failed'), 5000, 'both alerts failed');
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(slack.callsOf('chat.postMessage')).toHaveLength(1);
@@ -174,7 +175,7 @@ describe('/ainews on Slack', () => {
     expect(app.watches.list(CHANNEL)).toEqual([expect.objectContaining({ query: '推理模型', created_by: '@alice' })]);
     await publish('某公司发布全新推理模型，性能大幅提升');
     await publish('与此无关的新闻');
-    worker.nudge();
+    worker!.nudge();
     await waitUntil(() => slack.posts.length === 1, 5000, 'the Chinese alert');
     expect(slack.posts[0]!.text).toContain('某公司发布全新推理模型');
   });
@@ -203,17 +204,45 @@ describe('/ainews on Slack', () => {
     const opened = () => slack.callsOf('apps.connections.open').length;
     expect(opened()).toBe(1);
     slack.requestReconnect();
-    await waitUntil(() => opened() === 2 && slack.connected, 15_000, 'a reconnection after "disconnect"');
+    await waitUntil(() => opened() === 2 && slack.connected, 10_000, 'a reconnection after "disconnect"');
+    // Slack is briefly unreachable when the connection drops: reconnecting keeps trying.
+    slack.fail('apps.connections.open', { status: 503 }, { status: 503 }, { error: 'internal_error' });
     slack.dropConnection();
-    await waitUntil(() => opened() === 3 && slack.connected, 15_000, 'a reconnection after a dropped connection');
+    await waitUntil(() => opened() === 6 && slack.connected, 10_000, 'a reconnection after a dropped connection and three failures');
     expect((await slash('help')).text).toContain('/ainews watch');
-  }, 40_000);
+  }, 30_000);
 
   it('answers a bad command with its usage, privately', async () => {
     await startSlack();
     const answer = await slash('watch');
     expect(answer.response_type).toBe('ephemeral');
     expect(JSON.stringify(answer.blocks)).toContain('Usage: `/ainews watch');
+  });
+});
+
+describe('Slack start-up', () => {
+  it('keeps trying while Slack is unreachable, and connects once it answers', async () => {
+    slack.fail('auth.test', { status: 503 }, { status: 503 }, { status: 503 }, { status: 503 });
+    await startSlack();
+    expect(slack.callsOf('auth.test').length).toBeGreaterThanOrEqual(5);
+    expect(slack.connected).toBe(true);
+  });
+
+  it('gives up once, without crashing, when Slack rejects the token, while alerts keep their place in the outbox', async () => {
+    app = testApp({ SLACK_BOT_TOKEN: 'xoxb-wrong', SLACK_APP_TOKEN: slack.appToken, SLACK_API_URL: slack.apiUrl });
+    platform = createSlack(app.config, app, createLogger('silent'), { retryBaseMs: 100 })!;
+    expect(await platform.start()).toBe(false);
+    expect(slack.callsOf('auth.test')).toHaveLength(1);
+    expect(slack.connected).toBe(false);
+  });
+
+  it('stops while still trying to connect, without waiting out the retry', async () => {
+    app = testApp({ SLACK_BOT_TOKEN: slack.botToken, SLACK_APP_TOKEN: slack.appToken, SLACK_API_URL: 'http://127.0.0.1:9/api/' });
+    platform = createSlack(app.config, app, createLogger('silent'), { retryBaseMs: 60_000 })!;
+    const started = platform.start();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await platform.stop();
+    expect(await started).toBe(false);
   });
 });
 
