@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerChannelsCommands } from './channels-commands.ts';
 import { registerChatCommands } from './chat-commands.ts';
 import { registerDemoCommand } from './demo-command.ts';
 import { reportError } from './context.ts';
@@ -18,6 +19,7 @@ registerPipelineCommands(program);
 registerRunCommand(program);
 registerSlackCommands(program);
 registerChatCommands(program);
+registerChannelsCommands(program);
 registerDemoCommand(program);
 
 try {

@@ -11,6 +11,15 @@ export interface WatchRow extends WatchDefinition {
   created_at: string;
 }
 
+export interface ChannelRow {
+  id: string;
+  platform: string;
+  active: 0 | 1;
+  inactive_reason: string | null;
+  created_at: string;
+  watches: number;
+}
+
 export class WatchLimitError extends Error {
   override name = 'WatchLimitError';
 }
@@ -67,6 +76,21 @@ export class WatchStore {
   /** Stops queueing alerts for a channel the platform says the bot cannot post to; a new watch there undoes it. */
   deactivate(id: string, reason: string): void {
     this.db.prepare('UPDATE channels SET active = 0, inactive_reason = ? WHERE id = ?').run(reason, id);
+  }
+
+  /** Queues alerts for the channel again (the operator fixed what made it inactive); false if unknown. */
+  activate(id: string): boolean {
+    return this.db.prepare('UPDATE channels SET active = 1, inactive_reason = NULL WHERE id = ?').run(id).changes > 0;
+  }
+
+  /** Every channel with its state and how many watches it has. */
+  channels(): ChannelRow[] {
+    return this.db
+      .prepare(
+        `SELECT c.id, c.platform, c.active, c.inactive_reason, c.created_at, count(w.id) AS watches
+         FROM channels c LEFT JOIN watches w ON w.channel = c.id GROUP BY c.id ORDER BY c.id`,
+      )
+      .all() as ChannelRow[];
   }
 
   channel(id: string): { id: string; active: 0 | 1; inactive_reason: string | null } | undefined {

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testApp } from '../helpers/app.ts';
 import { FeedServer, rss } from '../helpers/feed-server.ts';
 import { runCli } from '../helpers/cli.ts';
 
@@ -82,6 +83,19 @@ describe('search, watches and deliveries from the CLI', () => {
     const again = await runCli(['summarize', 'https://news.example.com/gpt-5', '--json'], env);
     expect(JSON.parse(again.stdout)).toMatchObject({ title: 'OpenAI ships GPT-5', summary: 'The model is out today.', summarizer: 'builtin' });
     expect((await runCli(['summarize', '999'], env)).stderr).toContain('no item 999');
+  });
+
+  it('lists channels, and puts an inactive one back', async () => {
+    const app = testApp({ AINEWS_DB: env.AINEWS_DB! });
+    app.watches.deactivate('console:zh', 'invalid_auth: SLACK_BOT_TOKEN is not valid');
+    app.dispose();
+    const listed = JSON.parse((await runCli(['channels', 'list', '--json'], env)).stdout) as Record<string, unknown>[];
+    expect(listed).toContainEqual({ id: 'console:zh', platform: 'console', active: false, inactive_reason: 'invalid_auth: SLACK_BOT_TOKEN is not valid', watches: 1, created_at: expect.any(String) });
+    expect((await runCli(['channels', 'list'], env)).stdout).toMatch(/console:zh\s+1\s+inactive: invalid_auth/);
+    expect((await runCli(['channels', 'enable', 'console:zh'], env)).stdout).toContain('console:zh is active again (it was inactive: invalid_auth');
+    expect((await runCli(['channels', 'enable', 'console:nowhere'], env)).stderr).toContain('no channel console:nowhere');
+    const after = JSON.parse((await runCli(['channels', 'list', '--json'], env)).stdout) as Record<string, unknown>[];
+    expect(after.find((c) => c.id === 'console:zh')).toMatchObject({ active: true, inactive_reason: null });
   });
 
   it('explains why a channel did or did not get an item, and removes a watch', async () => {
