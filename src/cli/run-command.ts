@@ -3,7 +3,6 @@ import { createApp } from '../app.ts';
 import type { DeliveryWorker } from '../delivery/worker.ts';
 import { ConsoleSender } from '../platforms/console/console-sender.ts';
 import { printOutcome } from '../platforms/console/print-items.ts';
-import { createSlack } from '../platforms/slack/slack-app.ts';
 import { cliLogger, loadCliConfig } from './context.ts';
 
 export function registerRunCommand(program: Command): void {
@@ -20,7 +19,8 @@ export function registerRunCommand(program: Command): void {
         printOutcome(outcome, (line) => console.log(line));
         if (outcome.alerts > 0) delivery?.nudge();
       });
-      const slack = createSlack(config, app, log);
+      // Loaded only when configured: the Slack SDK is heavy, and every other command starts faster without it.
+      const slack = config.SLACK_BOT_TOKEN ? (await import('../platforms/slack/slack-app.ts')).createSlack(config, app, log) : null;
       delivery = app.deliveryWorker([new ConsoleSender((text) => console.log(text)), ...(slack ? [slack.sender] : [])]);
       if (app.summaries.llm) {
         app.summaries.llm.clearAbandoned(config.LLM_ALERT_WAIT);
