@@ -127,6 +127,14 @@ export const configSchema = z.object({
   SLACK_UNFURL: bool(false),
   PORT: int(3000, 1, 65535),
   HOST: z.string().trim().min(1).default('0.0.0.0'),
+  DISCORD_TOKEN: z.string().trim().min(20, 'expected the bot token from the Developer Portal (Bot → Reset Token)').optional(),
+  DISCORD_APPLICATION_ID: z.string().trim().regex(/^\d{15,21}$/, 'expected the numeric application id from the Developer Portal').optional(),
+  DISCORD_API_URL: z
+    .string()
+    .default('https://discord.com/api')
+    .refine((url) => /^https?:\/\/[^\s]+$/.test(url), { message: 'expected an http(s) URL such as https://discord.com/api' })
+    .transform((url) => url.replace(/\/+$/, '')),
+  DISCORD_WATCH_PERMISSION: z.enum(['ManageChannels', 'ManageGuild', 'ManageMessages', 'none']).default('ManageChannels'),
 });
 
 export type Config = z.output<typeof configSchema>;
@@ -161,6 +169,9 @@ function combinationProblems(config: Config): string[] {
   }
   if (config.SLACK_BOT_TOKEN && !config.SLACK_APP_TOKEN && !config.SLACK_SIGNING_SECRET) {
     problems.push('  SLACK_BOT_TOKEN: set SLACK_APP_TOKEN too (Socket Mode), or SLACK_SIGNING_SECRET and PORT (HTTP mode)');
+  }
+  if (Boolean(config.DISCORD_TOKEN) !== Boolean(config.DISCORD_APPLICATION_ID)) {
+    problems.push(`  ${config.DISCORD_TOKEN ? 'DISCORD_APPLICATION_ID' : 'DISCORD_TOKEN'}: Discord needs both DISCORD_TOKEN and DISCORD_APPLICATION_ID`);
   }
   if (config.DELIVERY_CLAIM_TIMEOUT <= config.DELIVERY_SEND_TIMEOUT) {
     problems.push('  DELIVERY_CLAIM_TIMEOUT: must be longer than DELIVERY_SEND_TIMEOUT, or a slow send would be taken for a dead one');

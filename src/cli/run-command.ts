@@ -8,7 +8,7 @@ import { cliLogger, loadCliConfig } from './context.ts';
 export function registerRunCommand(program: Command): void {
   program
     .command('run')
-    .description('run the bot: poll on schedule and post new items (console, and Slack when configured)')
+    .description('run the bot: poll on schedule and post new items (console, and Slack and Discord when configured)')
     .action(async () => {
       const config = loadCliConfig();
       const log = cliLogger(config, 'info');
@@ -21,15 +21,17 @@ export function registerRunCommand(program: Command): void {
       });
       // Loaded only when configured: the Slack SDK is heavy, and every other command starts faster without it.
       const slack = config.SLACK_BOT_TOKEN ? (await import('../platforms/slack/slack-app.ts')).createSlack(config, app, log) : null;
-      delivery = app.deliveryWorker([new ConsoleSender((text) => console.log(text)), ...(slack ? [slack.sender] : [])]);
+      const discord = config.DISCORD_TOKEN ? (await import('../platforms/discord/discord-app.ts')).createDiscord(config, app, log) : null;
+      delivery = app.deliveryWorker([new ConsoleSender((text) => console.log(text)), ...(slack ? [slack.sender] : []), ...(discord ? [discord.sender] : [])]);
       if (app.summaries.llm) {
         app.summaries.llm.clearAbandoned(config.LLM_ALERT_WAIT);
         app.summaries.llm.onSettled = () => delivery?.nudge();
       }
-      const platforms = ['console', ...(slack ? [`slack (${slack.mode} mode)`] : [])];
+      const platforms = ['console', ...(slack ? [`slack (${slack.mode} mode)`] : []), ...(discord ? ['discord'] : [])];
       log.info({ db: config.AINEWS_DB, feeds: app.feeds.count(), cron: config.POLL_CRON, platforms }, 'ainews running; Ctrl-C stops');
       delivery.start();
       void slack?.start();
+      void discord?.start();
       app.scheduler.start(config.POLL_CRON);
       app.scheduler.tick().catch((error: unknown) => log.error({ err: error }, 'first tick failed'));
       await new Promise<void>((resolve) => {
@@ -40,7 +42,7 @@ export function registerRunCommand(program: Command): void {
           void app.scheduler
             .stop()
             .then(() => app.summaries.llm?.stop())
-            .then(() => slack?.stop())
+            .then(() => Promise.all([slack?.stop(), discord?.stop()]))
             .then(() => delivery.stop())
             .then(() => {
               app.close();

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../log.ts';
 
 /** Errors that no retry will fix: the token or the app's settings must change first. */
-const CONFIGURATION_ERRORS = /invalid_auth|not_allowed_token_type|invalid_token|token_revoked|account_inactive|EADDRINUSE|EACCES/;
+const CONFIGURATION_ERRORS = /invalid_auth|not_allowed_token_type|invalid_token|token_revoked|account_inactive|invalid token|TokenInvalid|EADDRINUSE|EACCES/i;
 
 /**
  * Starts a platform's listener, retrying with growing waits (from `baseMs`, doubling, at most 5 min)

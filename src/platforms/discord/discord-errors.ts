@@ -1,0 +1,33 @@
+import { DiscordAPIError, HTTPError, RateLimitError } from 'discord.js';
+import { PlatformError } from '../../delivery/port.ts';
+
+/** Discord errors after which the bot cannot post to the channel until someone acts. */
+const CHANNEL_GONE: Record<number, string> = {
+  10003: 'Unknown Channel: the channel was deleted; run /ainews watch in another one',
+  50001: 'Missing Access: the bot cannot see this channel; give it View Channel there, then /ainews watch again',
+  50013: 'Missing Permissions: the bot needs Send Messages and Embed Links in this channel; grant them, then /ainews watch again',
+  50083: 'the thread is archived; unarchive it, then /ainews watch again',
+};
+
+/**
+ * What a failed REST call means for delivery: a channel the bot cannot post to, a wait Discord asked
+ * for, a transient failure whose outcome is unknown, or a permanent refusal.
+ */
+export function toPlatformError(error: unknown): PlatformError {
+  if (error instanceof PlatformError) return error;
+  if (error instanceof RateLimitError) {
+    return new PlatformError(`Discord rate limit (${error.scope}${error.global ? ', global' : ''}): retry after ${Math.ceil(error.retryAfter / 1000)}s`, {
+      retryAfterMs: error.retryAfter,
+    });
+  }
+  if (error instanceof DiscordAPIError) {
+    const code = Number(error.code);
+    if (code in CHANNEL_GONE) return new PlatformError(`${code} ${CHANNEL_GONE[code]}`, { channelGone: true });
+    if (error.status === 401) return new PlatformError('401: DISCORD_TOKEN was rejected; fix it, then /ainews watch again', { channelGone: true });
+    if (error.status >= 500) return new PlatformError(`Discord answered ${error.status}: ${error.message}`, { outcomeUnknown: true });
+    return new PlatformError(`Discord refused the message: ${code} ${error.message}`, { permanent: true });
+  }
+  if (error instanceof HTTPError) return new PlatformError(`Discord answered HTTP ${error.status}`, { outcomeUnknown: true });
+  const message = error instanceof Error ? error.message : String(error);
+  return new PlatformError(`could not reach Discord: ${message}`, { outcomeUnknown: true });
+}

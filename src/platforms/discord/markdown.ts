@@ -1,0 +1,59 @@
+const URL_PATTERN = /https?:\/\/[^\s<>]+/g;
+
+/**
+ * Feed text made inert for Discord: markdown escaped (bold, italics, code, spoilers, headings, lists,
+ * quotes, and masked links, which would show one address and open another), and mention syntax broken
+ * with a zero-width space so that `@everyone`, `<@id>`, `<@&role>` and `<#channel>` show as text.
+ * URLs are left whole, so that they still link (Discord reads no markdown inside them). Messages also
+ * go out with `allowed_mentions: { parse: [] }`, so nothing pings even if something slipped by.
+ */
+export function escapeDiscord(text: string): string {
+  let out = '';
+  let last = 0;
+  for (const match of text.matchAll(URL_PATTERN)) {
+    out += escapePlain(text.slice(last, match.index)) + match[0];
+    last = match.index + match[0].length;
+  }
+  return (out + escapePlain(text.slice(last)))
+    .replace(/@(everyone|here)/gi, '@\u200b$1')
+    .replace(/<(?=[@#/]|a?:)/g, '<\u200b');
+}
+
+function escapePlain(text: string): string {
+  return text
+    .replace(/[\\*_~`|[\]()]/g, '\\$&')
+    .replace(/^(\s*)(>|#|-#|-(?=\s)|\+(?=\s))/gm, '$1\\$2')
+    .replace(/^(\s*\d+)\.(?=\s)/gm, '$1\\.');
+}
+
+/** Escaped text of at most `max` characters, cut on a whole character and ended with an ellipsis when cut. */
+export function fitDiscord(text: string, max: number): string {
+  const escaped = escapeDiscord(text);
+  if (escaped.length <= max) return escaped;
+  const chars = Array.from(text);
+  let low = 0;
+  let high = chars.length;
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (escapeDiscord(chars.slice(0, mid).join('')).length + 1 <= max) low = mid;
+    else high = mid - 1;
+  }
+  return `${escapeDiscord(chars.slice(0, low).join('')).replace(/\\$/, '')}…`;
+}
+
+/** A URL Discord may link an embed title to: http(s) only. */
+export function embedUrl(url: string | null): string | undefined {
+  if (!url) return undefined;
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The host of a link, shown beside it so that readers see where it goes. */
+export function linkHost(url: string | null): string | null {
+  const safe = embedUrl(url);
+  return safe ? new URL(safe).hostname.replace(/^www\./, '') || null : null;
+}

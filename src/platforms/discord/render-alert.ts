@@ -1,0 +1,37 @@
+import type { APIEmbed } from 'discord.js';
+import type { Alert } from '../../delivery/port.ts';
+import { embedUrl, fitDiscord, linkHost } from './markdown.ts';
+
+// Discord's embed limits: title 256, description 4096, author name 256, field value 1024, footer 2048.
+const SUMMARY_MAX = 1500;
+
+/** Distinct, readable colours on both themes; each source keeps one. */
+const PALETTE = [0x5865f2, 0x57f287, 0xfee75c, 0xeb459e, 0xed4245, 0x3ba55c, 0xfaa61a, 0x00a8fc, 0x9b59b6, 0x1abc9c, 0xe67e22, 0x95a5a6];
+
+export function sourceColor(source: string | null): number {
+  let hash = 0x811c9dc5;
+  for (const char of source ?? '') hash = Math.imul(hash ^ char.codePointAt(0)!, 0x01000193) >>> 0;
+  return PALETTE[hash % PALETTE.length]!;
+}
+
+/**
+ * An alert as an embed: the title linked to the item, the summary as the description, the source as
+ * author (in its own colour), the published time, the watch that matched, and the other sources of the
+ * story when there are any. The link's host is the footer, so that readers see where it goes.
+ */
+export function alertEmbed(alert: Alert): APIEmbed {
+  const host = linkHost(alert.url);
+  return {
+    title: fitDiscord(alert.title, 256),
+    url: embedUrl(alert.url),
+    ...(alert.summary ? { description: fitDiscord(alert.summary, SUMMARY_MAX) } : {}),
+    ...(alert.source ? { author: { name: fitDiscord(alert.source, 256) } } : {}),
+    timestamp: new Date(alert.publishedAt).toISOString(),
+    color: sourceColor(alert.source),
+    fields: [
+      { name: 'Watch', value: fitDiscord(alert.watch, 1024), inline: true },
+      ...(alert.alsoCoveredBy.length ? [{ name: 'Also covered by', value: fitDiscord(alert.alsoCoveredBy.join(', '), 1024), inline: true }] : []),
+    ],
+    ...(host ? { footer: { text: host } } : {}),
+  };
+}

@@ -1,0 +1,92 @@
+import { rmSync } from 'node:fs';
+import Sqlite from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { OutboxRow } from '../../../src/db/outbox.ts';
+import { commandDefinitions } from '../../../src/platforms/discord/slash-commands.ts';
+import { testApp } from '../../helpers/app.ts';
+import { runCli, startCli } from '../../helpers/cli.ts';
+import { FakeDiscord } from '../../helpers/fake-discord.ts';
+import { storeItems } from '../../helpers/items.ts';
+import { waitUntil } from '../../helpers/wait.ts';
+
+let discord: FakeDiscord;
+let dir: string | undefined;
+
+beforeEach(async () => {
+  discord = await new FakeDiscord().listen();
+});
+afterEach(async () => {
+  await discord.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = undefined;
+});
+
+const discordEnv = () => ({ DISCORD_TOKEN: discord.token, DISCORD_APPLICATION_ID: discord.applicationId, DISCORD_API_URL: discord.apiUrl, AINEWS_SEED_DEFAULT_FEEDS: 'false' });
+
+function outboxRow(db: string): OutboxRow {
+  const connection = new Sqlite(db, { readonly: true, timeout: 5000 });
+  try {
+    return connection.prepare('SELECT * FROM outbox').get() as OutboxRow;
+  } finally {
+    connection.close();
+  }
+}
+
+describe('ainews discord', () => {
+  it('register PUTs the command definitions for a guild, or globally, and says what it registered', async () => {
+    const guild = await runCli(['discord', 'register', '--guild', discord.guildId], discordEnv());
+    expect(guild.code).toBe(0);
+    expect(guild.stdout).toContain(`registered 2 commands in server ${discord.guildId}: /ainews, /ainews-admin`);
+    const global = await runCli(['discord', 'register', '--json'], discordEnv());
+    expect(JSON.parse(global.stdout)).toEqual([expect.objectContaining({ name: 'ainews', id: expect.any(String) }), expect.objectContaining({ name: 'ainews-admin' })]);
+    expect(discord.commandPuts.map((p) => p.path)).toEqual([
+      `/applications/${discord.applicationId}/guilds/${discord.guildId}/commands`,
+      `/applications/${discord.applicationId}/commands`,
+    ]);
+    expect(discord.commandPuts[0]!.body).toEqual(JSON.parse(JSON.stringify(commandDefinitions())));
+  });
+
+  it('register and invite name the settings they need when Discord is not configured', async () => {
+    const missing = await runCli(['discord', 'register'], { AINEWS_SEED_DEFAULT_FEEDS: 'false' });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('set DISCORD_TOKEN and DISCORD_APPLICATION_ID');
+    const invite = await runCli(['discord', 'invite'], discordEnv());
+    expect(invite.stdout.trim()).toMatch(new RegExp(`^https://discord.com/oauth2/authorize\\?client_id=${discord.applicationId}&scope=bot\\+applications.commands&permissions=\\d+$`));
+  });
+
+  it.each([
+    ['the bot finds its message in the channel', false],
+    ['Discord drops the repeat by its nonce, where the bot cannot read the history', true],
+  ])('posts exactly once when the process dies between Discord creating the message and the outbox recording it: %s', async (_case, hideHistory) => {
+    if (hideHistory) discord.historyError = { status: 403, code: 50001, message: 'Missing Access' };
+    const app = testApp();
+    dir = app.dir;
+    const db = app.config.AINEWS_DB;
+    const channel = `discord:${discord.channelId}`;
+    const watch = app.watches.add(channel, '*', 'u1').watch;
+    const [item] = storeItems(app, [{ title: 'OpenAI ships GPT-5' }]).created;
+    app.outbox.enqueue({ itemId: item!.id, channel, watchId: watch.id, watchQuery: '*' });
+    app.close();
+
+    const env = { ...discordEnv(), AINEWS_DB: db, DELIVERY_INTERVAL: '100ms', DELIVERY_SEND_TIMEOUT: '1s', DELIVERY_CLAIM_TIMEOUT: '2s', LOG_LEVEL: 'warn' };
+    discord.fail('createMessage', { hang: true });
+    const first = startCli(['run'], env);
+    await waitUntil(() => discord.messagesIn(discord.channelId).length === 1, 20_000, 'the first post');
+    first.child.kill('SIGKILL');
+    await first.exited;
+    expect(outboxRow(db)).toMatchObject({ status: 'sending', attempt_started_at: expect.any(String) });
+
+    const second = startCli(['run'], env);
+    try {
+      await waitUntil(() => outboxRow(db).status === 'sent', 20_000, 'the alert recorded as sent');
+      expect(discord.messagesIn(discord.channelId)).toHaveLength(1);
+      // Looked for first; posted again (with the same nonce) only when the history could not be read.
+      expect(discord.callsTo('GET', /^\/channels\/\d+\/messages$/).length).toBeGreaterThanOrEqual(1);
+      expect(discord.callsTo('POST', /^\/channels\/\d+\/messages$/)).toHaveLength(hideHistory ? 2 : 1);
+      expect(outboxRow(db)).toMatchObject({ platform_message_id: discord.messagesIn(discord.channelId)[0]!.id, attempt_started_at: null });
+    } finally {
+      second.child.kill('SIGTERM');
+      expect(await second.exited).toBe(0);
+    }
+  }, 60_000);
+});

@@ -1,0 +1,222 @@
+import { PermissionFlagsBits } from 'discord.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DeliveryWorker } from '../../../src/delivery/worker.ts';
+import { createLogger } from '../../../src/log.ts';
+import { createDiscord, type DiscordPlatform } from '../../../src/platforms/discord/discord-app.ts';
+import { testApp, type TestApp } from '../../helpers/app.ts';
+import { FakeDiscord } from '../../helpers/fake-discord.ts';
+import { FeedServer, rss } from '../../helpers/feed-server.ts';
+import { waitUntil } from '../../helpers/wait.ts';
+
+let discord: FakeDiscord;
+let feeds: FeedServer;
+let app: TestApp;
+let platform: DiscordPlatform | undefined;
+let worker: DeliveryWorker | undefined;
+const entries: { title: string; link: string; guid: string; description?: string }[] = [];
+
+const channel = () => `discord:${discord.channelId}`;
+const MANAGER = PermissionFlagsBits.ManageChannels | PermissionFlagsBits.ViewChannel;
+
+async function publish(title: string | string[], description = '') {
+  for (const one of [title].flat()) entries.unshift({ title: one, link: `https://news.example.com/${entries.length + 1}`, guid: `g${entries.length + 1}`, description });
+  feeds.route('/feed', { body: rss(entries, 'Example News') });
+  return app.poller.poll(app.feeds.list()[0]!);
+}
+
+async function startDiscord(env: Record<string, string> = {}) {
+  app = testApp({
+    DISCORD_TOKEN: discord.token,
+    DISCORD_APPLICATION_ID: discord.applicationId,
+    DISCORD_API_URL: discord.apiUrl,
+    DELIVERY_BACKOFF_BASE: '100ms',
+    DELIVERY_SEND_TIMEOUT: '1s',
+    DELIVERY_CLAIM_TIMEOUT: '2s',
+    DELIVERY_INTERVAL: '100ms',
+    ...env,
+  });
+  platform = createDiscord(app.config, app, createLogger('silent'), { retryBaseMs: 100 })!;
+  expect(await platform.start()).toBe(true);
+  worker = app.deliveryWorker([platform.sender]);
+  worker.start();
+  feeds.route('/feed', { body: rss(entries, 'Example News') });
+  app.admin.add({ url: feeds.url('/feed'), name: 'Example News' });
+  await app.poller.poll(app.feeds.list()[0]!);
+}
+
+/** Runs a slash command and returns the reply as the user sees it (after a deferred reply, its edit). */
+async function slash(sub: string, options: Record<string, string | number | boolean> = {}, opts: Parameters<FakeDiscord['slash']>[2] = {}) {
+  const { id, token } = discord.slash(sub, options, opts);
+  const first = await discord.response(id);
+  const message = await discord.waitForOriginal(token);
+  // Every message the bot sends, replies included, parses no mentions.
+  if (first.type === 4) expect(first.data.allowed_mentions).toEqual({ parse: [] });
+  else expect(discord.webhookEdits.find((e) => e.token === token)?.body).toMatchObject({ allowed_mentions: { parse: [] } });
+  return { type: first.type, ephemeral: ((first.data?.flags ?? 0) & 64) === 64, message, text: JSON.stringify(message) };
+}
+
+const posts = () => discord.messages.filter((m) => m.author.id === discord.botUserId && m.request.nonce);
+
+beforeEach(async () => {
+  entries.length = 0;
+  discord = await new FakeDiscord().listen();
+  feeds = await new FeedServer().listen();
+});
+
+afterEach(async () => {
+  await worker?.stop();
+  await platform?.stop();
+  worker = undefined;
+  platform = undefined;
+  app?.dispose();
+  await discord.close();
+  await feeds.close();
+});
+
+describe('Discord alerts', () => {
+  it('posts a matching new item as an embed, with no mentions and a nonce Discord enforces', async () => {
+    await startDiscord();
+    app.watches.add(channel(), 'gpt-5', 'u1');
+    await publish('OpenAI ships GPT-5', '<p>The new model is out.</p>');
+    worker!.nudge();
+    await waitUntil(() => posts().length === 1, 5000, 'the alert');
+    const [post] = posts();
+    const row = app.outbox.list()[0]!;
+    expect(post!.channel_id).toBe(discord.channelId);
+    expect(post!.request).toMatchObject({ allowed_mentions: { parse: [] }, nonce: `ainews-${row.id}`, enforce_nonce: true });
+    expect(post!.request.embeds).toEqual([
+      expect.objectContaining({
+        title: 'OpenAI ships GPT-5',
+        url: 'https://news.example.com/1',
+        description: 'The new model is out.',
+        author: { name: 'Example News' },
+        fields: [{ name: 'Watch', value: 'gpt-5', inline: true }],
+        footer: { text: 'news.example.com' },
+      }),
+    ]);
+    await waitUntil(() => app.outbox.list()[0]!.status === 'sent');
+    expect(app.outbox.list()[0]!.platform_message_id).toBe(post!.id);
+  });
+
+  it('neutralises hostile feed text: no ping, no markdown, no disguised link', async () => {
+    await startDiscord();
+    app.watches.add(channel(), 'gpus', 'u1');
+    await publish('@everyone **FREE GPUs** &lt;@&amp;123456789012345678&gt; ||now||', '<p>Claim at [openai.com](https://evil.example/login) @here &lt;@111111111111111111&gt; # big</p>');
+    worker!.nudge();
+    await waitUntil(() => posts().length === 1);
+    const embed = JSON.stringify(posts()[0]!.request.embeds);
+    expect(embed).not.toMatch(/@everyone|@here|<@|\]\(|(?<!\\\\)\*\*|(?<!\\\\)\|\|/);
+    expect(embed).toContain('\\\\*\\\\*FREE GPUs\\\\*\\\\*');
+    expect(posts()[0]!.request.allowed_mentions).toEqual({ parse: [] });
+  });
+
+  it('waits out a 429 and ends with exactly one message', async () => {
+    await startDiscord();
+    app.watches.add(channel(), '*', 'u1');
+    discord.fail('createMessage', { status: 429, retryAfter: 1 });
+    await publish('One story');
+    worker!.nudge();
+    await waitUntil(() => posts().length === 1, 10_000, 'the message after the 429');
+    const attempts = discord.callsTo('POST', /^\/channels\/\d+\/messages$/);
+    expect(attempts).toHaveLength(2);
+    expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThanOrEqual(1000);
+    await waitUntil(() => app.outbox.list()[0]!.status === 'sent');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(posts()).toHaveLength(1);
+  });
+
+  it('records Missing Access as permanent, marks the channel inactive, and does not retry', async () => {
+    await startDiscord();
+    app.watches.add(channel(), '*', 'u1');
+    discord.channelErrors.set(discord.channelId, { status: 403, code: 50001, message: 'Missing Access' });
+    expect((await publish(['First', 'Second'])).alerts).toBe(2);
+    worker!.nudge();
+    await waitUntil(() => app.outbox.list().every((r) => r.status === 'failed'), 5000, 'both alerts failed');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(discord.callsTo('POST', /^\/channels\/\d+\/messages$/)).toHaveLength(1);
+    expect(app.outbox.list()[0]!.last_error).toMatch(/^50001 Missing Access/);
+    expect(app.watches.channel(channel())).toMatchObject({ active: 0, inactive_reason: expect.stringMatching(/^50001/) });
+  });
+});
+
+describe('/ainews on Discord', () => {
+  it('answers search query:gpt-5 privately with the stored item, and pages with More', async () => {
+    await startDiscord();
+    for (let i = 1; i <= 7; i++) await publish(`GPT-5 story ${i}`);
+    const answer = await slash('search', { query: 'gpt-5' });
+    expect(answer.type).toBe(4);
+    expect(answer.ephemeral).toBe(true);
+    expect(answer.text).toContain('GPT-5 story 7');
+    const button = (answer.message.components![0] as { components: { custom_id: string }[] }).components[0]!;
+    expect(button.custom_id).toBe('ainews:more:gpt-5 page:2');
+    const { id, token } = discord.button(button.custom_id);
+    expect((await discord.response(id)).type).toBe(7);
+    const page2 = JSON.stringify(await discord.waitForOriginal(token));
+    expect(page2).toContain('GPT-5 story 2');
+    expect(page2).not.toContain('GPT-5 story 7');
+  });
+
+  it('shares an answer with the channel when asked', async () => {
+    await startDiscord();
+    await publish('OpenAI ships GPT-5');
+    expect((await slash('search', { query: 'gpt-5', share: true })).ephemeral).toBe(false);
+  });
+
+  it('persists watch for a member who manages the channel, autocompletes unwatch, and posts the next match', async () => {
+    await startDiscord();
+    const watched = await slash('watch', { keyword: '推理模型' }, { permissions: MANAGER });
+    expect(watched.type).toBe(5);
+    expect(watched.message.content).toContain('Watching "推理模型" here');
+    expect(app.watches.list(channel())).toEqual([expect.objectContaining({ query: '推理模型', created_by: '@alice' })]);
+    const { id } = discord.autocomplete('unwatch', 'keyword', '推理', { permissions: MANAGER });
+    expect(await discord.response(id)).toEqual({ type: 8, data: { choices: [{ name: `#${app.watches.list()[0]!.id} 推理模型`, value: `#${app.watches.list()[0]!.id}` }] } });
+    await publish('某公司发布全新推理模型，性能大幅提升');
+    worker!.nudge();
+    await waitUntil(() => posts().length === 1, 5000, 'the Chinese alert');
+    expect(JSON.stringify(posts()[0]!.request.embeds)).toContain('某公司发布全新推理模型');
+  });
+
+  it('refuses watch to members without Manage Channels, unless DISCORD_WATCH_PERMISSION says none', async () => {
+    await startDiscord();
+    const refused = await slash('watch', { keyword: 'gpt-5' });
+    expect(refused.ephemeral).toBe(true);
+    expect(refused.message.content).toMatch(/needs the Manage Channels permission/);
+    expect(app.watches.list()).toEqual([]);
+  });
+
+  it('says what the bot is missing when watching where it cannot post', async () => {
+    await startDiscord({ DISCORD_WATCH_PERMISSION: 'none' });
+    const answer = await slash('watch', { keyword: 'gpt-5' }, { appPermissions: PermissionFlagsBits.ViewChannel });
+    expect(answer.message.content).toContain('I cannot post alerts here yet: I need Send Messages, Embed Links in this channel');
+  });
+
+  it('lets only Manage Server and AINEWS_ADMINS add feeds', async () => {
+    await startDiscord({ AINEWS_ADMINS: 'discord:900000000000000009' });
+    const add = (url: string, opts: Parameters<FakeDiscord['slash']>[2]) => slash('add', { url }, { commandName: 'ainews-admin', group: 'feeds', ...opts });
+    expect((await add('https://example.com/a.xml', {})).message.content).toMatch(/only members with Manage Server/);
+    expect((await add('https://example.com/b.xml', { permissions: PermissionFlagsBits.ManageGuild })).message.content).toContain('Added feed');
+    expect((await add('https://example.com/c.xml', { user: '900000000000000009' })).message.content).toContain('Added feed');
+    expect(app.feeds.list().map((f) => f.url)).toEqual(expect.arrayContaining(['https://example.com/b.xml', 'https://example.com/c.xml']));
+    expect(app.feeds.list().map((f) => f.url)).not.toContain('https://example.com/a.xml');
+  });
+
+  it('keeps answering after the gateway drops and resumes, and after Discord asks it to reconnect', async () => {
+    await startDiscord();
+    discord.dropConnection();
+    await waitUntil(() => discord.resumes === 1 && discord.connected, 10_000, 'a resumed session');
+    expect((await slash('help')).message.content).toContain('/ainews watch');
+    discord.requestReconnect();
+    await waitUntil(() => discord.resumes === 2 && discord.connected, 10_000, 'a second resumed session');
+    expect((await slash('watches')).text).toContain('No watches yet');
+    expect(discord.identifies).toBe(1);
+  });
+});
+
+describe('Discord start-up', () => {
+  it('gives up once, without crashing, when Discord rejects the token', async () => {
+    app = testApp({ DISCORD_TOKEN: 'wrong-token-wrong-token-wrong', DISCORD_APPLICATION_ID: discord.applicationId, DISCORD_API_URL: discord.apiUrl });
+    platform = createDiscord(app.config, app, createLogger('silent'), { retryBaseMs: 100 })!;
+    expect(await platform.start()).toBe(false);
+    expect(discord.callsTo('GET', /^\/gateway\/bot$/)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import type { Answer } from '../../../commands/index.ts';
+import type { Alert } from '../../../src/delivery/port.ts';
+import { escapeDiscord, fitDiscord } from '../../../src/platforms/discord/markdown.ts';
+import { MorePages } from '../../../src/platforms/discord/more-pages.ts';
+import { inviteUrl } from '../../../src/platforms/discord/register.ts';
+import { alertEmbed, sourceColor } from '../../../src/platforms/discord/render-alert.ts';
+import { answerReply } from '../../../src/platforms/discord/render-answer.ts';
+import { commandDefinitions } from '../../../src/platforms/discord/slash-commands.ts';
+
+const alert: Alert = {
+  deliveryId: 7,
+  channel: 'discord:300000000000000001',
+  itemId: 3,
+  title: 'OpenAI ships GPT-5',
+  url: 'https://openai.com/index/gpt-5/',
+  source: 'OpenAI News',
+  publishedAt: '2025-08-07T17:00:00.000Z',
+  lang: 'en',
+  summary: 'The new model is out.',
+  watch: 'gpt-5',
+  alsoCoveredBy: [],
+};
+
+describe('Discord text', () => {
+  it('escapes markdown, quotes, lists and masked links, and breaks mentions, but leaves URLs whole', () => {
+    expect(escapeDiscord('**bold** _it_ `code` ~~s~~ ||spoiler||')).toBe('\\*\\*bold\\*\\* \\_it\\_ \\`code\\` \\~\\~s\\~\\~ \\|\\|spoiler\\|\\|');
+    expect(escapeDiscord('> quote\n# Heading\n-# small\n- item\n1. first')).toBe('\\> quote\n\\# Heading\n\\-# small\n\\- item\n1\\. first');
+    expect(escapeDiscord('[openai.com](https://evil.example/x)')).toBe('\\[openai.com\\]\\(https://evil.example/x)');
+    expect(escapeDiscord('@everyone @here <@123> <@&456> <#789>')).toBe('@\u200beveryone @\u200bhere <\u200b@123> <\u200b@&456> <\u200b#789>');
+    expect(escapeDiscord('see https://x.example/a_b_c now_ok')).toBe('see https://x.example/a_b_c now\\_ok');
+  });
+
+  it('cuts escaped text on a whole character', () => {
+    expect(fitDiscord('**x**'.repeat(10), 20)).toBe('\\*\\*x\\*\\*\\*\\*x\\*\\*…');
+    expect(fitDiscord('😀😀😀', 3)).toBe('😀…');
+  });
+});
+
+describe('Discord alerts', () => {
+  it('are an embed: linked title, summary, source as author in its colour, time, watch and host', () => {
+    expect(alertEmbed({ ...alert, alsoCoveredBy: ['量子位'] })).toEqual({
+      title: 'OpenAI ships GPT-5',
+      url: 'https://openai.com/index/gpt-5/',
+      description: 'The new model is out.',
+      author: { name: 'OpenAI News' },
+      timestamp: '2025-08-07T17:00:00.000Z',
+      color: sourceColor('OpenAI News'),
+      fields: [
+        { name: 'Watch', value: 'gpt-5', inline: true },
+        { name: 'Also covered by', value: '量子位', inline: true },
+      ],
+      footer: { text: 'openai.com' },
+    });
+    expect(sourceColor('OpenAI News')).toBe(sourceColor('OpenAI News'));
+    expect(new Set(['a', 'b', 'c', 'd', 'e', 'f'].map(sourceColor)).size).toBeGreaterThan(1);
+  });
+
+  it('neutralise hostile feed text and stay within embed limits', () => {
+    const embed = alertEmbed({
+      ...alert,
+      title: '@everyone **FREE** <@&123> '.repeat(20),
+      summary: '[openai.com/login](https://evil.example) ||spoiler|| '.repeat(200),
+      source: '<@U1>',
+      url: 'javascript:alert(1)',
+    });
+    const text = JSON.stringify(embed);
+    expect(text).not.toMatch(/@everyone|<@|\]\(|(?<!\\)\*\*|(?<!\\)\|\|/);
+    expect(embed.url).toBeUndefined();
+    expect(embed.title!.length).toBeLessThanOrEqual(256);
+    expect(embed.description!.length).toBeLessThanOrEqual(4096);
+  });
+});
+
+describe('Discord answers', () => {
+  const results: Answer = {
+    kind: 'results',
+    heading: 'Results for 推理模型',
+    results: [
+      {
+        id: 5,
+        title: [{ text: '发布新推理模型', match: false }],
+        url: 'https://www.ithome.com/0/1.htm',
+        source: 'IT之家',
+        publishedAt: '2025-08-07T16:00:00.000Z',
+        lang: 'zh',
+        snippet: [{ text: '公司今天发布', match: false }, { text: '推理模型', match: true }, { text: '*', match: false }],
+        summary: null,
+      },
+    ],
+    more: '推理模型 page:2',
+    data: [],
+  };
+
+  it('render results as embeds with the matched words in bold and a More button', () => {
+    const reply = answerReply(results, (next) => `more:${next}`);
+    expect(reply.content).toBe('**Results for 推理模型**');
+    expect(reply.embeds[0]).toMatchObject({
+      title: '发布新推理模型',
+      url: 'https://www.ithome.com/0/1.htm',
+      description: '公司今天发布**推理模型**\\*',
+      footer: { text: 'IT之家 · #5 · ithome.com' },
+    });
+    expect(reply.components).toEqual([{ type: 1, components: [{ type: 2, style: 2, label: 'More', custom_id: 'more:推理模型 page:2' }] }]);
+  });
+
+  it('render errors with the usage and long lists within limits', () => {
+    expect(answerReply({ kind: 'error', message: 'bad *thing*', usage: '/ainews watch <keyword>' }, String).content).toBe('⚠️ bad \\*thing\\*\nUsage: `/ainews watch <keyword>`');
+    const list = answerReply({ kind: 'list', heading: 'Watches', rows: Array.from({ length: 200 }, (_, i) => `#${i} ${'x'.repeat(60)}`), empty: '', data: [] }, String);
+    expect(list.embeds[0]!.description!.length).toBeLessThanOrEqual(4096);
+    expect(list.embeds[0]!.description).toMatch(/…and \d+ more$/);
+  });
+
+  it('keep long More commands behind a short button id', () => {
+    const pages = new MorePages();
+    expect(pages.idFor('gpt-5 page:2')).toBe('ainews:more:gpt-5 page:2');
+    const long = `${'大模型 '.repeat(40)}page:2`;
+    const id = pages.idFor(long);
+    expect(id.length).toBeLessThanOrEqual(100);
+    expect(pages.resolve(id)).toBe(long);
+    expect(new MorePages().resolve(id)).toBeNull();
+    expect(pages.isMore('something-else')).toBe(false);
+  });
+});
+
+describe('Discord registration', () => {
+  it('defines /ainews for everyone and /ainews-admin for Manage Server', () => {
+    const [ainews, admin] = commandDefinitions();
+    expect(ainews!.name).toBe('ainews');
+    expect(ainews!.default_member_permissions).toBeUndefined();
+    expect(ainews!.options!.map((o) => o.name)).toEqual(['search', 'watch', 'unwatch', 'watches', 'latest', 'feeds', 'why', 'help']);
+    const unwatch = ainews!.options!.find((o) => o.name === 'unwatch') as { options: { name: string; autocomplete?: boolean }[] };
+    expect(unwatch.options[0]).toMatchObject({ name: 'keyword', autocomplete: true });
+    expect(admin).toMatchObject({ name: 'ainews-admin', default_member_permissions: '32' });
+  });
+
+  it('invites the bot with the slash command scope and only the permissions it needs', () => {
+    const url = new URL(inviteUrl('100000000000000001'));
+    expect(url.searchParams.get('scope')).toBe('bot applications.commands');
+    // View Channel, Send Messages, Embed Links, Read Message History, Send Messages in Threads.
+    expect(BigInt(url.searchParams.get('permissions')!)).toBe(1024n + 2048n + 16384n + 65536n + (1n << 38n));
+  });
+});
