@@ -1,26 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApplicationCommandOptionType as Opt, ApplicationCommandType, ChannelType, ComponentType, GatewayOpcodes, InteractionResponseType as Callback, InteractionType, Locale, MessageFlags, MessageType, PermissionFlagsBits as P } from 'discord-api-types/v10';
+import { ApplicationCommandType, ChannelType, ComponentType, GatewayOpcodes, InteractionResponseType as Callback, InteractionType, Locale, MessageFlags, MessageType, PermissionFlagsBits as P } from 'discord-api-types/v10';
 import type { APIApplicationCommandAutocompleteInteraction, APIApplicationCommandInteractionDataBasicOption as Option, APIBaseInteraction, APIChatInputApplicationCommandGuildInteraction } from 'discord-api-types/v10';
 import type { APIGuildMember, APIMessage, APIMessageComponentButtonInteraction, APITextChannel, APIUser, GuildMemberFlags } from 'discord-api-types/v10';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { error, found, nest, ok, parseBody, pick, route, scriptedError, send, typed, wire, type Params, type PostedMessage, type Reply, type Route, type Scripted } from './fake-discord-wire.ts';
 import { waitUntil } from './wait.ts';
 
-/** A message the bot created, as Discord returns it, plus the request body that created it. */
-export type PostedMessage = APIMessage & { request: Record<string, unknown> };
+export type { PostedMessage, Scripted } from './fake-discord-wire.ts';
 
-/**
- * How the fake answers the next call of a route, instead of normally: an HTTP status (500, or 429 with
- * Retry-After seconds), or `hang` (the call takes effect, e.g. the message is created, but no answer ever comes).
- */
-export type Scripted = { status: 500 | 502 | 503 } | { status: 429; retryAfter: number; global?: boolean } | { hang: true };
 export type ChannelError = { status: number; code: number; message: string };
 export interface InteractionOptions { channel?: string; user?: string; permissions?: bigint; appPermissions?: bigint }
 export interface SlashOptions extends InteractionOptions { commandName?: string; group?: string }
-type Reply = { status: number; body?: unknown; headers?: Record<string, string> };
-type Params = { match: RegExpMatchArray; body: Record<string, unknown>; query: URLSearchParams };
-type Route = { name: string; method: string; pattern: RegExp; auth: boolean; handle: (p: Params) => Reply };
 
 /** What an ordinary member may do: the default for interactions, so tests opt in to admin rights explicitly. */
 export const MEMBER_PERMISSIONS = P.ViewChannel | P.SendMessages | P.ReadMessageHistory | P.UseApplicationCommands;
@@ -377,58 +369,4 @@ export class FakeDiscord {
     const reply = route.handle({ match: path.match(route.pattern)!, body, query });
     return scripted ? 'hang' : reply; // a hung call took effect; only its answer is lost
   }
-}
-
-/** Types options as Discord does: strings 3, integers 4, booleans 5, other numbers 10. */
-function typed(options: Record<string, string | number | boolean>): Option[] {
-  return Object.entries(options).map(([name, value]): Option => {
-    if (typeof value === 'string') return { name, type: Opt.String, value };
-    if (typeof value === 'boolean') return { name, type: Opt.Boolean, value };
-    return Number.isInteger(value) ? { name, type: Opt.Integer, value } : { name, type: Opt.Number, value };
-  });
-}
-
-function nest(subcommand: string, group: string | undefined, options: Option[]) {
-  const sub = { name: subcommand, type: Opt.Subcommand as const, options };
-  return group ? [{ name: group, type: Opt.SubcommandGroup as const, options: [sub] }] : [sub];
-}
-
-/** The message fields a reply, update or edit body may replace. */
-function pick(data: Record<string, unknown>): Partial<APIMessage> {
-  const keys = ['content', 'embeds', 'components', 'attachments'] as const;
-  return Object.fromEntries(keys.filter((k) => k in data).map((k) => [k, data[k]]));
-}
-
-/** A message as Discord lists it: without our request record, and without the nonce (only the create answer has it). */
-function wire(message: APIMessage): APIMessage {
-  const { request: _request, nonce: _nonce, ...rest } = message as PostedMessage;
-  return rest;
-}
-
-const route = (name: string, method: string, pattern: RegExp, auth: boolean, handle: (p: Params) => Reply): Route => ({ name, method, pattern, auth, handle });
-const ok = (body: unknown): Reply => ({ status: 200, body });
-const found = (message: APIMessage | undefined): Reply => (message ? ok(wire(message)) : error(404, 10008, 'Unknown Message'));
-const error = (status: number, code: number, message: string): Reply => ({ status, body: { message, code } });
-
-function scriptedError(scripted: Exclude<Scripted, { hang: true }>): Reply {
-  if (scripted.status !== 429) return error(scripted.status, 0, `${scripted.status}: Server Error`);
-  const global = scripted.global ?? false;
-  const headers: Record<string, string> = { 'Retry-After': String(scripted.retryAfter), 'X-RateLimit-Scope': global ? 'global' : 'user', ...(global ? { 'X-RateLimit-Global': 'true' } : {}) };
-  return { status: 429, body: { message: 'You are being rate limited.', retry_after: scripted.retryAfter, global }, headers };
-}
-
-/** JSON bodies, or multipart ones (messages with files): their payload_json plus the file names. */
-async function parseBody(raw: Buffer, contentType: string): Promise<unknown> {
-  if (raw.length === 0) return {};
-  if (contentType.startsWith('application/json')) return JSON.parse(raw.toString('utf8'));
-  if (!contentType.startsWith('multipart/form-data')) return { raw: raw.toString('utf8') };
-  const form = await new Response(new Uint8Array(raw), { headers: { 'content-type': contentType } }).formData();
-  const files = [...form.values()].filter((v): v is File => typeof v !== 'string').map((f) => f.name);
-  return { ...(JSON.parse(String(form.get('payload_json') ?? '{}')) as object), files };
-}
-
-function send(res: ServerResponse, { status, body, headers = {} }: Reply): void {
-  if (body === undefined) return void res.writeHead(status, headers).end();
-  res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
-  res.end(JSON.stringify(body));
 }

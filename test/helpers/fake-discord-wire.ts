@@ -1,0 +1,71 @@
+import type { ServerResponse } from 'node:http';
+import { ApplicationCommandOptionType as Opt } from 'discord-api-types/v10';
+import type { APIApplicationCommandInteractionDataBasicOption as Option, APIMessage } from 'discord-api-types/v10';
+
+// The fake Discord's wire helpers: how requests are read and answers written, as Discord does.
+
+/** A message the bot created, as Discord returns it, plus the request body that created it. */
+export type PostedMessage = APIMessage & { request: Record<string, unknown> };
+
+/**
+ * How the fake answers the next call of a route, instead of normally: an HTTP status (500, or 429 with
+ * Retry-After seconds), or `hang` (the call takes effect, e.g. the message is created, but no answer ever comes).
+ */
+export type Scripted = { status: 500 | 502 | 503 } | { status: 429; retryAfter: number; global?: boolean } | { hang: true };
+export type Reply = { status: number; body?: unknown; headers?: Record<string, string> };
+export type Params = { match: RegExpMatchArray; body: Record<string, unknown>; query: URLSearchParams };
+export type Route = { name: string; method: string; pattern: RegExp; auth: boolean; handle: (p: Params) => Reply };
+
+/** Types options as Discord does: strings 3, integers 4, booleans 5, other numbers 10. */
+export function typed(options: Record<string, string | number | boolean>): Option[] {
+  return Object.entries(options).map(([name, value]): Option => {
+    if (typeof value === 'string') return { name, type: Opt.String, value };
+    if (typeof value === 'boolean') return { name, type: Opt.Boolean, value };
+    return Number.isInteger(value) ? { name, type: Opt.Integer, value } : { name, type: Opt.Number, value };
+  });
+}
+
+export function nest(subcommand: string, group: string | undefined, options: Option[]) {
+  const sub = { name: subcommand, type: Opt.Subcommand as const, options };
+  return group ? [{ name: group, type: Opt.SubcommandGroup as const, options: [sub] }] : [sub];
+}
+
+/** The message fields a reply, update or edit body may replace. */
+export function pick(data: Record<string, unknown>): Partial<APIMessage> {
+  const keys = ['content', 'embeds', 'components', 'attachments'] as const;
+  return Object.fromEntries(keys.filter((k) => k in data).map((k) => [k, data[k]]));
+}
+
+/** A message as Discord lists it: without our request record, and without the nonce (only the create answer has it). */
+export function wire(message: APIMessage): APIMessage {
+  const { request: _request, nonce: _nonce, ...rest } = message as PostedMessage;
+  return rest;
+}
+
+export const route = (name: string, method: string, pattern: RegExp, auth: boolean, handle: (p: Params) => Reply): Route => ({ name, method, pattern, auth, handle });
+export const ok = (body: unknown): Reply => ({ status: 200, body });
+export const found = (message: APIMessage | undefined): Reply => (message ? ok(wire(message)) : error(404, 10008, 'Unknown Message'));
+export const error = (status: number, code: number, message: string): Reply => ({ status, body: { message, code } });
+
+export function scriptedError(scripted: Exclude<Scripted, { hang: true }>): Reply {
+  if (scripted.status !== 429) return error(scripted.status, 0, `${scripted.status}: Server Error`);
+  const global = scripted.global ?? false;
+  const headers: Record<string, string> = { 'Retry-After': String(scripted.retryAfter), 'X-RateLimit-Scope': global ? 'global' : 'user', ...(global ? { 'X-RateLimit-Global': 'true' } : {}) };
+  return { status: 429, body: { message: 'You are being rate limited.', retry_after: scripted.retryAfter, global }, headers };
+}
+
+/** JSON bodies, or multipart ones (messages with files): their payload_json plus the file names. */
+export async function parseBody(raw: Buffer, contentType: string): Promise<unknown> {
+  if (raw.length === 0) return {};
+  if (contentType.startsWith('application/json')) return JSON.parse(raw.toString('utf8'));
+  if (!contentType.startsWith('multipart/form-data')) return { raw: raw.toString('utf8') };
+  const form = await new Response(new Uint8Array(raw), { headers: { 'content-type': contentType } }).formData();
+  const files = [...form.values()].filter((v): v is File => typeof v !== 'string').map((f) => f.name);
+  return { ...(JSON.parse(String(form.get('payload_json') ?? '{}')) as object), files };
+}
+
+export function send(res: ServerResponse, { status, body, headers = {} }: Reply): void {
+  if (body === undefined) return void res.writeHead(status, headers).end();
+  res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
+  res.end(JSON.stringify(body));
+}
