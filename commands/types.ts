@@ -47,6 +47,7 @@ export type Answer =
   | { kind: 'list'; heading: string; rows: string[]; empty: string; data: unknown }
   /** `announce`: the whole channel should see it (its watches changed), not only who asked. */
   | { kind: 'notice'; heading?: string; lines: string[]; data?: unknown; announce?: boolean }
+  /** `usage` is empty when the command itself was fine (the user is over the rate limit, say). */
   | { kind: 'error'; message: string; usage: string };
 
 export interface CommandDefinition {

@@ -11,7 +11,7 @@ export function renderAnswer(answer: Answer, options: { now?: Date; more?: (next
   const more = options.more ?? ((next: string) => `/ainews ${next}`);
   switch (answer.kind) {
     case 'error':
-      return `error: ${answer.message}\nusage: ${answer.usage}`;
+      return `error: ${answer.message}${answer.usage ? `\nusage: ${answer.usage}` : ''}`;
     case 'notice':
       return [...(answer.heading ? [answer.heading] : []), ...answer.lines].join('\n');
     case 'list':

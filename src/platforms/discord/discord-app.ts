@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { Client, Events, GatewayIntentBits, REST } from 'discord.js';
 import type { CommandServices } from '../../../commands/index.ts';
+import { CommandRateLimiter } from '../../../commands/rate-limit.ts';
 import type { Config } from '../../config.ts';
 import type { Logger } from '../../log.ts';
 import { keepStarting } from '../keep-starting.ts';
@@ -20,7 +21,7 @@ export interface DiscordPlatform {
 
 type DiscordConfig = Pick<
   Config,
-  'DISCORD_TOKEN' | 'DISCORD_APPLICATION_ID' | 'DISCORD_API_URL' | 'DISCORD_WATCH_PERMISSION' | 'AINEWS_ADMINS' | 'DELIVERY_SEND_TIMEOUT'
+  'DISCORD_TOKEN' | 'DISCORD_APPLICATION_ID' | 'DISCORD_API_URL' | 'DISCORD_WATCH_PERMISSION' | 'AINEWS_ADMINS' | 'DELIVERY_SEND_TIMEOUT' | 'COMMANDS_PER_MINUTE'
 >;
 
 /** A REST client for Discord at DISCORD_API_URL, which hands rate limits to its caller instead of waiting. */
@@ -40,7 +41,7 @@ export function createDiscord(config: DiscordConfig, services: CommandServices, 
   if (!token || !config.DISCORD_APPLICATION_ID) return null;
   const discordLog = log.child({ component: 'discord' });
   const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: config.DISCORD_API_URL }, allowedMentions: { parse: [] } });
-  const deps = { services, admins: config.AINEWS_ADMINS, watchPermission: config.DISCORD_WATCH_PERMISSION, pages: new MorePages(), log: discordLog };
+  const deps = { services, admins: config.AINEWS_ADMINS, watchPermission: config.DISCORD_WATCH_PERMISSION, pages: new MorePages(), limiter: new CommandRateLimiter(config.COMMANDS_PER_MINUTE), log: discordLog };
   client.on(Events.InteractionCreate, (interaction) => void handleInteraction(interaction, deps));
   client.on(Events.Error, (error) => discordLog.error({ err: error }, 'Discord client error'));
   client.on(Events.Warn, (message) => discordLog.warn(message));

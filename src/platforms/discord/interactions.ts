@@ -7,6 +7,7 @@ import {
   type Interaction,
 } from 'discord.js';
 import { COMMANDS, runDefinition, type Answer, type CommandServices } from '../../../commands/index.ts';
+import type { CommandRateLimiter } from '../../../commands/rate-limit.ts';
 import { searchCommand } from '../../../commands/search.ts';
 import type { Logger } from '../../log.ts';
 import type { MorePages } from './more-pages.ts';
@@ -20,6 +21,7 @@ export interface InteractionDeps {
   /** The permission a member needs in a channel to change its watches (DISCORD_WATCH_PERMISSION). */
   watchPermission: 'ManageChannels' | 'ManageGuild' | 'ManageMessages' | 'none';
   pages: MorePages;
+  limiter: CommandRateLimiter;
   log: Logger;
 }
 
@@ -49,6 +51,7 @@ async function slashCommand(interaction: ChatInputCommandInteraction, deps: Inte
   const get = (name: string) => interaction.options.get(name)?.value ?? null;
   const mapped = admin ? ADMIN_SUBCOMMANDS[sub] && { command: 'feeds', args: ADMIN_SUBCOMMANDS[sub](get) } : SUBCOMMANDS[sub] && { command: SUBCOMMANDS[sub].command, args: SUBCOMMANDS[sub].args(get) };
   if (!mapped) return;
+  if (await refusedForRate(interaction, deps)) return;
   const share = interaction.options.getBoolean('share') === true;
   const flags = share ? undefined : MessageFlags.Ephemeral;
   const refusal = admin ? refuseNonAdmin(interaction, deps) : WRITES.has(sub) ? refuseWatchChange(interaction, deps) : null;
@@ -73,6 +76,14 @@ function run(name: string, args: string, interaction: Interaction, deps: Interac
     { channel: `discord:${interaction.channelId}`, user: `@${interaction.user.username}`, isAdmin, services: deps.services },
     (error) => deps.log.error({ err: error, command: name }, 'command failed'),
   );
+}
+
+/** Answers a user over COMMANDS_PER_MINUTE privately, and says so. */
+async function refusedForRate(interaction: ChatInputCommandInteraction | ButtonInteraction, deps: InteractionDeps): Promise<boolean> {
+  const wait = deps.limiter.take(`discord:${interaction.user.id}`);
+  if (!wait) return false;
+  await interaction.reply({ ...answerReply(deps.limiter.refusal(wait), String), flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+  return true;
 }
 
 function isListedAdmin(interaction: Interaction, deps: InteractionDeps): boolean {
@@ -117,6 +128,7 @@ async function autocomplete(interaction: AutocompleteInteraction, deps: Interact
 
 /** The "More" button: the next page takes the place of the one whose button was pressed. */
 async function morePage(interaction: ButtonInteraction, deps: InteractionDeps): Promise<void> {
+  if (await refusedForRate(interaction, deps)) return;
   const next = deps.pages.resolve(interaction.customId);
   if (next === null) {
     await interaction.update({ content: 'These results have expired: search again.', embeds: [], components: [], allowedMentions: { parse: [] } });

@@ -19,7 +19,7 @@ const RESULT_TEXT_MAX = 700;
 export function answerReply(answer: Answer, moreId: (next: string) => string): DiscordReply {
   switch (answer.kind) {
     case 'error':
-      return { content: fit(`⚠️ ${escapeDiscord(answer.message)}\nUsage: \`${answer.usage.replace(/`/g, "'")}\``), embeds: [], components: [] };
+      return { content: fit(`⚠️ ${escapeDiscord(answer.message)}${answer.usage ? `\nUsage: \`${answer.usage.replace(/`/g, "'")}\`` : ''}`), embeds: [], components: [] };
     case 'notice':
       return { content: fit([...(answer.heading ? [`**${escapeDiscord(answer.heading)}**`] : []), ...answer.lines.map(escapeDiscord)].join('\n')), embeds: [], components: [] };
     case 'list': {

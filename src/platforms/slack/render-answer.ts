@@ -20,7 +20,7 @@ export function answerMessage(answer: Answer, now = new Date()): SlackMessage {
     case 'error':
       return {
         text: `Error: ${escapeMrkdwn(answer.message)}`,
-        blocks: [section(`:warning: ${fitMrkdwn(answer.message, SECTION_MAX)}`), context(`Usage: \`${escapeMrkdwn(answer.usage)}\``)],
+        blocks: [section(`:warning: ${fitMrkdwn(answer.message, SECTION_MAX)}`), ...(answer.usage ? [context(`Usage: \`${escapeMrkdwn(answer.usage)}\``)] : [])],
       };
     case 'notice': {
       const lines = [...(answer.heading ? [`*${escapeMrkdwn(answer.heading)}*`] : []), ...answer.lines.map(escapeMrkdwn)];

@@ -1,5 +1,6 @@
 import { App, SocketModeReceiver, webApi } from '@slack/bolt';
 import type { CommandServices } from '../../../commands/index.ts';
+import { CommandRateLimiter } from '../../../commands/rate-limit.ts';
 import type { Config } from '../../config.ts';
 import type { Logger } from '../../log.ts';
 import { keepStarting } from '../keep-starting.ts';
@@ -21,7 +22,7 @@ export interface SlackPlatform {
 
 type SlackConfig = Pick<
   Config,
-  'SLACK_BOT_TOKEN' | 'SLACK_APP_TOKEN' | 'SLACK_SIGNING_SECRET' | 'SLACK_API_URL' | 'SLACK_UNFURL' | 'PORT' | 'HOST' | 'AINEWS_ADMINS' | 'DELIVERY_SEND_TIMEOUT'
+  'SLACK_BOT_TOKEN' | 'SLACK_APP_TOKEN' | 'SLACK_SIGNING_SECRET' | 'SLACK_API_URL' | 'SLACK_UNFURL' | 'PORT' | 'HOST' | 'AINEWS_ADMINS' | 'DELIVERY_SEND_TIMEOUT' | 'COMMANDS_PER_MINUTE'
 >;
 
 /**
@@ -57,6 +58,7 @@ export function createSlack(config: SlackConfig, services: CommandServices, log:
     services,
     admins: config.AINEWS_ADMINS,
     log: slackLog,
+    limiter: new CommandRateLimiter(config.COMMANDS_PER_MINUTE),
     botName: () =>
       (botName ??= app.client.auth.test().then(
         (auth) => auth.user ?? 'ainews',

@@ -1,5 +1,6 @@
 import type { App, RespondArguments, webApi } from '@slack/bolt';
 import { resolveCommand, runDefinition, type CommandServices } from '../../../commands/index.ts';
+import type { CommandRateLimiter } from '../../../commands/rate-limit.ts';
 import type { Logger } from '../../log.ts';
 import { escapeMrkdwn } from './mrkdwn.ts';
 import { answerMessage, MORE_ACTION } from './render-answer.ts';
@@ -12,6 +13,7 @@ export interface SlashCommandDeps {
   /** AINEWS_ADMINS: `slack:<user id>` entries may add and remove feeds besides workspace admins. */
   admins: readonly string[];
   log: Logger;
+  limiter: CommandRateLimiter;
   /** The bot's name, for the invitation hint (from auth.test). */
   botName(): Promise<string>;
 }
@@ -45,6 +47,8 @@ export function registerSlashCommand(app: App, deps: SlashCommandDeps): void {
 }
 
 async function answer(text: string, asker: Asker, client: webApi.WebClient, deps: SlashCommandDeps): Promise<RespondArguments> {
+  const wait = deps.limiter.take(`slack:${asker.team}/${asker.user}`);
+  if (wait) return { ...answerMessage(deps.limiter.refusal(wait)), response_type: 'ephemeral' };
   const { command, args } = resolveCommand(text);
   const isAdmin = command.needsAdmin?.(args) ? await isAdminUser(client, asker.user, deps) : false;
   const result = runDefinition(

@@ -200,6 +200,14 @@ describe('/ainews on Discord', () => {
     expect(app.feeds.list().map((f) => f.url)).not.toContain('https://example.com/a.xml');
   });
 
+  it('slows down a user who sends too many commands, privately', async () => {
+    await startDiscord({ COMMANDS_PER_MINUTE: '1' });
+    await slash('help');
+    const refused = await slash('search', { query: 'gpt-5', share: true });
+    expect(refused.ephemeral).toBe(true);
+    expect(refused.message.content).toMatch(/easy there: at most 1 commands a minute each/);
+  });
+
   it('keeps answering after the gateway drops and resumes, and after Discord asks it to reconnect', async () => {
     await startDiscord();
     discord.dropConnection();

@@ -212,6 +212,16 @@ describe('/ainews on Slack', () => {
     expect((await slash('help')).text).toContain('/ainews watch');
   }, 30_000);
 
+  it('slows down a user who sends too many commands, privately, and not the others', async () => {
+    await startSlack({ COMMANDS_PER_MINUTE: '2' });
+    await slash('help');
+    await slash('help');
+    const refused = await slash('help');
+    expect(refused.response_type).toBe('ephemeral');
+    expect(refused.text).toMatch(/^Error: easy there: at most 2 commands a minute each\. Try again in \d+ s\.$/);
+    expect((await slash('help', { user: 'U0BOB' })).text).toContain('/ainews watch');
+  });
+
   it('answers a bad command with its usage, privately', async () => {
     await startSlack();
     const answer = await slash('watch');
