@@ -1,4 +1,5 @@
 import { ChannelNameError } from '../src/channel-name.ts';
+import { describeDatabaseError } from '../src/db/errors.ts';
 import { WatchLimitError } from '../src/db/watches.ts';
 import { UrlRefusedError } from '../src/feeds/errors.ts';
 import { FeedInputError } from '../src/feeds/feed-admin.ts';
@@ -57,6 +58,12 @@ export function runDefinition(command: CommandDefinition, args: string, ctx: Com
   } catch (error) {
     const usage = `/ainews ${command.usage}`;
     if (USER_ERRORS.some((type) => error instanceof type)) return { kind: 'error', message: (error as Error).message, usage };
+    // The database refusing (busy, full, read-only) is nobody's mistake: say what it is, not "a bug".
+    const storage = describeDatabaseError(error);
+    if (storage) {
+      onBug(error);
+      return { kind: 'error', message: storage, usage: '' };
+    }
     onBug(error);
     return { kind: 'error', message: 'something went wrong on our side; it has been logged', usage };
   }

@@ -44,7 +44,7 @@ export interface App {
  * A brand-new database is seeded with the default feeds unless AINEWS_SEED_DEFAULT_FEEDS=false.
  */
 export function createApp(config: Config, log: Logger, onOutcome?: (outcome: PollOutcome) => void): App {
-  const { db, applied } = openDatabase(config.AINEWS_DB);
+  const { db, applied } = openDatabase(config.AINEWS_DB, config.AINEWS_DB_BUSY_TIMEOUT);
   for (const migration of applied) log.info({ version: migration.version, name: migration.name }, 'migration applied');
   const feeds = new FeedStore(db);
   const items = new ItemStore(db);
@@ -87,7 +87,9 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
     items,
     router,
     summaries,
-    transaction: (work) => db.transaction(work)(),
+    // IMMEDIATE: the write lock is taken at once, waiting (AINEWS_DB_BUSY_TIMEOUT) for another process to
+    // release it; a deferred transaction that reads first would fail at once when it comes to write.
+    transaction: (work) => db.transaction(work).immediate(),
     fetch: (url, validators, signal) => fetchFeed(url, fetchSettings, validators, signal),
     hosts: new HostQueue(),
     log: log.child({ component: 'poller' }),

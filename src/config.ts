@@ -57,6 +57,7 @@ function int(defaultValue: number, min: number, max: number) {
  */
 export const configSchema = z.object({
   AINEWS_DB: z.string().min(1).default('./data/ainews.db'),
+  AINEWS_DB_BUSY_TIMEOUT: duration('5s', 0),
   LOG_LEVEL: z.enum(LOG_LEVELS).optional(),
   AINEWS_SEED_DEFAULT_FEEDS: bool(true),
   AINEWS_ALLOW_PRIVATE_NETWORK: bool(false),

@@ -1,5 +1,6 @@
 import { createApp, type App } from '../app.ts';
 import { ConfigError, loadConfig, readEnvironment, type Config } from '../config.ts';
+import { describeDatabaseError } from '../db/errors.ts';
 import { SchemaTooNewError } from '../db/migrate.ts';
 import { USER_ERRORS as COMMAND_USER_ERRORS } from '../../commands/index.ts';
 import { FeedParseError } from '../feeds/errors.ts';
@@ -34,8 +35,9 @@ export async function withApp<T>(action: (app: App) => Promise<T> | T): Promise<
 
 /** Prints an error the way a person wants to read it, and sets a failing exit code. */
 export function reportError(error: unknown): void {
-  const known = error instanceof CliError || USER_ERRORS.some((type) => error instanceof type);
-  const message = error instanceof Error ? error.message : String(error);
+  const database = describeDatabaseError(error, readEnvironment().AINEWS_DB ?? './data/ainews.db');
+  const known = database !== null || error instanceof CliError || USER_ERRORS.some((type) => error instanceof type);
+  const message = database ?? (error instanceof Error ? error.message : String(error));
   // A bug, not a mistake of the user's: the stack is what whoever fixes it will need.
   process.stderr.write(known || !(error instanceof Error) ? `error: ${message}\n` : `error: ${error.stack}\n`);
   process.exitCode = 1;

@@ -114,7 +114,7 @@ export class ItemStore {
         }
         else result.linked++;
       }
-    })();
+    }).immediate();
     return result;
   }
 

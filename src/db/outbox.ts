@@ -133,7 +133,7 @@ export class Outbox {
          next_attempt_at = coalesce(?, next_attempt_at)
        WHERE id = ? AND claimed_by = ?`,
     );
-    this.db.transaction(() => ids.forEach((id) => release.run(dueAt?.toISOString() ?? null, id, worker)))();
+    this.db.transaction(() => ids.forEach((id) => release.run(dueAt?.toISOString() ?? null, id, worker))).immediate();
   }
 
   /**

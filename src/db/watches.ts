@@ -36,6 +36,7 @@ export class WatchStore {
   add(channel: string, query: string, createdBy: string | null, now = new Date()): { watch: WatchRow; created: boolean; reactivated: string | null } {
     const platform = channelPlatform(channel);
     const spec = parseWatch(query);
+    // IMMEDIATE: it reads before it writes, and must wait for another process's write lock, not fail.
     return this.db.transaction(() => {
       const before = this.channel(channel);
       this.db
@@ -52,7 +53,7 @@ export class WatchStore {
         .prepare('INSERT INTO watches (channel, query, canonical, created_by, created_at) VALUES (?, ?, ?, ?, ?) RETURNING *')
         .get(channel, query.trim(), spec.canonical, createdBy, now.toISOString()) as WatchRow;
       return { watch, created: true, reactivated };
-    })();
+    }).immediate();
   }
 
   /**

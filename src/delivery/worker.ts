@@ -104,7 +104,10 @@ export class DeliveryWorker {
     await this.running;
   }
 
-  /** One channel's claimed alerts, in order; stops early when the platform asks to wait or the channel is gone. */
+  /**
+   * One channel's claimed alerts, in order. An alert to be retried holds the channel's later ones back
+   * until its retry (so they never overtake it); a channel that is gone fails them all.
+   */
   private async deliverChannel(rows: OutboxRow[]): Promise<number> {
     let sent = 0;
     for (const [index, row] of rows.entries()) {
@@ -196,6 +199,7 @@ export class DeliveryWorker {
     );
     outbox.markFailed(row.id, this.id, message, giveUp ? null : retryAt, outcomeUnknown);
     log.warn({ err: message, attempts: row.attempts, giveUp }, giveUp ? 'alert delivery failed for good' : 'alert delivery failed; will retry');
-    return options.retryAfterMs && !giveUp ? { kind: 'paused', until: retryAt } : { kind: 'failed' };
+    // The channel waits with it: its later alerts must not overtake it (nor hit a platform that just failed).
+    return giveUp ? { kind: 'failed' } : { kind: 'paused', until: retryAt };
   }
 }

@@ -1,3 +1,4 @@
+import { describeDatabaseError } from '../db/errors.ts';
 import type { FeedRow, FeedStore } from '../db/feeds.ts';
 import type { ItemRow, ItemStore } from '../db/items.ts';
 import type { FetchedFeed, Validators } from '../feeds/fetch.ts';
@@ -71,6 +72,13 @@ export class FeedPoller {
       return await this.store(feed, fetched, log);
     } catch (error) {
       if (signal?.aborted) return { feed, result: 'cancelled', fresh: [], backlog: 0, alerts: 0 };
+      // The database failing (a full disk, a read-only file) is not the feed's fault: nothing is recorded
+      // against it, and it stays due, to be polled again once the database takes writes.
+      const storage = describeDatabaseError(error);
+      if (storage) {
+        log.error({ err: (error as Error).message }, storage);
+        return { feed, result: 'failed', fresh: [], backlog: 0, alerts: 0, error: storage };
+      }
       return this.fail(feed, error as Error, log);
     }
   }

@@ -148,18 +148,20 @@ describe('DeliveryWorker', () => {
     expect(sender.sent.map((a) => [a.channel, a.summary]).sort()).toEqual([['console:a', 'stored once'], ['console:b', 'stored once']]);
   });
 
-  it('retries a transient failure, and stops at a permanent one, recording the error', async () => {
+  it('retries a transient failure with the channel held behind it, and stops at a permanent one, recording the error', async () => {
     app.watches.add('console:team', '*', 'u1');
     await pollWithFresh([item(1, 'First'), item(2, 'Second')]);
     const sender = new RecordingSender();
-    sender.failures = [new PlatformError('503 from the platform'), new PlatformError('channel_not_found', { permanent: true })];
+    sender.failures = [new PlatformError('503 from the platform'), new PlatformError('msg_too_long', { permanent: true })];
     await worker(sender).drain();
-    const byTitle = Object.fromEntries(app.outbox.list().map((r) => [r.title, r]));
-    expect(byTitle.First).toMatchObject({ status: 'retrying', attempts: 1, last_error: '503 from the platform' });
-    expect(byTitle.Second).toMatchObject({ status: 'failed', attempts: 1, last_error: 'channel_not_found' });
+    const byTitle = () => Object.fromEntries(app.outbox.list().map((r) => [r.title, r]));
+    // Second waits behind First: a channel's alerts never overtake one another.
+    expect(byTitle().First).toMatchObject({ status: 'retrying', attempts: 1, last_error: '503 from the platform' });
+    expect(byTitle().Second).toMatchObject({ status: 'pending', attempts: 0 });
     await new Promise((resolve) => setTimeout(resolve, 20));
     await worker(sender).drain();
-    expect(app.outbox.list().find((r) => r.title === 'First')).toMatchObject({ status: 'sent', attempts: 2, last_error: null });
+    expect(byTitle().First).toMatchObject({ status: 'failed', attempts: 2, last_error: 'msg_too_long' });
+    expect(byTitle().Second).toMatchObject({ status: 'sent', attempts: 1, last_error: null });
   });
 
   it('gives up after the maximum number of attempts', async () => {

@@ -87,7 +87,8 @@ describe('DeliveryWorker outcomes', () => {
   });
 
   it('posts again when the lost attempt is not in the channel, and does not look when the platform said no', async () => {
-    const [lost, refused] = queue('console:team', ['Lost', 'Refused']);
+    const [lost] = queue('console:a', ['Lost']);
+    const [refused] = queue('console:b', ['Refused']);
     const sender = new ScriptedSender();
     sender.script = [new PlatformError('request timed out', { outcomeUnknown: true }), new PlatformError('internal_error')];
     await worker(sender).drain();

@@ -47,12 +47,13 @@ export class FakeSlack {
   private tsCounter = 0;
   private envelopeCounter = 0;
 
-  async listen(): Promise<this> {
+  /** Listens on 127.0.0.1, on `port` when given (to come back where an outage left off). */
+  async listen(port = 0): Promise<this> {
     this.server.on('upgrade', (req, socket, head) => {
       if (!req.url?.startsWith('/socket')) return socket.destroy();
       this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws));
     });
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server.listen(port, '127.0.0.1', resolve));
     return this;
   }
 

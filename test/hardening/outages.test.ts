@@ -1,0 +1,151 @@
+import Sqlite from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AlertSender } from '../../src/delivery/port.ts';
+import type { DeliveryWorker } from '../../src/delivery/worker.ts';
+import { createLogger } from '../../src/log.ts';
+import { createDiscord } from '../../src/platforms/discord/discord-app.ts';
+import { createSlack } from '../../src/platforms/slack/slack-app.ts';
+import { testApp, type TestApp } from '../helpers/app.ts';
+import { runCli } from '../helpers/cli.ts';
+import { FakeDiscord } from '../helpers/fake-discord.ts';
+import { FakeSlack } from '../helpers/fake-slack.ts';
+import { FeedServer, rss } from '../helpers/feed-server.ts';
+import { storeItems } from '../helpers/items.ts';
+import { freePort, waitUntil } from '../helpers/wait.ts';
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+const FAST_RETRIES = { DELIVERY_INTERVAL: '100ms', DELIVERY_BACKOFF_BASE: '100ms', DELIVERY_BACKOFF_MAX: '1s', DELIVERY_MAX_ATTEMPTS: '30', DELIVERY_SEND_TIMEOUT: '300ms' };
+
+function app(env: Record<string, string> = {}): TestApp {
+  const made = testApp(env);
+  cleanups.push(() => made.dispose());
+  return made;
+}
+
+/** Queues `count` alerts for each channel, as polls matching `*` would; returns the outbox ids per channel. */
+function queue(target: TestApp, channels: string[], count: number): Record<string, number[]> {
+  const ids: Record<string, number[]> = {};
+  for (const channel of channels) {
+    const watch = target.watches.add(channel, '*', 'u1').watch;
+    const items = storeItems(target, Array.from({ length: count }, (_, i) => ({ title: `${channel} story ${i + 1}` }))).created;
+    ids[channel] = items.map((item) => {
+      target.outbox.enqueue({ itemId: item.id, channel, watchId: watch.id, watchQuery: '*' });
+      return target.outbox.find(item.id, channel)!.id;
+    });
+  }
+  return ids;
+}
+
+function deliver(target: TestApp, sender: AlertSender): DeliveryWorker {
+  const worker = target.deliveryWorker([sender]);
+  worker.start();
+  cleanups.push(() => worker.stop());
+  return worker;
+}
+
+describe('chat platforms unreachable for a while', () => {
+  it('Slack: connection refused, then 5xx and 429s; every alert arrives once, in order per channel', async () => {
+    const port = await freePort();
+    const target = app({ SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_APP_TOKEN: 'xapp-test-token', SLACK_API_URL: `http://127.0.0.1:${port}/api/`, ...FAST_RETRIES });
+    const expected = queue(target, ['slack:T0TEST/C0ONE', 'slack:T0TEST/C0TWO'], 3);
+    deliver(target, createSlack(target.config, target, createLogger('silent'))!.sender);
+    // Nothing listens yet: every attempt is refused.
+    await waitUntil(() => target.outbox.list().some((r) => r.attempts >= 2), 10_000, 'refused attempts');
+    const slack = await new FakeSlack().listen(port);
+    cleanups.push(() => slack.close());
+    slack.fail('chat.postMessage', { status: 503 }, { status: 429, retryAfter: 1 }, { status: 500 });
+    await waitUntil(() => target.outbox.list().every((r) => r.status === 'sent'), 30_000, 'every alert sent');
+    const posted = slack.posts.map((p) => ({ channel: p.channel, id: p.metadata!.event_payload.delivery_id as number }));
+    expect(posted).toHaveLength(6);
+    for (const [channel, ids] of Object.entries(expected)) expect(posted.filter((p) => `slack:T0TEST/${p.channel}` === channel).map((p) => p.id)).toEqual(ids);
+  }, 60_000);
+
+  it('Discord: a storm of 5xx and 429s; every alert arrives once, in order per channel', async () => {
+    const discord = await new FakeDiscord().listen();
+    cleanups.push(() => discord.close());
+    const target = app({ DISCORD_TOKEN: discord.token, DISCORD_APPLICATION_ID: discord.applicationId, DISCORD_API_URL: discord.apiUrl, ...FAST_RETRIES });
+    const expected = queue(target, [`discord:${discord.channelId}`], 4);
+    discord.fail('createMessage', { status: 500 }, { status: 429, retryAfter: 0.3 }, { status: 502 }, { status: 429, retryAfter: 0.3, global: true }, { status: 503 });
+    deliver(target, createDiscord(target.config, target, createLogger('silent'))!.sender);
+    await waitUntil(() => target.outbox.list().every((r) => r.status === 'sent'), 30_000, 'every alert sent');
+    const posted = discord.messagesIn(discord.channelId).map((m) => Number(String(m.nonce).replace('ainews-', '')));
+    expect(posted).toEqual(Object.values(expected)[0]);
+  }, 60_000);
+});
+
+describe('feeds and the LLM down', () => {
+  it('a slow host does not hold up a fast one in the same tick', async () => {
+    const slow = await new FeedServer().listen('127.0.0.1');
+    const fast = await new FeedServer().listen('127.0.0.2');
+    cleanups.push(() => slow.close(), () => fast.close());
+    slow.route('/feed', { body: rss([{ title: 'Slow', link: 'https://slow.example/1' }]), delayMs: 2000 });
+    fast.route('/feed', { body: rss([{ title: 'Fast', link: 'https://fast.example/1' }]) });
+    const target = app();
+    target.admin.add({ url: slow.url('/feed'), name: 'Slow' });
+    target.admin.add({ url: fast.url('/feed'), name: 'Fast' });
+    await target.scheduler.tick();
+    expect(target.outcomes.map((o) => o.feed.name)).toEqual(['Fast', 'Slow']);
+  });
+
+  it('with the LLM endpoint refusing connections, items are stored with built-in summaries and polling goes on', async () => {
+    const target = app({ LLM_BASE_URL: `http://127.0.0.1:${await freePort()}/v1`, LLM_TIMEOUT: '2s' });
+    const server = await new FeedServer().listen();
+    cleanups.push(() => server.close());
+    server.route('/feed', { body: rss([]) });
+    const { feed } = target.admin.add({ url: server.url('/feed') });
+    await target.poller.poll(target.feeds.find(feed.id)!);
+    server.route('/feed', { body: rss([{ title: 'New model', link: 'https://x.example/1', description: `<p>${'A long article about a new model. '.repeat(20)}</p>` }]) });
+    expect((await target.poller.poll(target.feeds.find(feed.id)!)).result).toBe('updated');
+    await target.summaries.llm!.idle();
+    expect(target.items.recent(1)[0]).toMatchObject({ summarizer: 'builtin', summary: expect.stringContaining('A long article') });
+  });
+});
+
+describe('the database under pressure', () => {
+  it('a CLI command waits for another process to release the database, or fails clearly past AINEWS_DB_BUSY_TIMEOUT', async () => {
+    const target = app();
+    target.close();
+    const env = { AINEWS_DB: target.config.AINEWS_DB, AINEWS_SEED_DEFAULT_FEEDS: 'false' };
+    const holder = new Sqlite(target.config.AINEWS_DB);
+    cleanups.push(() => holder.close());
+    holder.exec('BEGIN IMMEDIATE');
+    setTimeout(() => holder.open && holder.exec('COMMIT'), 1500);
+    const waited = await runCli(['watch', 'add', 'console:team', 'gpt-5'], env);
+    expect(waited.stdout + waited.stderr).toContain('Watching "gpt-5"');
+    holder.exec('BEGIN IMMEDIATE');
+    const refused = await runCli(['watch', 'add', 'console:team', 'claude'], { ...env, AINEWS_DB_BUSY_TIMEOUT: '300ms' });
+    holder.exec('COMMIT');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/\nerror: the database .* is busy: another ainews process kept it locked longer than AINEWS_DB_BUSY_TIMEOUT; try again\n$/);
+  }, 30_000);
+
+  it('a full disk or a read-only database fails the poll clearly, half-writes nothing, and a restart recovers', async () => {
+    const server = await new FeedServer().listen();
+    cleanups.push(() => server.close());
+    server.route('/feed', { body: rss([]) });
+    let target = testApp();
+    const { feed } = target.admin.add({ url: server.url('/feed') });
+    await target.poller.poll(target.feeds.find(feed.id)!);
+    server.route('/feed', { body: rss(Array.from({ length: 200 }, (_, i) => ({ title: `Story ${i}`, link: `https://x.example/${i}`, description: `<p>${'Body text. '.repeat(200)}</p>` }))) });
+    const pages = target.db.pragma('page_count', { simple: true }) as number;
+    target.db.pragma(`max_page_count = ${pages + 2}`);
+    const full = await target.poller.poll(target.feeds.find(feed.id)!);
+    expect(full).toMatchObject({ result: 'failed', error: expect.stringMatching(/full/) });
+    expect(target.items.recent(500)).toHaveLength(0);
+    target.db.pragma('query_only = 1');
+    const readOnly = await target.poller.poll(target.feeds.find(feed.id)!);
+    expect(readOnly).toMatchObject({ result: 'failed', error: expect.stringMatching(/readonly|read-only/) });
+    // A restart: a new connection, without the faults.
+    const dir = target.dir;
+    target.close();
+    target = testApp({ AINEWS_DB: `${dir}/ainews.db` });
+    cleanups.push(() => target.dispose());
+    expect(target.db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect((await target.poller.poll(target.feeds.find(feed.id)!)).result).toBe('updated');
+    expect(target.items.recent(500)).toHaveLength(200);
+  });
+});
