@@ -9,6 +9,7 @@ import { SearchService } from './search/search.ts';
 import { LlmSummaries } from './summarize/llm-summaries.ts';
 import { Summaries } from './summarize/summaries.ts';
 import { ItemStore } from './db/items.ts';
+import { installId } from './db/meta.ts';
 import type { Migration } from './db/migrate.ts';
 import { openDatabase, type Database } from './db/open.ts';
 import { FeedAdmin } from './feeds/feed-admin.ts';
@@ -22,6 +23,8 @@ export interface App {
   config: Config;
   /** Migrations this start applied (empty when the database was up to date). */
   applied: Migration[];
+  /** Tells this database's messages apart on a bot account shared with another installation. */
+  installId: string;
   log: Logger;
   db: Database;
   feeds: FeedStore;
@@ -110,6 +113,7 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
   return {
     config,
     applied,
+    installId: installId(db),
     log,
     db,
     feeds,

@@ -104,7 +104,7 @@ export const configSchema = z.object({
   DELIVERY_BACKOFF_BASE: duration('30s', 100),
   DELIVERY_BACKOFF_MAX: duration('1h', 1000),
   DELIVERY_SEND_TIMEOUT: duration('10s', 100),
-  DELIVERY_CLAIM_TIMEOUT: duration('5m', 1000),
+  DELIVERY_CLAIM_TIMEOUT: duration('60s', 1000),
   COMMANDS_PER_MINUTE: int(20, 0, 10_000),
   AINEWS_ADMINS: z
     .string()

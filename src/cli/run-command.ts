@@ -21,7 +21,7 @@ export function registerRunCommand(program: Command): void {
       });
       // Loaded only when configured: the Slack SDK is heavy, and every other command starts faster without it.
       const slack = config.SLACK_BOT_TOKEN ? (await import('../platforms/slack/slack-app.ts')).createSlack(config, app, log) : null;
-      const discord = config.DISCORD_TOKEN ? (await import('../platforms/discord/discord-app.ts')).createDiscord(config, app, log) : null;
+      const discord = config.DISCORD_TOKEN ? (await import('../platforms/discord/discord-app.ts')).createDiscord(config, app, log, { installId: app.installId }) : null;
       delivery = app.deliveryWorker([new ConsoleSender((text) => console.log(text)), ...(slack ? [slack.sender] : []), ...(discord ? [discord.sender] : [])]);
       if (app.summaries.llm) {
         app.summaries.llm.clearAbandoned(config.LLM_ALERT_WAIT);

@@ -29,7 +29,7 @@ export interface DeliveryRow extends OutboxRow {
 }
 
 /** By default, a claim older than this is taken to belong to a process that died mid-send. */
-export const DEFAULT_CLAIM_TIMEOUT_MS = 5 * 60_000;
+export const DEFAULT_CLAIM_TIMEOUT_MS = 60_000;
 
 /** The alert outbox: one row per (item, channel), claimed atomically by whichever worker sends it. */
 export class Outbox {

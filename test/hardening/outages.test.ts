@@ -70,9 +70,9 @@ describe('chat platforms unreachable for a while', () => {
     const target = app({ DISCORD_TOKEN: discord.token, DISCORD_APPLICATION_ID: discord.applicationId, DISCORD_API_URL: discord.apiUrl, ...FAST_RETRIES });
     const expected = queue(target, [`discord:${discord.channelId}`], 4);
     discord.fail('createMessage', { status: 500 }, { status: 429, retryAfter: 0.3 }, { status: 502 }, { status: 429, retryAfter: 0.3, global: true }, { status: 503 });
-    deliver(target, createDiscord(target.config, target, createLogger('silent'))!.sender);
+    deliver(target, createDiscord(target.config, target, createLogger('silent'), { installId: target.installId })!.sender);
     await waitUntil(() => target.outbox.list().every((r) => r.status === 'sent'), 30_000, 'every alert sent');
-    const posted = discord.messagesIn(discord.channelId).map((m) => Number(String(m.nonce).replace('ainews-', '')));
+    const posted = discord.messagesIn(discord.channelId).map((m) => Number(String(m.nonce).split('-')[1]));
     expect(posted).toEqual(Object.values(expected)[0]);
   }, 60_000);
 });
@@ -114,12 +114,13 @@ describe('the database under pressure', () => {
     cleanups.push(() => holder.close());
     holder.exec('BEGIN IMMEDIATE');
     setTimeout(() => holder.open && holder.exec('COMMIT'), 1500);
-    const waited = await runCli(['watch', 'add', 'console:team', 'gpt-5'], env);
-    expect(waited.stdout + waited.stderr).toContain('Watching "gpt-5"');
+    // A generous timeout: the point is that it waits, however slow this machine is today.
+    const waited = await runCli(['watch', 'add', 'console:team', 'gpt-5'], { ...env, AINEWS_DB_BUSY_TIMEOUT: '30s' });
+    expect(waited.stdout, waited.stderr).toContain('Watching "gpt-5"');
     holder.exec('BEGIN IMMEDIATE');
     const refused = await runCli(['watch', 'add', 'console:team', 'claude'], { ...env, AINEWS_DB_BUSY_TIMEOUT: '300ms' });
     holder.exec('COMMIT');
-    expect(refused.code).toBe(1);
+    expect(refused.code, refused.stderr).toBe(1);
     expect(refused.stderr).toMatch(/\nerror: the database .* is busy: another ainews process kept it locked longer than AINEWS_DB_BUSY_TIMEOUT; try again\n$/);
   }, 30_000);
 

@@ -42,8 +42,8 @@ export class FakeDiscord {
   readonly commandPuts: { path: string; body: Record<string, unknown>[] }[] = [];
   /** Channels whose every REST call fails this way, e.g. 403 { code: 50001, message: 'Missing Access' }. */
   readonly channelErrors = new Map<string, ChannelError>();
-  /** When set, reading a channel's messages fails so (a bot without Read Message History); posting still works. */
-  historyError: ChannelError | null = null;
+  /** A bot without Read Message History: Discord then lists no messages (200, empty); posting still works. */
+  hideHistory = false;
   identifies = 0;
   resumes = 0;
   private readonly heartbeatInterval: number;
@@ -66,7 +66,7 @@ export class FakeDiscord {
     route('application', 'GET', /^\/applications\/@me$/, true, () => ok({ id: this.applicationId, name: 'ainews', description: '', icon: null, bot_public: false, bot_require_code_grant: false, verify_key: 'fake', flags: 0, bot: this.botUser })),
     route('channel', 'GET', /^\/channels\/(\d+)$/, true, ({ match }) => (match[1] === this.channelId ? ok(this.newsChannel()) : error(404, 10003, 'Unknown Channel'))),
     route('createMessage', 'POST', /^\/channels\/(\d+)\/messages$/, true, (p) => this.createMessage(p.match[1]!, p.body)),
-    route('listMessages', 'GET', /^\/channels\/(\d+)\/messages$/, true, (p) => (this.historyError ? error(this.historyError.status, this.historyError.code, this.historyError.message) : ok(this.listMessages(p.match[1]!, p.query)))),
+    route('listMessages', 'GET', /^\/channels\/(\d+)\/messages$/, true, (p) => ok(this.hideHistory ? [] : this.listMessages(p.match[1]!, p.query))),
     route('getMessage', 'GET', /^\/channels\/(\d+)\/messages\/(\d+)$/, true, ({ match }) => found(this.messages.find((m) => m.channel_id === match[1] && m.id === match[2]))),
     route('interactionCallback', 'POST', /^\/interactions\/(\d+)\/([^/]+)\/callback$/, false, (p) => this.callback(p.match[1]!, p.match[2]!, p.body, p.query)),
     route('editOriginal', 'PATCH', /^\/webhooks\/\d+\/([^/]+)\/messages\/([^/]+)$/, false, (p) => this.editWebhookMessage(p.match[1]!, p.match[2]!, p.body)),

@@ -36,39 +36,74 @@ export function discordRest(config: Pick<Config, 'DISCORD_TOKEN' | 'DISCORD_API_
  * intent only (slash commands need no more), answering /ainews; and a sender for alerts that works on
  * its own REST client, so alerts do not wait for the gateway.
  */
-export function createDiscord(config: DiscordConfig, services: CommandServices, log: Logger, options: { retryBaseMs?: number } = {}): DiscordPlatform | null {
+export function createDiscord(
+  config: DiscordConfig,
+  services: CommandServices,
+  log: Logger,
+  options: { installId: string; retryBaseMs?: number },
+): DiscordPlatform | null {
   const token = config.DISCORD_TOKEN;
   if (!token || !config.DISCORD_APPLICATION_ID) return null;
   const discordLog = log.child({ component: 'discord' });
-  const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: config.DISCORD_API_URL }, allowedMentions: { parse: [] } });
-  const deps = { services, admins: config.AINEWS_ADMINS, watchPermission: config.DISCORD_WATCH_PERMISSION, pages: new MorePages(), limiter: new CommandRateLimiter(config.COMMANDS_PER_MINUTE), log: discordLog };
-  client.on(Events.InteractionCreate, (interaction) => void handleInteraction(interaction, deps));
-  client.on(Events.Error, (error) => discordLog.error({ err: error }, 'Discord client error'));
-  client.on(Events.Warn, (message) => discordLog.warn(message));
-  client.on(Events.ShardDisconnect, (event) => discordLog.warn({ code: event.code }, 'the Discord gateway closed; reconnecting'));
-  client.on(Events.ShardResume, () => discordLog.info('Discord gateway session resumed'));
-
+  const deps = {
+    services,
+    admins: config.AINEWS_ADMINS,
+    watchPermission: config.DISCORD_WATCH_PERMISSION,
+    pages: new MorePages(),
+    limiter: new CommandRateLimiter(config.COMMANDS_PER_MINUTE),
+    log: discordLog,
+  };
   const stopping = new AbortController();
+  let client: Client | null = null;
   let connecting: Promise<boolean> | null = null;
+
+  // A fresh client for every attempt: discord.js cannot log a destroyed client in again.
+  const newClient = () => {
+    const made = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: config.DISCORD_API_URL }, allowedMentions: { parse: [] } });
+    made.on(Events.InteractionCreate, (interaction) => void handleInteraction(interaction, deps));
+    made.on(Events.Error, (error) => discordLog.error({ err: error }, 'Discord client error'));
+    made.on(Events.Warn, (message) => discordLog.warn(message));
+    made.on(Events.ShardResume, () => discordLog.info('Discord gateway session resumed'));
+    // discord.js reconnects and resumes by itself; it gives up only on close codes it cannot recover
+    // from (a reset token, say), and then so does this client: start over with a new one.
+    made.on(Events.ShardDisconnect, (event) => {
+      if (made !== client || stopping.signal.aborted) return;
+      discordLog.error({ code: event.code }, 'the Discord gateway closed for good; logging in again');
+      void made.destroy();
+      client = null;
+      void connect();
+    });
+    return made;
+  };
   const loginOnce = async () => {
-    const ready = once(client, Events.ClientReady, { signal: stopping.signal });
+    const attempt = newClient();
+    client = attempt;
+    const ready = once(attempt, Events.ClientReady, { signal: stopping.signal });
+    ready.catch(() => undefined);
     try {
-      await client.login(token);
+      await attempt.login(token);
       await ready;
     } catch (error) {
-      ready.catch(() => undefined);
-      await client.destroy();
+      client = null;
+      await attempt.destroy();
       throw error;
     }
-    discordLog.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'Discord connected: /ainews is answered');
+    discordLog.info({ user: attempt.user?.tag, guilds: attempt.guilds.cache.size }, 'Discord connected: /ainews is answered');
   };
+  const connect = () =>
+    (connecting ??= keepStarting('Discord', loginOnce, discordLog, stopping.signal, options.retryBaseMs).finally(() => {
+      connecting = null;
+    }));
   return {
-    sender: new DiscordSender(discordRest(config)),
-    start: () => (connecting ??= keepStarting('Discord', loginOnce, discordLog, stopping.signal, options.retryBaseMs)),
+    sender: new DiscordSender(discordRest(config), { installId: options.installId, sendTimeoutMs: config.DELIVERY_SEND_TIMEOUT }),
+    start: connect,
     async stop() {
       stopping.abort();
+      // Destroying the client ends a login still in progress too, so that waiting for it is short.
+      await client?.destroy();
       await connecting;
-      await client.destroy();
+      await client?.destroy();
+      client = null;
     },
   };
 }

@@ -7,7 +7,11 @@ const CHANNEL_GONE: Record<number, string> = {
   50001: 'Missing Access: the bot cannot see this channel; give it View Channel there, then /ainews watch again',
   50013: 'Missing Permissions: the bot needs Send Messages and Embed Links in this channel; grant them, then /ainews watch again',
   50083: 'the thread is archived; unarchive it, then /ainews watch again',
+  50007: 'Cannot send messages to this user: they closed their direct messages, or left every server the bot is in',
+  50008: 'Cannot send messages in a non-text channel',
 };
+
+const TOKEN_REJECTED = '401: DISCORD_TOKEN was rejected; fix it and restart, then /ainews watch again';
 
 /**
  * What a failed REST call means for delivery: a channel the bot cannot post to, a wait Discord asked
@@ -23,11 +27,13 @@ export function toPlatformError(error: unknown): PlatformError {
   if (error instanceof DiscordAPIError) {
     const code = Number(error.code);
     if (code in CHANNEL_GONE) return new PlatformError(`${code} ${CHANNEL_GONE[code]}`, { channelGone: true });
-    if (error.status === 401) return new PlatformError('401: DISCORD_TOKEN was rejected; fix it, then /ainews watch again', { channelGone: true });
+    if (error.status === 401) return new PlatformError(TOKEN_REJECTED, { channelGone: true });
     if (error.status >= 500) return new PlatformError(`Discord answered ${error.status}: ${error.message}`, { outcomeUnknown: true });
     return new PlatformError(`Discord refused the message: ${code} ${error.message}`, { permanent: true });
   }
   if (error instanceof HTTPError) return new PlatformError(`Discord answered HTTP ${error.status}`, { outcomeUnknown: true });
   const message = error instanceof Error ? error.message : String(error);
+  // After a 401 the REST client drops its token, and every later request fails before it is sent.
+  if (/Expected token to be set/.test(message)) return new PlatformError(TOKEN_REJECTED, { channelGone: true });
   return new PlatformError(`could not reach Discord: ${message}`, { outcomeUnknown: true });
 }

@@ -1,5 +1,5 @@
 import { Routes, type APIMessage, type REST } from 'discord.js';
-import type { Alert, AlertSender } from '../../delivery/port.ts';
+import { PlatformError, type Alert, type AlertSender } from '../../delivery/port.ts';
 import { toPlatformError } from './discord-errors.ts';
 import { alertEmbed } from './render-alert.ts';
 
@@ -7,22 +7,26 @@ import { alertEmbed } from './render-alert.ts';
 const DISCORD_EPOCH = 1_420_070_400_000n;
 const CLOCK_SKEW_MS = 60_000;
 
-/** The nonce of an alert's message: Discord allows at most 25 characters. */
-export function alertNonce(deliveryId: number): string {
-  return `ainews-${deliveryId}`;
+/**
+ * The nonce of an alert's message, at most the 25 characters Discord allows: this installation's id and
+ * the outbox id. Discord compares nonces across all of the bot's messages, hence the installation.
+ */
+export function alertNonce(installId: string, deliveryId: number): string {
+  return `${installId}-${deliveryId}`.slice(0, 25);
 }
 
 /** The ainews channel name's Discord channel id (`discord:123` → `123`); threads are channels too. */
 export function discordChannelId(name: string): string {
   const match = /^discord:(\d{15,21})$/.exec(name);
-  if (!match) throw new Error(`"${name}" is not a Discord channel name (discord:<channel id>)`);
+  if (!match) throw new PlatformError(`"${name}" is not a Discord channel (discord:<channel id>, a number)`, { channelGone: true });
   return match[1]!;
 }
 
 /**
- * Posts alerts with POST /channels/{id}/messages. Each carries a nonce derived from its delivery id with
- * `enforce_nonce`, so that Discord itself answers a repeat with the message it already has; when the
- * outcome of an attempt is unknown, the channel's recent messages are also looked through first.
+ * Posts alerts with POST /channels/{id}/messages. Each carries a nonce with `enforce_nonce`, so that
+ * Discord itself answers a repeat within a few minutes with the message it already has; when the outcome
+ * of an attempt is unknown, the channel's recent messages are looked through first, which also covers a
+ * repeat after longer (a crash). Every request is bounded by `sendTimeoutMs`, body included.
  */
 export class DiscordSender implements AlertSender {
   readonly platform = 'discord' as const;
@@ -31,13 +35,20 @@ export class DiscordSender implements AlertSender {
   private botId: Promise<string> | null = null;
 
   /** `rest` must hand rate limits over (`rejectOnRateLimit`) and not retry by itself. */
-  constructor(private readonly rest: REST) {}
+  constructor(
+    private readonly rest: REST,
+    private readonly options: { installId: string; sendTimeoutMs: number },
+  ) {}
 
   async send(alert: Alert): Promise<string> {
     try {
-      const message = (await this.rest.post(Routes.channelMessages(discordChannelId(alert.channel)), {
-        body: { embeds: [alertEmbed(alert)], allowed_mentions: { parse: [] }, nonce: alertNonce(alert.deliveryId), enforce_nonce: true },
+      const channel = discordChannelId(alert.channel);
+      const message = (await this.rest.post(Routes.channelMessages(channel), {
+        body: { embeds: [alertEmbed(alert)], allowed_mentions: { parse: [] }, nonce: alertNonce(this.options.installId, alert.deliveryId), enforce_nonce: true },
+        signal: AbortSignal.timeout(this.options.sendTimeoutMs),
       })) as APIMessage;
+      // A nonce answered with a message elsewhere belongs to something else: never take it for this alert.
+      if (message.channel_id !== channel) throw new PlatformError(`Discord matched the nonce to a message in another channel (${message.channel_id})`, { permanent: true });
       return message.id;
     } catch (error) {
       throw toPlatformError(error);
@@ -47,7 +58,7 @@ export class DiscordSender implements AlertSender {
   async findPosted(alert: Alert, since: Date): Promise<string | null> {
     const after = String((BigInt(since.getTime() - CLOCK_SKEW_MS) - DISCORD_EPOCH) << 22n);
     try {
-      const botId = await (this.botId ??= this.rest.get(Routes.user('@me')).then(
+      const botId = await (this.botId ??= this.rest.get(Routes.user('@me'), { signal: AbortSignal.timeout(this.options.sendTimeoutMs) }).then(
         (user) => (user as { id: string }).id,
         (error: unknown) => {
           this.botId = null;
@@ -56,6 +67,7 @@ export class DiscordSender implements AlertSender {
       ));
       const messages = (await this.rest.get(Routes.channelMessages(discordChannelId(alert.channel)), {
         query: new URLSearchParams({ after, limit: '100' }),
+        signal: AbortSignal.timeout(this.options.sendTimeoutMs),
       })) as APIMessage[];
       // The outbox holds one alert per item and channel: the bot's message with this item's embed is it.
       const { title, url } = alertEmbed(alert);

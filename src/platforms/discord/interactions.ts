@@ -11,6 +11,7 @@ import type { CommandRateLimiter } from '../../../commands/rate-limit.ts';
 import { searchCommand } from '../../../commands/search.ts';
 import type { Logger } from '../../log.ts';
 import type { MorePages } from './more-pages.ts';
+import { fitPlain } from './markdown.ts';
 import { answerReply, type DiscordReply } from './render-answer.ts';
 import { ADMIN_COMMAND, ADMIN_SUBCOMMANDS, COMMAND, SUBCOMMANDS } from './slash-commands.ts';
 
@@ -27,8 +28,9 @@ export interface InteractionDeps {
 
 // These write to the database, which may wait on another process's lock: the reply is deferred first.
 const WRITES = new Set(['watch', 'unwatch']);
-// What the bot needs in a channel to post alerts there.
+// What the bot needs to post alerts in a channel, and in a thread or forum post.
 const POSTING = [PermissionFlagsBits.ViewChannel, PermissionFlagsBits.SendMessages, PermissionFlagsBits.EmbedLinks];
+const POSTING_IN_THREADS = [PermissionFlagsBits.ViewChannel, PermissionFlagsBits.SendMessagesInThreads, PermissionFlagsBits.EmbedLinks];
 
 /**
  * Every interaction ainews answers: /ainews and /ainews-admin, their autocompletes and the "More" button.
@@ -107,8 +109,9 @@ function refuseWatchChange(interaction: ChatInputCommandInteraction, deps: Inter
 /** Watching where the bot cannot post works, and says what the bot is missing there. */
 function addPostingHint(reply: DiscordReply, interaction: ChatInputCommandInteraction): void {
   const permissions = interaction.appPermissions;
-  if (!interaction.inGuild() || permissions.has(POSTING)) return;
-  const missing = permissions.missing(POSTING).map((name) => name.replace(/(?<=[a-z])(?=[A-Z])/g, ' '));
+  const needed = interaction.channel?.isThread() ? POSTING_IN_THREADS : POSTING;
+  if (!interaction.inGuild() || permissions.has(needed)) return;
+  const missing = permissions.missing(needed).map((name) => name.replace(/(?<=[a-z])(?=[A-Z])/g, ' '));
   reply.content = `${reply.content ?? ''}\n⚠️ I cannot post alerts here yet: I need ${missing.join(', ')} in this channel.`;
 }
 
@@ -122,7 +125,7 @@ async function autocomplete(interaction: AutocompleteInteraction, deps: Interact
     choices
       .filter((c) => c.name.toLowerCase().includes(typed))
       .slice(0, 25)
-      .map((c) => ({ name: c.name.slice(0, 100), value: c.value })),
+      .map((c) => ({ name: fitPlain(c.name, 100), value: c.value })),
   );
 }
 

@@ -14,9 +14,12 @@ export function escapeDiscord(text: string): string {
     out += escapePlain(text.slice(last, match.index)) + match[0];
     last = match.index + match[0].length;
   }
-  return (out + escapePlain(text.slice(last)))
-    .replace(/@(everyone|here)/gi, '@\u200b$1')
-    .replace(/<(?=[@#/]|a?:)/g, '<\u200b');
+  return breakMentions(out + escapePlain(text.slice(last)));
+}
+
+/** Mention syntax made text with an invisible zero-width space: `@everyone`, `<@id>`, `<#id>`, `</cmd:id>`. */
+function breakMentions(text: string): string {
+  return text.replace(/@(everyone|here)/gi, '@\u200b$1').replace(/<(?=[@#/]|a?:)/g, '<\u200b');
 }
 
 function escapePlain(text: string): string {
@@ -39,6 +42,15 @@ export function fitDiscord(text: string, max: number): string {
     else high = mid - 1;
   }
   return `${escapeDiscord(chars.slice(0, low).join('')).replace(/\\$/, '')}…`;
+}
+
+/**
+ * Text for the places Discord shows as typed, without markdown (an embed's author and footer, a
+ * choice's name): mention syntax broken invisibly, and cut to `max` characters on a whole character.
+ */
+export function fitPlain(text: string, max: number): string {
+  const chars = Array.from(breakMentions(text));
+  return chars.length <= max ? chars.join('') : `${chars.slice(0, max - 1).join('')}…`;
 }
 
 /** A URL Discord may link an embed title to: http(s) only. */

@@ -1,6 +1,6 @@
 import type { APIEmbed } from 'discord.js';
 import type { Alert } from '../../delivery/port.ts';
-import { embedUrl, fitDiscord, linkHost } from './markdown.ts';
+import { embedUrl, fitDiscord, fitPlain, linkHost } from './markdown.ts';
 
 // Discord's embed limits: title 256, description 4096, author name 256, field value 1024, footer 2048.
 const SUMMARY_MAX = 1500;
@@ -25,7 +25,7 @@ export function alertEmbed(alert: Alert): APIEmbed {
     title: fitDiscord(alert.title, 256),
     url: embedUrl(alert.url),
     ...(alert.summary ? { description: fitDiscord(alert.summary, SUMMARY_MAX) } : {}),
-    ...(alert.source ? { author: { name: fitDiscord(alert.source, 256) } } : {}),
+    ...(alert.source ? { author: { name: fitPlain(alert.source, 256) } } : {}),
     timestamp: new Date(alert.publishedAt).toISOString(),
     color: sourceColor(alert.source),
     fields: [

@@ -1,7 +1,7 @@
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed } from 'discord.js';
 import type { Answer, ResultItem } from '../../../commands/index.ts';
 import type { Marked } from '../../search/snippet.ts';
-import { embedUrl, escapeDiscord, fitDiscord, linkHost } from './markdown.ts';
+import { embedUrl, escapeDiscord, fitDiscord, fitPlain, linkHost } from './markdown.ts';
 import { sourceColor } from './render-alert.ts';
 
 /** A reply as discord.js takes it (content, embeds, buttons); mentions are never parsed. */
@@ -11,9 +11,10 @@ export interface DiscordReply {
   components: APIActionRowComponent<APIButtonComponent>[];
 }
 
-// Discord caps a message's content at 2000 characters and all its embeds together at 6000.
+// Discord caps a message's content at 2000 characters, its embeds at 10, and their text together at 6000.
 const CONTENT_MAX = 2000;
-const RESULT_TEXT_MAX = 700;
+const EMBEDS_MAX = 10;
+const EMBED_TEXT_TOTAL = 5800;
 
 /** A command's answer for Discord. Results come with a "More" button whose id `moreId` gives. */
 export function answerReply(answer: Answer, moreId: (next: string) => string): DiscordReply {
@@ -26,27 +27,35 @@ export function answerReply(answer: Answer, moreId: (next: string) => string): D
       const rows = answer.rows.length ? answer.rows.map(escapeDiscord) : [`*${escapeDiscord(answer.empty)}*`];
       return { embeds: [{ title: fitDiscord(answer.heading, 256), description: joinWithin(rows, 4000) }], components: [] };
     }
-    case 'results':
+    case 'results': {
+      const shown = answer.results.slice(0, EMBEDS_MAX);
+      const more = answer.results.length > shown.length ? ` (the first ${shown.length} of ${answer.results.length})` : '';
+      // Each result's text gets an even share of what the message may hold.
+      const share = Math.min(700, Math.floor(EMBED_TEXT_TOTAL / Math.max(shown.length, 1)) - 300);
       return {
-        content: `**${fitDiscord(answer.heading, 300)}**`,
-        embeds: answer.results.slice(0, 10).map(resultEmbed),
+        content: `**${fitDiscord(answer.heading, 300)}**${more}`,
+        embeds: shown.map((result) => resultEmbed(result, share)),
         components: answer.more
           ? [{ type: ComponentType.ActionRow, components: [{ type: ComponentType.Button, style: ButtonStyle.Secondary, label: 'More', custom_id: moreId(answer.more) }] }]
           : [],
       };
+    }
   }
 }
 
-/** One result: the linked title, the matched words in context (else the summary), source, id and host. */
-function resultEmbed(result: ResultItem): APIEmbed {
+/**
+ * One result within `textMax` characters of description: the linked title, the matched words in
+ * context (else the summary), source, id and host. Title and footer stay under 300 together.
+ */
+function resultEmbed(result: ResultItem, textMax: number): APIEmbed {
   const hasMatch = result.snippet.some((part) => part.match);
-  const text = hasMatch || !result.summary ? bold(result.snippet, RESULT_TEXT_MAX) : fitDiscord(result.summary, RESULT_TEXT_MAX);
+  const text = hasMatch || !result.summary ? bold(result.snippet, textMax) : fitDiscord(result.summary, textMax);
   const footer = [result.source, `#${result.id}`, linkHost(result.url)].filter(Boolean).join(' · ');
   return {
-    title: fitDiscord(result.title.map((p) => p.text).join(''), 200),
+    title: fitDiscord(result.title.map((p) => p.text).join(''), 180),
     url: embedUrl(result.url),
     ...(text ? { description: text } : {}),
-    footer: { text: footer.slice(0, 200) },
+    footer: { text: fitPlain(footer, 110) },
     timestamp: new Date(result.publishedAt).toISOString(),
     color: sourceColor(result.source),
   };

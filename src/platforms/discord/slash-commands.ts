@@ -67,7 +67,8 @@ export function commandDefinitions(): RESTPostAPIChatInputApplicationCommandsJSO
       s
         .setName('latest')
         .setDescription('The newest items')
-        .addIntegerOption((o) => o.setName('count').setDescription('how many (5 by default)').setMinValue(1).setMaxValue(20))
+        // Discord shows at most 10 embeds in one message.
+        .addIntegerOption((o) => o.setName('count').setDescription('how many (5 by default)').setMinValue(1).setMaxValue(10))
         .addBooleanOption(share),
     )
     .addSubcommand((s) => s.setName('feeds').setDescription('The feeds, with their status').addBooleanOption(share))

@@ -35,7 +35,7 @@ async function startDiscord(env: Record<string, string> = {}) {
     DELIVERY_INTERVAL: '100ms',
     ...env,
   });
-  platform = createDiscord(app.config, app, createLogger('silent'), { retryBaseMs: 100 })!;
+  platform = createDiscord(app.config, app, createLogger('silent'), { installId: app.installId, retryBaseMs: 100 })!;
   expect(await platform.start()).toBe(true);
   worker = app.deliveryWorker([platform.sender]);
   worker.start();
@@ -83,7 +83,7 @@ describe('Discord alerts', () => {
     const [post] = posts();
     const row = app.outbox.list()[0]!;
     expect(post!.channel_id).toBe(discord.channelId);
-    expect(post!.request).toMatchObject({ allowed_mentions: { parse: [] }, nonce: `ainews-${row.id}`, enforce_nonce: true });
+    expect(post!.request).toMatchObject({ allowed_mentions: { parse: [] }, nonce: `${app.installId}-${row.id}`, enforce_nonce: true });
     expect(post!.request.embeds).toEqual([
       expect.objectContaining({
         title: 'OpenAI ships GPT-5',
@@ -107,7 +107,21 @@ describe('Discord alerts', () => {
     const embed = JSON.stringify(posts()[0]!.request.embeds);
     expect(embed).not.toMatch(/@everyone|@here|<@|\]\(|(?<!\\\\)\*\*|(?<!\\\\)\|\|/);
     expect(embed).toContain('\\\\*\\\\*FREE GPUs\\\\*\\\\*');
+    // The summary keeps the link's text and address, as text.
+    expect(embed).toContain('\\\\[openai.com\\\\]\\\\(https://evil.example/login)');
     expect(posts()[0]!.request.allowed_mentions).toEqual({ parse: [] });
+  });
+
+  it('after a 5xx, whose outcome is unknown, looks through the channel first and posts once', async () => {
+    await startDiscord();
+    app.watches.add(channel(), '*', 'u1');
+    discord.fail('createMessage', { status: 500 });
+    await publish('One story');
+    worker!.nudge();
+    await waitUntil(() => app.outbox.list()[0]?.status === 'sent', 10_000, 'the alert sent');
+    const calls = discord.calls.filter((c) => /^\/channels\/\d+\/messages$/.test(c.path)).map((c) => c.method);
+    expect(calls).toEqual(['POST', 'GET', 'POST']);
+    expect(posts()).toHaveLength(1);
   });
 
   it('waits out a 429 and ends with exactly one message', async () => {
@@ -221,9 +235,29 @@ describe('/ainews on Discord', () => {
 });
 
 describe('Discord start-up', () => {
+  it('logs in again on a fresh client after a failed attempt, and stops cleanly afterwards', async () => {
+    // discord.js retries a 5xx three times itself: four make the first login fail.
+    discord.fail('gatewayBot', { status: 503 }, { status: 503 }, { status: 503 }, { status: 503 });
+    await startDiscord();
+    expect(discord.callsTo('GET', /^\/gateway\/bot$/)).toHaveLength(5);
+    expect(discord.connected).toBe(true);
+    await platform!.stop();
+    await waitUntil(() => !discord.connected, 5000, 'the gateway closed');
+  });
+
+  it('stops while a login is still waiting for Discord', async () => {
+    discord.fail('gatewayBot', { hang: true });
+    app = testApp({ DISCORD_TOKEN: discord.token, DISCORD_APPLICATION_ID: discord.applicationId, DISCORD_API_URL: discord.apiUrl });
+    platform = createDiscord(app.config, app, createLogger('silent'), { installId: app.installId, retryBaseMs: 100 })!;
+    const started = platform.start();
+    await waitUntil(() => discord.callsTo('GET', /^\/gateway\/bot$/).length === 1);
+    await platform.stop();
+    expect(await started).toBe(false);
+  });
+
   it('gives up once, without crashing, when Discord rejects the token', async () => {
     app = testApp({ DISCORD_TOKEN: 'wrong-token-wrong-token-wrong', DISCORD_APPLICATION_ID: discord.applicationId, DISCORD_API_URL: discord.apiUrl });
-    platform = createDiscord(app.config, app, createLogger('silent'), { retryBaseMs: 100 })!;
+    platform = createDiscord(app.config, app, createLogger('silent'), { installId: app.installId, retryBaseMs: 100 })!;
     expect(await platform.start()).toBe(false);
     expect(discord.callsTo('GET', /^\/gateway\/bot$/)).toHaveLength(1);
   });

@@ -7,6 +7,8 @@ import { inviteUrl } from '../../../src/platforms/discord/register.ts';
 import { alertEmbed, sourceColor } from '../../../src/platforms/discord/render-alert.ts';
 import { answerReply } from '../../../src/platforms/discord/render-answer.ts';
 import { commandDefinitions } from '../../../src/platforms/discord/slash-commands.ts';
+import { toPlatformError } from '../../../src/platforms/discord/discord-errors.ts';
+import { alertNonce } from '../../../src/platforms/discord/discord-sender.ts';
 
 const alert: Alert = {
   deliveryId: 7,
@@ -120,6 +122,46 @@ describe('Discord answers', () => {
     expect(pages.resolve(id)).toBe(long);
     expect(new MorePages().resolve(id)).toBeNull();
     expect(pages.isMore('something-else')).toBe(false);
+  });
+});
+
+describe('Discord delivery details', () => {
+  it('keeps the nonce within 25 characters and unique to the installation', () => {
+    expect(alertNonce('a1b2c3d4', 123)).toBe('a1b2c3d4-123');
+    expect(alertNonce('a1b2c3d4', Number.MAX_SAFE_INTEGER).length).toBeLessThanOrEqual(25);
+  });
+
+  it('takes the REST client losing its token after a 401 for the rejected token it is, not an outage', () => {
+    expect(toPlatformError(new Error('Expected token to be set for this request, but none was present')).options).toEqual({ channelGone: true });
+    expect(toPlatformError(new Error('socket hang up')).options).toEqual({ outcomeUnknown: true });
+  });
+
+  it('shows a source as typed in the author line, with mentions broken invisibly', () => {
+    expect(alertEmbed({ ...alert, source: '量子位 (QbitAI) | AI_news <@1>' }).author).toEqual({ name: '量子位 (QbitAI) | AI_news <\u200b@1>' });
+  });
+
+  it('fits ten long results within the 6,000 characters a message may carry', () => {
+    const long: Answer = {
+      kind: 'results',
+      heading: 'Latest 12 items',
+      results: Array.from({ length: 12 }, (_, i) => ({
+        id: i,
+        title: [{ text: 'T'.repeat(400), match: false }],
+        url: 'https://x.example/a',
+        source: 'S'.repeat(300),
+        publishedAt: '2025-08-07T16:00:00.000Z',
+        lang: 'en' as const,
+        snippet: [{ text: 'x', match: false }],
+        summary: 'word '.repeat(400),
+      })),
+      more: null,
+      data: [],
+    };
+    const reply = answerReply(long, String);
+    expect(reply.embeds).toHaveLength(10);
+    expect(reply.content).toContain('(the first 10 of 12)');
+    const total = reply.embeds.reduce((sum, e) => sum + (e.title?.length ?? 0) + (e.description?.length ?? 0) + (e.footer?.text.length ?? 0), 0);
+    expect(total).toBeLessThanOrEqual(6000);
   });
 });
 
