@@ -38,12 +38,34 @@ class LenientDateParser extends Parser<Fields, Fields> {
   }
 }
 
-const parser = new LenientDateParser({
-  customFields: {
-    feed: ['language', 'dc:language'] as never,
-    item: ['rawDate', 'id'] as never,
-  },
-});
+/**
+ * A new parser for every document: rss-parser keeps one xml2js parser, which after an XML error stays
+ * marked as failed and never calls back on the next error, so a second malformed feed would hang its
+ * poll (and the scheduler's tick) forever.
+ */
+function newParser(): LenientDateParser {
+  return new LenientDateParser({
+    customFields: {
+      feed: ['language', 'dc:language'] as never,
+      item: ['rawDate', 'id'] as never,
+    },
+  });
+}
+
+// A parse that never calls back must not hold its poll, and the tick, forever.
+const PARSE_TIMEOUT_MS = 30_000;
+
+async function parseXml(xml: string): Promise<Fields & { items: Fields[] }> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`parsing took longer than ${PARSE_TIMEOUT_MS / 1000} s`)), PARSE_TIMEOUT_MS);
+  });
+  try {
+    return (await Promise.race([newParser().parseString(xml), timeout])) as Fields & { items: Fields[] };
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 export async function parseFeed(text: string): Promise<ParsedFeed> {
   const trimmed = text.trimStart();
@@ -53,11 +75,11 @@ export async function parseFeed(text: string): Promise<ParsedFeed> {
   let xml = text.slice(Math.max(0, text.indexOf('<')));
   let feed: Fields & { items: Fields[] };
   try {
-    feed = (await parser.parseString(xml)) as Fields & { items: Fields[] };
+    feed = await parseXml(xml);
   } catch {
     xml = repairXml(text);
     try {
-      feed = (await parser.parseString(xml)) as Fields & { items: Fields[] };
+      feed = await parseXml(xml);
     } catch (error) {
       throw new FeedParseError(`not a readable RSS, Atom or RDF feed: ${firstLine((error as Error).message)}`);
     }
