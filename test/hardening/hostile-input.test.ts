@@ -72,6 +72,16 @@ describe('feed bodies', () => {
     if (outcome.result === 'failed') expect(outcome.error).toBeTruthy();
   });
 
+  it('keeps the newest FEED_MAX_ITEMS of a feed with 100,000 items', async () => {
+    app = testApp({ FEED_MAX_ITEMS: '500', FETCH_MAX_BYTES: '20MB' });
+    const items = Array.from({ length: 100_000 }, (_, i) => `<item><title>Story ${i}</title><link>https://x.example/${i}</link><pubDate>${new Date(Date.UTC(2025, 0, 1) + i * 60_000).toUTCString()}</pubDate></item>`);
+    const outcome = await pollNew(`<?xml version="1.0"?><rss version="2.0"><channel><title>Huge</title>${items.join('')}</channel></rss>`);
+    expect(outcome, outcome.error).toMatchObject({ result: 'updated' });
+    const stored = app.items.recent(1000);
+    expect(stored).toHaveLength(500);
+    expect(stored[0]!.title).toBe('Story 99999');
+  }, 60_000);
+
   it('cuts a 1 MB title, reads invalid UTF-8 with replacement characters, and strips control, zero-width and bidi characters', async () => {
     app = testApp();
     const huge = 'A'.repeat(1_000_000);
