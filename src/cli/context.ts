@@ -35,12 +35,21 @@ export async function withApp<T>(action: (app: App) => Promise<T> | T): Promise<
 
 /** Prints an error the way a person wants to read it, and sets a failing exit code. */
 export function reportError(error: unknown): void {
-  const database = describeDatabaseError(error, readEnvironment().AINEWS_DB ?? './data/ainews.db');
+  const database = describeDatabaseError(error, databasePath());
   const known = database !== null || error instanceof CliError || USER_ERRORS.some((type) => error instanceof type);
   const message = database ?? (error instanceof Error ? error.message : String(error));
   // A bug, not a mistake of the user's: the stack is what whoever fixes it will need.
   process.stderr.write(known || !(error instanceof Error) ? `error: ${message}\n` : `error: ${error.stack}\n`);
   process.exitCode = 1;
+}
+
+/** The configured database path, for error messages; never throws (a broken .env must not hide the error). */
+function databasePath(): string {
+  try {
+    return readEnvironment().AINEWS_DB ?? './data/ainews.db';
+  } catch {
+    return process.env.AINEWS_DB ?? './data/ainews.db';
+  }
 }
 
 export function printJson(value: unknown): void {

@@ -76,6 +76,12 @@ export class Outbox {
            WHERE platform IN (${placeholders})
              AND ((status IN ('pending', 'retrying') AND next_attempt_at <= ?) OR (status = 'sending' AND claimed_at < ?))
              AND NOT EXISTS (SELECT 1 FROM items i WHERE i.id = outbox.item_id AND i.summary_pending = 1 AND outbox.created_at > ?)
+             -- Only the head of each channel's queue: an earlier alert still waiting, being sent or being
+             -- retried holds the later ones back until it is sent or has failed for good, so that they never
+             -- overtake it, in this process or another, through an outage however long.
+             AND NOT EXISTS (
+               SELECT 1 FROM outbox earlier
+               WHERE earlier.channel = outbox.channel AND earlier.id < outbox.id AND earlier.status IN ('pending', 'sending', 'retrying'))
            ORDER BY id LIMIT ?)
          RETURNING *`,
       )
@@ -134,17 +140,6 @@ export class Outbox {
        WHERE id = ? AND claimed_by = ?`,
     );
     this.db.transaction(() => ids.forEach((id) => release.run(dueAt?.toISOString() ?? null, id, worker))).immediate();
-  }
-
-  /**
-   * Holds back every alert still waiting for a channel until `until` (the platform's Retry-After), so
-   * that none of them is sent before it, in this batch or a later one.
-   */
-  deferChannel(channel: string, until: Date): number {
-    const at = until.toISOString();
-    return this.db
-      .prepare(`UPDATE outbox SET next_attempt_at = ? WHERE channel = ? AND status IN ('pending', 'retrying') AND next_attempt_at < ?`)
-      .run(at, channel, at).changes;
   }
 
   /**

@@ -105,8 +105,9 @@ export class DeliveryWorker {
   }
 
   /**
-   * One channel's claimed alerts, in order. An alert to be retried holds the channel's later ones back
-   * until its retry (so they never overtake it); a channel that is gone fails them all.
+   * One channel's claimed alerts, in order (a claim takes only the head of each channel's queue, so the
+   * later ones wait in the outbox behind an alert that is being retried); a channel that is gone fails
+   * them all.
    */
   private async deliverChannel(rows: OutboxRow[]): Promise<number> {
     let sent = 0;
@@ -121,7 +122,6 @@ export class DeliveryWorker {
       if (outcome.kind === 'sent') sent++;
       if (outcome.kind === 'paused') {
         this.deps.outbox.release(rest(), this.id, outcome.until);
-        this.deps.outbox.deferChannel(row.channel, outcome.until);
         break;
       }
       if (outcome.kind === 'gone') {
@@ -199,7 +199,6 @@ export class DeliveryWorker {
     );
     outbox.markFailed(row.id, this.id, message, giveUp ? null : retryAt, outcomeUnknown);
     log.warn({ err: message, attempts: row.attempts, giveUp }, giveUp ? 'alert delivery failed for good' : 'alert delivery failed; will retry');
-    // The channel waits with it: its later alerts must not overtake it (nor hit a platform that just failed).
     return giveUp ? { kind: 'failed' } : { kind: 'paused', until: retryAt };
   }
 }

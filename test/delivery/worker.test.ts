@@ -125,21 +125,37 @@ describe('DeliveryWorker outcomes', () => {
     const before = Date.now();
     await worker(sender).drain();
     expect(row(first!)).toMatchObject({ status: 'retrying', attempts: 1, last_error: 'ratelimited' });
+    expect(Date.parse(row(first!).next_attempt_at)).toBeGreaterThanOrEqual(before + 300);
     expect(row(second!)).toMatchObject({ status: 'pending', attempts: 0 });
-    expect(Date.parse(row(second!).next_attempt_at)).toBeGreaterThanOrEqual(before + 300);
     expect(row(other!).status).toBe('sent');
     await sleep(320);
     expect(await worker(sender).drain()).toBe(2);
+    expect(sender.sendCalls).toBe(4);
   });
 
-  it('holds back the channel\'s alerts in later batches too, until the Retry-After has passed', async () => {
-    const ids = queue('console:busy', ['A', 'B', 'C', 'D', 'E', 'F']);
+  it('never lets a later alert of the channel overtake one waiting for its retry, even one queued meanwhile', async () => {
+    const ids = queue('console:busy', ['A', 'B', 'C']);
     const sender = new ScriptedSender();
     sender.script = [new PlatformError('ratelimited', { retryAfterMs: 60_000 })];
     await worker(sender, { batchSize: 2 }).drain();
+    // Queued while A waits: it waits too.
+    const [late] = queue('console:busy', ['D']);
+    await worker(sender, { batchSize: 2 }).drain();
     expect(sender.sendCalls).toBe(1);
-    expect(ids.map((id) => row(id).status)).toEqual(['retrying', 'pending', 'pending', 'pending', 'pending', 'pending']);
-    expect(ids.every((id) => Date.parse(row(id).next_attempt_at) >= Date.now() + 50_000)).toBe(true);
+    expect([...ids, late!].map((id) => row(id).status)).toEqual(['retrying', 'pending', 'pending', 'pending']);
+  });
+
+  it('holds the channel behind an alert that keeps failing until it fails for good, then goes on', async () => {
+    const [stuck, next] = queue('console:team', ['Stuck', 'Next']);
+    const sender = new ScriptedSender();
+    sender.script = Array.from({ length: 3 }, () => new PlatformError('internal_error'));
+    for (let round = 0; round < 4; round++) {
+      await worker(sender, { maxAttempts: 3 }).drain();
+      await sleep(20);
+    }
+    expect(row(stuck!)).toMatchObject({ status: 'failed', attempts: 3, last_error: 'internal_error' });
+    expect(row(next!)).toMatchObject({ status: 'sent', attempts: 1 });
+    expect(sender.posted.has(stuck!)).toBe(false);
   });
 
   it('never posts again while the look for a lost attempt fails, whether rate limited or refused', async () => {

@@ -18,6 +18,8 @@ export interface CrashReport {
   lost: number;
   duplicated: number;
   integrity: string;
+  /** What went wrong on the way (a round whose run had already exited before its kill, a damaged database). */
+  problems: string[];
 }
 
 const SLACK_CHANNEL = 'C0NEWS';
@@ -70,6 +72,15 @@ export async function runCrashRounds(options: { seed: number; rounds: number; it
     };
     let kills = 0;
     let faults = 0;
+    const problems: string[] = [];
+    const integrityNow = () => {
+      const connection = new Sqlite(db, { readonly: true });
+      try {
+        return connection.pragma('integrity_check', { simple: true }) as string;
+      } finally {
+        connection.close();
+      }
+    };
     for (let round = 1; round <= options.rounds; round++) {
       for (let i = 0; i < (options.itemsPerRound ?? 3); i++) {
         const n = entries.length;
@@ -90,9 +101,12 @@ export async function runCrashRounds(options: { seed: number; rounds: number; it
       const run = startCli(['run'], env);
       const delay = 800 + Math.floor(random() * 4000);
       await new Promise((resolve) => setTimeout(resolve, delay));
+      if (run.child.exitCode !== null) problems.push(`round ${round}: ainews run had exited (${run.child.exitCode}) before its kill: ${run.output().stderr.slice(-500)}`);
       run.child.kill('SIGKILL');
       await run.exited;
       kills++;
+      const integrity = integrityNow();
+      if (integrity !== 'ok') problems.push(`round ${round}: integrity_check ${integrity}`);
       log(`round ${round}: killed after ${delay} ms; ${slack.posts.length} Slack and ${discord.messagesIn(discord.channelId).length} Discord messages so far`);
     }
     // A last run that is allowed to finish what the others left.
@@ -109,6 +123,8 @@ export async function runCrashRounds(options: { seed: number; rounds: number; it
     const last = startCli(['run'], env);
     try {
       await waitUntil(() => sent() >= expected, 90_000, `all ${expected} alerts sent`);
+    } catch (error) {
+      problems.push((error as Error).message);
     } finally {
       last.child.kill('SIGTERM');
       await last.exited;
@@ -117,10 +133,7 @@ export async function runCrashRounds(options: { seed: number; rounds: number; it
     const slackIds = slack.posts.map((p) => Number(p.metadata?.event_payload.delivery_id));
     const discordIds = discord.messagesIn(discord.channelId).map((m) => Number(String(m.nonce).split('-')[1]));
     const delivered = new Set([...slackIds.map((id) => `s${id}`), ...discordIds.map((id) => `d${id}`)]).size;
-    const connection = new Sqlite(db, { readonly: true });
-    const integrity = connection.pragma('integrity_check', { simple: true }) as string;
-    const rows = connection.prepare('SELECT count(*) FROM outbox').pluck().get() as number;
-    connection.close();
+    const integrity = integrityNow();
     return {
       seed: options.seed,
       rounds: options.rounds,
@@ -129,9 +142,10 @@ export async function runCrashRounds(options: { seed: number; rounds: number; it
       items: entries.length - 1,
       expected,
       delivered,
-      lost: expected - delivered + Math.max(0, expected - rows),
+      lost: expected - delivered,
       duplicated: slackIds.length + discordIds.length - delivered,
       integrity,
+      problems,
     };
   } finally {
     app.dispose();

@@ -10,4 +10,5 @@ console.log(
   `rounds ${report.rounds}, kills ${report.kills}, platform faults ${report.faults}, items ${report.items}, ` +
     `alerts expected ${report.expected}, delivered ${report.delivered}, lost ${report.lost}, duplicated ${report.duplicated}, integrity ${report.integrity}`,
 );
-process.exitCode = report.lost === 0 && report.duplicated === 0 && report.integrity === 'ok' ? 0 : 1;
+for (const problem of report.problems) console.log(`  problem: ${problem}`);
+process.exitCode = report.lost === 0 && report.duplicated === 0 && report.integrity === 'ok' && report.problems.length === 0 ? 0 : 1;

@@ -1,5 +1,6 @@
-// Run as a separate process by the outbox tests: claims alerts one at a time until none is left, and
-// prints the ids it got, so that two such processes can be checked for overlap.
+// Run as a separate process by the outbox tests: claims alerts one at a time, and records each as sent
+// (which lets the next of its channel be claimed), until none is left; prints the ids it got, so that two
+// such processes can be checked for overlap.
 import Sqlite from 'better-sqlite3';
 import { Outbox } from '../../src/db/outbox.ts';
 
@@ -9,6 +10,9 @@ const ids: number[] = [];
 for (;;) {
   const claimed = outbox.claim(['console'], worker, 1);
   if (claimed.length === 0) break;
-  ids.push(...claimed.map((row) => row.id));
+  for (const row of claimed) {
+    ids.push(row.id);
+    outbox.markSent(row.id, worker, `m-${row.id}`);
+  }
 }
 process.stdout.write(JSON.stringify(ids));

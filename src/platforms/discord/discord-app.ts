@@ -24,6 +24,8 @@ type DiscordConfig = Pick<
   'DISCORD_TOKEN' | 'DISCORD_APPLICATION_ID' | 'DISCORD_API_URL' | 'DISCORD_WATCH_PERMISSION' | 'AINEWS_ADMINS' | 'DELIVERY_SEND_TIMEOUT' | 'COMMANDS_PER_MINUTE'
 >;
 
+const READY_TIMEOUT_MS = 60_000;
+
 /** A REST client for Discord at DISCORD_API_URL, which hands rate limits to its caller instead of waiting. */
 export function discordRest(config: Pick<Config, 'DISCORD_TOKEN' | 'DISCORD_API_URL' | 'DELIVERY_SEND_TIMEOUT'>): REST {
   return new REST({ api: config.DISCORD_API_URL, version: '10', timeout: config.DELIVERY_SEND_TIMEOUT, retries: 0, rejectOnRateLimit: () => true }).setToken(
@@ -78,7 +80,9 @@ export function createDiscord(
   const loginOnce = async () => {
     const attempt = newClient();
     client = attempt;
-    const ready = once(attempt, Events.ClientReady, { signal: stopping.signal });
+    // Ready within a minute, or this attempt is given up and another made (the gateway may have closed
+    // for good between login and ready).
+    const ready = once(attempt, Events.ClientReady, { signal: AbortSignal.any([stopping.signal, AbortSignal.timeout(READY_TIMEOUT_MS)]) });
     ready.catch(() => undefined);
     try {
       await attempt.login(token);

@@ -82,7 +82,7 @@ describe('ainews discord', () => {
     const env = { ...discordEnv(), AINEWS_DB: db, DELIVERY_INTERVAL: '100ms', DELIVERY_SEND_TIMEOUT: '1s', DELIVERY_CLAIM_TIMEOUT: '2s', LOG_LEVEL: 'warn' };
     discord.fail('createMessage', { hang: true });
     const first = startCli(['run'], env);
-    await waitUntil(() => discord.messagesIn(discord.channelId).length === 1, 20_000, 'the first post');
+    await waitUntil(() => discord.messagesIn(discord.channelId).length === 1, 40_000, 'the first post');
     first.child.kill('SIGKILL');
     await first.exited;
     // Killed while waiting (sending), or after its request timed out (retrying): the outcome is unknown.
@@ -90,7 +90,7 @@ describe('ainews discord', () => {
 
     const second = startCli(['run'], env);
     try {
-      await waitUntil(() => outboxRow(db).status === 'sent', 20_000, 'the alert recorded as sent');
+      await waitUntil(() => outboxRow(db).status === 'sent', 40_000, 'the alert recorded as sent');
       expect(discord.messagesIn(discord.channelId)).toHaveLength(1);
       // Looked for first; posted again (with the same nonce) only when the history could not be read.
       expect(discord.callsTo('GET', /^\/channels\/\d+\/messages$/).length).toBeGreaterThanOrEqual(1);
@@ -100,5 +100,5 @@ describe('ainews discord', () => {
       second.child.kill('SIGTERM');
       expect(await second.exited).toBe(0);
     }
-  }, 60_000);
+  }, 120_000);
 });

@@ -53,7 +53,7 @@ it('posts exactly once when the process dies between Slack posting and the outbo
   // Slack posts the message, but its answer never arrives: the process is killed while waiting.
   slack.fail('chat.postMessage', { hang: true });
   const first = startCli(['run'], env);
-  await waitUntil(() => slack.posts.length === 1, 20_000, 'the first post');
+  await waitUntil(() => slack.posts.length === 1, 40_000, 'the first post');
   first.child.kill('SIGKILL');
   await first.exited;
   // Killed while waiting (sending), or after its request timed out (retrying): the outcome is unknown.
@@ -61,7 +61,7 @@ it('posts exactly once when the process dies between Slack posting and the outbo
 
   const second = startCli(['run'], env);
   try {
-    await waitUntil(() => outboxRow(db).status === 'sent', 20_000, 'the alert recorded as sent');
+    await waitUntil(() => outboxRow(db).status === 'sent', 40_000, 'the alert recorded as sent');
     expect(slack.posts).toHaveLength(1);
     expect(slack.callsOf('chat.postMessage')).toHaveLength(1);
     expect(slack.callsOf('conversations.history')).toEqual([
@@ -72,4 +72,4 @@ it('posts exactly once when the process dies between Slack posting and the outbo
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
   }
-}, 60_000);
+}, 120_000);
