@@ -34,21 +34,27 @@ export function registerSlashCommand(app: App, deps: SlashCommandDeps): void {
   app.command(SLASH_COMMAND, async ({ command, ack, respond, client }) => {
     await ack();
     const asker = { team: command.team_id, channel: command.channel_id, user: command.user_id, userName: command.user_name };
-    await respond(await answer(command.text, asker, client, deps));
+    await respond(overLimit(asker, deps) ?? (await answer(command.text, asker, client, deps)));
   });
 
   app.action(MORE_ACTION, async ({ ack, body, action, respond, client }) => {
     await ack();
     if (action.type !== 'button' || body.type !== 'block_actions' || !body.channel || !action.value) return;
     const asker = { team: body.team?.id ?? body.user.team_id ?? '', channel: body.channel.id, user: body.user.id, userName: body.user.name };
-    // The next page takes the place of the one whose button was pressed.
+    // The next page takes the place of the one whose button was pressed; a refusal leaves it in place.
+    const refusal = overLimit(asker, deps);
+    if (refusal) return void (await respond({ ...refusal, replace_original: false }));
     await respond({ ...(await answer(action.value, asker, client, deps)), response_type: 'ephemeral', replace_original: true });
   });
 }
 
-async function answer(text: string, asker: Asker, client: webApi.WebClient, deps: SlashCommandDeps): Promise<RespondArguments> {
+/** The private refusal for a user over COMMANDS_PER_MINUTE, or null when the command may run. */
+function overLimit(asker: Asker, deps: SlashCommandDeps): RespondArguments | null {
   const wait = deps.limiter.take(`slack:${asker.team}/${asker.user}`);
-  if (wait) return { ...answerMessage(deps.limiter.refusal(wait)), response_type: 'ephemeral' };
+  return wait ? { ...answerMessage(deps.limiter.refusal(wait)), response_type: 'ephemeral' } : null;
+}
+
+async function answer(text: string, asker: Asker, client: webApi.WebClient, deps: SlashCommandDeps): Promise<RespondArguments> {
   const { command, args } = resolveCommand(text);
   const isAdmin = command.needsAdmin?.(args) ? await isAdminUser(client, asker.user, deps) : false;
   const result = runDefinition(

@@ -222,6 +222,16 @@ describe('/ainews on Slack', () => {
     expect((await slash('help', { user: 'U0BOB' })).text).toContain('/ainews watch');
   });
 
+  it('leaves the results in place when More is pressed over the limit', async () => {
+    await startSlack({ COMMANDS_PER_MINUTE: '1' });
+    for (let i = 1; i <= 7; i++) await publish(`GPT-5 story ${i}`);
+    await slash('gpt-5');
+    const before = slack.responses.length;
+    await slack.envelope('interactive', slack.buttonPayload('ainews_more', 'gpt-5 page:2'));
+    await waitUntil(() => slack.responses.length > before);
+    expect(slack.responses[before]!.body).toMatchObject({ replace_original: false, response_type: 'ephemeral', text: expect.stringContaining('easy there') });
+  });
+
   it('answers a bad command with its usage, privately', async () => {
     await startSlack();
     const answer = await slash('watch');
