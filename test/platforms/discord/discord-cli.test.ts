@@ -1,12 +1,11 @@
 import { rmSync } from 'node:fs';
-import Sqlite from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { OutboxRow } from '../../../src/db/outbox.ts';
 import { commandDefinitions } from '../../../src/platforms/discord/slash-commands.ts';
 import { testApp } from '../../helpers/app.ts';
 import { runCli, startCli } from '../../helpers/cli.ts';
 import { FakeDiscord } from '../../helpers/fake-discord.ts';
 import { storeItems } from '../../helpers/items.ts';
+import { readOutboxRow } from '../../helpers/news-feed.ts';
 import { waitUntil } from '../../helpers/wait.ts';
 
 let discord: FakeDiscord;
@@ -23,14 +22,6 @@ afterEach(async () => {
 
 const discordEnv = () => ({ DISCORD_TOKEN: discord.token, DISCORD_APPLICATION_ID: discord.applicationId, DISCORD_API_URL: discord.apiUrl, AINEWS_SEED_DEFAULT_FEEDS: 'false' });
 
-function outboxRow(db: string): OutboxRow {
-  const connection = new Sqlite(db, { readonly: true, timeout: 5000 });
-  try {
-    return connection.prepare('SELECT * FROM outbox').get() as OutboxRow;
-  } finally {
-    connection.close();
-  }
-}
 
 describe('ainews discord', () => {
   it('register PUTs the command definitions for a guild, or globally, and says what it registered', async () => {
@@ -86,16 +77,16 @@ describe('ainews discord', () => {
     first.child.kill('SIGKILL');
     await first.exited;
     // Killed while waiting (sending), or after its request timed out (retrying): the outcome is unknown.
-    expect(outboxRow(db)).toMatchObject({ status: expect.stringMatching(/^(sending|retrying)$/), attempt_started_at: expect.any(String) });
+    expect(readOutboxRow(db)).toMatchObject({ status: expect.stringMatching(/^(sending|retrying)$/), attempt_started_at: expect.any(String) });
 
     const second = startCli(['run'], env);
     try {
-      await waitUntil(() => outboxRow(db).status === 'sent', 40_000, 'the alert recorded as sent');
+      await waitUntil(() => readOutboxRow(db).status === 'sent', 40_000, 'the alert recorded as sent');
       expect(discord.messagesIn(discord.channelId)).toHaveLength(1);
       // Looked for first; posted again (with the same nonce) only when the history could not be read.
       expect(discord.callsTo('GET', /^\/channels\/\d+\/messages$/).length).toBeGreaterThanOrEqual(1);
       expect(discord.callsTo('POST', /^\/channels\/\d+\/messages$/)).toHaveLength(hideHistory ? 2 : 1);
-      expect(outboxRow(db)).toMatchObject({ platform_message_id: discord.messagesIn(discord.channelId)[0]!.id, attempt_started_at: null });
+      expect(readOutboxRow(db)).toMatchObject({ platform_message_id: discord.messagesIn(discord.channelId)[0]!.id, attempt_started_at: null });
     } finally {
       second.child.kill('SIGTERM');
       expect(await second.exited).toBe(0);

@@ -5,7 +5,8 @@ import { createLogger } from '../../../src/log.ts';
 import { createDiscord, type DiscordPlatform } from '../../../src/platforms/discord/discord-app.ts';
 import { testApp, type TestApp } from '../../helpers/app.ts';
 import { FakeDiscord } from '../../helpers/fake-discord.ts';
-import { FeedServer, rss } from '../../helpers/feed-server.ts';
+import { FeedServer } from '../../helpers/feed-server.ts';
+import { FAST_DELIVERY, NewsFeed } from '../../helpers/news-feed.ts';
 import { waitUntil } from '../../helpers/wait.ts';
 
 let discord: FakeDiscord;
@@ -13,35 +14,26 @@ let feeds: FeedServer;
 let app: TestApp;
 let platform: DiscordPlatform | undefined;
 let worker: DeliveryWorker | undefined;
-const entries: { title: string; link: string; guid: string; description?: string }[] = [];
+let news: NewsFeed;
 
 const channel = () => `discord:${discord.channelId}`;
 const MANAGER = PermissionFlagsBits.ManageChannels | PermissionFlagsBits.ViewChannel;
 
-async function publish(title: string | string[], description = '') {
-  for (const one of [title].flat()) entries.unshift({ title: one, link: `https://news.example.com/${entries.length + 1}`, guid: `g${entries.length + 1}`, description });
-  feeds.route('/feed', { body: rss(entries, 'Example News') });
-  return app.poller.poll(app.feeds.list()[0]!);
-}
+const publish = (title: string | string[], description = '') => news.publish(app, title, description);
 
 async function startDiscord(env: Record<string, string> = {}) {
   app = testApp({
     DISCORD_TOKEN: discord.token,
     DISCORD_APPLICATION_ID: discord.applicationId,
     DISCORD_API_URL: discord.apiUrl,
-    DELIVERY_BACKOFF_BASE: '100ms',
-    DELIVERY_SEND_TIMEOUT: '1s',
-    DELIVERY_CLAIM_TIMEOUT: '2s',
-    DELIVERY_INTERVAL: '100ms',
+    ...FAST_DELIVERY,
     ...env,
   });
   platform = createDiscord(app.config, app, createLogger('silent'), { installId: app.installId, retryBaseMs: 100 })!;
   expect(await platform.start()).toBe(true);
   worker = app.deliveryWorker([platform.sender]);
   worker.start();
-  feeds.route('/feed', { body: rss(entries, 'Example News') });
-  app.admin.add({ url: feeds.url('/feed'), name: 'Example News' });
-  await app.poller.poll(app.feeds.list()[0]!);
+  await news.subscribe(app);
 }
 
 /** Runs a slash command and returns the reply as the user sees it (after a deferred reply, its edit). */
@@ -58,9 +50,9 @@ async function slash(sub: string, options: Record<string, string | number | bool
 const posts = () => discord.messages.filter((m) => m.author.id === discord.botUserId && m.request.nonce);
 
 beforeEach(async () => {
-  entries.length = 0;
   discord = await new FakeDiscord().listen();
   feeds = await new FeedServer().listen();
+  news = new NewsFeed(feeds);
 });
 
 afterEach(async () => {

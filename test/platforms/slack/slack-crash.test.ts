@@ -1,11 +1,10 @@
 import { rmSync } from 'node:fs';
-import Sqlite from 'better-sqlite3';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import type { OutboxRow } from '../../../src/db/outbox.ts';
 import { testApp } from '../../helpers/app.ts';
 import { startCli } from '../../helpers/cli.ts';
 import { FakeSlack } from '../../helpers/fake-slack.ts';
 import { storeItems } from '../../helpers/items.ts';
+import { readOutboxRow } from '../../helpers/news-feed.ts';
 import { waitUntil } from '../../helpers/wait.ts';
 
 let slack: FakeSlack;
@@ -19,15 +18,6 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** The outbox row as the database holds it now, read as another process would. */
-function outboxRow(db: string): OutboxRow {
-  const connection = new Sqlite(db, { readonly: true, timeout: 5000 });
-  try {
-    return connection.prepare('SELECT * FROM outbox').get() as OutboxRow;
-  } finally {
-    connection.close();
-  }
-}
 
 it('posts exactly once when the process dies between Slack posting and the outbox recording it', async () => {
   // An alert waits in the outbox, queued by an earlier poll.
@@ -57,17 +47,17 @@ it('posts exactly once when the process dies between Slack posting and the outbo
   first.child.kill('SIGKILL');
   await first.exited;
   // Killed while waiting (sending), or after its request timed out (retrying): the outcome is unknown.
-  expect(outboxRow(db)).toMatchObject({ status: expect.stringMatching(/^(sending|retrying)$/), attempt_started_at: expect.any(String) });
+  expect(readOutboxRow(db)).toMatchObject({ status: expect.stringMatching(/^(sending|retrying)$/), attempt_started_at: expect.any(String) });
 
   const second = startCli(['run'], env);
   try {
-    await waitUntil(() => outboxRow(db).status === 'sent', 40_000, 'the alert recorded as sent');
+    await waitUntil(() => readOutboxRow(db).status === 'sent', 40_000, 'the alert recorded as sent');
     expect(slack.posts).toHaveLength(1);
     expect(slack.callsOf('chat.postMessage')).toHaveLength(1);
     expect(slack.callsOf('conversations.history')).toEqual([
       expect.objectContaining({ body: expect.objectContaining({ channel: 'C0NEWS', include_all_metadata: 'true' }) }),
     ]);
-    expect(outboxRow(db)).toMatchObject({ platform_message_id: slack.posts[0]!.ts, attempt_started_at: null });
+    expect(readOutboxRow(db)).toMatchObject({ platform_message_id: slack.posts[0]!.ts, attempt_started_at: null });
   } finally {
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);

@@ -4,7 +4,8 @@ import { createLogger } from '../../../src/log.ts';
 import { createSlack, type SlackPlatform } from '../../../src/platforms/slack/slack-app.ts';
 import { testApp, type TestApp } from '../../helpers/app.ts';
 import { FakeSlack } from '../../helpers/fake-slack.ts';
-import { FeedServer, rss } from '../../helpers/feed-server.ts';
+import { FeedServer } from '../../helpers/feed-server.ts';
+import { FAST_DELIVERY, NewsFeed } from '../../helpers/news-feed.ts';
 import { freePort, waitUntil } from '../../helpers/wait.ts';
 
 let slack: FakeSlack;
@@ -14,24 +15,16 @@ let platform: SlackPlatform;
 let worker: DeliveryWorker | undefined;
 
 const CHANNEL = 'slack:T0TEST/C0NEWS';
-const entries: { title: string; link: string; guid: string; description?: string }[] = [];
+let news: NewsFeed;
 
-/** Publishes entries on the local feed and polls it once, as the scheduler would. */
-async function publish(title: string | string[], description = '') {
-  for (const one of [title].flat()) entries.unshift({ title: one, link: `https://news.example.com/${entries.length + 1}`, guid: `g${entries.length + 1}`, description });
-  feeds.route('/feed', { body: rss(entries, 'Example News') });
-  return app.poller.poll(app.feeds.list()[0]!);
-}
+const publish = (title: string | string[], description = '') => news.publish(app, title, description);
 
 async function startSlack(env: Record<string, string> = {}) {
   app = testApp({
     SLACK_BOT_TOKEN: slack.botToken,
     SLACK_APP_TOKEN: slack.appToken,
     SLACK_API_URL: slack.apiUrl,
-    DELIVERY_BACKOFF_BASE: '100ms',
-    DELIVERY_SEND_TIMEOUT: '1s',
-    DELIVERY_CLAIM_TIMEOUT: '2s',
-    DELIVERY_INTERVAL: '100ms',
+    ...FAST_DELIVERY,
     ...env,
   });
   platform = createSlack(app.config, app, createLogger('silent'), { retryBaseMs: 100 })!;
@@ -39,9 +32,7 @@ async function startSlack(env: Record<string, string> = {}) {
   worker = app.deliveryWorker([platform.sender]);
   worker.start();
   // The feed's first poll is backlog: stored, never alerted.
-  feeds.route('/feed', { body: rss(entries, 'Example News') });
-  app.admin.add({ url: feeds.url('/feed'), name: 'Example News' });
-  await app.poller.poll(app.feeds.list()[0]!);
+  await news.subscribe(app);
 }
 
 /** Runs /ainews over Socket Mode and returns what was posted to its response_url. */
@@ -55,9 +46,9 @@ async function slash(text: string, options: { channel?: string; user?: string } 
 }
 
 beforeEach(async () => {
-  entries.length = 0;
   slack = await new FakeSlack().listen();
   feeds = await new FeedServer().listen();
+  news = new NewsFeed(feeds);
 });
 
 afterEach(async () => {

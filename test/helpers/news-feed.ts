@@ -1,0 +1,58 @@
+import Sqlite from 'better-sqlite3';
+import type { OutboxRow } from '../../src/db/outbox.ts';
+import type { TestApp } from './app.ts';
+import { rss, type FeedServer } from './feed-server.ts';
+
+/** Delivery settings that retry within a test's patience, not a production operator's. */
+export const FAST_DELIVERY = {
+  DELIVERY_INTERVAL: '100ms',
+  DELIVERY_BACKOFF_BASE: '100ms',
+  DELIVERY_SEND_TIMEOUT: '1s',
+  DELIVERY_CLAIM_TIMEOUT: '2s',
+};
+
+/**
+ * A feed on a local server that a test publishes to, newest first, polling after each publication as
+ * the scheduler would. Its first poll (in `subscribe`) is backlog; everything published after is new.
+ */
+export class NewsFeed {
+  readonly entries: { title: string; link: string; guid: string; description?: string }[] = [];
+
+  constructor(
+    private readonly server: FeedServer,
+    private readonly name = 'Example News',
+  ) {}
+
+  async subscribe(app: TestApp) {
+    this.serve();
+    app.admin.add({ url: this.server.url('/feed'), name: this.name });
+    return this.poll(app);
+  }
+
+  async publish(app: TestApp, title: string | string[], description = '') {
+    for (const one of [title].flat()) {
+      const n = this.entries.length + 1;
+      this.entries.unshift({ title: one, link: `https://news.example.com/${n}`, guid: `g${n}`, description });
+    }
+    this.serve();
+    return this.poll(app);
+  }
+
+  private serve(): void {
+    this.server.route('/feed', { body: rss(this.entries, this.name) });
+  }
+
+  private poll(app: TestApp) {
+    return app.poller.poll(app.feeds.find(this.server.url('/feed'))!);
+  }
+}
+
+/** The (only) outbox row, read as another process would while `ainews run` works on the database. */
+export function readOutboxRow(db: string): OutboxRow {
+  const connection = new Sqlite(db, { readonly: true, timeout: 5000 });
+  try {
+    return connection.prepare('SELECT * FROM outbox').get() as OutboxRow;
+  } finally {
+    connection.close();
+  }
+}
