@@ -2,11 +2,11 @@ import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { commandDefinitions } from '../../../src/platforms/discord/slash-commands.ts';
 import { testApp } from '../../helpers/app.ts';
-import { runCli, startCli } from '../../helpers/cli.ts';
+import { runCli } from '../../helpers/cli.ts';
 import { FakeDiscord } from '../../helpers/fake-discord.ts';
 import { storeItems } from '../../helpers/items.ts';
+import { killBetweenPostAndRecord } from '../../helpers/kill-restart.ts';
 import { readOutboxRow } from '../../helpers/news-feed.ts';
-import { waitUntil } from '../../helpers/wait.ts';
 
 let discord: FakeDiscord;
 let dir: string | undefined;
@@ -72,24 +72,12 @@ describe('ainews discord', () => {
 
     const env = { ...discordEnv(), AINEWS_DB: db, DELIVERY_INTERVAL: '100ms', DELIVERY_SEND_TIMEOUT: '1s', DELIVERY_CLAIM_TIMEOUT: '2s', LOG_LEVEL: 'warn' };
     discord.fail('createMessage', { hang: true });
-    const first = startCli(['run'], env);
-    await waitUntil(() => discord.messagesIn(discord.channelId).length === 1, 40_000, 'the first post');
-    first.child.kill('SIGKILL');
-    await first.exited;
-    // Killed while waiting (sending), or after its request timed out (retrying): the outcome is unknown.
-    expect(readOutboxRow(db)).toMatchObject({ status: expect.stringMatching(/^(sending|retrying)$/), attempt_started_at: expect.any(String) });
-
-    const second = startCli(['run'], env);
-    try {
-      await waitUntil(() => readOutboxRow(db).status === 'sent', 40_000, 'the alert recorded as sent');
+    await killBetweenPostAndRecord(env, () => discord.messagesIn(discord.channelId).length, () => {
       expect(discord.messagesIn(discord.channelId)).toHaveLength(1);
       // Looked for first; posted again (with the same nonce) only when the history could not be read.
       expect(discord.callsTo('GET', /^\/channels\/\d+\/messages$/).length).toBeGreaterThanOrEqual(1);
       expect(discord.callsTo('POST', /^\/channels\/\d+\/messages$/)).toHaveLength(hideHistory ? 2 : 1);
       expect(readOutboxRow(db)).toMatchObject({ platform_message_id: discord.messagesIn(discord.channelId)[0]!.id, attempt_started_at: null });
-    } finally {
-      second.child.kill('SIGTERM');
-      expect(await second.exited).toBe(0);
-    }
+    });
   }, 120_000);
 });

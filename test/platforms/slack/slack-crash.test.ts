@@ -1,11 +1,10 @@
 import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { testApp } from '../../helpers/app.ts';
-import { startCli } from '../../helpers/cli.ts';
 import { FakeSlack } from '../../helpers/fake-slack.ts';
 import { storeItems } from '../../helpers/items.ts';
+import { killBetweenPostAndRecord } from '../../helpers/kill-restart.ts';
 import { readOutboxRow } from '../../helpers/news-feed.ts';
-import { waitUntil } from '../../helpers/wait.ts';
 
 let slack: FakeSlack;
 let dir: string;
@@ -42,24 +41,12 @@ it('posts exactly once when the process dies between Slack posting and the outbo
   };
   // Slack posts the message, but its answer never arrives: the process is killed while waiting.
   slack.fail('chat.postMessage', { hang: true });
-  const first = startCli(['run'], env);
-  await waitUntil(() => slack.posts.length === 1, 40_000, 'the first post');
-  first.child.kill('SIGKILL');
-  await first.exited;
-  // Killed while waiting (sending), or after its request timed out (retrying): the outcome is unknown.
-  expect(readOutboxRow(db)).toMatchObject({ status: expect.stringMatching(/^(sending|retrying)$/), attempt_started_at: expect.any(String) });
-
-  const second = startCli(['run'], env);
-  try {
-    await waitUntil(() => readOutboxRow(db).status === 'sent', 40_000, 'the alert recorded as sent');
+  await killBetweenPostAndRecord(env, () => slack.posts.length, () => {
     expect(slack.posts).toHaveLength(1);
     expect(slack.callsOf('chat.postMessage')).toHaveLength(1);
     expect(slack.callsOf('conversations.history')).toEqual([
       expect.objectContaining({ body: expect.objectContaining({ channel: 'C0NEWS', include_all_metadata: 'true' }) }),
     ]);
     expect(readOutboxRow(db)).toMatchObject({ platform_message_id: slack.posts[0]!.ts, attempt_started_at: null });
-  } finally {
-    second.child.kill('SIGTERM');
-    expect(await second.exited).toBe(0);
-  }
+  });
 }, 120_000);
