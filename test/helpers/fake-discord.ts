@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { ApplicationCommandType, ChannelType, ComponentType, GatewayOpcodes, InteractionResponseType as Callback, InteractionType, Locale, MessageFlags, MessageType, PermissionFlagsBits as P } from 'discord-api-types/v10';
 import type { APIApplicationCommandAutocompleteInteraction, APIApplicationCommandInteractionDataBasicOption as Option, APIBaseInteraction, APIChatInputApplicationCommandGuildInteraction } from 'discord-api-types/v10';
 import type { APIGuildMember, APIMessage, APIMessageComponentButtonInteraction, APITextChannel, APIUser, GuildMemberFlags } from 'discord-api-types/v10';
+import { closeFake } from './close-server.ts';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { error, found, nest, ok, parseBody, pick, route, scriptedError, send, typed, wire, type Params, type PostedMessage, type Reply, type Route, type Scripted } from './fake-discord-wire.ts';
 import { waitUntil } from './wait.ts';
@@ -189,12 +190,8 @@ export class FakeDiscord {
     return this.originals.get(token)!;
   }
 
-  async close(): Promise<void> {
-    for (const res of this.hung) res.destroy();
-    for (const client of this.wss.clients) client.terminate();
-    this.wss.close();
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  close(): Promise<void> {
+    return closeFake(this.server, this.wss, this.hung);
   }
 
   private accept(ws: WebSocket): void {

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { closeFake } from './close-server.ts';
 import { WebSocketServer, type WebSocket } from 'ws';
 
 /** A message the fake holds, as chat.postMessage received it. */
@@ -155,12 +156,8 @@ export class FakeSlack {
     return response.status;
   }
 
-  async close(): Promise<void> {
-    for (const res of this.hung) res.destroy();
-    for (const client of this.wss.clients) client.terminate();
-    this.wss.close();
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  close(): Promise<void> {
+    return closeFake(this.server, this.wss, this.hung);
   }
 
   private accept(ws: WebSocket): void {

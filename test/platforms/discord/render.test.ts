@@ -1,6 +1,6 @@
+import { sampleAlert, sampleResults } from '../../helpers/samples.ts';
 import { describe, expect, it } from 'vitest';
 import type { Answer } from '../../../commands/index.ts';
-import type { Alert } from '../../../src/delivery/port.ts';
 import { escapeDiscord, fitDiscord } from '../../../src/platforms/discord/markdown.ts';
 import { MorePages } from '../../../src/platforms/discord/more-pages.ts';
 import { inviteUrl } from '../../../src/platforms/discord/register.ts';
@@ -10,19 +10,7 @@ import { commandDefinitions } from '../../../src/platforms/discord/slash-command
 import { toPlatformError } from '../../../src/platforms/discord/discord-errors.ts';
 import { alertNonce } from '../../../src/platforms/discord/discord-sender.ts';
 
-const alert: Alert = {
-  deliveryId: 7,
-  channel: 'discord:300000000000000001',
-  itemId: 3,
-  title: 'OpenAI ships GPT-5',
-  url: 'https://openai.com/index/gpt-5/',
-  source: 'OpenAI News',
-  publishedAt: '2025-08-07T17:00:00.000Z',
-  lang: 'en',
-  summary: 'The new model is out.',
-  watch: 'gpt-5',
-  alsoCoveredBy: [],
-};
+const alert = sampleAlert('discord:300000000000000001');
 
 describe('Discord text', () => {
   it('escapes markdown, quotes, lists and masked links, and breaks mentions, but leaves URLs whole', () => {
@@ -75,24 +63,7 @@ describe('Discord alerts', () => {
 });
 
 describe('Discord answers', () => {
-  const results: Answer = {
-    kind: 'results',
-    heading: 'Results for 推理模型',
-    results: [
-      {
-        id: 5,
-        title: [{ text: '发布新推理模型', match: false }],
-        url: 'https://www.ithome.com/0/1.htm',
-        source: 'IT之家',
-        publishedAt: '2025-08-07T16:00:00.000Z',
-        lang: 'zh',
-        snippet: [{ text: '公司今天发布', match: false }, { text: '推理模型', match: true }, { text: '*', match: false }],
-        summary: null,
-      },
-    ],
-    more: '推理模型 page:2',
-    data: [],
-  };
+  const results = sampleResults([{ text: '发布新推理模型', match: false }], [{ text: '公司今天发布', match: false }, { text: '推理模型', match: true }, { text: '*', match: false }]);
 
   it('render results as embeds with the matched words in bold and a More button', () => {
     const reply = answerReply(results, (next) => `more:${next}`);

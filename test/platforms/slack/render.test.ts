@@ -1,23 +1,11 @@
+import { sampleAlert, sampleResults } from '../../helpers/samples.ts';
 import { describe, expect, it } from 'vitest';
 import type { Answer } from '../../../commands/index.ts';
-import type { Alert } from '../../../src/delivery/port.ts';
 import { escapeMrkdwn, fitMrkdwn, mrkdwnLink } from '../../../src/platforms/slack/mrkdwn.ts';
 import { alertMessage } from '../../../src/platforms/slack/render-alert.ts';
 import { answerMessage, MORE_ACTION } from '../../../src/platforms/slack/render-answer.ts';
 
-const alert: Alert = {
-  deliveryId: 7,
-  channel: 'slack:T1/C1',
-  itemId: 3,
-  title: 'OpenAI ships GPT-5',
-  url: 'https://openai.com/index/gpt-5/',
-  source: 'OpenAI News',
-  publishedAt: '2025-08-07T17:00:00.000Z',
-  lang: 'en',
-  summary: 'The new model is out.',
-  watch: 'gpt-5',
-  alsoCoveredBy: [],
-};
+const alert = sampleAlert('slack:T1/C1');
 
 /** Every piece of mrkdwn in a message: what Slack would parse for mentions and links. */
 const allText = (message: { text: string; blocks: unknown[] }) => [message.text, ...JSON.stringify(message.blocks).match(/"text":"(?:[^"\\]|\\.)*"/g)!].join('\n');
@@ -88,24 +76,7 @@ describe('alert messages', () => {
 });
 
 describe('answers', () => {
-  const results: Answer = {
-    kind: 'results',
-    heading: 'Results for 推理模型',
-    results: [
-      {
-        id: 5,
-        title: [{ text: '发布新', match: false }, { text: '推理模型', match: true }],
-        url: 'https://www.ithome.com/0/1.htm',
-        source: 'IT之家',
-        publishedAt: '2025-08-07T16:00:00.000Z',
-        lang: 'zh',
-        snippet: [{ text: '公司今天发布', match: false }, { text: '推理模型', match: true }, { text: '<@U1>', match: false }],
-        summary: null,
-      },
-    ],
-    more: '推理模型 page:2',
-    data: [],
-  };
+  const results = sampleResults([{ text: '发布新', match: false }, { text: '推理模型', match: true }], [{ text: '公司今天发布', match: false }, { text: '推理模型', match: true }, { text: '<@U1>', match: false }]);
 
   it('render results with linked titles, source and age, bold matches even inside Chinese, and a More button', () => {
     const { blocks } = answerMessage(results, new Date('2025-08-07T18:00:00Z'));
