@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Events, GatewayIntentBits, REST } from 'discord.js';
 import type { CommandServices } from '../../../commands/index.ts';
 import { CommandRateLimiter } from '../../../commands/rate-limit.ts';
@@ -38,6 +39,15 @@ export function discordRest(config: Pick<Config, 'DISCORD_TOKEN' | 'DISCORD_API_
  * intent only (slash commands need no more), answering /ainews; and a sender for alerts that works on
  * its own REST client, so alerts do not wait for the gateway.
  */
+/** How long stopping waits for each step of closing the gateway. */
+const STOP_WAIT_MS = 3000;
+
+/** Waits for `promise` to settle, but no longer than `ms`. */
+async function settledWithin(promise: Promise<unknown> | undefined | null, ms: number): Promise<void> {
+  if (!promise) return;
+  await Promise.race([promise.catch(() => undefined), sleep(ms, undefined, { ref: false })]);
+}
+
 export function createDiscord(
   config: DiscordConfig,
   services: CommandServices,
@@ -103,10 +113,12 @@ export function createDiscord(
     start: connect,
     async stop() {
       stopping.abort();
-      // Destroying the client ends a login still in progress too, so that waiting for it is short.
-      await client?.destroy();
-      await connecting;
-      await client?.destroy();
+      // Destroying the client ends a login still in progress too, so that waiting for it is short. But
+      // discord.js may never settle a destroy that lands mid-handshake: each wait is bounded, so that
+      // stopping never hangs on it (the aborted login closes its socket by itself).
+      await settledWithin(client?.destroy(), STOP_WAIT_MS);
+      await settledWithin(connecting, STOP_WAIT_MS);
+      await settledWithin(client?.destroy(), STOP_WAIT_MS);
       client = null;
     },
   };
