@@ -8,6 +8,7 @@ import { QueryError } from '../src/search/query.ts';
 import { feedsCommand } from './feeds.ts';
 import { latestCommand } from './latest.ts';
 import { searchCommand } from './search.ts';
+import { storiesCommand } from './stories.ts';
 import { CommandError, type Answer, type CommandContext, type CommandDefinition } from './types.ts';
 import { unwatchCommand, watchCommand, watchesCommand } from './watch.ts';
 import { whyCommand } from './why.ts';
@@ -28,7 +29,7 @@ const helpCommand: CommandDefinition = {
 };
 
 /** Every command a user can type after /ainews; search is what anything else means. */
-export const COMMANDS: CommandDefinition[] = [searchCommand, watchCommand, unwatchCommand, watchesCommand, latestCommand, feedsCommand, whyCommand, helpCommand];
+export const COMMANDS: CommandDefinition[] = [searchCommand, watchCommand, unwatchCommand, watchesCommand, latestCommand, storiesCommand, feedsCommand, whyCommand, helpCommand];
 
 /** Errors that are the user's to fix: answered with their message and the usage. */
 export const USER_ERRORS = [CommandError, QueryError, WatchSyntaxError, WatchLimitError, ChannelNameError, UrlRefusedError, FeedInputError];

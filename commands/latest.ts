@@ -22,6 +22,7 @@ export const latestCommand: CommandDefinition = {
         lang: item.lang,
         snippet: snippet(item.body, null),
         summary: item.summary,
+        sourceCount: Math.max(1, item.sources.length),
       })),
       more: null,
       data: items.map((i) => ({ id: i.id, title: i.title, url: i.url, source: i.sources[0] ?? null, published_at: i.published_at, lang: i.lang, summary: i.summary })),

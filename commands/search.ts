@@ -26,6 +26,7 @@ export const searchCommand: CommandDefinition = {
         lang: hit.lang,
         snippet: hit.snippet,
         summary: hit.summary,
+        sourceCount: Math.max(1, hit.story_sources.length),
       })),
       more: result.hasMore ? `${withoutPage} page:${result.page + 1}` : null,
       data: result.hits.map((hit) => ({
@@ -38,6 +39,9 @@ export const searchCommand: CommandDefinition = {
         lang: hit.lang,
         score: hit.score,
         summary: hit.summary,
+        story_id: hit.story_id,
+        story_items: hit.story_items,
+        story_sources: hit.story_sources,
       })),
     };
   },

@@ -1,6 +1,7 @@
 import type { FeedStore } from '../src/db/feeds.ts';
 import type { ItemStore } from '../src/db/items.ts';
 import type { Outbox } from '../src/db/outbox.ts';
+import type { StoryStore } from '../src/db/stories.ts';
 import type { WatchStore } from '../src/db/watches.ts';
 import type { FeedAdmin } from '../src/feeds/feed-admin.ts';
 import type { SearchService } from '../src/search/search.ts';
@@ -14,6 +15,7 @@ export interface CommandServices {
   admin: FeedAdmin;
   watches: WatchStore;
   outbox: Outbox;
+  stories: StoryStore;
 }
 
 /** Who is asking, and where. `channel` is null only on the CLI when no channel was given. */
@@ -36,6 +38,8 @@ export interface ResultItem {
   lang: 'zh' | 'en' | 'other';
   snippet: Marked;
   summary: string | null;
+  /** How many sources tell the item's story (1 when it is the only report). */
+  sourceCount: number;
 }
 
 /**

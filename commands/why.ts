@@ -16,7 +16,24 @@ export const whyCommand: CommandDefinition = {
       return { kind: 'notice', heading: `Why: ${key}`, lines: ['ainews has no such item: no feed has carried it yet, or its feed has not been polled since it was published.'] };
     }
     const lines: string[] = [`Item #${item.id} "${item.title}", first seen ${shortTime(item.first_seen_at)} in ${item.sources.join(', ') || 'a removed feed'}.`];
+    const story = ctx.services.stories.joined(item.id);
+    if (story?.story_via) lines.push(`It is part of story #${story.story_id}: it was found like item #${story.story_via} (${story.story_reason}).`);
     const delivery = outbox.find(item.id, channel);
+    if (delivery?.kind === 'update') {
+      lines.push(`Not posted as an alert of its own: ${channel} already had story #${delivery.story_id}'s alert, so it was ${describeUpdate(delivery)}.`);
+      return { kind: 'notice', heading: `Why: #${item.id}`, lines, data: delivery };
+    }
+    const storyAlert = !delivery && story && story.story_id !== item.id ? outbox.findStoryAlert(story.story_id, channel) : undefined;
+    if (storyAlert) {
+      const first = storyAlert.sent_at ? `first alerted at ${shortTime(storyAlert.sent_at)}` : `whose alert is ${storyAlert.status}`;
+      lines.push(
+        `Not posted on its own: ${channel} gets one alert per story, and story #${story!.story_id} was ${first} (item #${storyAlert.item_id}, watch "${storyAlert.watch_query}").`,
+        storyAlert.status === 'sent' || storyAlert.status === 'pending' || storyAlert.status === 'retrying'
+          ? 'Its source is named in that alert, or in an update of it (a thread reply on Slack, an edit on Discord), at most STORY_MAX_UPDATES times per alert.'
+          : 'That alert was not posted, so no update was.',
+      );
+      return { kind: 'notice', heading: `Why: #${item.id}`, lines, data: storyAlert };
+    }
     if (delivery) {
       const cause = `it matched the watch "${delivery.watch_query}"`;
       if (delivery.status === 'sent') lines.push(`Posted to ${channel} at ${shortTime(delivery.sent_at)}: ${cause}.`);
@@ -68,5 +85,18 @@ function describe(verdict: Verdict): string {
       return `excluded by -${verdict.terms.join(', -')}`;
     case 'other-source':
       return `limited to source "${verdict.source}"`;
+  }
+}
+
+function describeUpdate(update: { status: string; sent_at: string | null; next_attempt_at: string; last_error: string | null }): string {
+  switch (update.status) {
+    case 'sent':
+      return `named in an update of that alert at ${shortTime(update.sent_at)}`;
+    case 'skipped':
+      return 'going to be named in an update, but the alert or an earlier update named its source already';
+    case 'failed':
+      return `going to be named in an update, which failed: ${update.last_error}`;
+    default:
+      return `queued as an update of that alert, due ${shortTime(update.next_attempt_at)} (updates are gathered and spaced out: STORY_UPDATE_DELAY, STORY_UPDATE_INTERVAL)`;
   }
 }

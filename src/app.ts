@@ -9,6 +9,8 @@ import { SearchService } from './search/search.ts';
 import { LlmSummaries } from './summarize/llm-summaries.ts';
 import { Summaries } from './summarize/summaries.ts';
 import { ItemStore } from './db/items.ts';
+import { StoryStore } from './db/stories.ts';
+import { StoryClusterer } from './cluster/clusterer.ts';
 import { installId } from './db/meta.ts';
 import type { Migration } from './db/migrate.ts';
 import { openDatabase, type Database } from './db/open.ts';
@@ -32,6 +34,7 @@ export interface App {
   admin: FeedAdmin;
   watches: WatchStore;
   outbox: Outbox;
+  stories: StoryStore;
   router: AlertRouter;
   summaries: Summaries;
   search: SearchService;
@@ -65,7 +68,12 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
   };
   const watches = new WatchStore(db);
   const outbox = new Outbox(db);
-  const router = new AlertRouter(watches, outbox, log.child({ component: 'router' }));
+  const router = new AlertRouter(watches, outbox, log.child({ component: 'router' }), {
+    delayMs: config.STORY_UPDATE_DELAY,
+    intervalMs: config.STORY_UPDATE_INTERVAL,
+    max: config.STORY_MAX_UPDATES,
+  });
+  const stories = new StoryStore(db);
   const limits = { zhChars: config.SUMMARY_MAX_CHARS_ZH, enWords: config.SUMMARY_MAX_WORDS_EN, maxSentences: 3 };
   const llm = config.LLM_BASE_URL
     ? new LlmSummaries({
@@ -89,6 +97,7 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
     feeds,
     items,
     router,
+    stories: new StoryClusterer(stories, { windowMs: config.STORY_WINDOW }),
     summaries,
     // IMMEDIATE: the write lock is taken at once, waiting (AINEWS_DB_BUSY_TIMEOUT) for another process to
     // release it; a deferred transaction that reads first would fail at once when it comes to write.
@@ -121,12 +130,13 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
     admin,
     watches,
     outbox,
+    stories,
     router,
     summaries,
     search: new SearchService(db),
     poller,
     scheduler,
-    deliveryWorker: (senders) => new DeliveryWorker({ outbox, items, channels: watches, log: log.child({ component: 'delivery' }), settings: deliverySettings }, senders),
+    deliveryWorker: (senders) => new DeliveryWorker({ outbox, items, stories, channels: watches, log: log.child({ component: 'delivery' }), settings: deliverySettings }, senders),
     close: () => db.close(),
   };
 }

@@ -105,6 +105,10 @@ export const configSchema = z.object({
   DELIVERY_BACKOFF_MAX: duration('1h', 1000),
   DELIVERY_SEND_TIMEOUT: duration('10s', 100),
   DELIVERY_CLAIM_TIMEOUT: duration('60s', 1000),
+  STORY_WINDOW: duration('48h', 3_600_000),
+  STORY_UPDATE_DELAY: duration('10m', 0),
+  STORY_UPDATE_INTERVAL: duration('1h', 0),
+  STORY_MAX_UPDATES: int(3, 0, 100),
   COMMANDS_PER_MINUTE: int(20, 0, 10_000),
   AINEWS_ADMINS: z
     .string()

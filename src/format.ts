@@ -24,3 +24,8 @@ export function relativeTime(iso: string, now = new Date()): string {
   if (minutes < 30 * 24 * 60) return `${Math.round(minutes / 1440)}d ago`;
   return iso.slice(0, 10);
 }
+
+/** "3 sources" for a result whose story several sources tell; null for a single report. */
+export function sourceCount(count: number): string | null {
+  return count > 1 ? `${count} sources` : null;
+}

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { runDefinition, type Answer, type CommandContext } from '../../commands/index.ts';
 import { searchCommand } from '../../commands/search.ts';
+import { storiesCommand } from '../../commands/stories.ts';
 import { unwatchCommand, watchCommand, watchesCommand } from '../../commands/watch.ts';
 import { whyCommand } from '../../commands/why.ts';
 import type { App } from '../app.ts';
@@ -85,6 +86,17 @@ export function registerChatCommands(program: Command): void {
     });
 
   program
+    .command('stories')
+    .argument('[story]', "one story in full, by its number (its first item's id)")
+    .option('--limit <n>', 'how many recent stories', '10')
+    .option('--json', 'print JSON')
+    .description('recent stories (the same news from several sources) with their sources, or one story')
+    .action(async (story: string | undefined, opts: { limit: string; json?: boolean }) => {
+      const args = story === undefined ? String(positiveInt(opts.limit, '--limit', 50)) : `#${story.replace(/^#/, '')}`;
+      await withApp((app) => print(runDefinition(storiesCommand, args, context(app, null), bug(app)), 'ainews stories [story] [--limit N] [--json]', { json: opts.json }));
+    });
+
+  program
     .command('deliveries')
     .option('--channel <channel>', 'only this channel')
     .option('--limit <n>', 'how many', '50')
@@ -103,6 +115,8 @@ export function registerChatCommands(program: Command): void {
               item_id: r.item_id,
               title: r.title,
               watch: r.watch_query,
+              kind: r.kind,
+              story_id: r.story_id,
               status: r.status,
               attempts: r.attempts,
               last_error: r.last_error,
@@ -115,8 +129,8 @@ export function registerChatCommands(program: Command): void {
         if (rows.length === 0) return console.log('no alerts yet: add a watch with "ainews watch add <channel> <keyword>"');
         console.log(
           table(
-            ['ID', 'CHANNEL', 'STATUS', 'TRIES', 'QUEUED', 'ITEM', 'LAST ERROR'],
-            rows.map((r) => [String(r.id), r.channel, r.status, String(r.attempts), shortTime(r.created_at), truncate(`#${r.item_id} ${r.title}`, 50), r.last_error ?? '']),
+            ['ID', 'CHANNEL', 'KIND', 'STATUS', 'TRIES', 'QUEUED', 'ITEM', 'LAST ERROR'],
+            rows.map((r) => [String(r.id), r.channel, r.kind, r.status, String(r.attempts), shortTime(r.created_at), truncate(`#${r.item_id} ${r.title}`, 50), r.last_error ?? '']),
           ),
         );
       });

@@ -18,6 +18,8 @@ export interface ItemRow {
   /** Null until the summarizer has run; `summarizer` says which one wrote it. */
   summary: string | null;
   summarizer: string | null;
+  /** The story the item belongs to: its lead item's id (see src/cluster/). Null only until it is clustered. */
+  story_id: number | null;
 }
 
 /** An item with the names of the feeds that carry it, first one first. */
@@ -43,7 +45,7 @@ export const SOURCES_OF_ITEM = `(SELECT json_group_array(name) FROM (
   WHERE s.item_id = i.id ORDER BY s.first_seen_at, s.feed_id))`;
 
 const ITEM_COLUMNS =
-  'i.id, i.url, i.title, i.author, i.body, i.lang, i.published_at, i.published_at_source, i.backlog, i.first_seen_at, i.updated_at, i.summary, i.summarizer';
+  'i.id, i.url, i.title, i.author, i.body, i.lang, i.published_at, i.published_at_source, i.backlog, i.first_seen_at, i.updated_at, i.summary, i.summarizer, i.story_id';
 
 /** Items and the feeds they came from. Dedupe is the schema's job: unique keys and ON CONFLICT. */
 export class ItemStore {
@@ -174,6 +176,7 @@ function rowOf(id: number, item: NormalizedItem, backlog: 0 | 1, now: string): I
     updated_at: now,
     summary: null,
     summarizer: null,
+    story_id: null,
   };
 }
 

@@ -1,11 +1,16 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { Platform } from '../channel-name.ts';
 
-export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'retrying' | 'failed';
+export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'retrying' | 'failed' | 'skipped';
 
 export interface OutboxRow {
   id: number;
+  /** An alert (one per story and channel), or an update naming the story's later sources under it. */
+  kind: 'alert' | 'update';
   item_id: number;
+  story_id: number;
+  /** For an update: the alert it belongs to. */
+  parent_id: number | null;
   channel: string;
   platform: Platform;
   watch_id: number | null;
@@ -21,6 +26,18 @@ export interface OutboxRow {
   sent_at: string | null;
   /** When the request of an attempt whose outcome is unknown went out (see migration 005). */
   attempt_started_at: string | null;
+  /** The sources the message names (a JSON array), recorded when its attempt starts. */
+  shown_sources: string | null;
+}
+
+/** How often a story's alert is updated with its later sources. */
+export interface UpdateSettings {
+  /** Sources arriving within this time of the first make one update. */
+  delayMs: number;
+  /** At least this long between two updates of one alert. */
+  intervalMs: number;
+  /** At most this many updates per alert. */
+  max: number;
 }
 
 /** A delivery as listed by `ainews deliveries`. */
@@ -37,18 +54,48 @@ export class Outbox {
 
   constructor(private readonly db: Database) {
     this.insert = db.prepare(
-      `INSERT INTO outbox (item_id, channel, platform, watch_id, watch_query, next_attempt_at, created_at)
-       SELECT @itemId, @channel, c.platform, @watchId, @watchQuery, @now, @now FROM channels c WHERE c.id = @channel AND c.active = 1
-       ON CONFLICT (item_id, channel) DO NOTHING`,
+      `INSERT INTO outbox (kind, item_id, story_id, parent_id, channel, platform, watch_id, watch_query, next_attempt_at, created_at)
+       SELECT @kind, @itemId, @storyId, @parentId, @channel, c.platform, @watchId, @watchQuery, @due, @now FROM channels c
+       WHERE c.id = @channel AND c.active = 1
+       ON CONFLICT DO NOTHING`,
     );
   }
 
   /**
-   * Queues an alert unless this channel already has one for the item, or the channel is inactive (the
-   * platform said it is gone); returns whether a row was added.
+   * Queues an alert unless this channel already has one for the item's story, or the channel is inactive
+   * (the platform said it is gone); returns whether a row was added.
    */
-  enqueue(alert: { itemId: number; channel: string; watchId: number; watchQuery: string }, now = new Date()): boolean {
-    return this.insert.run({ ...alert, now: now.toISOString() }).changes > 0;
+  enqueue(alert: { itemId: number; storyId?: number; channel: string; watchId: number; watchQuery: string }, now = new Date()): boolean {
+    const at = now.toISOString();
+    return this.insert.run({ ...alert, storyId: alert.storyId ?? alert.itemId, kind: 'alert', parentId: null, due: at, now: at }).changes > 0;
+  }
+
+  /** The alerts channels got (or are getting) for a story, one per channel. */
+  storyAlerts(storyId: number): OutboxRow[] {
+    return this.db.prepare("SELECT * FROM outbox WHERE kind = 'alert' AND story_id = ? ORDER BY id").all(storyId) as OutboxRow[];
+  }
+
+  /**
+   * Queues an update of a story's alert for a later item of the story; returns whether a row was added.
+   * None is needed while the alert has not been tried (it will name every source when it goes out), or
+   * while an update is still waiting (it will name this source too); none is possible once the alert
+   * failed, or made its `max` updates. An update is due `delayMs` from now, and `intervalMs` after the
+   * alert's previous update.
+   */
+  enqueueUpdate(alert: OutboxRow, itemId: number, settings: UpdateSettings, now = new Date()): boolean {
+    if (alert.kind !== 'alert' || alert.status === 'failed' || (alert.status === 'pending' && alert.attempts === 0)) return false;
+    const updates = this.db.prepare("SELECT status, created_at, sent_at FROM outbox WHERE parent_id = ? AND kind = 'update'").all(alert.id) as {
+      status: DeliveryStatus;
+      created_at: string;
+      sent_at: string | null;
+    }[];
+    if (updates.some((u) => u.status === 'pending' || u.status === 'retrying')) return false;
+    const made = updates.filter((u) => u.status === 'sent' || u.status === 'sending');
+    if (made.length >= settings.max) return false;
+    const previous = Math.max(0, ...made.map((u) => Date.parse(u.sent_at ?? u.created_at)));
+    const due = new Date(Math.max(now.getTime() + settings.delayMs, previous ? previous + settings.intervalMs : 0));
+    const row = { kind: 'update', itemId, storyId: alert.story_id, parentId: alert.id, channel: alert.channel, watchId: alert.watch_id, watchQuery: alert.watch_query };
+    return this.insert.run({ ...row, due: due.toISOString(), now: now.toISOString() }).changes > 0;
   }
 
   /**
@@ -76,12 +123,15 @@ export class Outbox {
            WHERE platform IN (${placeholders})
              AND ((status IN ('pending', 'retrying') AND next_attempt_at <= ?) OR (status = 'sending' AND claimed_at < ?))
              AND NOT EXISTS (SELECT 1 FROM items i WHERE i.id = outbox.item_id AND i.summary_pending = 1 AND outbox.created_at > ?)
-             -- Only the head of each channel's queue: an earlier alert still waiting, being sent or being
-             -- retried holds the later ones back until it is sent or has failed for good, so that they never
-             -- overtake it, in this process or another, through an outage however long.
-             AND NOT EXISTS (
+             -- Only the head of each channel's queue of alerts: an earlier alert still waiting, being sent or
+             -- being retried holds the later ones back until it is sent or has failed for good, so that they
+             -- never overtake it, in this process or another, through an outage however long.
+             AND (outbox.kind = 'update' OR NOT EXISTS (
                SELECT 1 FROM outbox earlier
-               WHERE earlier.channel = outbox.channel AND earlier.id < outbox.id AND earlier.status IN ('pending', 'sending', 'retrying'))
+               WHERE earlier.channel = outbox.channel AND earlier.id < outbox.id AND earlier.kind = 'alert'
+                 AND earlier.status IN ('pending', 'sending', 'retrying')))
+             -- An update (a reply to the alert, or an edit of it) waits for its alert to be posted.
+             AND (outbox.kind = 'alert' OR EXISTS (SELECT 1 FROM outbox alert WHERE alert.id = outbox.parent_id AND alert.status = 'sent'))
            ORDER BY id LIMIT ?)
          RETURNING *`,
       )
@@ -96,9 +146,35 @@ export class Outbox {
    * Records, before the request goes out, that an attempt is under way, and renews the claim. Returns
    * false when the claim was lost (taken over as stale): the alert must not be sent then.
    */
-  startAttempt(id: number, worker: string, now = new Date()): boolean {
+  startAttempt(id: number, worker: string, now = new Date(), shownSources: string[] = []): boolean {
     const at = now.toISOString();
-    return this.db.prepare('UPDATE outbox SET attempt_started_at = ?, claimed_at = ? WHERE id = ? AND claimed_by = ?').run(at, at, id, worker).changes > 0;
+    return (
+      this.db
+        .prepare('UPDATE outbox SET attempt_started_at = ?, claimed_at = ?, shown_sources = ? WHERE id = ? AND claimed_by = ?')
+        .run(at, at, JSON.stringify(shownSources), id, worker).changes > 0
+    );
+  }
+
+  /** Records an update that had nothing new to say: every source it would name was named already. */
+  markSkipped(id: number, worker: string, reason: string, now = new Date()): boolean {
+    return (
+      this.db
+        .prepare(`UPDATE outbox SET status = 'skipped', last_error = ?, sent_at = ?, claimed_by = NULL, attempt_started_at = NULL WHERE id = ? AND claimed_by = ?`)
+        .run(reason, now.toISOString(), id, worker).changes > 0
+    );
+  }
+
+  /** The sources the alert and its sent updates have named so far. */
+  shownSources(alertId: number): Set<string> {
+    const rows = this.db
+      .prepare("SELECT shown_sources FROM outbox WHERE (id = ? OR parent_id = ?) AND status = 'sent' AND shown_sources IS NOT NULL")
+      .pluck()
+      .all(alertId, alertId) as string[];
+    return new Set(rows.flatMap((json) => JSON.parse(json) as string[]));
+  }
+
+  byId(id: number): OutboxRow | undefined {
+    return this.db.prepare('SELECT * FROM outbox WHERE id = ?').get(id) as OutboxRow | undefined;
   }
 
   markSent(id: number, worker: string, messageId: string, now = new Date()): boolean {
@@ -118,15 +194,20 @@ export class Outbox {
    * look for it first.
    */
   markFailed(id: number, worker: string, error: string, retryAt: Date | null, outcomeUnknown = false): boolean {
-    return (
+    const marked = this.db
+      .prepare(
+        `UPDATE outbox SET status = ?, last_error = ?, next_attempt_at = coalesce(?, next_attempt_at), claimed_by = NULL,
+           attempt_started_at = CASE WHEN ? THEN attempt_started_at END
+         WHERE id = ? AND claimed_by = ?`,
+      )
+      .run(retryAt ? 'retrying' : 'failed', error, retryAt?.toISOString() ?? null, outcomeUnknown ? 1 : 0, id, worker).changes > 0;
+    // An alert that failed for good takes its waiting updates with it: there is nothing to reply to.
+    if (marked && !retryAt) {
       this.db
-        .prepare(
-          `UPDATE outbox SET status = ?, last_error = ?, next_attempt_at = coalesce(?, next_attempt_at), claimed_by = NULL,
-             attempt_started_at = CASE WHEN ? THEN attempt_started_at END
-           WHERE id = ? AND claimed_by = ?`,
-        )
-        .run(retryAt ? 'retrying' : 'failed', error, retryAt?.toISOString() ?? null, outcomeUnknown ? 1 : 0, id, worker).changes > 0
-    );
+        .prepare(`UPDATE outbox SET status = 'failed', last_error = 'its alert was never posted' WHERE parent_id = ? AND status IN ('pending', 'retrying')`)
+        .run(id);
+    }
+    return marked;
   }
 
   /**
@@ -166,5 +247,15 @@ export class Outbox {
 
   find(itemId: number, channel: string): OutboxRow | undefined {
     return this.db.prepare('SELECT * FROM outbox WHERE item_id = ? AND channel = ?').get(itemId, channel) as OutboxRow | undefined;
+  }
+
+  /** The updates of an alert, the first first. */
+  updatesOf(alertId: number): OutboxRow[] {
+    return this.db.prepare("SELECT * FROM outbox WHERE parent_id = ? AND kind = 'update' ORDER BY id").all(alertId) as OutboxRow[];
+  }
+
+  /** The channel's alert for a story, if it got one. */
+  findStoryAlert(storyId: number, channel: string): OutboxRow | undefined {
+    return this.db.prepare("SELECT * FROM outbox WHERE kind = 'alert' AND story_id = ? AND channel = ?").get(storyId, channel) as OutboxRow | undefined;
   }
 }

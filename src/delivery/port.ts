@@ -15,8 +15,29 @@ export interface Alert {
   summary: string;
   /** The watch that matched, as the channel typed it. */
   watch: string;
-  /** Other sources that carry the same story (filled in once stories are clustered). */
+  /** The story's other sources, as far as they are known when the alert goes out. */
   alsoCoveredBy: string[];
+}
+
+/** A source of a story, with its report. */
+export interface StorySourceLink {
+  name: string;
+  title: string;
+  url: string | null;
+}
+
+/** Later sources of a story a channel was alerted about: a reply in the alert's thread, or an edit of it. */
+export interface StoryUpdate {
+  /** The outbox row of this update. */
+  deliveryId: number;
+  channel: string;
+  storyId: number;
+  /** The alert's message, to reply to or edit. */
+  alertMessageId: string;
+  /** The alert as it would be posted now, naming every source of the story (what an edit shows). */
+  alert: Alert;
+  /** The sources neither the alert nor an earlier update named. */
+  newSources: StorySourceLink[];
 }
 
 /** What a platform provides to deliver alerts: send one, and say the message id it got. */
@@ -30,6 +51,10 @@ export interface AlertSender {
    * `since`), and returns its id, or null. Without it, an alert whose earlier outcome is unknown is sent again.
    */
   findPosted?(alert: Alert, since: Date): Promise<string | null>;
+  /** Tells the channel of a story's later sources; returns the message id. Without it, updates are skipped. */
+  sendUpdate?(update: StoryUpdate): Promise<string>;
+  /** As findPosted, for an update (not needed where an update is an edit, which can be repeated). */
+  findPostedUpdate?(update: StoryUpdate, since: Date): Promise<string | null>;
 }
 
 export interface PlatformErrorOptions {

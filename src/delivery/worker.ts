@@ -1,11 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { ItemStore } from '../db/items.ts';
 import type { Outbox, OutboxRow } from '../db/outbox.ts';
+import type { StoryStore } from '../db/stories.ts';
 import type { Logger } from '../log.ts';
 import { backoffDelay } from '../pipeline/backoff.ts';
-import { composeAlert } from './compose-alert.ts';
+import { composeAlert, composeUpdate, sourcesShown } from './compose-alert.ts';
 import { Pacer } from './pacer.ts';
 import { PlatformError, type AlertSender } from './port.ts';
+
+/** One message to post: how to post it, how to look for an earlier attempt, and the sources it names. */
+interface Message {
+  post: () => Promise<string>;
+  look: ((since: Date) => Promise<string | null>) | null;
+  shown: string[];
+}
 
 export interface DeliverySettings {
   /** How often the outbox is re-read, so that alerts queued by another process go out promptly. */
@@ -42,6 +50,7 @@ export class DeliveryWorker {
     private readonly deps: {
       outbox: Outbox;
       items: ItemStore;
+      stories: StoryStore;
       channels: { deactivate(channel: string, reason: string): void };
       log: Logger;
       settings: DeliverySettings;
@@ -134,21 +143,45 @@ export class DeliveryWorker {
     return sent;
   }
 
+  /** The message an outbox row posts, or why there is none to post. */
+  private compose(row: OutboxRow, sender: AlertSender): Message | { failed: string } | { skipped: string } {
+    if (row.kind === 'update') {
+      const update = composeUpdate(row, this.deps);
+      if (!update) return { failed: 'the alert or its item no longer exists' };
+      if (update.newSources.length === 0) return { skipped: 'every source was already named' };
+      if (!sender.sendUpdate) return { skipped: `${row.platform} alerts are not updated` };
+      const { sendUpdate, findPostedUpdate } = sender;
+      return {
+        post: () => sendUpdate.call(sender, update),
+        look: findPostedUpdate ? (since) => findPostedUpdate.call(sender, update, since) : null,
+        shown: sourcesShown(update.alert),
+      };
+    }
+    const alert = composeAlert(row, this.deps);
+    if (!alert) return { failed: 'the item no longer exists' };
+    const { findPosted } = sender;
+    return { post: () => sender.send(alert), look: findPosted ? (since) => findPosted.call(sender, alert, since) : null, shown: sourcesShown(alert) };
+  }
+
   private async deliver(row: OutboxRow): Promise<Outcome> {
     const { outbox } = this.deps;
-    const log = this.deps.log.child({ outbox: row.id, channel: row.channel, item: row.item_id });
-    const alert = composeAlert(row, this.deps.items);
-    if (!alert) {
-      outbox.markFailed(row.id, this.id, 'the item no longer exists', null);
+    const log = this.deps.log.child({ outbox: row.id, channel: row.channel, item: row.item_id, kind: row.kind });
+    const sender = this.senders.get(row.platform)!;
+    const message = this.compose(row, sender);
+    if ('failed' in message) {
+      outbox.markFailed(row.id, this.id, message.failed, null);
       return { kind: 'failed' };
     }
-    const sender = this.senders.get(row.platform)!;
+    if ('skipped' in message) {
+      outbox.markSkipped(row.id, this.id, message.skipped);
+      return { kind: 'failed' };
+    }
     // An earlier attempt may have been posted without us hearing of it: look before posting again.
-    if (row.attempt_started_at && sender.findPosted) {
+    if (row.attempt_started_at && message.look) {
       const earlier = new Date(row.attempt_started_at);
       let found: string | null;
       try {
-        found = await sender.findPosted(alert, earlier);
+        found = await message.look(earlier);
       } catch (error) {
         return this.recordFailure(row, error, earlier, log, 'lookup');
       }
@@ -161,9 +194,9 @@ export class DeliveryWorker {
     // The platform's per-channel pace is waited for before the attempt is recorded as under way.
     await this.pacers.get(row.platform)?.wait(row.channel);
     const attemptStart = new Date();
-    if (!outbox.startAttempt(row.id, this.id, attemptStart)) return { kind: 'failed' };
+    if (!outbox.startAttempt(row.id, this.id, attemptStart, message.shown)) return { kind: 'failed' };
     try {
-      const messageId = await sender.send(alert);
+      const messageId = await message.post();
       outbox.markSent(row.id, this.id, messageId);
       return { kind: 'sent' };
     } catch (error) {

@@ -11,6 +11,7 @@ import { backoffDelay, jittered, type BackoffSettings } from './backoff.ts';
 import type { HostQueue } from './host-queue.ts';
 import type { Summaries } from '../summarize/summaries.ts';
 import type { AlertRouter } from './route-alerts.ts';
+import type { StoryClusterer } from '../cluster/clusterer.ts';
 
 export type FetchFn = (url: string, validators: Validators, signal?: AbortSignal) => Promise<FetchedFeed>;
 
@@ -19,6 +20,8 @@ export interface PollerDeps {
   items: ItemStore;
   /** Queues alerts for new items, in the transaction that stores them. */
   router: AlertRouter;
+  /** Puts new items in stories before their alerts are queued. */
+  stories: StoryClusterer;
   /** Summarizes new items before their alerts are queued. */
   summaries: Summaries;
   /** Runs `work` in one database transaction. */
@@ -97,6 +100,7 @@ export class FeedPoller {
     const sources = [feed.name ?? parsed.title ?? '', feed.url];
     const { stored, alerts, pending } = this.deps.transaction(() => {
       const stored = this.deps.items.store(feed.id, items, { backlog, now });
+      this.deps.stories.assign(stored.created, feed.id, now).forEach(({ storyId }, i) => (stored.created[i]!.story_id = storyId));
       const pending = this.deps.summaries.fill(stored.created, { backlog });
       this.deps.summaries.fill(stored.edited, { backlog: true });
       return { stored, pending, alerts: backlog ? 0 : this.deps.router.route(stored.created, sources, now) };

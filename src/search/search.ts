@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { SOURCES_OF_ITEM } from '../db/items.ts';
+import { SOURCES_OF_STORY, STORY_ITEMS } from '../db/stories.ts';
 import { mark, snippet, termPattern, type Marked } from './snippet.ts';
 import { FUTURE_TOLERANCE_MS } from '../feeds/normalize.ts';
 import { containsUnits, keywordUnits, sourceMatches, textUnits } from '../text/fold.ts';
@@ -17,6 +18,10 @@ export interface SearchHit {
   summary: string | null;
   titleMarked: Marked;
   snippet: Marked;
+  /** The story the item belongs to, how many items it has, and its sources (each feed once, first first). */
+  story_id: number;
+  story_items: number;
+  story_sources: string[];
 }
 
 export interface SearchResult {
@@ -39,6 +44,7 @@ const RECENCY_HALF_LIFE_HOURS = 72;
 
 interface Candidate {
   id: number;
+  story_id: number;
   published_at: string;
   title: string;
   lead: string;
@@ -52,6 +58,8 @@ interface Details {
   summary: string | null;
   lang: SearchHit['lang'];
   sources: string;
+  story_items: number;
+  story_sources: string;
 }
 
 export class SearchService {
@@ -65,13 +73,16 @@ export class SearchService {
     const pattern = termPattern(terms);
     const relevances = rows.map((row) => relevance(row, terms));
     const maxRelevance = Math.max(1e-9, ...relevances);
+    const seenStories = new Set<number>();
     const scored = rows
       .map((row, i) => {
         const ageHours = Math.max(0, (now.getTime() - Date.parse(row.published_at)) / 3_600_000);
         const recency = 0.5 ** (ageHours / RECENCY_HALF_LIFE_HOURS);
         return { row, score: terms.length ? 0.6 * (relevances[i]! / maxRelevance) + 0.4 * recency : recency };
       })
-      .sort((a, b) => b.score - a.score || b.row.id - a.row.id);
+      .sort((a, b) => b.score - a.score || b.row.id - a.row.id)
+      // One result per story: its best-ranked report stands for the others.
+      .filter(({ row }) => !seenStories.has(row.story_id) && seenStories.add(row.story_id));
     const start = (query.page - 1) * pageSize;
     const page = scored.slice(start, start + pageSize);
     const details = new Map(this.details(page.map(({ row }) => row.id)).map((d) => [d.id, d]));
@@ -90,6 +101,9 @@ export class SearchService {
         summary: item.summary,
         titleMarked: mark(item.title, pattern),
         snippet: snippet(item.body, pattern),
+        story_id: row.story_id,
+        story_items: item.story_items,
+        story_sources: JSON.parse(item.story_sources) as string[],
       };
     });
     return { hits, page: query.page, hasMore: scored.length > start + pageSize };
@@ -98,7 +112,10 @@ export class SearchService {
   private details(ids: number[]): Details[] {
     if (ids.length === 0) return [];
     return this.db
-      .prepare(`SELECT i.id, i.title, i.url, i.body, i.summary, i.lang, ${SOURCES_OF_ITEM} AS sources FROM items i WHERE i.id IN (${ids.map(() => '?').join(',')})`)
+      .prepare(
+        `SELECT i.id, i.title, i.url, i.body, i.summary, i.lang, ${SOURCES_OF_ITEM} AS sources, ${STORY_ITEMS} AS story_items, ${SOURCES_OF_STORY} AS story_sources
+         FROM items i WHERE i.id IN (${ids.map(() => '?').join(',')})`,
+      )
       .all(...ids) as Details[];
   }
 
@@ -131,7 +148,7 @@ export class SearchService {
         .map((feed) => feed.id);
       where.push(`EXISTS (SELECT 1 FROM item_sources s WHERE s.item_id = i.id AND s.feed_id IN (${feeds.join(', ') || 'NULL'}))`);
     }
-    const columns = `i.id, i.published_at, i.title, ${wholeBody ? 'i.body' : `substr(i.body, 1, ${SCORED_BODY_CHARS})`} AS lead`;
+    const columns = `i.id, coalesce(i.story_id, i.id) AS story_id, i.published_at, i.title, ${wholeBody ? 'i.body' : `substr(i.body, 1, ${SCORED_BODY_CHARS})`} AS lead`;
     const sql = match
       ? `SELECT ${columns} FROM items_fts JOIN items i ON i.id = items_fts.rowid WHERE ${where.join(' AND ')} ORDER BY items_fts.rowid DESC LIMIT ${WINDOW}`
       : `SELECT ${columns} FROM items i WHERE ${where.join(' AND ') || '1'} ORDER BY i.id DESC LIMIT ${WINDOW}`;

@@ -59,7 +59,10 @@ describe('search, watches and deliveries from the CLI', () => {
 
   it('lists deliveries as JSON with the contract fields', async () => {
     const rows = JSON.parse((await runCli(['deliveries', '--json'], env)).stdout) as Record<string, unknown>[];
-    expect(rows).toEqual([expect.objectContaining({ channel: 'console:team', title: 'OpenAI ships GPT-5', status: 'sent', attempts: 1, last_error: null, item_id: expect.any(Number) })]);
+    expect(rows).toEqual([
+      expect.objectContaining({ channel: 'console:team', title: 'OpenAI ships GPT-5', kind: 'alert', status: 'sent', attempts: 1, last_error: null, item_id: expect.any(Number) }),
+    ]);
+    expect(rows[0]!.story_id).toBe(rows[0]!.item_id);
     expect(JSON.parse((await runCli(['deliveries', '--json', '--channel', 'console:zh'], env)).stdout)).toEqual([]);
   });
 
@@ -67,6 +70,11 @@ describe('search, watches and deliveries from the CLI', () => {
     const hits = JSON.parse((await runCli(['search', 'gpt5', '--json'], env)).stdout) as Record<string, unknown>[];
     expect(hits.map((h) => h.title)).toEqual(['OpenAI ships GPT-5', 'GPT-5 rumours (old)']);
     expect(hits[0]).toMatchObject({ id: expect.any(Number), url: 'https://news.example.com/gpt-5', source: 'Example News', lang: 'en', published_at: expect.any(String), score: expect.any(Number) });
+    expect(hits[0]).toMatchObject({ story_id: hits[0]!.id, story_items: 1, story_sources: ['Example News'] });
+    const stories = JSON.parse((await runCli(['stories', '--json'], env)).stdout) as Record<string, unknown>[];
+    expect(stories).toContainEqual(expect.objectContaining({ id: hits[0]!.id, title: 'OpenAI ships GPT-5', items: 1, sources: ['Example News'] }));
+    const one = JSON.parse((await runCli(['stories', String(hits[0]!.id), '--json'], env)).stdout) as Record<string, unknown>;
+    expect(one).toMatchObject({ id: hits[0]!.id, reports: [expect.objectContaining({ id: hits[0]!.id, sources: ['Example News'], story_via: null })] });
     const human = await runCli(['search', 'GPT-5', 'since:7d'], env);
     expect(human.stdout).toContain('OpenAI ships «GPT-5»');
     const bad = await runCli(['search', 'lang:xx'], env);

@@ -45,7 +45,7 @@ class ScriptedSender implements AlertSender {
 
 const settings: DeliverySettings = { intervalMs: 50, maxAttempts: 5, backoffBaseMs: 1, backoffMaxMs: 5, summaryWaitMs: 0, sendTimeoutMs: 200, claimTimeoutMs: 1000 };
 const worker = (sender: AlertSender, overrides: Partial<DeliverySettings> = {}) =>
-  new DeliveryWorker({ outbox: app.outbox, items: app.items, channels: app.watches, log: createLogger('silent'), settings: { ...settings, ...overrides } }, [sender]);
+  new DeliveryWorker({ outbox: app.outbox, items: app.items, stories: app.stories, channels: app.watches, log: createLogger('silent'), settings: { ...settings, ...overrides } }, [sender]);
 
 /** Queues one alert per title for the channel, as a matching poll would. */
 function queue(channel: string, titles: string[]): number[] {

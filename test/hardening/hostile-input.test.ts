@@ -115,7 +115,7 @@ describe('feed bodies', () => {
     expect(item!.url).toBeNull();
     expect(item!.body).not.toMatch(/<script|<iframe|onclick|alert\(4\)/);
     for (const row of app.outbox.list()) {
-      const alert = composeAlert(row, app.items)!;
+      const alert = composeAlert(row, app)!;
       if (row.platform === 'slack') {
         // Slack reads < as markup: it must only ever arrive escaped.
         expect(JSON.stringify(alertMessage(alert))).not.toMatch(/<script|<img|javascript:/i);

@@ -68,6 +68,7 @@ export class FakeDiscord {
     route('channel', 'GET', /^\/channels\/(\d+)$/, true, ({ match }) => (match[1] === this.channelId ? ok(this.newsChannel()) : error(404, 10003, 'Unknown Channel'))),
     route('createMessage', 'POST', /^\/channels\/(\d+)\/messages$/, true, (p) => this.createMessage(p.match[1]!, p.body)),
     route('listMessages', 'GET', /^\/channels\/(\d+)\/messages$/, true, (p) => ok(this.hideHistory ? [] : this.listMessages(p.match[1]!, p.query))),
+    route('editMessage', 'PATCH', /^\/channels\/(\d+)\/messages\/(\d+)$/, true, (p) => this.editMessage(p.match[1]!, p.match[2]!, p.body)),
     route('getMessage', 'GET', /^\/channels\/(\d+)\/messages\/(\d+)$/, true, ({ match }) => found(this.messages.find((m) => m.channel_id === match[1] && m.id === match[2]))),
     route('interactionCallback', 'POST', /^\/interactions\/(\d+)\/([^/]+)\/callback$/, false, (p) => this.callback(p.match[1]!, p.match[2]!, p.body, p.query)),
     route('editOriginal', 'PATCH', /^\/webhooks\/\d+\/([^/]+)\/messages\/([^/]+)$/, false, (p) => this.editWebhookMessage(p.match[1]!, p.match[2]!, p.body)),
@@ -322,6 +323,15 @@ export class FakeDiscord {
       interaction: { id: interactionId, type: interaction.type, response_message_id: message?.id, response_message_loading: body.type === Callback.DeferredChannelMessageWithSource, response_message_ephemeral: ephemeral },
       resource: body.type === Callback.Modal ? undefined : { type: body.type, ...(withMessage && message ? { message: wire(message) } : {}) },
     });
+  }
+
+  /** A bot may edit only its own messages; the edit replaces the fields it gives. */
+  private editMessage(channel: string, messageId: string, body: Record<string, unknown>): Reply {
+    const message = this.messages.find((m) => m.channel_id === channel && m.id === messageId);
+    if (!message) return error(404, 10008, 'Unknown Message');
+    if (message.author.id !== this.botUser.id) return error(403, 50005, 'Cannot edit a message authored by another user');
+    Object.assign(message, pick(body), { edited_timestamp: new Date().toISOString() });
+    return ok(wire(message));
   }
 
   private editWebhookMessage(token: string, messageId: string, body: Record<string, unknown>): Reply {

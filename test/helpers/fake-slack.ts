@@ -13,6 +13,8 @@ export interface PostedMessage {
   unfurl_links: unknown;
   unfurl_media: unknown;
   metadata?: { event_type: string; event_payload: Record<string, unknown> };
+  /** The parent's ts, for a reply in a thread. */
+  thread_ts?: string;
   raw: Record<string, unknown>;
 }
 
@@ -222,12 +224,33 @@ export class FakeSlack {
         const withMetadata = body.include_all_metadata === true || body.include_all_metadata === 'true';
         const limit = Number(body.limit ?? 100);
         const start = Number(body.cursor ?? 0);
+        // As Slack does: the channel's messages, not the replies in their threads.
         const matching = this.posts
-          .filter((m) => m.channel === body.channel && Number(m.ts) >= oldest)
+          .filter((m) => m.channel === body.channel && Number(m.ts) >= oldest && !m.thread_ts)
           .reverse()
           .map(({ ts, text, blocks, metadata }) => ({ type: 'message', user: 'U0BOT', ts, text, blocks, ...(withMetadata && metadata ? { metadata } : {}) }));
         const page = matching.slice(start, start + limit);
         const more = start + limit < matching.length;
+        return { ok: true, messages: page, has_more: more, response_metadata: { next_cursor: more ? String(start + limit) : '' } };
+      }
+      case 'conversations.replies': {
+        const parent = this.posts.find((m) => m.channel === body.channel && m.ts === body.ts);
+        if (!parent) return { ok: false, error: 'thread_not_found' };
+        const oldest = Number(body.oldest ?? 0);
+        const withMetadata = body.include_all_metadata === true || body.include_all_metadata === 'true';
+        const limit = Number(body.limit ?? 1000);
+        const start = Number(body.cursor ?? 0);
+        // The parent first, then its replies, oldest first.
+        const thread = [parent, ...this.posts.filter((m) => m.thread_ts === parent.ts && Number(m.ts) >= oldest)].map(({ ts, text, metadata, thread_ts }) => ({
+          type: 'message',
+          user: 'U0BOT',
+          ts,
+          text,
+          thread_ts: thread_ts ?? parent.ts,
+          ...(withMetadata && metadata ? { metadata } : {}),
+        }));
+        const page = thread.slice(start, start + limit);
+        const more = start + limit < thread.length;
         return { ok: true, messages: page, has_more: more, response_metadata: { next_cursor: more ? String(start + limit) : '' } };
       }
       case 'conversations.info': {
@@ -253,6 +276,7 @@ export class FakeSlack {
       unfurl_links: body.unfurl_links,
       unfurl_media: body.unfurl_media,
       metadata: body.metadata as PostedMessage['metadata'],
+      ...(body.thread_ts ? { thread_ts: String(body.thread_ts) } : {}),
       raw: body,
     };
     this.posts.push(message);

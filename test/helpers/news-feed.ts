@@ -16,34 +16,37 @@ export const FAST_DELIVERY = {
  * the scheduler would. Its first poll (in `subscribe`) is backlog; everything published after is new.
  */
 export class NewsFeed {
-  readonly entries: { title: string; link: string; guid: string; description?: string }[] = [];
+  readonly entries: { title: string; link: string; guid: string; description?: string; pubDate?: string }[] = [];
 
+  /** Feeds on one server need their own `path`; their links differ by it too. */
   constructor(
     private readonly server: FeedServer,
     private readonly name = 'Example News',
+    private readonly path = '/feed',
   ) {}
 
   async subscribe(app: TestApp) {
     this.serve();
-    app.admin.add({ url: this.server.url('/feed'), name: this.name });
+    app.admin.add({ url: this.server.url(this.path), name: this.name });
     return this.poll(app);
   }
 
-  async publish(app: TestApp, title: string | string[], description = '') {
+  async publish(app: TestApp, title: string | string[], description = '', pubDate?: Date) {
     for (const one of [title].flat()) {
       const n = this.entries.length + 1;
-      this.entries.unshift({ title: one, link: `https://news.example.com/${n}`, guid: `g${n}`, description });
+      const link = `https://news.example.com${this.path === '/feed' ? '' : this.path}/${n}`;
+      this.entries.unshift({ title: one, link, guid: `g${n}`, description, ...(pubDate ? { pubDate: pubDate.toUTCString() } : {}) });
     }
     this.serve();
     return this.poll(app);
   }
 
   private serve(): void {
-    this.server.route('/feed', { body: rss(this.entries, this.name) });
+    this.server.route(this.path, { body: rss(this.entries, this.name) });
   }
 
   private poll(app: TestApp) {
-    return app.poller.poll(app.feeds.find(this.server.url('/feed'))!);
+    return app.poller.poll(app.feeds.find(this.server.url(this.path))!);
   }
 }
 

@@ -24,7 +24,7 @@ export function sampleResults(title: Marked, snippet: Marked): Extract<Answer, {
   return {
     kind: 'results',
     heading: 'Results for 推理模型',
-    results: [{ id: 5, title, url: 'https://www.ithome.com/0/1.htm', source: 'IT之家', publishedAt: '2025-08-07T16:00:00.000Z', lang: 'zh', snippet, summary: null }],
+    results: [{ id: 5, title, url: 'https://www.ithome.com/0/1.htm', source: 'IT之家', publishedAt: '2025-08-07T16:00:00.000Z', lang: 'zh', snippet, summary: null, sourceCount: 3 }],
     more: '推理模型 page:2',
     data: [],
   };

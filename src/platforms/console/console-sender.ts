@@ -1,4 +1,4 @@
-import type { Alert, AlertSender } from '../../delivery/port.ts';
+import type { Alert, AlertSender, StoryUpdate } from '../../delivery/port.ts';
 import { shortTime } from '../../format.ts';
 
 /** The embedded default platform: alerts for `console:<name>` channels, printed as a block each. */
@@ -16,6 +16,15 @@ export class ConsoleSender implements AlertSender {
       ...(alert.summary ? [`│ ${alert.summary}`] : []),
       ...(alert.alsoCoveredBy.length ? [`│ also covered by ${alert.alsoCoveredBy.join(', ')}`] : []),
       ...(alert.url ? [`└ ${alert.url}`] : ['└']),
+    ];
+    this.write(lines.join('\n'));
+    return `console-${process.pid}-${++this.sent}`;
+  }
+
+  async sendUpdate(update: StoryUpdate): Promise<string> {
+    const lines = [
+      `┌ ${update.channel} · story #${update.storyId} "${update.alert.title}" also covered by ${update.newSources.map((s) => s.name).join(', ')}`,
+      ...update.newSources.map((source, i) => `${i === update.newSources.length - 1 ? '└' : '│'} ${source.name}: ${source.title}${source.url ? ` ${source.url}` : ''}`),
     ];
     this.write(lines.join('\n'));
     return `console-${process.pid}-${++this.sent}`;

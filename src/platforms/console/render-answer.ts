@@ -1,5 +1,5 @@
 import type { Answer } from '../../../commands/index.ts';
-import { relativeTime } from '../../format.ts';
+import { relativeTime, sourceCount } from '../../format.ts';
 import type { Marked } from '../../search/snippet.ts';
 
 /**
@@ -18,7 +18,7 @@ export function renderAnswer(answer: Answer, options: { now?: Date; more?: (next
       return [answer.heading, ...(answer.rows.length ? answer.rows.map((row) => `  ${row}`) : [`  ${answer.empty}`])].join('\n');
     case 'results': {
       const blocks = answer.results.map((r) => {
-        const meta = [r.source, relativeTime(r.publishedAt, now), `#${r.id}`].filter(Boolean).join(' · ');
+        const meta = [r.source, sourceCount(r.sourceCount), relativeTime(r.publishedAt, now), `#${r.id}`].filter(Boolean).join(' · ');
         // The matched words in context when the text has them, else the item's summary.
         const snippet = r.snippet.some((part) => part.match) || !r.summary ? marked(r.snippet) : r.summary;
         return [`${marked(r.title)}`, `   ${meta}`, ...(snippet ? [`   ${snippet}`] : []), ...(r.url ? [`   ${r.url}`] : [])].join('\n');

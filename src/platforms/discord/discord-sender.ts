@@ -1,5 +1,5 @@
 import { Routes, type APIMessage, type REST } from 'discord.js';
-import { PlatformError, type Alert, type AlertSender } from '../../delivery/port.ts';
+import { PlatformError, type Alert, type AlertSender, type StoryUpdate } from '../../delivery/port.ts';
 import { toPlatformError } from './discord-errors.ts';
 import { alertEmbed } from './render-alert.ts';
 
@@ -49,6 +49,24 @@ export class DiscordSender implements AlertSender {
       })) as APIMessage;
       // A nonce answered with a message elsewhere belongs to something else: never take it for this alert.
       if (message.channel_id !== channel) throw new PlatformError(`Discord matched the nonce to a message in another channel (${message.channel_id})`, { permanent: true });
+      return message.id;
+    } catch (error) {
+      throw toPlatformError(error);
+    }
+  }
+
+  /**
+   * A story's later sources, by editing the alert to name every source: an edit notifies nobody, so a
+   * story told by twenty outlets never becomes twenty pings, and repeating it after an unknown outcome
+   * does no harm.
+   */
+  async sendUpdate(update: StoryUpdate): Promise<string> {
+    try {
+      const channel = discordChannelId(update.channel);
+      const message = (await this.rest.patch(Routes.channelMessage(channel, update.alertMessageId), {
+        body: { embeds: [alertEmbed(update.alert)], allowed_mentions: { parse: [] } },
+        signal: AbortSignal.timeout(this.options.sendTimeoutMs),
+      })) as APIMessage;
       return message.id;
     } catch (error) {
       throw toPlatformError(error);

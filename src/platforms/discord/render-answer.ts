@@ -1,3 +1,4 @@
+import { sourceCount } from '../../format.ts';
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed } from 'discord.js';
 import type { Answer, ResultItem } from '../../../commands/index.ts';
 import type { Marked } from '../../search/snippet.ts';
@@ -50,7 +51,7 @@ export function answerReply(answer: Answer, moreId: (next: string) => string): D
 function resultEmbed(result: ResultItem, textMax: number): APIEmbed {
   const hasMatch = result.snippet.some((part) => part.match);
   const text = hasMatch || !result.summary ? bold(result.snippet, textMax) : fitDiscord(result.summary, textMax);
-  const footer = [result.source, `#${result.id}`, linkHost(result.url)].filter(Boolean).join(' · ');
+  const footer = [result.source, sourceCount(result.sourceCount), `#${result.id}`, linkHost(result.url)].filter(Boolean).join(' · ');
   return {
     title: fitDiscord(result.title.map((p) => p.text).join(''), 180),
     url: embedUrl(result.url),

@@ -17,6 +17,7 @@ export const SUBCOMMANDS: Record<string, { command: string; args: (get: (name: s
   unwatch: { command: 'unwatch', args: (get) => String(get('keyword') ?? '') },
   watches: { command: 'watches', args: () => '' },
   latest: { command: 'latest', args: (get) => String(get('count') ?? '') },
+  stories: { command: 'stories', args: (get) => (get('story') !== null ? `#${String(get('story'))}` : String(get('count') ?? '')) },
   feeds: { command: 'feeds', args: () => '' },
   why: { command: 'why', args: (get) => String(get('item') ?? '') },
   help: { command: 'help', args: () => '' },
@@ -69,6 +70,14 @@ export function commandDefinitions(): RESTPostAPIChatInputApplicationCommandsJSO
         .setDescription('The newest items')
         // Discord shows at most 10 embeds in one message.
         .addIntegerOption((o) => o.setName('count').setDescription('how many (5 by default)').setMinValue(1).setMaxValue(10))
+        .addBooleanOption(share),
+    )
+    .addSubcommand((s) =>
+      s
+        .setName('stories')
+        .setDescription('Recent stories with their sources, or one story in full')
+        .addIntegerOption((o) => o.setName('count').setDescription('how many (10 by default)').setMinValue(1).setMaxValue(50))
+        .addIntegerOption((o) => o.setName('story').setDescription("one story, by its number (its first item's #id)").setMinValue(1))
         .addBooleanOption(share),
     )
     .addSubcommand((s) => s.setName('feeds').setDescription('The feeds, with their status').addBooleanOption(share))

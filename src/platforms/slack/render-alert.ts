@@ -1,5 +1,5 @@
 import type { types } from '@slack/bolt';
-import type { Alert } from '../../delivery/port.ts';
+import type { Alert, StoryUpdate } from '../../delivery/port.ts';
 import { shortTime } from '../../format.ts';
 import { fitMrkdwn, linkHost, mrkdwnLink, slackDate } from './mrkdwn.ts';
 
@@ -38,4 +38,13 @@ export function alertMessage(alert: Alert): SlackMessage {
   ];
   const text = `${title}${alert.source ? ` (${fitMrkdwn(alert.source, 100)})` : ''}`;
   return { text, blocks };
+}
+
+/** A story's later sources, as a reply in its alert's thread: each source linked to its report. */
+export function updateMessage(update: StoryUpdate): SlackMessage {
+  const names = update.newSources.map((source) => fitMrkdwn(source.name, 100));
+  const lines = update.newSources.slice(0, 10).map((source) => `• ${fitMrkdwn(source.name, 100)}: ${mrkdwnLink(source.url, fitMrkdwn(source.title, TITLE_MAX), 600)}`);
+  if (update.newSources.length > 10) lines.push(`…and ${update.newSources.length - 10} more`);
+  const text = `Also covered by ${fitMrkdwn(names.join(', '), 500)}`;
+  return { text, blocks: [{ type: 'section', text: mrkdwn(`*${text}*\n${lines.join('\n')}`.slice(0, SECTION_MAX)) }] };
 }

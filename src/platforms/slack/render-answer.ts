@@ -1,6 +1,6 @@
 import type { types } from '@slack/bolt';
 import type { Answer, ResultItem } from '../../../commands/index.ts';
-import { relativeTime } from '../../format.ts';
+import { relativeTime, sourceCount } from '../../format.ts';
 import type { Marked } from '../../search/snippet.ts';
 import { escapeMrkdwn, fitMrkdwn, linkHost, mrkdwnLink } from './mrkdwn.ts';
 import type { SlackMessage } from './render-alert.ts';
@@ -50,7 +50,7 @@ export function answerMessage(answer: Answer, now = new Date()): SlackMessage {
  */
 function resultBlock(result: ResultItem, now: Date): types.KnownBlock {
   const title = fitMrkdwn(plain(result.title), 300);
-  const meta = [result.source ? fitMrkdwn(result.source, 100) : null, relativeTime(result.publishedAt, now), `#${result.id}`, linkHost(result.url)]
+  const meta = [result.source ? fitMrkdwn(result.source, 100) : null, sourceCount(result.sourceCount), relativeTime(result.publishedAt, now), `#${result.id}`, linkHost(result.url)]
     .filter(Boolean)
     .join(' · ');
   const hasMatch = result.snippet.some((part) => part.match);

@@ -1,13 +1,12 @@
 import type { webApi } from '@slack/bolt';
-import type { Alert, AlertSender } from '../../delivery/port.ts';
-import { alertMessage } from './render-alert.ts';
+import type { Alert, AlertSender, StoryUpdate } from '../../delivery/port.ts';
+import { alertMessage, updateMessage } from './render-alert.ts';
 import { slackChannelId } from './slack-channel.ts';
 import { toPlatformError } from './slack-errors.ts';
 
 /** The metadata event type that marks ainews alerts, so that a lost post can be found again. */
 export const ALERT_EVENT = 'ainews_alert';
 
-// Slack's clock and ours may differ a little: history is searched from a minute before the attempt.
 const CLOCK_SKEW_MS = 60_000;
 const HISTORY_PAGES = 5;
 
@@ -43,16 +42,53 @@ export class SlackSender implements AlertSender {
     }
   }
 
+  /** A story's later sources, as a reply in the alert's thread (not sent to the channel as well). */
+  async sendUpdate(update: StoryUpdate): Promise<string> {
+    const channel = slackChannelId(update.channel);
+    try {
+      const result = await this.client.chat.postMessage({
+        channel,
+        thread_ts: update.alertMessageId,
+        ...updateMessage(update),
+        unfurl_links: false,
+        unfurl_media: false,
+        metadata: { event_type: ALERT_EVENT, event_payload: { delivery_id: update.deliveryId, story_id: update.storyId } },
+      });
+      return result.ts ?? `${channel}/unknown`;
+    } catch (error) {
+      throw toPlatformError(error);
+    }
+  }
+
+  /** Looks in the alert's thread for the reply an earlier attempt at this update may have posted. */
+  async findPostedUpdate(update: StoryUpdate, since: Date): Promise<string | null> {
+    const channel = slackChannelId(update.channel);
+    return this.findMarked(
+      (cursor) => this.client.conversations.replies({ channel, ts: update.alertMessageId, oldest: oldestTs(since), include_all_metadata: true, limit: 200, cursor }),
+      (payload) => payload.delivery_id === update.deliveryId,
+    );
+  }
+
   async findPosted(alert: Alert, since: Date): Promise<string | null> {
     const channel = slackChannelId(alert.channel);
-    const oldest = ((since.getTime() - CLOCK_SKEW_MS) / 1000).toFixed(6);
+    return this.findMarked(
+      (cursor) => this.client.conversations.history({ channel, oldest: oldestTs(since), include_all_metadata: true, limit: 200, cursor }),
+      (payload) => payload.delivery_id === alert.deliveryId && payload.item_id === alert.itemId,
+    );
+  }
+
+  /** The ts of the first message, over a few pages, whose ainews metadata satisfies `matches`. */
+  private async findMarked(
+    page: (cursor: string | undefined) => Promise<{ messages?: { ts?: string; metadata?: unknown }[]; has_more?: boolean; response_metadata?: { next_cursor?: string } }>,
+    matches: (payload: Record<string, unknown>) => boolean,
+  ): Promise<string | null> {
     let cursor: string | undefined;
     try {
-      for (let page = 0; page < HISTORY_PAGES; page++) {
-        const result = await this.client.conversations.history({ channel, oldest, include_all_metadata: true, limit: 200, cursor });
+      for (let n = 0; n < HISTORY_PAGES; n++) {
+        const result = await page(cursor);
         const found = result.messages?.find((message) => {
           const metadata = message.metadata as { event_type?: string; event_payload?: Record<string, unknown> } | undefined;
-          return metadata?.event_type === ALERT_EVENT && metadata.event_payload?.delivery_id === alert.deliveryId && metadata.event_payload?.item_id === alert.itemId;
+          return metadata?.event_type === ALERT_EVENT && metadata.event_payload !== undefined && matches(metadata.event_payload);
         });
         if (found?.ts) return found.ts;
         cursor = result.response_metadata?.next_cursor || undefined;
@@ -63,4 +99,9 @@ export class SlackSender implements AlertSender {
       throw toPlatformError(error);
     }
   }
+}
+
+/** Slack's clock and ours may differ a little: messages are searched from a minute before the attempt. */
+function oldestTs(since: Date): string {
+  return ((since.getTime() - CLOCK_SKEW_MS) / 1000).toFixed(6);
 }

@@ -65,6 +65,31 @@ afterEach(async () => {
   await feeds.close();
 });
 
+describe('Discord story updates', () => {
+  it("edits the alert to name a story's later sources: no new message, no ping, and a failed edit is simply repeated", async () => {
+    await startDiscord({ STORY_UPDATE_DELAY: '0s', STORY_UPDATE_INTERVAL: '0s' });
+    const verge = new NewsFeed(feeds, 'The Verge', '/verge');
+    await verge.subscribe(app);
+    app.watches.add(channel(), 'gpt-5', 'u1');
+    await publish('OpenAI ships GPT-5 to every ChatGPT user', '<p>The new model is out.</p>');
+    worker!.nudge();
+    await waitUntil(() => app.outbox.list()[0]?.status === 'sent', 5000, 'the alert');
+    discord.fail('editMessage', { status: 500 });
+    await verge.publish(app, 'OpenAI ships GPT-5 to all ChatGPT users today');
+    worker!.nudge();
+    await waitUntil(() => app.outbox.list()[0]?.kind === 'update' && app.outbox.list()[0]?.status === 'sent', 10_000, 'the update');
+    expect(posts()).toHaveLength(1);
+    const [post] = posts();
+    const edits = discord.callsTo('PATCH', new RegExp(`/channels/${discord.channelId}/messages/${post!.id}$`));
+    expect(edits).toHaveLength(2);
+    expect(edits[1]!.body).toMatchObject({ allowed_mentions: { parse: [] } });
+    expect(post!.edited_timestamp).toBeTruthy();
+    expect(post!.embeds[0]!.fields).toContainEqual({ name: 'Also covered by', value: 'The Verge', inline: true });
+    expect(post!.embeds[0]!.title).toBe('OpenAI ships GPT-5 to every ChatGPT user');
+    expect(app.outbox.list()[0]!.platform_message_id).toBe(post!.id);
+  });
+});
+
 describe('Discord alerts', () => {
   it('posts a matching new item as an embed, with no mentions and a nonce Discord enforces', async () => {
     await startDiscord();

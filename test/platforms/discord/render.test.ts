@@ -72,7 +72,7 @@ describe('Discord answers', () => {
       title: '发布新推理模型',
       url: 'https://www.ithome.com/0/1.htm',
       description: '公司今天发布**推理模型**\\*',
-      footer: { text: 'IT之家 · #5 · ithome.com' },
+      footer: { text: 'IT之家 · 3 sources · #5 · ithome.com' },
     });
     expect(reply.components).toEqual([{ type: 1, components: [{ type: 2, style: 2, label: 'More', custom_id: 'more:推理模型 page:2' }] }]);
   });
@@ -120,6 +120,7 @@ describe('Discord delivery details', () => {
         title: [{ text: 'T'.repeat(400), match: false }],
         url: 'https://x.example/a',
         source: 'S'.repeat(300),
+        sourceCount: 1,
         publishedAt: '2025-08-07T16:00:00.000Z',
         lang: 'en' as const,
         snippet: [{ text: 'x', match: false }],
@@ -141,7 +142,7 @@ describe('Discord registration', () => {
     const [ainews, admin] = commandDefinitions();
     expect(ainews!.name).toBe('ainews');
     expect(ainews!.default_member_permissions).toBeUndefined();
-    expect(ainews!.options!.map((o) => o.name)).toEqual(['search', 'watch', 'unwatch', 'watches', 'latest', 'feeds', 'why', 'help']);
+    expect(ainews!.options!.map((o) => o.name)).toEqual(['search', 'watch', 'unwatch', 'watches', 'latest', 'stories', 'feeds', 'why', 'help']);
     const unwatch = ainews!.options!.find((o) => o.name === 'unwatch') as { options: { name: string; autocomplete?: boolean }[] };
     expect(unwatch.options[0]).toMatchObject({ name: 'keyword', autocomplete: true });
     expect(admin).toMatchObject({ name: 'ainews-admin', default_member_permissions: '32' });

@@ -82,7 +82,7 @@ describe('answers', () => {
     const { blocks } = answerMessage(results, new Date('2025-08-07T18:00:00Z'));
     expect(blocks[1]).toEqual({
       type: 'section',
-      text: { type: 'mrkdwn', text: '*<https://www.ithome.com/0/1.htm|发布新推理模型>*\nIT之家 · 2h ago · #5 · ithome.com\n公司今天发布\u200b*推理模型*\u200b&lt;@U1&gt;' },
+      text: { type: 'mrkdwn', text: '*<https://www.ithome.com/0/1.htm|发布新推理模型>*\nIT之家 · 3 sources · 2h ago · #5 · ithome.com\n公司今天发布\u200b*推理模型*\u200b&lt;@U1&gt;' },
     });
     expect(blocks[2]).toMatchObject({ type: 'actions', elements: [{ type: 'button', action_id: MORE_ACTION, value: '推理模型 page:2' }] });
   });

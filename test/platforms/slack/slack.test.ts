@@ -60,6 +60,29 @@ afterEach(async () => {
   await feeds.close();
 });
 
+describe('Slack story updates', () => {
+  it("replies in the alert's thread with a story's later sources, and finds a lost reply rather than repeating it", async () => {
+    await startSlack({ STORY_UPDATE_DELAY: '0s', STORY_UPDATE_INTERVAL: '0s' });
+    const verge = new NewsFeed(feeds, 'The Verge', '/verge');
+    await verge.subscribe(app);
+    app.watches.add(CHANNEL, 'gpt-5', 'u1');
+    await publish('OpenAI ships GPT-5 to every ChatGPT user', '<p>The new model is out.</p>');
+    worker!.nudge();
+    await waitUntil(() => app.outbox.list()[0]?.status === 'sent', 5000, 'the alert');
+    // Slack posts the reply but its answer never comes: the retry looks in the thread and finds it.
+    slack.fail('chat.postMessage', { hang: true });
+    await verge.publish(app, 'OpenAI ships GPT-5 to all ChatGPT users today');
+    worker!.nudge();
+    await waitUntil(() => app.outbox.list()[0]?.status === 'sent' && app.outbox.list()[0]?.kind === 'update', 10_000, 'the update');
+    expect(slack.posts).toHaveLength(2);
+    const [alert, reply] = slack.posts;
+    expect(reply).toMatchObject({ channel: 'C0NEWS', thread_ts: alert!.ts, text: 'Also covered by The Verge', unfurl_links: 'false' });
+    expect(JSON.stringify(reply!.blocks)).toContain('<https://news.example.com/verge/1|OpenAI ships GPT-5 to all ChatGPT users today>');
+    expect(slack.callsOf('conversations.replies').at(-1)?.body).toMatchObject({ channel: 'C0NEWS', ts: alert!.ts });
+    expect(app.outbox.list()[0]!.platform_message_id).toBe(reply!.ts);
+  });
+});
+
 describe('Slack alerts', () => {
   it('posts a matching new item to the watching channel as Block Kit, escaped, without unfurling', async () => {
     await startSlack();

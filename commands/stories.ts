@@ -1,0 +1,68 @@
+import { relativeTime, shortTime, truncate } from '../src/format.ts';
+import { CommandError, type Answer, type CommandContext, type CommandDefinition } from './types.ts';
+
+const DEFAULT_COUNT = 10;
+const MAX_COUNT = 50;
+/** Stories with an item this recent are listed. */
+const RECENT_MS = 7 * 86_400_000;
+
+export const storiesCommand: CommandDefinition = {
+  name: 'stories',
+  usage: 'stories [n | #story]',
+  summary: 'recent stories with their sources (10 by default), or one story in full',
+  run(args, ctx) {
+    const text = args.trim();
+    if (/^#\d+$/.test(text)) return oneStory(Number(text.slice(1)), ctx);
+    const count = text ? Number(text) : DEFAULT_COUNT;
+    if (!/^\d+$/.test(text || '0') || count < 1 || count > MAX_COUNT) {
+      throw new CommandError(`stories takes a number from 1 to ${MAX_COUNT}, or a story as #id (got "${text}")`);
+    }
+    const now = ctx.now ?? new Date();
+    const { stories } = ctx.services;
+    const rows = stories.recent({ since: new Date(now.getTime() - RECENT_MS), limit: count }).map((story) => ({
+      ...story,
+      sources: stories.sources(story.id).map((s) => s.name),
+    }));
+    return {
+      kind: 'list',
+      heading: `Recent stories (${rows.length})`,
+      rows: rows.map(
+        (s) =>
+          `#${s.id} ${truncate(s.title, 80)} — ${s.sources.length} ${s.sources.length === 1 ? 'source' : 'sources'}: ${truncate(s.sources.join(', '), 120)} · ${relativeTime(s.updated_at, now)}`,
+      ),
+      empty: 'no stories in the last 7 days: the feeds have not brought anything new',
+      data: rows.map((s) => ({
+        id: s.id,
+        title: s.title,
+        url: s.url,
+        lang: s.lang,
+        items: s.items,
+        sources: s.sources,
+        first_seen_at: s.first_seen_at,
+        updated_at: s.updated_at,
+      })),
+    };
+  },
+};
+
+/** One story: its lead, then each of its items with its source and why it joined. */
+function oneStory(id: number, ctx: CommandContext): Answer {
+  const { stories } = ctx.services;
+  const story = stories.find(id);
+  if (!story) throw new CommandError(`there is no story #${id} (a story's number is its first item's; \`stories\` lists them)`);
+  const sources = stories.sources(id);
+  const items = stories.items(id).map((item) => ({ ...item, sources: sources.filter((s) => s.item_id === item.id).map((s) => s.name) }));
+  return {
+    kind: 'notice',
+    heading: `Story #${id}: ${story.title}`,
+    lines: [
+      `${items.length} ${items.length === 1 ? 'item' : 'items'} from ${sources.length} ${sources.length === 1 ? 'source' : 'sources'}, first seen ${shortTime(story.first_seen_at)}.`,
+      ...items.map(
+        (item) =>
+          `#${item.id} ${item.sources.join(', ') || 'a source already named'}: ${truncate(item.title, 100)}${item.url ? ` ${item.url}` : ''}` +
+          (item.story_via ? ` (joined: like #${item.story_via}, ${item.story_reason})` : ' (the lead)'),
+      ),
+    ],
+    data: { ...story, sources: sources.map((s) => s.name), reports: items },
+  };
+}

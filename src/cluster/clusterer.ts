@@ -1,0 +1,102 @@
+import type { StoryStore } from '../db/stories.ts';
+import { fingerprint, LEAD_CHARS, type Fingerprint } from './fingerprint.ts';
+import { sameStory, type StorySettings } from './same-story.ts';
+
+/** The most recent items one term can bring up as candidates. */
+const PER_TERM = 40;
+/** How many of the candidates sharing the most terms are compared in full. */
+const COMPARED = 24;
+/** Fingerprints kept in memory: a new item's candidates are mostly items this process stored recently. */
+const CACHE_SIZE = 20_000;
+/** How often the candidate index is pruned of items older than the window. */
+const PRUNE_EVERY_MS = 3_600_000;
+
+export interface StoryItem {
+  id: number;
+  title: string;
+  body: string;
+  lang: 'zh' | 'en' | 'other';
+  published_at: string;
+}
+
+export interface StoryAssignment {
+  itemId: number;
+  /** The story's id: its lead item's id (the item's own when it starts a story). */
+  storyId: number;
+  /** The item it was found to match, and why; null when it starts a story. */
+  via: number | null;
+  reason: string | null;
+}
+
+/**
+ * Puts each new item in a story: the story of the most similar recent item from another feed, or a new
+ * one it leads. Runs in the transaction that stores the items, so an item is never stored without its
+ * story, and the next item (of this poll or another process's) sees it.
+ */
+export class StoryClusterer {
+  private readonly cache = new Map<number, Fingerprint>();
+  private lastPrune = 0;
+
+  constructor(
+    private readonly stories: StoryStore,
+    private readonly settings: StorySettings,
+  ) {}
+
+  assign(items: StoryItem[], feedId: number, now = new Date()): StoryAssignment[] {
+    const assignments = items.map((item) => this.assignOne(item, feedId));
+    if (now.getTime() - this.lastPrune > PRUNE_EVERY_MS) {
+      this.lastPrune = now.getTime();
+      this.stories.prune(Math.floor((now.getTime() - this.settings.windowMs - PRUNE_EVERY_MS) / 1000));
+    }
+    return assignments;
+  }
+
+  private assignOne(item: StoryItem, feedId: number): StoryAssignment {
+    const print = fingerprint({ title: item.title, lead: item.body.slice(0, LEAD_CHARS), lang: item.lang, publishedAt: Date.parse(item.published_at) });
+    const at = Math.floor(print.publishedAt / 1000);
+    const window = Math.ceil(this.settings.windowMs / 1000);
+    const terms = termsOf(print);
+    const shared = this.stories.candidates(terms, at - window, at + window, PER_TERM);
+    shared.delete(item.id);
+    const closest = [...shared].sort((a, b) => b[1] - a[1] || b[0] - a[0]).slice(0, COMPARED).map(([id]) => id);
+    let best: StoryAssignment & { score: number } = { itemId: item.id, storyId: item.id, via: null, reason: null, score: -1 };
+    for (const candidate of this.stories.texts(closest, LEAD_CHARS)) {
+      // One outlet's two articles are two articles: a story is the same news from several sources.
+      if ((JSON.parse(candidate.feeds) as number[]).includes(feedId)) continue;
+      const other = this.fingerprintOf(candidate);
+      const verdict = sameStory(print, other, this.settings);
+      if (verdict.same && verdict.score > best.score) {
+        best = { itemId: item.id, storyId: candidate.story_id, via: candidate.id, reason: verdict.reason, score: verdict.score };
+      }
+    }
+    this.stories.assign(item.id, best.storyId, best.via, best.reason);
+    this.stories.index(item.id, at, terms);
+    this.remember(item.id, print);
+    const { score: _score, ...assignment } = best;
+    return assignment;
+  }
+
+  private fingerprintOf(candidate: { id: number; title: string; lead: string; lang: StoryItem['lang']; published_at: string }): Fingerprint {
+    const cached = this.cache.get(candidate.id);
+    if (cached) return cached;
+    const print = fingerprint({ title: candidate.title, lead: candidate.lead, lang: candidate.lang, publishedAt: Date.parse(candidate.published_at) });
+    this.remember(candidate.id, print);
+    return print;
+  }
+
+  private remember(id: number, print: Fingerprint): void {
+    this.cache.delete(id);
+    this.cache.set(id, print);
+    if (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
+  }
+}
+
+/**
+ * The terms an item is indexed and looked up under: its title's shingles and anchors, and the models and
+ * amounts of its lead (a Chinese report's Latin names too, which English reports carry as words).
+ */
+export function termsOf(print: Fingerprint): Set<string> {
+  const terms = new Set([...print.title, ...print.titleAnchors.all]);
+  for (const anchor of print.lang === 'zh' ? print.anchors.all : [...print.anchors.models].map((m) => `m:${m}`).concat(...print.anchors.amounts)) terms.add(anchor);
+  return terms;
+}

@@ -1,0 +1,143 @@
+import type { Database, Statement } from 'better-sqlite3';
+
+/** SQL for the JSON array of the names of the feeds that carry item `i`'s story, each once, first one first. */
+export const SOURCES_OF_STORY = `(SELECT json_group_array(name) FROM (
+  SELECT coalesce(f.name, f.url) AS name FROM items si JOIN item_sources s ON s.item_id = si.id JOIN feeds f ON f.id = s.feed_id
+  WHERE si.story_id = coalesce(i.story_id, i.id) GROUP BY f.id ORDER BY min(s.first_seen_at), f.id))`;
+
+/** SQL for how many items item `i`'s story has. */
+export const STORY_ITEMS = '(SELECT count(*) FROM items si WHERE si.story_id = coalesce(i.story_id, i.id))';
+
+/** What a candidate item is compared on, read back from the items table. */
+export interface StoryCandidate {
+  id: number;
+  title: string;
+  lead: string;
+  lang: 'zh' | 'en' | 'other';
+  published_at: string;
+  story_id: number;
+  /** The feeds that carry it, as a JSON array of ids. */
+  feeds: string;
+}
+
+/** One source of a story: a feed, with the first item it carried. */
+export interface StorySource {
+  feed_id: number;
+  name: string;
+  item_id: number;
+  title: string;
+  url: string | null;
+  first_seen_at: string;
+}
+
+export interface StoryRow {
+  id: number;
+  title: string;
+  url: string | null;
+  lang: 'zh' | 'en' | 'other';
+  items: number;
+  first_seen_at: string;
+  updated_at: string;
+}
+
+/** Stories: which story each item belongs to, and the candidate index that finds an item's story. */
+export class StoryStore {
+  private readonly postings: Statement;
+  private readonly addTerm: Statement;
+  private readonly setStory: Statement;
+
+  constructor(private readonly db: Database) {
+    this.postings = db.prepare('SELECT item_id FROM story_terms WHERE term = ? AND at BETWEEN ? AND ? ORDER BY at DESC LIMIT ?').pluck();
+    this.addTerm = db.prepare('INSERT INTO story_terms (term, at, item_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
+    this.setStory = db.prepare('UPDATE items SET story_id = ?, story_via = ?, story_reason = ? WHERE id = ?');
+  }
+
+  /**
+   * The items published between `from` and `to` (seconds) that share terms with an item, with how many
+   * they share. Each term contributes at most `perTerm` items, its most recent: a word every report
+   * uses finds nothing a rarer one does not.
+   */
+  candidates(terms: Iterable<string>, from: number, to: number, perTerm: number): Map<number, number> {
+    const shared = new Map<number, number>();
+    for (const term of terms) {
+      for (const id of this.postings.all(term, from, to, perTerm) as number[]) shared.set(id, (shared.get(id) ?? 0) + 1);
+    }
+    return shared;
+  }
+
+  /** The candidates' text and feeds, to compare them with the new item. */
+  texts(ids: number[], leadChars: number): StoryCandidate[] {
+    if (ids.length === 0) return [];
+    return this.db
+      .prepare(
+        `SELECT i.id, i.title, substr(i.body, 1, ${leadChars}) AS lead, i.lang, i.published_at, coalesce(i.story_id, i.id) AS story_id,
+           (SELECT json_group_array(feed_id) FROM item_sources s WHERE s.item_id = i.id) AS feeds
+         FROM items i WHERE i.id IN (SELECT value FROM json_each(?))`,
+      )
+      .all(JSON.stringify(ids)) as StoryCandidate[];
+  }
+
+  index(itemId: number, at: number, terms: Iterable<string>): void {
+    for (const term of terms) this.addTerm.run(term, at, itemId);
+  }
+
+  /** Puts an item in a story: its own (it leads) or a matching item's, with why. */
+  assign(itemId: number, storyId: number, via: number | null, reason: string | null): void {
+    this.setStory.run(storyId, via, reason, itemId);
+  }
+
+  /** Forgets the index entries of items published before `before` (seconds); returns how many. */
+  prune(before: number): number {
+    return this.db.prepare('DELETE FROM story_terms WHERE at < ?').run(before).changes;
+  }
+
+  /** A story's sources, first one first: each feed once, with the first of the story's items it carried. */
+  sources(storyId: number): StorySource[] {
+    return this.db
+      .prepare(
+        `SELECT feed_id, name, item_id, title, url, first_seen_at FROM (
+           SELECT f.id AS feed_id, coalesce(f.name, f.url) AS name, i.id AS item_id, i.title, i.url, s.first_seen_at,
+             row_number() OVER (PARTITION BY f.id ORDER BY s.first_seen_at, i.id) AS nth
+           FROM items i JOIN item_sources s ON s.item_id = i.id JOIN feeds f ON f.id = s.feed_id
+           WHERE i.story_id = ?)
+         WHERE nth = 1 ORDER BY first_seen_at, item_id, feed_id`,
+      )
+      .all(storyId) as StorySource[];
+  }
+
+  /** The stories with an item first seen since `since`, the latest first. */
+  recent(options: { since: Date; limit: number }): StoryRow[] {
+    return this.db
+      .prepare(
+        `SELECT s.story_id AS id, lead.title, lead.url, lead.lang, s.items, s.first_seen_at, s.updated_at FROM (
+           SELECT story_id, count(*) AS items, min(first_seen_at) AS first_seen_at, max(first_seen_at) AS updated_at
+           FROM items WHERE story_id IN (SELECT DISTINCT story_id FROM items WHERE first_seen_at >= ?) GROUP BY story_id) s
+         JOIN items lead ON lead.id = s.story_id
+         ORDER BY s.updated_at DESC, s.story_id DESC LIMIT ?`,
+      )
+      .all(options.since.toISOString(), options.limit) as StoryRow[];
+  }
+
+  find(storyId: number): StoryRow | undefined {
+    return this.db
+      .prepare(
+        `SELECT lead.id, lead.title, lead.url, lead.lang, count(*) AS items, min(i.first_seen_at) AS first_seen_at, max(i.first_seen_at) AS updated_at
+         FROM items lead JOIN items i ON i.story_id = lead.id WHERE lead.id = ? GROUP BY lead.id`,
+      )
+      .get(storyId) as StoryRow | undefined;
+  }
+
+  /** How an item joined its story: the item it was found like, and why (null for a lead). */
+  joined(itemId: number): { story_id: number; story_via: number | null; story_reason: string | null } | undefined {
+    return this.db.prepare('SELECT coalesce(story_id, id) AS story_id, story_via, story_reason FROM items WHERE id = ?').get(itemId) as
+      | { story_id: number; story_via: number | null; story_reason: string | null }
+      | undefined;
+  }
+
+  /** The items of a story, in the order they arrived. */
+  items(storyId: number): { id: number; title: string; url: string | null; lang: string; first_seen_at: string; story_reason: string | null; story_via: number | null }[] {
+    return this.db
+      .prepare('SELECT id, title, url, lang, first_seen_at, story_reason, story_via FROM items WHERE story_id = ? ORDER BY id')
+      .all(storyId) as ReturnType<StoryStore['items']>;
+  }
+}
