@@ -4,6 +4,8 @@ import { sameStory, type StorySettings } from './same-story.ts';
 
 /** The most recent items one term can bring up as candidates. */
 const PER_TERM = 40;
+/** At most this many terms per item: a 500-character headline must not cost 500 lookups. */
+const MAX_TERMS = 64;
 /** How many of the candidates sharing the most terms are compared in full. */
 const COMPARED = 24;
 /** Fingerprints kept in memory: a new item's candidates are mostly items this process stored recently. */
@@ -56,13 +58,16 @@ export class StoryClusterer {
     const at = Math.floor(print.publishedAt / 1000);
     const window = Math.ceil(this.settings.windowMs / 1000);
     const terms = termsOf(print);
-    const shared = this.stories.candidates(terms, at - window, at + window, PER_TERM);
+    // One outlet's two articles are two articles: a story is the same news from several sources.
+    const shared = this.stories.candidates(terms, { from: at - window, to: at + window }, feedId, PER_TERM);
     shared.delete(item.id);
     const closest = [...shared].sort((a, b) => b[1] - a[1] || b[0] - a[0]).slice(0, COMPARED).map(([id]) => id);
     let best: StoryAssignment & { score: number } = { itemId: item.id, storyId: item.id, via: null, reason: null, score: -1 };
-    for (const candidate of this.stories.texts(closest, LEAD_CHARS)) {
-      // One outlet's two articles are two articles: a story is the same news from several sources.
-      if ((JSON.parse(candidate.feeds) as number[]).includes(feedId)) continue;
+    for (const candidate of this.stories.texts(closest)) {
+      // A story keeps to the window around its lead (it does not chain from day to day), and takes one
+      // article per outlet (an item another feed brought may have reached this one too since).
+      if (Math.abs(Date.parse(candidate.story_published_at) - print.publishedAt) > this.settings.windowMs) continue;
+      if ((JSON.parse(candidate.story_feeds) as number[]).includes(feedId)) continue;
       const other = this.fingerprintOf(candidate);
       const verdict = sameStory(print, other, this.settings);
       if (verdict.same && verdict.score > best.score) {
@@ -70,7 +75,7 @@ export class StoryClusterer {
       }
     }
     this.stories.assign(item.id, best.storyId, best.via, best.reason);
-    this.stories.index(item.id, at, terms);
+    this.stories.index(item.id, feedId, at, terms);
     this.remember(item.id, print);
     const { score: _score, ...assignment } = best;
     return assignment;
@@ -96,7 +101,7 @@ export class StoryClusterer {
  * amounts of its lead (a Chinese report's Latin names too, which English reports carry as words).
  */
 export function termsOf(print: Fingerprint): Set<string> {
-  const terms = new Set([...print.title, ...print.titleAnchors.all]);
-  for (const anchor of print.lang === 'zh' ? print.anchors.all : [...print.anchors.models].map((m) => `m:${m}`).concat(...print.anchors.amounts)) terms.add(anchor);
-  return terms;
+  const lead = print.lang === 'zh' ? print.anchors.all : [...print.anchors.models].map((m) => `m:${m}`).concat(...print.anchors.amounts);
+  // Anchors first; a very long headline is indexed by its first shingles only.
+  return new Set([...print.titleAnchors.all, ...lead, ...print.title].slice(0, MAX_TERMS));
 }

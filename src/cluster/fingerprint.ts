@@ -38,7 +38,10 @@ export function fingerprint(item: StoryText): Fingerprint {
   };
 }
 
-/** Drops what aggregators add around a headline: Hacker News's "(example.com)" and "Show HN:". */
+/** Drops what aggregators add around a headline: Hacker News's "(example.com)", "[pdf]" and "Show HN:". */
 function cleanTitle(title: string): string {
-  return title.replace(/\s*\((?:[\w-]+\.)+[a-z]{2,}(?:\/[^)\s]*)?\)\s*$/i, '').replace(/^(?:show|ask|tell) hn:\s*/i, '');
+  return title
+    .replace(/\s*\((?:[\w-]+\.)+[a-z]{2,}(?:\/[^)\s]*)?\)\s*$/i, '')
+    .replace(/\s*\[(?:pdf|video|audio|paper)\]/gi, '')
+    .replace(/^(?:show|ask|tell) hn:\s*/i, '');
 }

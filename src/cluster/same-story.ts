@@ -1,4 +1,5 @@
 import type { Fingerprint } from './fingerprint.ts';
+import { anchorShingles } from './anchors.ts';
 import { jaccard } from './shingles.ts';
 
 export interface StorySettings {
@@ -40,10 +41,18 @@ function withinLanguage(a: Fingerprint, b: Fingerprint): StoryVerdict {
   const threshold = a.lang === 'zh' ? SAME_LANGUAGE_THRESHOLD.zh : SAME_LANGUAGE_THRESHOLD.en;
   const rounded = Math.round(score * 100) / 100;
   if (score >= threshold) return { same: true, score, reason: `similar wording (${rounded} ≥ ${threshold})` };
-  // Outlets word one story differently; the names and models in its headline stay.
+  // Outlets word one story differently; the names and models in its headline stay. The rest of the
+  // wording must still agree a little: "GPT-5 jailbroken" and "GPT-5 tops a leaderboard" share only GPT-5.
   const named = sharedHeadlineNames(a, b);
-  if (score >= ANCHORED_THRESHOLD && named.length >= 1) {
-    return { same: true, score, reason: `the same ${named.map((n) => n.replace(/^m:/, '')).join(', ')} in the headline, similar wording (${rounded} ≥ ${ANCHORED_THRESHOLD})` };
+  const without = new Set(named.flatMap(anchorShingles));
+  const rest = Math.max(jaccard(minus(a.title, without), minus(b.title, without)), jaccard(minus(a.text, without), minus(b.text, without)));
+  if (named.length >= 1) {
+    const names = named.map((n) => n.replace(/^m:/, '')).join(', ');
+    if (rest >= ANCHORED_THRESHOLD) return { same: true, score, reason: `the same ${names} in the headline, and similar wording besides (${Math.round(rest * 100) / 100} ≥ ${ANCHORED_THRESHOLD})` };
+    const event = [...a.titleAnchors.events].find((kind) => b.titleAnchors.events.has(kind));
+    if (event) return { same: true, score, reason: `the same ${names} in the headline, and the same kind of news (${event})` };
+    // A headline that is nothing but the name ("GPT-6 (openai.com)") announces the thing itself.
+    if (minus(a.title, without).size === 0 || minus(b.title, without).size === 0) return { same: true, score, reason: `the same ${names}, which one headline gives alone` };
   }
   return { same: false, score, reason: `wording too different (${rounded} < ${threshold})` };
 }
@@ -56,6 +65,15 @@ function sharedHeadlineNames(a: Fingerprint, b: Fingerprint): string[] {
   const specific = new Set([...a.anchors.specific, ...b.anchors.specific]);
   const shared = new Set([...a.titleAnchors.all].filter((x) => b.anchors.all.has(x)).concat([...b.titleAnchors.all].filter((x) => a.anchors.all.has(x))));
   return [...shared].filter((anchor) => specific.has(anchor) && !/^[a-z]{3}:/.test(anchor));
+}
+
+/** The names a headline gives: those it shows as names, and its words its own lead shows as names. */
+function headlineNames(print: Fingerprint): Set<string> {
+  return new Set([...print.titleAnchors.all].filter((word) => !word.includes(':') && (print.titleAnchors.names.has(word) || print.anchors.names.has(word))));
+}
+
+function minus(set: Set<string>, without: Set<string>): Set<string> {
+  return without.size ? new Set([...set].filter((x) => !without.has(x))) : set;
 }
 
 function acrossLanguages(zh: Fingerprint, other: Fingerprint): StoryVerdict {
@@ -73,14 +91,19 @@ function acrossLanguages(zh: Fingerprint, other: Fingerprint): StoryVerdict {
 }
 
 /**
- * What makes two reports different stories however alike their words: different models in the titles
- * (GPT-5 and GPT-5 mini), different kinds of event (a funding round and a lawsuit), different amounts.
+ * What makes two reports different stories however alike their words: different models in the headlines
+ * (GPT-5 and GPT-5 mini), different companies, different days (two issues of a daily digest), different
+ * kinds of event (a funding round and a lawsuit), different amounts.
  */
 function conflictOf(a: Fingerprint, b: Fingerprint): string | null {
   const [ta, tb] = [a.titleAnchors, b.titleAnchors];
   // Each headline's first model is what it is about: GPT-6 mini is not GPT-6, even if its headline compares the two.
-  const [ma, mb] = [ta.modelOrder[0], tb.modelOrder[0]];
+  const [ma, mb] = [ta.models.values().next().value, tb.models.values().next().value];
   if (ma && mb && (!tb.models.has(ma) || !ta.models.has(mb))) return `different models (${ma} / ${mb})`;
+  // Two headlines naming different companies or people, neither named anywhere in the other report.
+  const [na, nb] = [headlineNames(a), headlineNames(b)];
+  if (na.size && nb.size && disjoint(na, b.anchors.all) && disjoint(nb, a.anchors.all)) return `different names (${[...na].join(', ')} / ${[...nb].join(', ')})`;
+  if (ta.dates.size && tb.dates.size && disjoint(ta.dates, tb.dates)) return `different dates (${[...ta.dates].join(', ')} / ${[...tb.dates].join(', ')})`;
   if (ta.events.size && tb.events.size && disjoint(ta.events, tb.events)) return `different events (${[...ta.events].join(', ')} / ${[...tb.events].join(', ')})`;
   const currencies = new Set([...ta.amounts].map(currencyOf).filter((c) => [...tb.amounts].some((amount) => currencyOf(amount) === c)));
   for (const currency of currencies) {

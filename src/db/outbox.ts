@@ -78,21 +78,22 @@ export class Outbox {
   /**
    * Queues an update of a story's alert for a later item of the story; returns whether a row was added.
    * None is needed while the alert has not been tried (it will name every source when it goes out), or
-   * while an update is still waiting (it will name this source too); none is possible once the alert
-   * failed, or made its `max` updates. An update is due `delayMs` from now, and `intervalMs` after the
-   * alert's previous update.
+   * while an update waits that has not been tried either (it will name this source too); none is
+   * possible once the alert failed, or made its `max` updates. An update is due `delayMs` from now, and
+   * `intervalMs` after the alert's previous update.
    */
   enqueueUpdate(alert: OutboxRow, itemId: number, settings: UpdateSettings, now = new Date()): boolean {
     if (alert.kind !== 'alert' || alert.status === 'failed' || (alert.status === 'pending' && alert.attempts === 0)) return false;
-    const updates = this.db.prepare("SELECT status, created_at, sent_at FROM outbox WHERE parent_id = ? AND kind = 'update'").all(alert.id) as {
-      status: DeliveryStatus;
-      created_at: string;
-      sent_at: string | null;
-    }[];
-    if (updates.some((u) => u.status === 'pending' || u.status === 'retrying')) return false;
-    const made = updates.filter((u) => u.status === 'sent' || u.status === 'sending');
+    const updates = this.db
+      .prepare("SELECT status, created_at, claimed_at, sent_at, attempt_started_at FROM outbox WHERE parent_id = ? AND kind = 'update'")
+      .all(alert.id) as Pick<OutboxRow, 'status' | 'created_at' | 'claimed_at' | 'sent_at' | 'attempt_started_at'>[];
+    // An update retried after an unknown outcome may turn out to have been posted as it was: it cannot
+    // take this source in, so another update follows it.
+    const waiting = (u: (typeof updates)[number]) => (u.status === 'pending' || u.status === 'retrying') && u.attempt_started_at === null;
+    if (updates.some(waiting)) return false;
+    const made = updates.filter((u) => u.status !== 'failed' && u.status !== 'skipped');
     if (made.length >= settings.max) return false;
-    const previous = Math.max(0, ...made.map((u) => Date.parse(u.sent_at ?? u.created_at)));
+    const previous = Math.max(0, ...made.map((u) => Date.parse(u.sent_at ?? u.attempt_started_at ?? u.claimed_at ?? u.created_at)));
     const due = new Date(Math.max(now.getTime() + settings.delayMs, previous ? previous + settings.intervalMs : 0));
     const row = { kind: 'update', itemId, storyId: alert.story_id, parentId: alert.id, channel: alert.channel, watchId: alert.watch_id, watchQuery: alert.watch_query };
     return this.insert.run({ ...row, due: due.toISOString(), now: now.toISOString() }).changes > 0;
@@ -122,7 +123,8 @@ export class Outbox {
            SELECT id FROM outbox
            WHERE platform IN (${placeholders})
              AND ((status IN ('pending', 'retrying') AND next_attempt_at <= ?) OR (status = 'sending' AND claimed_at < ?))
-             AND NOT EXISTS (SELECT 1 FROM items i WHERE i.id = outbox.item_id AND i.summary_pending = 1 AND outbox.created_at > ?)
+             AND (outbox.kind = 'update' OR NOT EXISTS (
+               SELECT 1 FROM items i WHERE i.id = outbox.item_id AND i.summary_pending = 1 AND outbox.created_at > ?))
              -- Only the head of each channel's queue of alerts: an earlier alert still waiting, being sent or
              -- being retried holds the later ones back until it is sent or has failed for good, so that they
              -- never overtake it, in this process or another, through an outage however long.
@@ -130,8 +132,13 @@ export class Outbox {
                SELECT 1 FROM outbox earlier
                WHERE earlier.channel = outbox.channel AND earlier.id < outbox.id AND earlier.kind = 'alert'
                  AND earlier.status IN ('pending', 'sending', 'retrying')))
-             -- An update (a reply to the alert, or an edit of it) waits for its alert to be posted.
-             AND (outbox.kind = 'alert' OR EXISTS (SELECT 1 FROM outbox alert WHERE alert.id = outbox.parent_id AND alert.status = 'sent'))
+             -- An update (a reply to the alert, or an edit of it) waits while its alert is still to be posted,
+             -- and while an earlier update of the alert is; once the alert failed, it is taken, to fail too.
+             AND (outbox.kind = 'alert' OR (
+               NOT EXISTS (SELECT 1 FROM outbox alert WHERE alert.id = outbox.parent_id AND alert.status IN ('pending', 'sending', 'retrying'))
+               AND NOT EXISTS (
+                 SELECT 1 FROM outbox earlier WHERE earlier.parent_id = outbox.parent_id AND earlier.id < outbox.id
+                   AND earlier.status IN ('pending', 'sending', 'retrying'))))
            ORDER BY id LIMIT ?)
          RETURNING *`,
       )
@@ -194,20 +201,23 @@ export class Outbox {
    * look for it first.
    */
   markFailed(id: number, worker: string, error: string, retryAt: Date | null, outcomeUnknown = false): boolean {
-    const marked = this.db
-      .prepare(
-        `UPDATE outbox SET status = ?, last_error = ?, next_attempt_at = coalesce(?, next_attempt_at), claimed_by = NULL,
-           attempt_started_at = CASE WHEN ? THEN attempt_started_at END
-         WHERE id = ? AND claimed_by = ?`,
-      )
-      .run(retryAt ? 'retrying' : 'failed', error, retryAt?.toISOString() ?? null, outcomeUnknown ? 1 : 0, id, worker).changes > 0;
-    // An alert that failed for good takes its waiting updates with it: there is nothing to reply to.
-    if (marked && !retryAt) {
-      this.db
-        .prepare(`UPDATE outbox SET status = 'failed', last_error = 'its alert was never posted' WHERE parent_id = ? AND status IN ('pending', 'retrying')`)
-        .run(id);
-    }
-    return marked;
+    return this.db.transaction(() => {
+      const marked =
+        this.db
+          .prepare(
+            `UPDATE outbox SET status = ?, last_error = ?, next_attempt_at = coalesce(?, next_attempt_at), claimed_by = NULL,
+               attempt_started_at = CASE WHEN ? THEN attempt_started_at END
+             WHERE id = ? AND claimed_by = ?`,
+          )
+          .run(retryAt ? 'retrying' : 'failed', error, retryAt?.toISOString() ?? null, outcomeUnknown ? 1 : 0, id, worker).changes > 0;
+      // An alert that failed for good takes its waiting updates with it: there is nothing to reply to.
+      if (marked && !retryAt) {
+        this.db
+          .prepare(`UPDATE outbox SET status = 'failed', last_error = 'its alert was never posted' WHERE parent_id = ? AND status IN ('pending', 'retrying')`)
+          .run(id);
+      }
+      return marked;
+    }).immediate();
   }
 
   /**

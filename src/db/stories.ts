@@ -1,4 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
+import { LEAD_CHARS } from '../cluster/fingerprint.ts';
 
 /** SQL for the JSON array of the names of the feeds that carry item `i`'s story, each once, first one first. */
 export const SOURCES_OF_STORY = `(SELECT json_group_array(name) FROM (
@@ -16,8 +17,10 @@ export interface StoryCandidate {
   lang: 'zh' | 'en' | 'other';
   published_at: string;
   story_id: number;
-  /** The feeds that carry it, as a JSON array of ids. */
-  feeds: string;
+  /** When its story's lead was published: a story takes no item further than the window from it. */
+  story_published_at: string;
+  /** The feeds that carry its story's items, as a JSON array of ids: one outlet's two articles are two stories. */
+  story_feeds: string;
 }
 
 /** One source of a story: a feed, with the first item it carried. */
@@ -43,42 +46,53 @@ export interface StoryRow {
 /** Stories: which story each item belongs to, and the candidate index that finds an item's story. */
 export class StoryStore {
   private readonly postings: Statement;
-  private readonly addTerm: Statement;
+  private readonly addTerms: Statement;
   private readonly setStory: Statement;
+  private readonly candidateTexts: Statement;
+  private readonly storySources: Statement;
 
   constructor(private readonly db: Database) {
-    this.postings = db.prepare('SELECT item_id FROM story_terms WHERE term = ? AND at BETWEEN ? AND ? ORDER BY at DESC LIMIT ?').pluck();
-    this.addTerm = db.prepare('INSERT INTO story_terms (term, at, item_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
+    this.postings = db.prepare('SELECT item_id FROM story_terms WHERE term = ? AND at BETWEEN ? AND ? AND feed_id != ? ORDER BY at DESC LIMIT ?').pluck();
+    this.addTerms = db.prepare('INSERT INTO story_terms (term, at, item_id, feed_id) SELECT value, ?, ?, ? FROM json_each(?) WHERE true ON CONFLICT DO NOTHING');
     this.setStory = db.prepare('UPDATE items SET story_id = ?, story_via = ?, story_reason = ? WHERE id = ?');
+    this.candidateTexts = db.prepare(
+      `SELECT i.id, i.title, substr(i.body, 1, ${LEAD_CHARS}) AS lead, i.lang, i.published_at, coalesce(i.story_id, i.id) AS story_id,
+         coalesce(lead.published_at, i.published_at) AS story_published_at,
+         (SELECT json_group_array(DISTINCT s.feed_id) FROM items si JOIN item_sources s ON s.item_id = si.id
+          WHERE si.story_id = coalesce(i.story_id, i.id) OR si.id = i.id) AS story_feeds
+       FROM items i LEFT JOIN items lead ON lead.id = coalesce(i.story_id, i.id)
+       WHERE i.id IN (SELECT value FROM json_each(?))`,
+    );
+    this.storySources = db.prepare(
+      `SELECT feed_id, name, item_id, title, url, first_seen_at FROM (
+         SELECT f.id AS feed_id, coalesce(f.name, f.url) AS name, i.id AS item_id, i.title, i.url, s.first_seen_at,
+           row_number() OVER (PARTITION BY f.id ORDER BY s.first_seen_at, i.id) AS nth
+         FROM items i JOIN item_sources s ON s.item_id = i.id JOIN feeds f ON f.id = s.feed_id
+         WHERE i.story_id = ?)
+       WHERE nth = 1 ORDER BY first_seen_at, item_id, feed_id`,
+    );
   }
 
   /**
-   * The items published between `from` and `to` (seconds) that share terms with an item, with how many
-   * they share. Each term contributes at most `perTerm` items, its most recent: a word every report
-   * uses finds nothing a rarer one does not.
+   * The items published between `from` and `to` (seconds) by feeds other than `feedId` that share terms
+   * with an item, with how many they share. Each term contributes at most `perTerm` items, its most
+   * recent: a word every report uses finds nothing a rarer one does not.
    */
-  candidates(terms: Iterable<string>, from: number, to: number, perTerm: number): Map<number, number> {
+  candidates(terms: Iterable<string>, window: { from: number; to: number }, feedId: number, perTerm: number): Map<number, number> {
     const shared = new Map<number, number>();
     for (const term of terms) {
-      for (const id of this.postings.all(term, from, to, perTerm) as number[]) shared.set(id, (shared.get(id) ?? 0) + 1);
+      for (const id of this.postings.all(term, window.from, window.to, feedId, perTerm) as number[]) shared.set(id, (shared.get(id) ?? 0) + 1);
     }
     return shared;
   }
 
-  /** The candidates' text and feeds, to compare them with the new item. */
-  texts(ids: number[], leadChars: number): StoryCandidate[] {
-    if (ids.length === 0) return [];
-    return this.db
-      .prepare(
-        `SELECT i.id, i.title, substr(i.body, 1, ${leadChars}) AS lead, i.lang, i.published_at, coalesce(i.story_id, i.id) AS story_id,
-           (SELECT json_group_array(feed_id) FROM item_sources s WHERE s.item_id = i.id) AS feeds
-         FROM items i WHERE i.id IN (SELECT value FROM json_each(?))`,
-      )
-      .all(JSON.stringify(ids)) as StoryCandidate[];
+  /** The candidates' text and their stories' lead time and feeds, to compare them with the new item. */
+  texts(ids: number[]): StoryCandidate[] {
+    return ids.length ? (this.candidateTexts.all(JSON.stringify(ids)) as StoryCandidate[]) : [];
   }
 
-  index(itemId: number, at: number, terms: Iterable<string>): void {
-    for (const term of terms) this.addTerm.run(term, at, itemId);
+  index(itemId: number, feedId: number, at: number, terms: Iterable<string>): void {
+    this.addTerms.run(at, itemId, feedId, JSON.stringify([...terms]));
   }
 
   /** Puts an item in a story: its own (it leads) or a matching item's, with why. */
@@ -93,16 +107,7 @@ export class StoryStore {
 
   /** A story's sources, first one first: each feed once, with the first of the story's items it carried. */
   sources(storyId: number): StorySource[] {
-    return this.db
-      .prepare(
-        `SELECT feed_id, name, item_id, title, url, first_seen_at FROM (
-           SELECT f.id AS feed_id, coalesce(f.name, f.url) AS name, i.id AS item_id, i.title, i.url, s.first_seen_at,
-             row_number() OVER (PARTITION BY f.id ORDER BY s.first_seen_at, i.id) AS nth
-           FROM items i JOIN item_sources s ON s.item_id = i.id JOIN feeds f ON f.id = s.feed_id
-           WHERE i.story_id = ?)
-         WHERE nth = 1 ORDER BY first_seen_at, item_id, feed_id`,
-      )
-      .all(storyId) as StorySource[];
+    return this.storySources.all(storyId) as StorySource[];
   }
 
   /** The stories with an item first seen since `since`, the latest first. */

@@ -41,17 +41,19 @@ export function sourcesShown(alert: Alert): string[] {
 
 /**
  * The update for an outbox row: the story's sources that the alert and its earlier updates have not
- * named. Null when the alert or its item is gone.
+ * named, and what it names (those and the earlier ones). Null when the alert was not posted or its item
+ * is gone.
  */
-export function composeUpdate(row: OutboxRow, stores: ComposeStores): StoryUpdate | null {
+export function composeUpdate(row: OutboxRow, stores: ComposeStores): { update: StoryUpdate; shown: string[] } | null {
   const parent = row.parent_id === null ? undefined : stores.outbox.byId(row.parent_id);
-  if (!parent?.platform_message_id) return null;
+  if (parent?.status !== 'sent' || !parent.platform_message_id) return null;
   const alert = composeAlert(parent, stores);
   if (!alert) return null;
-  const shown = stores.outbox.shownSources(parent.id);
+  const before = stores.outbox.shownSources(parent.id);
   const newSources = stores.stories
     .sources(row.story_id)
-    .filter((source) => !shown.has(source.name))
+    .filter((source) => !before.has(source.name))
     .map(({ name, title, url }) => ({ name, title, url }));
-  return { deliveryId: row.id, channel: row.channel, storyId: row.story_id, alertMessageId: parent.platform_message_id, alert, newSources };
+  const update = { deliveryId: row.id, channel: row.channel, storyId: row.story_id, alertMessageId: parent.platform_message_id, alert, newSources };
+  return { update, shown: [...before, ...newSources.map((source) => source.name)] };
 }

@@ -146,15 +146,16 @@ export class DeliveryWorker {
   /** The message an outbox row posts, or why there is none to post. */
   private compose(row: OutboxRow, sender: AlertSender): Message | { failed: string } | { skipped: string } {
     if (row.kind === 'update') {
-      const update = composeUpdate(row, this.deps);
-      if (!update) return { failed: 'the alert or its item no longer exists' };
+      const composed = composeUpdate(row, this.deps);
+      if (!composed) return { failed: 'its alert was not posted, or its item no longer exists' };
+      const { update, shown } = composed;
       if (update.newSources.length === 0) return { skipped: 'every source was already named' };
       if (!sender.sendUpdate) return { skipped: `${row.platform} alerts are not updated` };
       const { sendUpdate, findPostedUpdate } = sender;
       return {
         post: () => sendUpdate.call(sender, update),
         look: findPostedUpdate ? (since) => findPostedUpdate.call(sender, update, since) : null,
-        shown: sourcesShown(update.alert),
+        shown,
       };
     }
     const alert = composeAlert(row, this.deps);
@@ -232,6 +233,9 @@ export class DeliveryWorker {
     );
     outbox.markFailed(row.id, this.id, message, giveUp ? null : retryAt, outcomeUnknown);
     log.warn({ err: message, attempts: row.attempts, giveUp }, giveUp ? 'alert delivery failed for good' : 'alert delivery failed; will retry');
-    return giveUp ? { kind: 'failed' } : { kind: 'paused', until: retryAt };
+    // The channel waits for an alert being retried, to keep its alerts in order; an update keeps no
+    // order with them, so only the platform's own Retry-After holds the channel for it.
+    if (giveUp || (row.kind === 'update' && !options.retryAfterMs)) return { kind: 'failed' };
+    return { kind: 'paused', until: retryAt };
   }
 }

@@ -42,6 +42,14 @@ describe('anchors', () => {
     expect(zh.models).toEqual(new Set(['gpt5-mini', 'h20']));
     expect(zh.names).toEqual(new Set(['openai', 'nvidia']));
     expect(anchorsOf('Qwen3.5 beats Qwen3 in 2026, top 10').models).toEqual(new Set(['qwen3.5', 'qwen3']));
+    expect(anchorsOf('Llama 5, RTX 5090, A100 and GPT-5-Codex').models).toEqual(new Set(['llama5', 'rtx5090', 'a100', 'gpt5-codex']));
+    // A word and a number apart are a model only for a known family: no dates, sections, quarters or counts.
+    expect(anchorsOf('On March 20, Section 230 ruling hits 800 stars in Q3').models).toEqual(new Set());
+  });
+
+  it('takes an amount only with its currency, thousands separators and all', () => {
+    expect(anchorsOf('800 million users, 3 亿用户').amounts).toEqual(new Set());
+    expect(anchorsOf('a $1,000 device').amounts).toEqual(new Set(['usd:1e+3']));
   });
 });
 
@@ -50,6 +58,14 @@ describe('sameStory', () => {
     const zh = report('刚刚，OpenAI深夜发布GPT-5！奥特曼：迄今最聪明的模型', 'zh');
     expect(sameStory(zh, report('OpenAI launches GPT-5, its smartest model yet', 'en'), WINDOW)).toMatchObject({ same: true });
     expect(sameStory(zh, report('OpenAI launches GPT-5 mini for free ChatGPT users', 'en'), WINDOW)).toMatchObject({ same: false, reason: 'different models (gpt5 / gpt5-mini)' });
+  });
+
+  it('keeps apart headlines that share a model name and nothing else, or name different companies or days', () => {
+    expect(sameStory(report('GPT-5 jailbreak found by researchers', 'en'), report('GPT-5 tops LMArena leaderboard', 'en'), WINDOW)).toMatchObject({ same: false });
+    expect(sameStory(report('Anthropic raises $13 billion', 'en'), report('xAI raises $13 billion', 'en'), WINDOW)).toMatchObject({ same: false, reason: 'different names (anthropic / xai)' });
+    expect(sameStory(report('AI 日报：3 月 20 日', 'zh'), report('AI 早报 3 月 21 日', 'zh'), WINDOW)).toMatchObject({ same: false, reason: 'different dates (3-20 / 3-21)' });
+    expect(sameStory(report('On March 20, OpenAI releases GPT-5', 'en'), report('OpenAI releases GPT-5 to everyone', 'en'), WINDOW)).toMatchObject({ same: true });
+    expect(sameStory(report('xAI launches Grok 5 with a new reasoning mode', 'en'), report('Grok 5 (x.ai)', 'en'), WINDOW)).toMatchObject({ same: true });
   });
 
   it('keeps a funding round and a lawsuit apart, and reports three days apart', () => {

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCommand } from '../../commands/index.ts';
 import { parseSearchQuery } from '../../src/search/query.ts';
+import { PlatformError, type Alert, type AlertSender, type StoryUpdate } from '../../src/delivery/port.ts';
 import { ConsoleSender } from '../../src/platforms/console/console-sender.ts';
 import { testApp, type TestApp } from '../helpers/app.ts';
 import { FeedServer } from '../helpers/feed-server.ts';
@@ -50,6 +51,28 @@ afterEach(async () => {
   app.dispose();
   await server.close();
 });
+
+/** A console-platform sender whose next alerts or updates fail as scripted. */
+class ScriptedSender implements AlertSender {
+  readonly platform = 'console' as const;
+  readonly sent: (Alert | StoryUpdate)[] = [];
+  readonly failAlerts: PlatformError[] = [];
+  readonly failUpdates: PlatformError[] = [];
+
+  async send(alert: Alert): Promise<string> {
+    const failure = this.failAlerts.shift();
+    if (failure) throw failure;
+    this.sent.push(alert);
+    return `m${this.sent.length}`;
+  }
+
+  async sendUpdate(update: StoryUpdate): Promise<string> {
+    const failure = this.failUpdates.shift();
+    if (failure) throw failure;
+    this.sent.push(update);
+    return `m${this.sent.length}`;
+  }
+}
 
 describe('stories', () => {
   it('alerts a channel once per story, and tells it of later sources in one update', async () => {
@@ -139,6 +162,20 @@ describe('stories', () => {
     expect(rows().filter((r) => r.kind === 'alert')).toHaveLength(4);
   });
 
+  it('keeps a story to the window around its lead, and to one article per outlet', async () => {
+    const day = (n: number) => new Date(Date.UTC(2025, 7, 2 + n, 8));
+    // The same kind of headline day after day, each day from another outlet: no chain of stories.
+    await ithome.publish(app, 'OpenAI发布GPT-5：推理能力大幅提升', '', day(0));
+    await qbit.publish(app, 'OpenAI发布GPT-5：推理能力大幅提升，免费可用', '', day(1.5));
+    await verge.publish(app, 'OpenAI发布GPT-5：推理能力大幅提升，免费可用！', '', day(3));
+    const [first, second, third] = ['OpenAI发布GPT-5：推理能力大幅提升', 'OpenAI发布GPT-5：推理能力大幅提升，免费可用', 'OpenAI发布GPT-5：推理能力大幅提升，免费可用！'].map(itemByTitle);
+    expect(second!.story_id).toBe(first!.id);
+    expect(third!.story_id).toBe(third!.id);
+    // IT之家's second article is its own story, even though it reads like the story's other reports.
+    await ithome.publish(app, 'OpenAI发布GPT-5：推理能力大幅提升，免费可用！！', '', day(1.6));
+    expect(itemByTitle('OpenAI发布GPT-5：推理能力大幅提升，免费可用！！').story_id).not.toBe(first!.id);
+  });
+
   it('groups search results by story with their sources, and lists stories', async () => {
     await ithome.publish(app, GPT5_ZH);
     await verge.publish(app, GPT5_EN);
@@ -176,5 +213,42 @@ describe('stories', () => {
     // The second report joined the waiting update: it has no row of its own.
     const chinese = ask(`why ${itemByTitle(GPT5_ZH_2).id}`) as { lines: string[] };
     expect(chinese.lines.join('\n')).toMatch(new RegExp(`one alert per story, and story #${lead} was first alerted at .* \\(item #${lead}, watch "GPT-5"\\)`));
+  });
+
+  it("lets an update being retried hold up none of the channel's alerts", async () => {
+    const sender = new ScriptedSender();
+    const worker = app.deliveryWorker([sender]);
+    await ithome.publish(app, GPT5_ZH);
+    await worker.drain();
+    await verge.publish(app, GPT5_EN);
+    await qbit.publish(app, '谷歌发布Gemini 3 Pro：原生多模态，GPT-5 的对手来了');
+    sender.failUpdates.push(new PlatformError('Slack answered 500', { outcomeUnknown: true }));
+    await worker.drain();
+    // The update failed and waits for its retry; the next alert went out all the same.
+    expect(rows().map((r) => [r.kind, r.status])).toEqual([
+      ['alert', 'sent'],
+      ['update', 'retrying'],
+      ['alert', 'sent'],
+    ]);
+    expect(sender.sent.map((m) => ('title' in m ? m.title : `update of #${m.storyId}`))).toEqual([GPT5_ZH, '谷歌发布Gemini 3 Pro：原生多模态，GPT-5 的对手来了']);
+  });
+
+  it('fails the waiting updates of an alert that failed for good, rather than leaving them queued', async () => {
+    const sender = new ScriptedSender();
+    const worker = app.deliveryWorker([sender]);
+    await ithome.publish(app, GPT5_ZH);
+    sender.failAlerts.push(new PlatformError('Slack answered 500', { outcomeUnknown: false }));
+    await worker.drain();
+    // Tried once: a later source makes an update, which waits for the alert.
+    await verge.publish(app, GPT5_EN);
+    expect(rows().map((r) => [r.kind, r.status])).toEqual([
+      ['alert', 'retrying'],
+      ['update', 'pending'],
+    ]);
+    // A process that died between failing the alert and failing its updates left the update behind.
+    app.db.prepare("UPDATE outbox SET status = 'failed', next_attempt_at = ? WHERE kind = 'alert'").run(new Date().toISOString());
+    await worker.drain();
+    expect(rows()[1]).toMatchObject({ kind: 'update', status: 'failed' });
+    expect(sender.sent).toEqual([]);
   });
 });

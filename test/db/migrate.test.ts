@@ -60,4 +60,26 @@ describe('openDatabase', () => {
     expect(() => insert.run()).toThrow(/UNIQUE constraint failed: items.dedupe_key/);
     db.close();
   });
+
+  it('carries a database with items and alerts over to stories: each item leads its own, each alert keeps its row', () => {
+    const db = new Sqlite(tempPath('ainews.db'));
+    db.pragma('foreign_keys = ON');
+    migrate(db, readMigrations().filter((m) => m.version <= 6));
+    db.exec(`INSERT INTO feeds (id, url, interval_seconds, next_poll_at, created_at) VALUES (1, 'https://a.example/feed', 900, 'x', 'x');
+      INSERT INTO items (id, dedupe_key, title, lang, published_at, published_at_source, first_seen_at, updated_at) VALUES (7, 'a.example/7', 'GPT-5', 'en', 'x', 'feed', 'x', 'x');
+      INSERT INTO channels (id, platform, created_at) VALUES ('console:team', 'console', 'x');
+      INSERT INTO outbox (id, item_id, channel, platform, watch_query, status, attempts, next_attempt_at, created_at, platform_message_id)
+        VALUES (3, 7, 'console:team', 'console', 'gpt-5', 'sent', 1, 'x', 'x', 'm1');`);
+    migrate(db);
+    expect(db.prepare('SELECT id, story_id, story_via FROM items').all()).toEqual([{ id: 7, story_id: 7, story_via: null }]);
+    expect(db.prepare('SELECT id, kind, item_id, story_id, parent_id, status, platform_message_id FROM outbox').all()).toEqual([
+      { id: 3, kind: 'alert', item_id: 7, story_id: 7, parent_id: null, status: 'sent', platform_message_id: 'm1' },
+    ]);
+    // One alert per story and channel, from now on in the schema.
+    const again = db.prepare("INSERT INTO outbox (kind, item_id, story_id, channel, platform, watch_query, next_attempt_at, created_at) VALUES ('alert', ?, 7, 'console:team', 'console', 'x', 'x', 'x') ON CONFLICT DO NOTHING");
+    db.exec("INSERT INTO items (id, dedupe_key, title, lang, published_at, published_at_source, first_seen_at, updated_at, story_id) VALUES (8, 'b.example/8', 'GPT-5!', 'en', 'x', 'feed', 'x', 'x', 7)");
+    expect(again.run(8).changes).toBe(0);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    db.close();
+  });
 });
