@@ -10,13 +10,11 @@ CREATE INDEX items_story ON items (story_id);
 
 -- The candidate index: a few terms per item (title shingles, names, models, amounts) under its
 -- publication time in seconds, so that a new item is compared only with the items of the story window
--- that share a term with it, from other feeds (feed_id: the feed that brought the item). Rows older than
--- the window are pruned.
+-- that share a term with it. Rows older than the window are pruned.
 CREATE TABLE story_terms (
   term    TEXT    NOT NULL,
   at      INTEGER NOT NULL,
   item_id INTEGER NOT NULL,
-  feed_id INTEGER NOT NULL,
   PRIMARY KEY (term, at, item_id)
 ) WITHOUT ROWID;
 CREATE INDEX story_terms_at ON story_terms (at);
