@@ -11,7 +11,13 @@ interface AnchorData {
 }
 
 const data = JSON.parse(readFileSync(new URL('../../data/story-anchors.json', import.meta.url), 'utf8')) as AnchorData;
-const ALIASES = Object.entries(data.aliases).sort(([a], [b]) => b.length - a.length);
+/** Every Chinese alias in one pattern, the longest first (阿里巴巴 before 阿里): one pass over the text. */
+const ALIAS_PATTERN = new RegExp(
+  Object.keys(data.aliases)
+    .sort((a, b) => b.length - a.length)
+    .join('|'),
+  'g',
+);
 const COMMON = new Set(data.common);
 const GENERIC = new Set(data.generic);
 const FAMILIES = new Set(data.families);
@@ -77,8 +83,9 @@ export function anchorsOf(text: string): Anchors {
   for (const token of tokens(folded)) {
     if (/^[a-z]/.test(token) && token.length > 1 && !NOT_NAMES.has(token) && !modelNames.has(token)) words.add(token);
   }
-  for (const [chinese, latin] of ALIASES) if (folded.includes(chinese)) words.add(latin);
-  const names = new Set([...properNames(text, words)].filter((name) => !GENERIC.has(name)));
+  const aliases = new Set((folded.match(ALIAS_PATTERN) ?? []).map((chinese) => data.aliases[chinese]!));
+  for (const latin of aliases) words.add(latin);
+  const names = new Set([...properNames(text, words), ...aliases].filter((name) => !GENERIC.has(name)));
   const modelAnchors = [...models].map((m) => `m:${m}`);
   const all = new Set([...[...words].filter((word) => !GENERIC.has(word)), ...modelAnchors, ...amounts]);
   const specific = new Set([...[...names].filter((name) => !COMMON.has(name)), ...modelAnchors, ...amounts]);
@@ -91,7 +98,8 @@ export function anchorShingles(anchor: string): string[] {
 }
 
 /**
- * Which of the text's Latin words are names. In Chinese text every Latin word is; in English text, a word
+ * Which of the text's Latin words are names (the Chinese names' Latin forms are added by the caller). In
+ * Chinese text every Latin word is; in English text, a word
  * written with a capital inside (OpenAI, xAI, NVIDIA), or with a capital anywhere in a sentence not in
  * Title Case (where every word has one).
  */
@@ -109,7 +117,6 @@ function properNames(text: string, words: Set<string>): Set<string> {
       if (cjk || capitalInside || capitalised) for (const part of tokens(word)) if (words.has(part)) names.add(part);
     });
   }
-  for (const [chinese, latin] of ALIASES) if (text.includes(chinese)) names.add(latin);
   return names;
 }
 

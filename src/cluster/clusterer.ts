@@ -3,7 +3,7 @@ import { fingerprint, LEAD_CHARS, type Fingerprint } from './fingerprint.ts';
 import { sameStory, type StorySettings } from './same-story.ts';
 
 /** The most recent items one term can bring up as candidates. */
-const PER_TERM = 40;
+const PER_TERM = 24;
 /** At most this many terms per item: a 500-character headline must not cost 500 lookups. */
 const MAX_TERMS = 64;
 /** How many of the candidates sharing the most terms are compared in full. */
