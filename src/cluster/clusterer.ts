@@ -58,7 +58,7 @@ export class StoryClusterer {
     const at = Math.floor(print.publishedAt / 1000);
     const window = Math.ceil(this.settings.windowMs / 1000);
     const terms = termsOf(print);
-    // One outlet's two articles are two articles: a story is the same news from several sources.
+    // Candidates come from other feeds only: a story is the same news from several sources.
     const shared = this.stories.candidates(terms, { from: at - window, to: at + window }, feedId, PER_TERM);
     shared.delete(item.id);
     const closest = [...shared].sort((a, b) => b[1] - a[1] || b[0] - a[0]).slice(0, COMPARED).map(([id]) => id);

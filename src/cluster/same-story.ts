@@ -17,7 +17,7 @@ export interface StoryVerdict {
 
 /** Shingle similarity (the better of title and title + lead) from which reports in one language are one story. */
 export const SAME_LANGUAGE_THRESHOLD = { zh: 0.3, en: 0.3 } as const;
-/** Shingle similarity enough when both headlines name the same model or proper name. */
+/** Shingle similarity, leaving out the shared names, enough when a headline names a model or name the other report does. */
 export const ANCHORED_THRESHOLD = 0.1;
 /** How many of the Chinese report's anchors the English one must contain. */
 export const CROSS_LANGUAGE_COVERAGE = 0.5;
