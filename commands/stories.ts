@@ -45,11 +45,13 @@ export const storiesCommand: CommandDefinition = {
   },
 };
 
-/** One story: its lead, then each of its items with its source and why it joined. */
-function oneStory(id: number, ctx: CommandContext): Answer {
+/** One story, found by its number or any of its items': its lead, then each item with its source and why it joined. */
+function oneStory(asked: number, ctx: CommandContext): Answer {
   const { stories } = ctx.services;
+  // A story is numbered by its first item; any of its items' numbers (as search shows them) finds it too.
+  const id = stories.joined(asked)?.story_id ?? asked;
   const story = stories.find(id);
-  if (!story) throw new CommandError(`there is no story #${id} (a story's number is its first item's; \`stories\` lists them)`);
+  if (!story) throw new CommandError(`there is no story or item #${asked} (\`stories\` lists the recent stories)`);
   const sources = stories.sources(id);
   const items = stories.items(id).map((item) => ({ ...item, sources: sources.filter((s) => s.item_id === item.id).map((s) => s.name) }));
   return {

@@ -82,9 +82,11 @@ function acrossLanguages(zh: Fingerprint, other: Fingerprint): StoryVerdict {
   const specific = shared.filter((anchor) => zh.anchors.specific.has(anchor));
   const coverage = wanted.size ? shared.length / wanted.size : 0;
   const names = shared.map((anchor) => anchor.replace(/^m:/, '')).join(', ');
-  // A model both headlines name is as specific as anchors get; otherwise two must agree, one of them specific.
+  // Two anchors must agree, one of them specific; or a model both headlines name, in headlines that
+  // tell the same kind of news (a launch, not a launch and a review of it).
   const headlineModel = specific.some((anchor) => anchor.startsWith('m:') && zh.titleAnchors.all.has(anchor) && other.titleAnchors.all.has(anchor));
-  if (coverage >= CROSS_LANGUAGE_COVERAGE && (headlineModel || (shared.length >= 2 && specific.length >= 1))) {
+  const sameKind = [...zh.titleAnchors.events].some((kind) => other.titleAnchors.events.has(kind));
+  if (coverage >= CROSS_LANGUAGE_COVERAGE && ((shared.length >= 2 && specific.length >= 1) || (headlineModel && sameKind))) {
     return { same: true, score: coverage, reason: `the same ${names} within ${Math.round(Math.abs(zh.publishedAt - other.publishedAt) / 3_600_000)} h` };
   }
   return { same: false, score: coverage, reason: shared.length ? `only ${names} in common` : 'nothing in common across languages' };

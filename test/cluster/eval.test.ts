@@ -58,6 +58,8 @@ describe('sameStory', () => {
     const zh = report('刚刚，OpenAI深夜发布GPT-5！奥特曼：迄今最聪明的模型', 'zh');
     expect(sameStory(zh, report('OpenAI launches GPT-5, its smartest model yet', 'en'), WINDOW)).toMatchObject({ same: true });
     expect(sameStory(zh, report('OpenAI launches GPT-5 mini for free ChatGPT users', 'en'), WINDOW)).toMatchObject({ same: false, reason: 'different models (gpt5 / gpt5-mini)' });
+    // One shared model name, in headlines telling different kinds of news, is not enough across languages.
+    expect(sameStory(report('ＧＰＴ－５ 中文能力实测：长文写作表现亮眼', 'zh'), report('GPT-5 support arrives in our inference server', 'en'), WINDOW)).toMatchObject({ same: false });
   });
 
   it('keeps apart headlines that share a model name and nothing else, or name different companies or days', () => {

@@ -198,7 +198,9 @@ describe('stories', () => {
     const one = ask(`stories #${itemByTitle(GPT5_ZH).id}`);
     expect(one).toMatchObject({ kind: 'notice', heading: `Story #${itemByTitle(GPT5_ZH).id}: ${GPT5_ZH}` });
     expect((one as { lines: string[] }).lines.join('\n')).toMatch(/The Verge: OpenAI launches GPT-5.*joined: like #\d+, the same/);
-    expect(ask('stories #99999')).toMatchObject({ kind: 'error', message: expect.stringContaining('no story #99999') });
+    // Any of a story's items finds it, as search results show item numbers.
+    expect(ask(`stories #${itemByTitle(GPT5_EN).id}`)).toMatchObject({ kind: 'notice', heading: `Story #${itemByTitle(GPT5_ZH).id}: ${GPT5_ZH}` });
+    expect(ask('stories #99999')).toMatchObject({ kind: 'error', message: expect.stringContaining('no story or item #99999') });
     expect(ask('stories 0')).toMatchObject({ kind: 'error' });
   });
 
