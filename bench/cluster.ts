@@ -5,6 +5,7 @@ import { StoryClusterer, termsOf } from '../src/cluster/clusterer.ts';
 import { fingerprint } from '../src/cluster/fingerprint.ts';
 import { openDatabase, type Database } from '../src/db/open.ts';
 import { StoryStore } from '../src/db/stories.ts';
+import { percentile } from './stats.ts';
 import { Vocabulary } from './vocabulary.ts';
 
 const SIZES = (process.env.BENCH_CLUSTER_SIZES ?? '10000,100000').split(',').map(Number);
@@ -51,9 +52,6 @@ function fillWindow(db: Database, size: number, now: number): void {
   })();
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!;
-}
 
 /** The cost of putting one new item in a story with `size` items in the window: candidates, comparisons, indexing. */
 function measure(size: number): string {

@@ -5,6 +5,7 @@ import { openDatabase, type Database } from '../src/db/open.ts';
 import { SearchIndex } from '../src/db/search-index.ts';
 import { parseSearchQuery } from '../src/search/query.ts';
 import { SearchService } from '../src/search/search.ts';
+import { percentile } from './stats.ts';
 import { Vocabulary } from './vocabulary.ts';
 
 const ITEMS = Number(process.env.BENCH_SEARCH_ITEMS ?? 1_000_000);
@@ -73,9 +74,6 @@ function segmentedIndexMs(dir: string, sample: number): number {
   return (ms / sample) * 100_000;
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!;
-}
 
 export async function searchBenchmark(): Promise<void> {
   // BENCH_SEARCH_DB keeps the generated database (and reuses it when it exists), to iterate on queries.

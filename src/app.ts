@@ -133,7 +133,7 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
     stories,
     router,
     summaries,
-    search: new SearchService(db),
+    search: new SearchService(db, stories),
     poller,
     scheduler,
     deliveryWorker: (senders) => new DeliveryWorker({ outbox, items, stories, channels: watches, log: log.child({ component: 'delivery' }), settings: deliverySettings }, senders),

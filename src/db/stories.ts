@@ -1,11 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { LEAD_CHARS } from '../cluster/fingerprint.ts';
 
-/** SQL for the JSON array of the names of the feeds that carry item `i`'s story, each once, first one first. */
-export const SOURCES_OF_STORY = `(SELECT json_group_array(name) FROM (
-  SELECT coalesce(f.name, f.url) AS name FROM items si JOIN item_sources s ON s.item_id = si.id JOIN feeds f ON f.id = s.feed_id
-  WHERE si.story_id = coalesce(i.story_id, i.id) GROUP BY f.id ORDER BY min(s.first_seen_at), f.id))`;
-
 /** SQL for how many items item `i`'s story has. */
 export const STORY_ITEMS = '(SELECT count(*) FROM items si WHERE si.story_id = coalesce(i.story_id, i.id))';
 

@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { SOURCES_OF_ITEM } from '../db/items.ts';
-import { SOURCES_OF_STORY, STORY_ITEMS } from '../db/stories.ts';
+import { StoryStore, STORY_ITEMS } from '../db/stories.ts';
 import { mark, snippet, termPattern, type Marked } from './snippet.ts';
 import { FUTURE_TOLERANCE_MS } from '../feeds/normalize.ts';
 import { containsUnits, keywordUnits, sourceMatches, textUnits } from '../text/fold.ts';
@@ -59,11 +59,13 @@ interface Details {
   lang: SearchHit['lang'];
   sources: string;
   story_items: number;
-  story_sources: string;
 }
 
 export class SearchService {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly stories = new StoryStore(db),
+  ) {}
 
   search(query: SearchQuery, options: { pageSize?: number; now?: Date } = {}): SearchResult {
     const pageSize = options.pageSize ?? 5;
@@ -103,7 +105,7 @@ export class SearchService {
         snippet: snippet(item.body, pattern),
         story_id: row.story_id,
         story_items: item.story_items,
-        story_sources: JSON.parse(item.story_sources) as string[],
+        story_sources: this.stories.sources(row.story_id).map((source) => source.name),
       };
     });
     return { hits, page: query.page, hasMore: scored.length > start + pageSize };
@@ -113,7 +115,7 @@ export class SearchService {
     if (ids.length === 0) return [];
     return this.db
       .prepare(
-        `SELECT i.id, i.title, i.url, i.body, i.summary, i.lang, ${SOURCES_OF_ITEM} AS sources, ${STORY_ITEMS} AS story_items, ${SOURCES_OF_STORY} AS story_sources
+        `SELECT i.id, i.title, i.url, i.body, i.summary, i.lang, ${SOURCES_OF_ITEM} AS sources, ${STORY_ITEMS} AS story_items
          FROM items i WHERE i.id IN (${ids.map(() => '?').join(',')})`,
       )
       .all(...ids) as Details[];

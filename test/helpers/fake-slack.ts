@@ -229,9 +229,7 @@ export class FakeSlack {
           .filter((m) => m.channel === body.channel && Number(m.ts) >= oldest && !m.thread_ts)
           .reverse()
           .map(({ ts, text, blocks, metadata }) => ({ type: 'message', user: 'U0BOT', ts, text, blocks, ...(withMetadata && metadata ? { metadata } : {}) }));
-        const page = matching.slice(start, start + limit);
-        const more = start + limit < matching.length;
-        return { ok: true, messages: page, has_more: more, response_metadata: { next_cursor: more ? String(start + limit) : '' } };
+        return { ok: true, ...page(matching, start, limit) };
       }
       case 'conversations.replies': {
         const parent = this.posts.find((m) => m.channel === body.channel && m.ts === body.ts);
@@ -249,9 +247,7 @@ export class FakeSlack {
           thread_ts: thread_ts ?? parent.ts,
           ...(withMetadata && metadata ? { metadata } : {}),
         }));
-        const page = thread.slice(start, start + limit);
-        const more = start + limit < thread.length;
-        return { ok: true, messages: page, has_more: more, response_metadata: { next_cursor: more ? String(start + limit) : '' } };
+        return { ok: true, ...page(thread, start, limit) };
       }
       case 'conversations.info': {
         const channel = String(body.channel);
@@ -295,4 +291,10 @@ function parseBody(raw: string, contentType: string): Record<string, unknown> {
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', ...headers });
   res.end(JSON.stringify(body));
+}
+
+/** One page of messages as Slack pages them: the cursor is the offset of the next page. */
+function page(messages: unknown[], start: number, limit: number) {
+  const more = start + limit < messages.length;
+  return { messages: messages.slice(start, start + limit), has_more: more, response_metadata: { next_cursor: more ? String(start + limit) : '' } };
 }

@@ -1,7 +1,9 @@
 import Sqlite from 'better-sqlite3';
 import type { OutboxRow } from '../../src/db/outbox.ts';
+import type { DeliveryWorker } from '../../src/delivery/worker.ts';
 import type { TestApp } from './app.ts';
 import { rss, type FeedServer } from './feed-server.ts';
+import { waitUntil } from './wait.ts';
 
 /** Delivery settings that retry within a test's patience, not a production operator's. */
 export const FAST_DELIVERY = {
@@ -58,4 +60,23 @@ export function readOutboxRow(db: string): OutboxRow {
   } finally {
     connection.close();
   }
+}
+
+/**
+ * The start of a story-update test on a platform: `channel` watches GPT-5 and has been alerted about it
+ * from `news`. Calling the function returned retells the story from a second outlet, The Verge, and
+ * waits until the update, the newest outbox row, is recorded as sent.
+ */
+export async function alertedStory(app: TestApp, server: FeedServer, news: NewsFeed, worker: DeliveryWorker, channel: string) {
+  const verge = new NewsFeed(server, 'The Verge', '/verge');
+  await verge.subscribe(app);
+  app.watches.add(channel, 'gpt-5', 'u1');
+  await news.publish(app, 'OpenAI ships GPT-5 to every ChatGPT user', '<p>The new model is out.</p>');
+  worker.nudge();
+  await waitUntil(() => app.outbox.list()[0]?.status === 'sent', 5000, 'the alert');
+  return async () => {
+    await verge.publish(app, 'OpenAI ships GPT-5 to all ChatGPT users today');
+    worker.nudge();
+    await waitUntil(() => app.outbox.list()[0]?.kind === 'update' && app.outbox.list()[0]?.status === 'sent', 10_000, 'the update');
+  };
 }

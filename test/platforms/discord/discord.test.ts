@@ -6,7 +6,7 @@ import { createDiscord, type DiscordPlatform } from '../../../src/platforms/disc
 import { testApp, type TestApp } from '../../helpers/app.ts';
 import { FakeDiscord } from '../../helpers/fake-discord.ts';
 import { FeedServer } from '../../helpers/feed-server.ts';
-import { FAST_DELIVERY, NewsFeed } from '../../helpers/news-feed.ts';
+import { alertedStory, FAST_DELIVERY, NewsFeed } from '../../helpers/news-feed.ts';
 import { waitUntil } from '../../helpers/wait.ts';
 
 let discord: FakeDiscord;
@@ -68,16 +68,9 @@ afterEach(async () => {
 describe('Discord story updates', () => {
   it("edits the alert to name a story's later sources: no new message, no ping, and a failed edit is simply repeated", async () => {
     await startDiscord({ STORY_UPDATE_DELAY: '0s', STORY_UPDATE_INTERVAL: '0s' });
-    const verge = new NewsFeed(feeds, 'The Verge', '/verge');
-    await verge.subscribe(app);
-    app.watches.add(channel(), 'gpt-5', 'u1');
-    await publish('OpenAI ships GPT-5 to every ChatGPT user', '<p>The new model is out.</p>');
-    worker!.nudge();
-    await waitUntil(() => app.outbox.list()[0]?.status === 'sent', 5000, 'the alert');
+    const retell = await alertedStory(app, feeds, news, worker!, channel());
     discord.fail('editMessage', { status: 500 });
-    await verge.publish(app, 'OpenAI ships GPT-5 to all ChatGPT users today');
-    worker!.nudge();
-    await waitUntil(() => app.outbox.list()[0]?.kind === 'update' && app.outbox.list()[0]?.status === 'sent', 10_000, 'the update');
+    await retell();
     expect(posts()).toHaveLength(1);
     const [post] = posts();
     const edits = discord.callsTo('PATCH', new RegExp(`/channels/${discord.channelId}/messages/${post!.id}$`));

@@ -5,7 +5,7 @@ import { createSlack, type SlackPlatform } from '../../../src/platforms/slack/sl
 import { testApp, type TestApp } from '../../helpers/app.ts';
 import { FakeSlack } from '../../helpers/fake-slack.ts';
 import { FeedServer } from '../../helpers/feed-server.ts';
-import { FAST_DELIVERY, NewsFeed } from '../../helpers/news-feed.ts';
+import { alertedStory, FAST_DELIVERY, NewsFeed } from '../../helpers/news-feed.ts';
 import { freePort, waitUntil } from '../../helpers/wait.ts';
 
 let slack: FakeSlack;
@@ -63,17 +63,10 @@ afterEach(async () => {
 describe('Slack story updates', () => {
   it("replies in the alert's thread with a story's later sources, and finds a lost reply rather than repeating it", async () => {
     await startSlack({ STORY_UPDATE_DELAY: '0s', STORY_UPDATE_INTERVAL: '0s' });
-    const verge = new NewsFeed(feeds, 'The Verge', '/verge');
-    await verge.subscribe(app);
-    app.watches.add(CHANNEL, 'gpt-5', 'u1');
-    await publish('OpenAI ships GPT-5 to every ChatGPT user', '<p>The new model is out.</p>');
-    worker!.nudge();
-    await waitUntil(() => app.outbox.list()[0]?.status === 'sent', 5000, 'the alert');
+    const retell = await alertedStory(app, feeds, news, worker!, CHANNEL);
     // Slack posts the reply but its answer never comes: the retry looks in the thread and finds it.
     slack.fail('chat.postMessage', { hang: true });
-    await verge.publish(app, 'OpenAI ships GPT-5 to all ChatGPT users today');
-    worker!.nudge();
-    await waitUntil(() => app.outbox.list()[0]?.status === 'sent' && app.outbox.list()[0]?.kind === 'update', 10_000, 'the update');
+    await retell();
     expect(slack.posts).toHaveLength(2);
     const [alert, reply] = slack.posts;
     expect(reply).toMatchObject({ channel: 'C0NEWS', thread_ts: alert!.ts, text: 'Also covered by The Verge', unfurl_links: 'false' });
