@@ -5,6 +5,7 @@ const ENGLISH_WORDS = new Set([
   'the', 'and', 'of', 'to', 'is', 'for', 'on', 'with', 'that', 'this', 'are', 'by', 'from', 'as', 'at', 'its', 'was',
   'has', 'have', 'how', 'we', 'you', 'our', 'will', 'new', 'be', 'it', 'or', 'not', 'can', 'their', 'which', 'about',
 ]);
+const LONGEST_WORD = Math.max(...[...ENGLISH_WORDS].map((word) => word.length));
 /** Enough text to judge by; language detection runs on every item, so it reads no more than this. */
 const SAMPLE_CHARS = 240;
 
@@ -14,30 +15,57 @@ const SAMPLE_CHARS = 240;
  * when the text is too short to tell. A Japanese headline written only in kanji reads as `zh`.
  */
 export function detectLanguage(title: string, body: string, declared: string | null): Lang {
-  const sample = body.length > SAMPLE_CHARS ? `${title}\n${body.slice(0, SAMPLE_CHARS)}` : `${title}\n${body}`;
-  let han = 0;
-  let kanaHangul = 0;
-  let cyrillic = 0;
-  for (let i = 0; i < sample.length; i++) {
-    const code = sample.charCodeAt(i);
-    if (code < 0x0400) continue;
-    // CJK unified ideographs, extension A, compatibility ideographs; high surrogates of extensions B–F.
-    if ((code >= 0x4e00 && code <= 0x9fff) || (code >= 0x3400 && code <= 0x4dbf) || (code >= 0xf900 && code <= 0xfaff) || (code >= 0xd840 && code <= 0xd87f)) han++;
-    else if ((code >= 0x3040 && code <= 0x30ff) || (code >= 0xac00 && code <= 0xd7af) || (code >= 0x1100 && code <= 0x11ff)) kanaHangul++;
-    else if (code <= 0x052f) cyrillic++;
-  }
-  const words = sample.match(/[a-z]{2,}/gi) ?? [];
-  let english = 0;
-  for (const word of words) if (ENGLISH_WORDS.has(word.toLowerCase())) english++;
+  const counts = { han: 0, kanaHangul: 0, cyrillic: 0, words: 0, english: 0 };
+  // One pass over the title, a line break, then the body's first SAMPLE_CHARS: no sample string is built.
+  countScripts(title, title.length, counts);
+  countScripts(body, Math.min(body.length, SAMPLE_CHARS), counts);
+  const { han, kanaHangul, cyrillic, words, english } = counts;
 
   if (kanaHangul > Math.max(3, han / 4)) return 'other';
-  if (han >= 4 && han * 2 >= words.length) return 'zh';
-  if (cyrillic > words.length * 3) return 'other';
-  if (words.length >= 6) return english / words.length >= 0.1 ? 'en' : han > 0 ? 'zh' : 'other';
+  if (han >= 4 && han * 2 >= words) return 'zh';
+  if (cyrillic > words * 3) return 'other';
+  if (words >= 6) return english / words >= 0.1 ? 'en' : han > 0 ? 'zh' : 'other';
   const fromFeed = declaredLanguage(declared);
   if (fromFeed) return fromFeed;
   if (han > 0) return 'zh';
-  return words.length > 0 ? 'en' : 'other';
+  return words > 0 ? 'en' : 'other';
+}
+
+interface ScriptCounts {
+  han: number;
+  kanaHangul: number;
+  cyrillic: number;
+  /** Runs of two or more ASCII letters. */
+  words: number;
+  /** Those that are frequent English words. */
+  english: number;
+}
+
+function isAsciiLetter(code: number): boolean {
+  return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a);
+}
+
+function countScripts(text: string, length: number, counts: ScriptCounts): void {
+  let wordStart = -1;
+  for (let i = 0; i <= length; i++) {
+    const code = i < length ? text.charCodeAt(i) : 0;
+    if (isAsciiLetter(code)) {
+      if (wordStart < 0) wordStart = i;
+      continue;
+    }
+    if (wordStart >= 0) {
+      if (i - wordStart >= 2) {
+        counts.words++;
+        if (i - wordStart <= LONGEST_WORD && ENGLISH_WORDS.has(text.slice(wordStart, i).toLowerCase())) counts.english++;
+      }
+      wordStart = -1;
+    }
+    if (code < 0x0400) continue;
+    // CJK unified ideographs, extension A, compatibility ideographs; high surrogates of extensions B–F.
+    if ((code >= 0x4e00 && code <= 0x9fff) || (code >= 0x3400 && code <= 0x4dbf) || (code >= 0xf900 && code <= 0xfaff) || (code >= 0xd840 && code <= 0xd87f)) counts.han++;
+    else if ((code >= 0x3040 && code <= 0x30ff) || (code >= 0xac00 && code <= 0xd7af) || (code >= 0x1100 && code <= 0x11ff)) counts.kanaHangul++;
+    else if (code <= 0x052f) counts.cyrillic++;
+  }
 }
 
 function declaredLanguage(declared: string | null): Lang | null {
