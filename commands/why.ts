@@ -16,6 +16,10 @@ export const whyCommand: CommandDefinition = {
       return { kind: 'notice', heading: `Why: ${key}`, lines: ['ainews has no such item: no feed has carried it yet, or its feed has not been polled since it was published.'] };
     }
     const lines: string[] = [`Item #${item.id} "${item.title}", first seen ${shortTime(item.first_seen_at)} in ${item.sources.join(', ') || 'a removed feed'}.`];
+    if (items.isPending(item.id)) {
+      lines.push('It is stored and waiting for the follow-up pass that indexes it for search, puts it in a story and queues its alerts; ask again in a moment.');
+      return { kind: 'notice', heading: `Why: #${item.id}`, lines };
+    }
     const story = ctx.services.stories.joined(item.id);
     if (story?.story_via) lines.push(`It is part of story #${story.story_id}: it was found like item #${story.story_via} (${story.story_reason}).`);
     const delivery = outbox.find(item.id, channel);

@@ -19,6 +19,9 @@ import { fetchFeed } from './feeds/fetch.ts';
 import type { Logger } from './log.ts';
 import { HostQueue } from './pipeline/host-queue.ts';
 import { FeedPoller, type PollOutcome } from './pipeline/poll-feed.ts';
+import { ItemProcessor } from './pipeline/process-items.ts';
+import { PendingItems } from './db/pending-items.ts';
+import { SearchIndex } from './db/search-index.ts';
 import { PollScheduler } from './pipeline/scheduler.ts';
 
 export interface App {
@@ -38,6 +41,8 @@ export interface App {
   router: AlertRouter;
   summaries: Summaries;
   search: SearchService;
+  /** The follow-up pass that indexes, clusters, summarizes and routes what polls stored. */
+  processor: ItemProcessor;
   poller: FeedPoller;
   scheduler: PollScheduler;
   /** A delivery worker for the given platforms' senders. */
@@ -93,15 +98,22 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
       })
     : null;
   const summaries = new Summaries(items, limits, llm);
-  const poller = new FeedPoller({
-    feeds,
-    items,
-    router,
+  const processor = new ItemProcessor({
+    pending: new PendingItems(db),
+    index: new SearchIndex(db),
     stories: new StoryClusterer(stories, { windowMs: config.STORY_WINDOW }),
     summaries,
+    router,
     // IMMEDIATE: the write lock is taken at once, waiting (AINEWS_DB_BUSY_TIMEOUT) for another process to
     // release it; a deferred transaction that reads first would fail at once when it comes to write.
     transaction: (work) => db.transaction(work).immediate(),
+    log: log.child({ component: 'processor' }),
+  });
+  const poller = new FeedPoller({
+    feeds,
+    items,
+    processor,
+    alertsFor: (ids) => outbox.alertsFor(ids),
     fetch: (url, validators, signal) => fetchFeed(url, fetchSettings, validators, signal),
     hosts: new HostQueue(),
     log: log.child({ component: 'poller' }),
@@ -109,7 +121,7 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
     maxFailures: config.FEED_MAX_FAILURES,
     maxItems: config.FEED_MAX_ITEMS,
   });
-  const scheduler = new PollScheduler({ feeds, poller, concurrency: config.POLL_CONCURRENCY, log: log.child({ component: 'scheduler' }), onOutcome });
+  const scheduler = new PollScheduler({ feeds, poller, processor, concurrency: config.POLL_CONCURRENCY, log: log.child({ component: 'scheduler' }), onOutcome });
   const deliverySettings = {
     intervalMs: config.DELIVERY_INTERVAL,
     maxAttempts: config.DELIVERY_MAX_ATTEMPTS,
@@ -134,6 +146,7 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
     router,
     summaries,
     search: new SearchService(db, stories),
+    processor,
     poller,
     scheduler,
     deliveryWorker: (senders) => new DeliveryWorker({ outbox, items, stories, channels: watches, log: log.child({ component: 'delivery' }), settings: deliverySettings }, senders),

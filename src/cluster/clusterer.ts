@@ -32,8 +32,8 @@ export interface StoryAssignment {
 
 /**
  * Puts each new item in a story: the story of the most similar recent item from another feed, or a new
- * one it leads. Runs in the transaction that stores the items, so an item is never stored without its
- * story, and the next item (of this poll or another process's) sees it.
+ * one it leads. Runs in the follow-up pass after the items are stored (src/pipeline/process-items.ts),
+ * items in the order they were stored, so the next item (of this poll or another process's) sees it.
  */
 export class StoryClusterer {
   private readonly cache = new Map<number, Fingerprint>();
@@ -45,12 +45,13 @@ export class StoryClusterer {
   ) {}
 
   assign(items: StoryItem[], feedId: number, now = new Date()): StoryAssignment[] {
-    const assignments = items.map((item) => this.assignOne(item, feedId));
+    // Pruning comes first: items indexed now stay candidates at least until the next prune, however old
+    // their dates (two old reports of one story, polled together, still meet).
     if (now.getTime() - this.lastPrune > PRUNE_EVERY_MS) {
       this.lastPrune = now.getTime();
       this.stories.prune(Math.floor((now.getTime() - this.settings.windowMs - PRUNE_EVERY_MS) / 1000));
     }
-    return assignments;
+    return items.map((item) => this.assignOne(item, feedId));
   }
 
   private assignOne(item: StoryItem, feedId: number): StoryAssignment {

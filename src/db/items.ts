@@ -1,7 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { canonicalUrl, dedupeKey } from '../feeds/canonical-url.ts';
 import type { NormalizedItem } from '../feeds/normalize.ts';
-import { SearchIndex } from './search-index.ts';
+import { PendingItems } from './pending-items.ts';
 
 export interface ItemRow {
   id: number;
@@ -44,7 +44,7 @@ export const SOURCES_OF_ITEM = `(SELECT json_group_array(name) FROM (
   SELECT coalesce(f.name, f.url) AS name FROM item_sources s JOIN feeds f ON f.id = s.feed_id
   WHERE s.item_id = i.id ORDER BY s.first_seen_at, s.feed_id))`;
 
-const ITEM_COLUMNS =
+export const ITEM_COLUMNS =
   'i.id, i.url, i.title, i.author, i.body, i.lang, i.published_at, i.published_at_source, i.backlog, i.first_seen_at, i.updated_at, i.summary, i.summarizer, i.story_id';
 
 /** Items and the feeds they came from. Dedupe is the schema's job: unique keys and ON CONFLICT. */
@@ -55,10 +55,12 @@ export class ItemStore {
   private readonly byKey: Statement;
   private readonly link: Statement;
   private readonly rehash: Statement;
-  private readonly index: SearchIndex;
+  private readonly feedSource: Statement;
+  private readonly pending: PendingItems;
 
   constructor(private readonly db: Database) {
-    this.index = new SearchIndex(db);
+    this.pending = new PendingItems(db);
+    this.feedSource = db.prepare("SELECT coalesce(name, '') AS name, url FROM feeds WHERE id = ?");
     // One query for the whole poll rather than one per entry: most entries of a re-poll are already known.
     this.bySource = db.prepare(
       `SELECT guid, item_id AS id, content_hash FROM item_sources WHERE feed_id = ? AND guid IN (SELECT value FROM json_each(?))`,
@@ -70,14 +72,18 @@ export class ItemStore {
        WHERE id = @id`,
     );
     this.rehash = db.prepare('UPDATE item_sources SET content_hash = ? WHERE feed_id = ? AND guid = ?');
-    this.insert = db.prepare(
-      `INSERT INTO items (dedupe_key, url, title, author, body, lang, published_at, published_at_source, backlog, first_seen_at, updated_at)
-       VALUES (@dedupeKey, @url, @title, @author, @body, @lang, @publishedAt, @publishedAtSource, @backlog, @now, @now)
-       ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
-    );
-    this.byKey = db.prepare('SELECT id FROM items WHERE dedupe_key = ?');
+    // Positional parameters and one statement for all of a poll's links: binding named parameters from
+    // an object, and a statement call per row, cost more than the inserts themselves on a large poll.
+    this.insert = db
+      .prepare(
+        `INSERT INTO items (dedupe_key, url, title, author, body, lang, published_at, published_at_source, backlog, first_seen_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
+      )
+      .pluck();
+    this.byKey = db.prepare('SELECT id FROM items WHERE dedupe_key = ?').pluck();
     this.link = db.prepare(
-      'INSERT INTO item_sources (feed_id, guid, item_id, content_hash, first_seen_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+      `INSERT INTO item_sources (feed_id, guid, item_id, content_hash, first_seen_at)
+       SELECT ?, j.value ->> 0, j.value ->> 1, j.value ->> 2, ? FROM json_each(?) j WHERE true ON CONFLICT DO NOTHING`,
     );
   }
 
@@ -85,14 +91,22 @@ export class ItemStore {
    * Stores one poll's items in a single transaction. An entry whose guid repeats within the poll is
    * dropped (the feed's first wins); entries of one poll that share a link but not a guid (items that all
    * point at a home page) are keyed by feed and guid, so that they stay separate items.
+   *
+   * New and edited items are queued, in the same transaction, for the follow-up pass that indexes,
+   * clusters, summarizes and routes them (src/pipeline/process-items.ts): storing stays quick, and a
+   * crash between the two loses nothing. `source` names the feed for watches; by default its stored name.
    */
-  store(feedId: number, polled: NormalizedItem[], options: { backlog: boolean; now: Date }): StoreResult {
+  store(feedId: number, polled: NormalizedItem[], options: { backlog: boolean; now: Date; source?: { name: string; url: string } }): StoreResult {
     const now = options.now.toISOString();
     const result: StoreResult = { created: [], updated: 0, edited: [], linked: 0, unchanged: 0 };
     const items = distinctEntries(feedId, polled);
     this.db.transaction(() => {
+      const source = { feedId, ...(options.source ?? (this.feedSource.get(feedId) as { name: string; url: string })) };
       const rows = this.bySource.all(feedId, JSON.stringify(items.map((item) => item.guid))) as { guid: string; id: number; content_hash: string }[];
       const knownByGuid = new Map(rows.map((row) => [row.guid, row]));
+      const backlog = options.backlog ? 1 : 0;
+      const links: [string, number, string][] = [];
+      const queued: { itemId: number; edited: boolean }[] = [];
       for (const item of items) {
         const known = knownByGuid.get(item.guid);
         if (known) {
@@ -100,22 +114,24 @@ export class ItemStore {
           else {
             this.update.run({ ...item, now, id: known.id });
             this.rehash.run(item.contentHash, feedId, item.guid);
-            this.index.replace(known.id, item.title, item.body);
+            queued.push({ itemId: known.id, edited: true });
             result.updated++;
-            result.edited.push(rowOf(known.id, item, options.backlog ? 1 : 0, now));
+            result.edited.push(rowOf(known.id, item, backlog, now));
           }
           continue;
         }
-        const backlog = options.backlog ? 1 : 0;
-        const created = this.insert.get({ ...item, backlog, now }) as { id: number } | undefined;
-        const id = created?.id ?? (this.byKey.get(item.dedupeKey) as { id: number }).id;
-        this.link.run(feedId, item.guid, id, item.contentHash, now);
+        const created = this.insert.get(
+          item.dedupeKey, item.url, item.title, item.author, item.body, item.lang, item.publishedAt, item.publishedAtSource, backlog, now, now,
+        ) as number | undefined;
+        const id = created ?? (this.byKey.get(item.dedupeKey) as number);
+        links.push([item.guid, id, item.contentHash]);
         if (created) {
-          this.index.add(id, item.title, item.body);
+          queued.push({ itemId: id, edited: false });
           result.created.push(rowOf(id, item, backlog, now));
-        }
-        else result.linked++;
+        } else result.linked++;
       }
+      if (links.length) this.link.run(feedId, now, JSON.stringify(links));
+      this.pending.add(queued, source);
     }).immediate();
     return result;
   }
@@ -150,6 +166,11 @@ export class ItemStore {
          WHERE s.item_id = ? ORDER BY s.first_seen_at, s.feed_id`,
       )
       .all(itemId) as { id: number; name: string | null; url: string; first_seen_at: string }[];
+  }
+
+  /** Whether the item is stored but not yet finished by the follow-up pass (indexed, clustered, routed). */
+  isPending(id: number): boolean {
+    return this.pending.has(id);
   }
 
   setSummary(id: number, summary: string, summarizer: string): void {

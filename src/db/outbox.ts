@@ -70,6 +70,15 @@ export class Outbox {
     return this.insert.run({ ...alert, storyId: alert.storyId ?? alert.itemId, kind: 'alert', parentId: null, due: at, now: at }).changes > 0;
   }
 
+  /** How many alerts (not updates) were queued for these items. */
+  alertsFor(itemIds: number[]): number {
+    return (
+      this.db.prepare("SELECT count(*) AS n FROM outbox WHERE kind = 'alert' AND item_id IN (SELECT value FROM json_each(?))").get(JSON.stringify(itemIds)) as {
+        n: number;
+      }
+    ).n;
+  }
+
   /** The alerts channels got (or are getting) for a story, one per channel. */
   storyAlerts(storyId: number): OutboxRow[] {
     return this.db.prepare("SELECT * FROM outbox WHERE kind = 'alert' AND story_id = ? ORDER BY id").all(storyId) as OutboxRow[];

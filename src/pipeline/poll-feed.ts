@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import { describeDatabaseError } from '../db/errors.ts';
 import type { FeedRow, FeedStore } from '../db/feeds.ts';
 import type { ItemRow, ItemStore } from '../db/items.ts';
@@ -9,23 +10,20 @@ import { parseFeed } from '../feeds/parse.ts';
 import type { Logger } from '../log.ts';
 import { backoffDelay, jittered, type BackoffSettings } from './backoff.ts';
 import type { HostQueue } from './host-queue.ts';
-import type { Summaries } from '../summarize/summaries.ts';
-import type { AlertRouter } from './route-alerts.ts';
-import type { StoryClusterer } from '../cluster/clusterer.ts';
+import type { ItemProcessor } from './process-items.ts';
+
+/** Entries normalised between two turns of the event loop: about 25 ms of full-text articles. */
+const NORMALIZE_CHUNK = 500;
 
 export type FetchFn = (url: string, validators: Validators, signal?: AbortSignal) => Promise<FetchedFeed>;
 
 export interface PollerDeps {
   feeds: FeedStore;
   items: ItemStore;
-  /** Queues alerts for new items, in the transaction that stores them. */
-  router: AlertRouter;
-  /** Puts new items in stories before their alerts are queued. */
-  stories: StoryClusterer;
-  /** Summarizes new items before their alerts are queued. */
-  summaries: Summaries;
-  /** Runs `work` in one database transaction. */
-  transaction: <T>(work: () => T) => T;
+  /** Indexes, clusters, summarizes and routes what a poll stored. */
+  processor: ItemProcessor;
+  /** How many alerts are queued for these items. */
+  alertsFor: (itemIds: number[]) => number;
   fetch: FetchFn;
   hosts: HostQueue;
   log: Logger;
@@ -36,20 +34,27 @@ export interface PollerDeps {
   random?: () => number;
 }
 
-export interface PollOutcome {
+/** What a poll stored, before the follow-up pass has indexed and routed it. */
+export interface IngestOutcome {
   feed: FeedRow;
   result: 'updated' | 'not-modified' | 'failed' | 'cancelled';
   /** New items that deserve an alert (never the feed's first-poll backlog). */
   fresh: ItemRow[];
   /** Items stored as backlog by the feed's first successful poll. */
   backlog: number;
-  /** Alerts queued in the outbox for the fresh items. */
-  alerts: number;
   error?: string;
   disabled?: boolean;
 }
 
-/** One feed, one poll: fetch → decode → parse → normalise → store, then record how it went. */
+export interface PollOutcome extends IngestOutcome {
+  /** Alerts queued in the outbox for the fresh items. */
+  alerts: number;
+}
+
+/**
+ * One feed, one poll: fetch → decode → parse → normalise → store, then record how it went (`ingest`);
+ * `poll` then waits for the follow-up pass to index, cluster, summarize and route what was stored.
+ */
 export class FeedPoller {
   private readonly now: () => Date;
   private readonly random: () => number;
@@ -59,7 +64,16 @@ export class FeedPoller {
     this.random = deps.random ?? Math.random;
   }
 
+  /** Polls the feed and returns once its new items are searchable and their alerts are queued. */
   async poll(feed: FeedRow, signal?: AbortSignal): Promise<PollOutcome> {
+    const outcome = await this.ingest(feed, signal);
+    if (outcome.result !== 'updated') return { ...outcome, alerts: 0 };
+    await this.deps.processor.drain();
+    return { ...outcome, alerts: outcome.fresh.length ? this.deps.alertsFor(outcome.fresh.map((item) => item.id)) : 0 };
+  }
+
+  /** Polls the feed and stores what is new, queued for the follow-up pass; nothing is indexed or routed yet. */
+  async ingest(feed: FeedRow, signal?: AbortSignal): Promise<IngestOutcome> {
     const log = this.deps.log.child({ feed: feed.id, url: feed.url });
     try {
       const fetched = await this.deps.hosts.run(new URL(feed.url).host, () =>
@@ -70,42 +84,46 @@ export class FeedPoller {
       }
       if (fetched.status === 304) {
         this.deps.feeds.recordSuccess(feed.id, this.success(feed, fetched));
-        return { feed, result: 'not-modified', fresh: [], backlog: 0, alerts: 0 };
+        return { feed, result: 'not-modified', fresh: [], backlog: 0 };
       }
       return await this.store(feed, fetched, log);
     } catch (error) {
-      if (signal?.aborted) return { feed, result: 'cancelled', fresh: [], backlog: 0, alerts: 0 };
+      if (signal?.aborted) return { feed, result: 'cancelled', fresh: [], backlog: 0 };
       // The database failing (a full disk, a read-only file) is not the feed's fault: nothing is recorded
       // against it, and it stays due, to be polled again once the database takes writes.
       const storage = describeDatabaseError(error);
       if (storage) {
         log.error({ err: (error as Error).message }, storage);
-        return { feed, result: 'failed', fresh: [], backlog: 0, alerts: 0, error: storage };
+        return { feed, result: 'failed', fresh: [], backlog: 0, error: storage };
       }
       return this.fail(feed, error as Error, log);
     }
   }
 
-  private async store(feed: FeedRow, fetched: FetchedFeed, log: Logger): Promise<PollOutcome> {
+  private async store(feed: FeedRow, fetched: FetchedFeed, log: Logger): Promise<IngestOutcome> {
     const { text } = decodeFeed(fetched.body, fetched.contentType);
+    // Turns of the event loop between stages, and within normalisation: a large feed stalls the bot (its
+    // command answers, its gateway heartbeats) for one stage at most, not for the whole poll.
+    await setImmediate();
     const parsed = await parseFeed(text);
     const now = this.now();
     const context = { feedId: feed.id, feedUrl: fetched.finalUrl, feedLanguage: parsed.language ?? feed.language, now };
-    let items = parsed.entries.map((entry) => normalizeEntry(entry, context)).filter((item): item is NormalizedItem => item !== null);
+    let items: NormalizedItem[] = [];
+    for (let start = 0; start < parsed.entries.length; start += NORMALIZE_CHUNK) {
+      await setImmediate();
+      for (const entry of parsed.entries.slice(start, start + NORMALIZE_CHUNK)) {
+        const item = normalizeEntry(entry, context);
+        if (item) items.push(item);
+      }
+    }
     if (items.length > this.deps.maxItems) {
       log.warn({ entries: items.length, kept: this.deps.maxItems }, 'feed has more entries than FEED_MAX_ITEMS; keeping the newest');
       items = items.sort((a, b) => b.publishedAt.localeCompare(a.publishedAt)).slice(0, this.deps.maxItems);
     }
+    await setImmediate();
     const backlog = feed.first_success_at === null;
-    const sources = [feed.name ?? parsed.title ?? '', feed.url];
-    const { stored, alerts, pending } = this.deps.transaction(() => {
-      const stored = this.deps.items.store(feed.id, items, { backlog, now });
-      this.deps.stories.assign(stored.created, feed.id, now).forEach(({ storyId }, i) => (stored.created[i]!.story_id = storyId));
-      const pending = this.deps.summaries.fill(stored.created, { backlog });
-      this.deps.summaries.fill(stored.edited, { backlog: true });
-      return { stored, pending, alerts: backlog ? 0 : this.deps.router.route(stored.created, sources, now) };
-    });
-    this.deps.summaries.start(pending);
+    const source = { name: feed.name ?? parsed.title ?? '', url: feed.url };
+    const stored = this.deps.items.store(feed.id, items, { backlog, now, source });
     this.deps.feeds.recordSuccess(feed.id, { ...this.success(feed, fetched), language: parsed.language, title: parsed.title });
     log.debug({ entries: items.length, created: stored.created.length, updated: stored.updated, linked: stored.linked, backlog }, 'polled');
     return {
@@ -113,7 +131,6 @@ export class FeedPoller {
       result: 'updated',
       fresh: backlog ? [] : stored.created,
       backlog: backlog ? stored.created.length : 0,
-      alerts,
     };
   }
 
@@ -123,7 +140,7 @@ export class FeedPoller {
     return { at, nextPollAt: new Date(at.getTime() + wait), etag: fetched.etag, lastModified: fetched.lastModified };
   }
 
-  private fail(feed: FeedRow, error: Error, log: Logger): PollOutcome {
+  private fail(feed: FeedRow, error: Error, log: Logger): IngestOutcome {
     const at = this.now();
     const failures = feed.consecutive_failures + 1;
     const disabled = failures >= this.deps.maxFailures;
@@ -132,6 +149,6 @@ export class FeedPoller {
     const message = `${error.message}`;
     this.deps.feeds.recordFailure(feed.id, { at, error: message, nextPollAt: disabled ? null : new Date(at.getTime() + wait) });
     log.warn({ err: message, failures, disabled }, disabled ? 'feed disabled after repeated failures' : 'feed poll failed');
-    return { feed, result: 'failed', fresh: [], backlog: 0, alerts: 0, error: message, disabled };
+    return { feed, result: 'failed', fresh: [], backlog: 0, error: message, disabled };
   }
 }

@@ -2,6 +2,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { FeedStore } from '../db/feeds.ts';
 import type { Logger } from '../log.ts';
 import type { FeedPoller, PollOutcome } from './poll-feed.ts';
+import type { ItemProcessor } from './process-items.ts';
 
 export interface TickSummary {
   polled: number;
@@ -15,6 +16,8 @@ export interface TickSummary {
 export interface SchedulerDeps {
   feeds: FeedStore;
   poller: FeedPoller;
+  /** Finishes items stored earlier but not yet processed (a process stopped in between). */
+  processor: ItemProcessor;
   concurrency: number;
   log: Logger;
   /** Called as each feed's poll finishes, for example to print or deliver its new items. */
@@ -49,11 +52,15 @@ export class PollScheduler {
     this.task = cron.schedule(expression, () => void this.tick().catch((error) => this.deps.log.error({ err: error }, 'tick failed')));
   }
 
-  /** Stops the schedule, cancels fetches in flight and waits for the running tick's writes to finish. */
+  /**
+   * Stops the schedule, cancels fetches in flight and waits for the running tick's writes to finish. The
+   * follow-up pass stops after its current batch; what it had not reached stays queued for the next start.
+   */
   async stop(): Promise<void> {
     await this.task?.stop();
     this.task = null;
     this.shutdown.abort();
+    await this.deps.processor.stop();
     await this.running?.catch(() => undefined);
   }
 
@@ -75,6 +82,7 @@ export class PollScheduler {
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.deps.concurrency, due.length) }, worker));
+    await this.deps.processor.drain();
     return summary;
   }
 }

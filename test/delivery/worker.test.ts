@@ -50,7 +50,7 @@ const worker = (sender: AlertSender, overrides: Partial<DeliverySettings> = {}) 
 /** Queues one alert per title for the channel, as a matching poll would. */
 function queue(channel: string, titles: string[]): number[] {
   const watch = app.watches.add(channel, '*', 'u1').watch;
-  const stored = storeItems(app, titles.map((title) => ({ title })));
+  const stored = storeItems(app, titles.map((title) => ({ title })), { process: false });
   return stored.created.map((item) => {
     app.outbox.enqueue({ itemId: item.id, channel, watchId: watch.id, watchQuery: '*' });
     return app.outbox.find(item.id, channel)!.id;

@@ -78,6 +78,9 @@ export async function fuzzFeeds(seed: number, inputs: number): Promise<FuzzRepor
         const context = { feedId: feed.id, feedUrl: fetched.finalUrl, feedLanguage: parsed.language, now };
         const items = parsed.entries.map((entry) => normalizeEntry(entry, context)).filter((item): item is NormalizedItem => item !== null);
         app.items.store(feed.id, items, { backlog: false, now });
+        while (app.processor.processNext()) {
+          // indexes, clusters and summarizes what was stored, a batch per call
+        }
         report.stored++;
       } catch (error) {
         if (error instanceof FeedParseError || error instanceof FeedFetchError) report.feedErrors++;

@@ -31,7 +31,7 @@ function queue(target: TestApp, channels: string[], count: number): Record<strin
   const ids: Record<string, number[]> = {};
   for (const channel of channels) {
     const watch = target.watches.add(channel, '*', 'u1').watch;
-    const items = storeItems(target, Array.from({ length: count }, (_, i) => ({ title: `${channel} story ${i + 1}` }))).created;
+    const items = storeItems(target, Array.from({ length: count }, (_, i) => ({ title: `${channel} story ${i + 1}` })), { process: false }).created;
     ids[channel] = items.map((item) => {
       target.outbox.enqueue({ itemId: item.id, channel, watchId: watch.id, watchQuery: '*' });
       return target.outbox.find(item.id, channel)!.id;

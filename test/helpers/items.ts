@@ -3,11 +3,15 @@ import type { TestApp } from './app.ts';
 
 let counter = 0;
 
-/** Stores items as a poll of `feedUrl` would (adding the feed when needed), through the real normaliser and store. */
+/**
+ * Stores items as a poll of `feedUrl` would (adding the feed when needed), through the real normaliser and
+ * store, then runs the follow-up pass over them: they are searchable, in stories and routed on return
+ * (unless `process: false`, for a test that routes or summarizes them itself).
+ */
 export function storeItems(
   app: TestApp,
   entries: { title: string; body?: string; link?: string; date?: string }[],
-  options: { feedUrl?: string; feedName?: string; backlog?: boolean; now?: Date } = {},
+  options: { feedUrl?: string; feedName?: string; backlog?: boolean; now?: Date; process?: boolean } = {},
 ) {
   const feedUrl = options.feedUrl ?? 'https://feeds.example.com/test.xml';
   const feed = app.feeds.find(feedUrl) ?? app.feeds.add({ url: feedUrl, name: options.feedName ?? 'Test Feed', intervalSeconds: 900 }).feed;
@@ -27,5 +31,9 @@ export function storeItems(
         { feedId: feed.id, feedUrl, feedLanguage: null, now },
       ) as NormalizedItem,
   );
-  return app.items.store(feed.id, items, { backlog: options.backlog ?? false, now });
+  const stored = app.items.store(feed.id, items, { backlog: options.backlog ?? false, now });
+  while (options.process !== false && app.processor.processNext()) {
+    // one batch per call, until the queue is empty
+  }
+  return stored;
 }

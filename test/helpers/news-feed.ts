@@ -34,13 +34,18 @@ export class NewsFeed {
   }
 
   async publish(app: TestApp, title: string | string[], description = '', pubDate?: Date) {
+    this.post(title, description, pubDate);
+    return this.poll(app);
+  }
+
+  /** Puts articles on the feed, newest first, without polling it. */
+  post(title: string | string[], description = '', pubDate?: Date): void {
     for (const one of [title].flat()) {
       const n = this.entries.length + 1;
       const link = `https://news.example.com${this.path === '/feed' ? '' : this.path}/${n}`;
       this.entries.unshift({ title: one, link, guid: `g${n}`, description, ...(pubDate ? { pubDate: pubDate.toUTCString() } : {}) });
     }
     this.serve();
-    return this.poll(app);
   }
 
   private serve(): void {

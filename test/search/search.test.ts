@@ -115,6 +115,8 @@ describe('SearchService', () => {
     const stored = app.items.recent(10).find((i) => i.title === 'GPT-50 is not a thing')!;
     const guid = (app.db.prepare('SELECT guid FROM item_sources WHERE item_id = ?').get(stored.id) as { guid: string }).guid;
     app.items.store(feed.id, [{ guid, dedupeKey: 'x', url: stored.url, title: 'Quantum widgets announced', author: null, body: '', lang: 'en', publishedAt: stored.published_at, publishedAtSource: 'feed', contentHash: 'new' }], { backlog: false, now });
+    expect(titles(search('widgets'))).toEqual([]);
+    app.processor.processNext();
     expect(titles(search('widgets'))).toEqual(['Quantum widgets announced']);
     expect(titles(search('gpt-50'))).toEqual([]);
   });

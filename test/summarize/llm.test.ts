@@ -135,7 +135,7 @@ describe('LLM summaries', () => {
 
   it('forgets what a rolled-back transaction marked, and spends nothing on it', async () => {
     start();
-    const { created } = storeItems(app, [{ title: 'Rolled back', body: ARTICLE }]);
+    const { created } = storeItems(app, [{ title: 'Rolled back', body: ARTICLE }], { process: false });
     let pending: ReturnType<typeof app.summaries.fill> = [];
     expect(() =>
       app.db.transaction(() => {
