@@ -59,6 +59,11 @@ export class PendingItems {
     this.removeOne.run(seq);
   }
 
+  /** Whether anything is queued. */
+  any(): boolean {
+    return this.db.prepare('SELECT 1 FROM pending_items LIMIT 1').get() !== undefined;
+  }
+
   has(itemId: number): boolean {
     return this.db.prepare('SELECT 1 FROM pending_items WHERE item_id = ?').get(itemId) !== undefined;
   }

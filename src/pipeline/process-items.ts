@@ -50,11 +50,13 @@ export class ItemProcessor {
 
   /**
    * Works through the queue, one batch per transaction and a turn of the event loop between batches,
-   * until it is empty. One pass at a time: a call during a pass joins it. Never rejects: a storage error
+   * until it is empty. One pass at a time: a call during a pass joins it, and then starts another if
+   * items are still queued (stored after the pass found the queue empty). Never rejects: a storage error
    * is logged and ends the pass, and what is left waits for the next one.
    */
   drain(): Promise<ProcessResult> {
-    this.draining ??= this.pass().finally(() => {
+    if (this.draining) return this.draining.then((result) => (this.stopped || !this.deps.pending.any() ? result : this.drain()));
+    this.draining = this.pass().finally(() => {
       this.draining = null;
     });
     return this.draining;
@@ -86,6 +88,8 @@ export class ItemProcessor {
   }
 
   private processBatch(limit: number): ProcessResult | null {
+    // Read first, without the write lock: an idle tick must not wait for another process's writes.
+    if (!this.deps.pending.any()) return null;
     const now = this.now();
     const done = this.deps.transaction(() => {
       const batch = this.deps.pending.next(limit);

@@ -95,6 +95,16 @@ describe('the follow-up pass after a poll stores its items', () => {
     expect(turns).toBeGreaterThanOrEqual(3);
   });
 
+  it('lets a call that joins a finishing pass wait for the items stored after that pass found the queue empty', async () => {
+    // The pass finds nothing at once; it has not settled when another poll stores items and calls drain.
+    const first = app.processor.drain();
+    const { created } = storeItems(app, [{ title: 'GPT-5 arrives late' }], { process: false });
+    const joined = app.processor.drain();
+    expect(await first).toEqual({ items: 0, alerts: 0 });
+    expect(await joined).toEqual({ items: 1, alerts: 1 });
+    expect(alerts()).toEqual([created[0]!.id]);
+  });
+
   it('stops after its current batch and leaves the rest queued for the next pass', async () => {
     storeItems(app, Array.from({ length: 100 }, (_, i) => ({ title: `GPT-5 report number ${i}` })), { process: false });
     const pass = app.processor.drain();
