@@ -16,8 +16,13 @@ export const whyCommand: CommandDefinition = {
       return { kind: 'notice', heading: `Why: ${key}`, lines: ['ainews has no such item: no feed has carried it yet, or its feed has not been polled since it was published.'] };
     }
     const lines: string[] = [`Item #${item.id} "${item.title}", first seen ${shortTime(item.first_seen_at)} in ${item.sources.join(', ') || 'a removed feed'}.`];
-    if (items.isPending(item.id)) {
-      lines.push('It is stored and waiting for the follow-up pass that indexes it for search, puts it in a story and queues its alerts; ask again in a moment.');
+    const pending = items.pendingState(item.id);
+    if (pending) {
+      lines.push(
+        pending.setAside
+          ? `Not posted: it could not be indexed, put in a story or routed (${pending.last_error}), so it was set aside; ainews retries it when "ainews run" next starts.`
+          : 'It is stored and waiting for the follow-up pass that indexes it for search, puts it in a story and queues its alerts; ask again in a moment.',
+      );
       return { kind: 'notice', heading: `Why: #${item.id}`, lines };
     }
     const story = ctx.services.stories.joined(item.id);

@@ -10,5 +10,9 @@ CREATE TABLE pending_items (
   source_name TEXT    NOT NULL,
   source_url  TEXT    NOT NULL,
   -- 1 when an existing item was edited: it is indexed and summarized again, never clustered or alerted.
-  edited      INTEGER NOT NULL DEFAULT 0 CHECK (edited IN (0, 1))
+  edited      INTEGER NOT NULL DEFAULT 0 CHECK (edited IN (0, 1)),
+  -- Failed attempts at processing the item on its own, and the last error: after a few, the row is set
+  -- aside (kept, and retried when `ainews run` next starts) rather than holding up the queue.
+  attempts    INTEGER NOT NULL DEFAULT 0,
+  last_error  TEXT
 );

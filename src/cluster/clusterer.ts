@@ -45,8 +45,8 @@ export class StoryClusterer {
   ) {}
 
   assign(items: StoryItem[], feedId: number, now = new Date()): StoryAssignment[] {
-    // Pruning comes first: items indexed now stay candidates at least until the next prune, however old
-    // their dates (two old reports of one story, polled together, still meet).
+    // Pruning comes first, so that the items of this call are compared with each other whatever their
+    // dates; items older than the window are only pruned at the next hourly prune.
     if (now.getTime() - this.lastPrune > PRUNE_EVERY_MS) {
       this.lastPrune = now.getTime();
       this.stories.prune(Math.floor((now.getTime() - this.settings.windowMs - PRUNE_EVERY_MS) / 1000));

@@ -168,9 +168,12 @@ export class ItemStore {
       .all(itemId) as { id: number; name: string | null; url: string; first_seen_at: string }[];
   }
 
-  /** Whether the item is stored but not yet finished by the follow-up pass (indexed, clustered, routed). */
-  isPending(id: number): boolean {
-    return this.pending.has(id);
+  /**
+   * Where a new item stands when it is stored but not yet finished by the follow-up pass (indexed,
+   * clustered, routed): waiting, or set aside after failing; undefined once it is finished.
+   */
+  pendingState(id: number): { setAside: boolean; last_error: string | null } | undefined {
+    return this.pending.state(id);
   }
 
   setSummary(id: number, summary: string, summarizer: string): void {

@@ -64,12 +64,25 @@ export class FeedPoller {
     this.random = deps.random ?? Math.random;
   }
 
-  /** Polls the feed and returns once its new items are searchable and their alerts are queued. */
+  /**
+   * Polls the feed and returns once its new items are searchable and their alerts are queued (unless the
+   * follow-up pass is stopped or meets a storage error first: then they wait, queued, for the next one).
+   */
   async poll(feed: FeedRow, signal?: AbortSignal): Promise<PollOutcome> {
-    const outcome = await this.ingest(feed, signal);
+    return this.finish(await this.ingest(feed, signal));
+  }
+
+  /** Waits for the follow-up pass to finish what `ingest` stored, and counts the alerts it queued. */
+  async finish(outcome: IngestOutcome): Promise<PollOutcome> {
     if (outcome.result !== 'updated') return { ...outcome, alerts: 0 };
     await this.deps.processor.drain();
-    return { ...outcome, alerts: outcome.fresh.length ? this.deps.alertsFor(outcome.fresh.map((item) => item.id)) : 0 };
+    if (outcome.fresh.length === 0) return { ...outcome, alerts: 0 };
+    try {
+      return { ...outcome, alerts: this.deps.alertsFor(outcome.fresh.map((item) => item.id)) };
+    } catch (error) {
+      this.deps.log.error({ err: (error as Error).message, feed: outcome.feed.id }, describeDatabaseError(error) ?? 'could not count the alerts queued');
+      return { ...outcome, alerts: 0 };
+    }
   }
 
   /** Polls the feed and stores what is new, queued for the follow-up pass; nothing is indexed or routed yet. */

@@ -1,7 +1,7 @@
 import type { StoryClusterer } from '../cluster/clusterer.ts';
 import { describeDatabaseError } from '../db/errors.ts';
 import type { ItemRow } from '../db/items.ts';
-import type { PendingItem, PendingItems } from '../db/pending-items.ts';
+import { MAX_ATTEMPTS, type PendingItem, type PendingItems } from '../db/pending-items.ts';
 import type { SearchIndex } from '../db/search-index.ts';
 import type { Logger } from '../log.ts';
 import type { Summaries } from '../summarize/summaries.ts';
@@ -55,7 +55,7 @@ export class ItemProcessor {
    * is logged and ends the pass, and what is left waits for the next one.
    */
   drain(): Promise<ProcessResult> {
-    if (this.draining) return this.draining.then((result) => (this.stopped || !this.deps.pending.any() ? result : this.drain()));
+    if (this.draining) return this.draining.then((result) => (this.stopped || !this.anyWaiting() ? result : this.drain()));
     this.draining = this.pass().finally(() => {
       this.draining = null;
     });
@@ -68,31 +68,66 @@ export class ItemProcessor {
     await this.draining;
   }
 
+  /** Hands out again the items set aside after failing (for `ainews run` to call as it starts). */
+  retrySetAside(): number {
+    const count = this.deps.transaction(() => this.deps.pending.retrySetAside());
+    if (count > 0) this.deps.log.info({ items: count }, 'retrying stored items set aside after failing');
+    return count;
+  }
+
   /**
-   * Processes the next batch in one transaction; returns null when nothing is queued. An item whose
-   * processing throws (a bug, not the database) is retried alone, and if it fails alone it is logged and
-   * taken off the queue, so that one bad item never holds up the rest.
+   * Processes the next batch in one transaction; returns null when nothing is waiting. When a batch
+   * throws (a bug, not the database), its items are processed one at a time instead (`processAlone`).
    */
-  processNext(limit = this.batchSize): ProcessResult | null {
+  processNext(): ProcessResult | null {
     try {
-      return this.processBatch(limit);
+      return this.process(() => this.deps.pending.next(this.batchSize));
     } catch (error) {
       if (describeDatabaseError(error)) throw error;
-      if (limit > 1) return this.processNext(1);
-      const [bad] = this.deps.transaction(() => this.deps.pending.next(1));
-      if (!bad) return null;
-      this.deps.log.error({ err: error, item: bad.item.id }, 'item could not be indexed, clustered or summarized; it stays stored but will not be alerted');
-      this.deps.transaction(() => this.deps.pending.remove(bad.seq));
-      return { items: 0, alerts: 0 };
+      return this.processAlone();
     }
   }
 
-  private processBatch(limit: number): ProcessResult | null {
+  /**
+   * The head of the queue one item per transaction. An item that fails on its own has the attempt
+   * recorded against it, by its own place in the queue, and is set aside after MAX_ATTEMPTS. When two
+   * items in a row fail on their own, the cause is taken to be something other than the items (a stored
+   * watch that no longer parses, say): the pass stops and the rest stay queued, untouched.
+   */
+  private processAlone(): ProcessResult {
+    const total: ProcessResult = { items: 0, alerts: 0 };
+    const seqs = this.deps.pending.next(this.batchSize).map((row) => row.seq);
+    let failedInARow = 0;
+    for (const seq of seqs) {
+      try {
+        const result = this.process(() => this.deps.pending.bySeq(seq));
+        total.items += result?.items ?? 0;
+        total.alerts += result?.alerts ?? 0;
+        failedInARow = 0;
+      } catch (error) {
+        if (describeDatabaseError(error)) throw error;
+        const message = (error as Error).message;
+        const attempts = this.deps.transaction(() => this.deps.pending.fail(seq, message));
+        const setAside = attempts >= MAX_ATTEMPTS;
+        this.deps.log.error(
+          { err: error, seq, attempts },
+          setAside
+            ? 'a stored item failed to be indexed, clustered, summarized or routed again; it is set aside until ainews run next starts'
+            : 'a stored item failed to be indexed, clustered, summarized or routed; it will be tried again',
+        );
+        if (++failedInARow >= 2) throw new ProcessingHalted(message);
+      }
+    }
+    return total;
+  }
+
+  /** Processes the rows `select` returns, in one transaction; null when it returns none. */
+  private process(select: () => PendingItem[]): ProcessResult | null {
     // Read first, without the write lock: an idle tick must not wait for another process's writes.
     if (!this.deps.pending.any()) return null;
     const now = this.now();
     const done = this.deps.transaction(() => {
-      const batch = this.deps.pending.next(limit);
+      const batch = select();
       if (batch.length === 0) return null;
       let alerts = 0;
       const llm: ItemRow[] = [];
@@ -110,12 +145,21 @@ export class ItemProcessor {
         llm.push(...this.deps.summaries.fill(rows, { backlog }));
         if (!backlog) alerts += this.deps.router.route(rows, [first.source_name, first.source_url], now);
       }
-      this.deps.pending.removeUpTo(batch.at(-1)!.seq);
+      this.deps.pending.remove(batch.map((row) => row.seq));
       return { result: { items: batch.length, alerts }, llm };
     });
     if (!done) return null;
     this.deps.summaries.start(done.llm);
     return done.result;
+  }
+
+  private anyWaiting(): boolean {
+    try {
+      return this.deps.pending.any();
+    } catch {
+      // The database failing is logged by the pass that meets it; the joined pass's result stands.
+      return false;
+    }
   }
 
   private async pass(): Promise<ProcessResult> {
@@ -129,12 +173,20 @@ export class ItemProcessor {
         await new Promise((resolve) => setImmediate(resolve));
       }
     } catch (error) {
-      const storage = describeDatabaseError(error);
-      this.deps.log.error({ err: (error as Error).message }, storage ?? 'processing stored items failed; they stay queued');
+      const reason =
+        error instanceof ProcessingHalted
+          ? 'two stored items in a row failed on their own, so the cause is likely not the items; the rest stay queued for the next pass'
+          : (describeDatabaseError(error) ?? 'processing stored items failed; they stay queued');
+      this.deps.log.error({ err: (error as Error).message }, reason);
     }
     if (total.items > 0) this.deps.log.debug(total, 'stored items processed');
     return total;
   }
+}
+
+/** Ends a pass early: items keep failing one after another, whatever the item. */
+class ProcessingHalted extends Error {
+  override name = 'ProcessingHalted';
 }
 
 /** Consecutive rows of one feed, alike in being edits or new items, and in being backlog or not. */

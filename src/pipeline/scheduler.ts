@@ -68,20 +68,28 @@ export class PollScheduler {
     const due = this.deps.feeds.due(this.deps.now?.() ?? new Date(), all);
     const summary: TickSummary = { polled: 0, fresh: 0, alerts: 0, backlog: 0, notModified: 0, failed: 0 };
     let next = 0;
+    const record = (outcome: PollOutcome) => {
+      summary.polled++;
+      summary.fresh += outcome.fresh.length;
+      summary.alerts += outcome.alerts;
+      summary.backlog += outcome.backlog;
+      if (outcome.result === 'not-modified') summary.notModified++;
+      if (outcome.result === 'failed') summary.failed++;
+      this.deps.onOutcome?.(outcome);
+    };
+    // A worker moves on to its next feed as soon as a poll is stored; the poll's outcome is recorded
+    // once the follow-up pass has finished its items, while the workers go on fetching.
+    const finishing: Promise<void>[] = [];
     const worker = async () => {
       while (next < due.length && !this.shutdown.signal.aborted) {
-        const outcome = await this.deps.poller.poll(due[next++]!, this.shutdown.signal);
-        if (outcome.result === 'cancelled') continue;
-        summary.polled++;
-        summary.fresh += outcome.fresh.length;
-        summary.alerts += outcome.alerts;
-        summary.backlog += outcome.backlog;
-        if (outcome.result === 'not-modified') summary.notModified++;
-        if (outcome.result === 'failed') summary.failed++;
-        this.deps.onOutcome?.(outcome);
+        const stored = await this.deps.poller.ingest(due[next++]!, this.shutdown.signal);
+        if (stored.result === 'cancelled') continue;
+        finishing.push(this.deps.poller.finish(stored).then(record));
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.deps.concurrency, due.length) }, worker));
+    await Promise.all(finishing);
+    // What a stopped process left queued, when no poll of this tick started a pass.
     await this.deps.processor.drain();
     return summary;
   }

@@ -9,6 +9,7 @@ import { SearchIndex } from '../../src/db/search-index.ts';
 import { createLogger } from '../../src/log.ts';
 import { ItemProcessor } from '../../src/pipeline/process-items.ts';
 import { Summaries } from '../../src/summarize/summaries.ts';
+import type { ItemRow } from '../../src/db/items.ts';
 import { testApp, type TestApp } from '../helpers/app.ts';
 import { FeedServer } from '../helpers/feed-server.ts';
 import { storeItems } from '../helpers/items.ts';
@@ -67,10 +68,10 @@ describe('the follow-up pass after a poll stores its items', () => {
     app.close();
     const next = createApp(app.config, createLogger('silent'));
     try {
-      expect(next.items.isPending(item.id)).toBe(true);
+      expect(next.items.pendingState(item.id)).toEqual({ setAside: false, last_error: null });
       // No feed is due: the tick finishes the leftovers all the same.
       expect(await next.scheduler.tick()).toMatchObject({ polled: 0 });
-      expect(next.items.isPending(item.id)).toBe(false);
+      expect(next.items.pendingState(item.id)).toBeUndefined();
       expect(next.db.prepare("SELECT item_id FROM outbox WHERE kind = 'alert'").pluck().all()).toEqual([item.id]);
       await next.scheduler.tick({ all: true });
       expect(next.db.prepare("SELECT count(*) FROM outbox WHERE kind = 'alert'").pluck().get()).toBe(1);
@@ -123,33 +124,61 @@ describe('the follow-up pass after a poll stores its items', () => {
     }
   });
 
-  it('logs an item it cannot process, takes it off the queue, and finishes the others', async () => {
+  it('sets an item that keeps failing on its own aside, finishes the others, and tries it again at the next start', async () => {
     const lines: string[] = [];
-    const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
-    const summaries = new Summaries(app.items, { zhChars: 80, enWords: 40, maxSentences: 3 });
-    // A summarizer that fails on one article, as a bug on some unforeseen input would.
-    const failing = Object.assign(Object.create(summaries) as Summaries, {
-      fill: (rows: Parameters<Summaries['fill']>[0], options?: Parameters<Summaries['fill']>[1]) => {
-        if (rows.some((row) => row.title.includes('cursed'))) throw new TypeError('cannot read properties of undefined');
-        return summaries.fill(rows, options);
-      },
-    });
-    const processor = new ItemProcessor({
-      pending: new PendingItems(app.db),
-      index: new SearchIndex(app.db),
-      stories: new StoryClusterer(app.stories, { windowMs: 48 * 3_600_000 }),
-      summaries: failing,
-      router: app.router,
-      transaction: (work) => app.db.transaction(work).immediate(),
-      log,
-    });
+    const processor = processorWith((rows) => rows.some((row) => row.title.includes('cursed')), lines);
     const { created } = storeItems(app, [{ title: 'GPT-5 first' }, { title: 'GPT-5 cursed' }, { title: 'GPT-5 third' }], { process: false });
+    const [first, cursed, third] = created.map((item) => item.id) as [number, number, number];
 
     expect(await processor.drain()).toEqual({ items: 2, alerts: 2 });
-    expect(pending()).toBe(0);
-    expect(alerts()).toEqual([created[0]!.id, created[2]!.id]);
+    expect(alerts()).toEqual([first, third]);
     expect(searchTitles('third')).toEqual(['GPT-5 third']);
-    const logged = lines.map((line) => JSON.parse(line) as { level: number; msg: string; item?: number });
-    expect(logged).toContainEqual(expect.objectContaining({ level: 50, item: created[1]!.id, msg: expect.stringContaining('will not be alerted') }));
+    expect(app.items.pendingState(cursed)).toEqual({ setAside: true, last_error: 'cannot read properties of undefined' });
+    expect(logged(lines)).toContainEqual(expect.objectContaining({ level: 50, attempts: 3, msg: expect.stringContaining('set aside') }));
+    expect(ask(`why ${cursed}`)).toMatchObject({ lines: [expect.any(String), expect.stringContaining('set aside')] });
+    // Set aside, it holds up nothing: later items go through, and it is not tried again until asked.
+    storeItems(app, [{ title: 'GPT-5 fourth' }], { process: false });
+    expect(await processor.drain()).toEqual({ items: 1, alerts: 1 });
+    expect(app.items.pendingState(cursed)).toMatchObject({ setAside: true });
+
+    expect(app.processor.retrySetAside()).toBe(1);
+    expect(await app.processor.drain()).toEqual({ items: 1, alerts: 1 });
+    expect(alerts()).toContain(cursed);
+  });
+
+  it('stops the pass, keeping everything queued, when item after item fails whatever the item', async () => {
+    const lines: string[] = [];
+    const processor = processorWith(() => true, lines);
+    storeItems(app, [{ title: 'GPT-5 one' }, { title: 'GPT-5 two' }, { title: 'GPT-5 three' }], { process: false });
+
+    expect(await processor.drain()).toEqual({ items: 0, alerts: 0 });
+    expect(app.db.prepare('SELECT attempts FROM pending_items ORDER BY seq').pluck().all()).toEqual([1, 1, 0]);
+    expect(logged(lines)).toContainEqual(expect.objectContaining({ level: 50, msg: expect.stringContaining('two stored items in a row failed') }));
+    // Once the cause is gone (here: the real summarizer), every item goes through.
+    expect(await app.processor.drain()).toEqual({ items: 3, alerts: 3 });
   });
 });
+
+/** A processor over the app's database whose summarizer fails on the rows `fails` picks, as a bug on some input would. */
+function processorWith(fails: (rows: ItemRow[]) => boolean, lines: string[]): ItemProcessor {
+  const summaries = new Summaries(app.items, { zhChars: 80, enWords: 40, maxSentences: 3 });
+  const failing = Object.assign(Object.create(summaries) as Summaries, {
+    fill: (rows: ItemRow[], options?: { backlog?: boolean }) => {
+      if (fails(rows)) throw new TypeError('cannot read properties of undefined');
+      return summaries.fill(rows, options);
+    },
+  });
+  return new ItemProcessor({
+    pending: new PendingItems(app.db),
+    index: new SearchIndex(app.db),
+    stories: new StoryClusterer(app.stories, { windowMs: 48 * 3_600_000 }),
+    summaries: failing,
+    router: app.router,
+    transaction: (work) => app.db.transaction(work).immediate(),
+    log: pino({ level: 'info' }, { write: (line: string) => void lines.push(line) }),
+  });
+}
+
+function logged(lines: string[]) {
+  return lines.map((line) => JSON.parse(line) as { level: number; msg: string; attempts?: number });
+}
