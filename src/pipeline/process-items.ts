@@ -96,9 +96,8 @@ export class ItemProcessor {
    */
   private processAlone(): ProcessResult {
     const total: ProcessResult = { items: 0, alerts: 0 };
-    const seqs = this.deps.pending.next(this.batchSize).map((row) => row.seq);
     let failedInARow = 0;
-    for (const seq of seqs) {
+    for (const { seq, item } of this.deps.pending.next(this.batchSize)) {
       try {
         const result = this.process(() => this.deps.pending.bySeq(seq));
         total.items += result?.items ?? 0;
@@ -110,7 +109,7 @@ export class ItemProcessor {
         const attempts = this.deps.transaction(() => this.deps.pending.fail(seq, message));
         const setAside = attempts >= MAX_ATTEMPTS;
         this.deps.log.error(
-          { err: error, seq, attempts },
+          { err: error, item: item.id, attempts },
           setAside
             ? 'a stored item failed to be indexed, clustered, summarized or routed again; it is set aside until ainews run next starts'
             : 'a stored item failed to be indexed, clustered, summarized or routed; it will be tried again',

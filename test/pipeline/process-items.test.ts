@@ -134,7 +134,7 @@ describe('the follow-up pass after a poll stores its items', () => {
     expect(alerts()).toEqual([first, third]);
     expect(searchTitles('third')).toEqual(['GPT-5 third']);
     expect(app.items.pendingState(cursed)).toEqual({ setAside: true, last_error: 'cannot read properties of undefined' });
-    expect(logged(lines)).toContainEqual(expect.objectContaining({ level: 50, attempts: 3, msg: expect.stringContaining('set aside') }));
+    expect(logged(lines)).toContainEqual(expect.objectContaining({ level: 50, item: cursed, attempts: 3, msg: expect.stringContaining('set aside') }));
     expect(ask(`why ${cursed}`)).toMatchObject({ lines: [expect.any(String), expect.stringContaining('set aside')] });
     // Set aside, it holds up nothing: later items go through, and it is not tried again until asked.
     storeItems(app, [{ title: 'GPT-5 fourth' }], { process: false });
@@ -180,5 +180,5 @@ function processorWith(fails: (rows: ItemRow[]) => boolean, lines: string[]): It
 }
 
 function logged(lines: string[]) {
-  return lines.map((line) => JSON.parse(line) as { level: number; msg: string; attempts?: number });
+  return lines.map((line) => JSON.parse(line) as { level: number; msg: string; item?: number; attempts?: number });
 }
