@@ -32,8 +32,6 @@ export interface StoreResult {
   created: ItemRow[];
   /** Items this feed had already delivered, whose title, link or body changed: updated in place. */
   updated: number;
-  /** Those same items as they now are. */
-  edited: ItemRow[];
   /** Articles already stored from another feed or under a decorated URL, now also credited to this feed. */
   linked: number;
   unchanged: number;
@@ -98,7 +96,7 @@ export class ItemStore {
    */
   store(feedId: number, polled: NormalizedItem[], options: { backlog: boolean; now: Date; source?: { name: string; url: string } }): StoreResult {
     const now = options.now.toISOString();
-    const result: StoreResult = { created: [], updated: 0, edited: [], linked: 0, unchanged: 0 };
+    const result: StoreResult = { created: [], updated: 0, linked: 0, unchanged: 0 };
     const items = distinctEntries(feedId, polled);
     this.db.transaction(() => {
       const source = { feedId, ...(options.source ?? (this.feedSource.get(feedId) as { name: string; url: string })) };
@@ -116,7 +114,6 @@ export class ItemStore {
             this.rehash.run(item.contentHash, feedId, item.guid);
             queued.push({ itemId: known.id, edited: true });
             result.updated++;
-            result.edited.push(rowOf(known.id, item, backlog, now));
           }
           continue;
         }
