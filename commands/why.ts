@@ -19,8 +19,8 @@ export const whyCommand: CommandDefinition = {
     const pending = items.pendingState(item.id);
     if (pending) {
       lines.push(
-        pending.setAside
-          ? `Not posted: it could not be indexed, put in a story or routed (${pending.last_error}), so it was set aside; ainews retries it when "ainews run" next starts.`
+        pending.attempts > 0
+          ? `Not posted yet: indexing it, putting it in a story or routing it failed ${pending.attempts} ${pending.attempts === 1 ? 'time' : 'times'} (${pending.last_error}); it is tried again at ${shortTime(pending.next_attempt_at!)}.`
           : 'It is stored and waiting for the follow-up pass that indexes it for search, puts it in a story and queues its alerts; ask again in a moment.',
       );
       return { kind: 'notice', heading: `Why: #${item.id}`, lines };

@@ -11,8 +11,10 @@ CREATE TABLE pending_items (
   source_url  TEXT    NOT NULL,
   -- 1 when an existing item was edited: it is indexed and summarized again, never clustered or alerted.
   edited      INTEGER NOT NULL DEFAULT 0 CHECK (edited IN (0, 1)),
-  -- Failed attempts at processing the item on its own, and the last error: after a few, the row is set
-  -- aside (kept, and retried when `ainews run` next starts) rather than holding up the queue.
-  attempts    INTEGER NOT NULL DEFAULT 0,
-  last_error  TEXT
+  -- Failed attempts at processing the item on its own, the last error, and when it is tried again: a
+  -- failing item waits (1 min, doubling, at most an hour) rather than holding up the queue, and is never
+  -- given up on.
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  last_error      TEXT,
+  next_attempt_at TEXT
 );

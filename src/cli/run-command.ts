@@ -29,8 +29,6 @@ export function registerRunCommand(program: Command): void {
       }
       const platforms = ['console', ...(slack ? [`slack (${slack.mode} mode)`] : []), ...(discord ? ['discord'] : [])];
       log.info({ db: config.AINEWS_DB, feeds: app.feeds.count(), cron: config.POLL_CRON, platforms }, 'ainews running; Ctrl-C stops');
-      // Items that failed to be processed are tried again once per start (a fix may have come with it).
-      app.processor.retrySetAside();
       delivery.start();
       void slack?.start();
       void discord?.start();

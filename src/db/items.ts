@@ -1,7 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { canonicalUrl, dedupeKey } from '../feeds/canonical-url.ts';
 import type { NormalizedItem } from '../feeds/normalize.ts';
-import { PendingItems } from './pending-items.ts';
+import { PendingItems, type PendingState } from './pending-items.ts';
 
 export interface ItemRow {
   id: number;
@@ -166,10 +166,10 @@ export class ItemStore {
   }
 
   /**
-   * Where a new item stands when it is stored but not yet finished by the follow-up pass (indexed,
-   * clustered, routed): waiting, or set aside after failing; undefined once it is finished.
+   * Where a new item stands while it is stored but not yet finished by the follow-up pass (indexed,
+   * clustered, routed), with its failed attempts; undefined once it is finished.
    */
-  pendingState(id: number): { setAside: boolean; last_error: string | null } | undefined {
+  pendingState(id: number): PendingState | undefined {
     return this.pending.state(id);
   }
 

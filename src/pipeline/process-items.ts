@@ -1,7 +1,7 @@
 import type { StoryClusterer } from '../cluster/clusterer.ts';
 import { describeDatabaseError } from '../db/errors.ts';
 import type { ItemRow } from '../db/items.ts';
-import { MAX_ATTEMPTS, type PendingItem, type PendingItems } from '../db/pending-items.ts';
+import type { PendingItem, PendingItems } from '../db/pending-items.ts';
 import type { SearchIndex } from '../db/search-index.ts';
 import type { Logger } from '../log.ts';
 import type { Summaries } from '../summarize/summaries.ts';
@@ -38,7 +38,7 @@ export const DEFAULT_BATCH = 32;
  * in the transaction that finishes them: an item is never alerted twice, and never left out after a crash.
  */
 export class ItemProcessor {
-  private draining: Promise<ProcessResult> | null = null;
+  private draining: Promise<Pass> | null = null;
   private stopped = false;
   private readonly batchSize: number;
   private readonly now: () => Date;
@@ -50,16 +50,18 @@ export class ItemProcessor {
 
   /**
    * Works through the queue, one batch per transaction and a turn of the event loop between batches,
-   * until it is empty. One pass at a time: a call during a pass joins it, and then starts another if
-   * items are still queued (stored after the pass found the queue empty). Never rejects: a storage error
-   * is logged and ends the pass, and what is left waits for the next one.
+   * until nothing is due. One pass at a time: a call during a pass joins it, and then starts another if
+   * that pass found the queue empty but items were stored since; not after a pass that ended on an error,
+   * which would only meet it again. Never rejects: errors are logged, and what is left waits, queued.
    */
   drain(): Promise<ProcessResult> {
-    if (this.draining) return this.draining.then((result) => (this.stopped || !this.anyWaiting() ? result : this.drain()));
+    if (this.draining) {
+      return this.draining.then(({ total, ended }) => (ended === 'empty' && !this.stopped && this.anyDue() ? this.drain() : total));
+    }
     this.draining = this.pass().finally(() => {
       this.draining = null;
     });
-    return this.draining;
+    return this.draining.then(({ total }) => total);
   }
 
   /** Ends the pass in progress after its current batch; later passes do nothing. */
@@ -68,20 +70,13 @@ export class ItemProcessor {
     await this.draining;
   }
 
-  /** Hands out again the items set aside after failing (for `ainews run` to call as it starts). */
-  retrySetAside(): number {
-    const count = this.deps.transaction(() => this.deps.pending.retrySetAside());
-    if (count > 0) this.deps.log.info({ items: count }, 'retrying stored items set aside after failing');
-    return count;
-  }
-
   /**
-   * Processes the next batch in one transaction; returns null when nothing is waiting. When a batch
-   * throws (a bug, not the database), its items are processed one at a time instead (`processAlone`).
+   * Processes the next batch in one transaction; returns null when nothing is due. When a batch throws
+   * (a bug, not the database), its items are processed one at a time instead (`processAlone`).
    */
   processNext(): ProcessResult | null {
     try {
-      return this.process(() => this.deps.pending.next(this.batchSize));
+      return this.process(() => this.deps.pending.next(this.batchSize, this.now()));
     } catch (error) {
       if (describeDatabaseError(error)) throw error;
       return this.processAlone();
@@ -89,30 +84,29 @@ export class ItemProcessor {
   }
 
   /**
-   * The head of the queue one item per transaction. An item that fails on its own has the attempt
-   * recorded against it, by its own place in the queue, and is set aside after MAX_ATTEMPTS. When two
-   * items in a row fail on their own, the cause is taken to be something other than the items (a stored
-   * watch that no longer parses, say): the pass stops and the rest stay queued, untouched.
+   * The due head of the queue, one item per transaction. An item that fails on its own has the attempt
+   * recorded against its own row and waits before it is tried again (1 min, doubling, at most RETRY_MAX_MS),
+   * so it holds up nothing and is never given up on. When two items in a row fail on their own, the cause
+   * is taken to be something other than the items (a stored watch that no longer parses, say): the pass
+   * stops, and the items behind them stay queued as they were.
    */
   private processAlone(): ProcessResult {
     const total: ProcessResult = { items: 0, alerts: 0 };
     let failedInARow = 0;
-    for (const { seq, item } of this.deps.pending.next(this.batchSize)) {
+    for (const { seq, item } of this.deps.pending.next(this.batchSize, this.now())) {
       try {
-        const result = this.process(() => this.deps.pending.bySeq(seq));
+        const result = this.process(() => this.deps.pending.bySeq(seq, this.now()));
         total.items += result?.items ?? 0;
         total.alerts += result?.alerts ?? 0;
         failedInARow = 0;
       } catch (error) {
         if (describeDatabaseError(error)) throw error;
         const message = (error as Error).message;
-        const attempts = this.deps.transaction(() => this.deps.pending.fail(seq, message));
-        const setAside = attempts >= MAX_ATTEMPTS;
+        const at = this.now().getTime();
+        const attempts = this.deps.transaction(() => this.deps.pending.fail(seq, message, (n) => new Date(at + retryDelay(n))));
         this.deps.log.error(
           { err: error, item: item.id, attempts },
-          setAside
-            ? 'a stored item failed to be indexed, clustered, summarized or routed again; it is set aside until ainews run next starts'
-            : 'a stored item failed to be indexed, clustered, summarized or routed; it will be tried again',
+          'a stored item failed to be indexed, clustered, summarized or routed; it stays queued and is tried again later',
         );
         if (++failedInARow >= 2) throw new ProcessingHalted(message);
       }
@@ -123,7 +117,7 @@ export class ItemProcessor {
   /** Processes the rows `select` returns, in one transaction; null when it returns none. */
   private process(select: () => PendingItem[]): ProcessResult | null {
     // Read first, without the write lock: an idle tick must not wait for another process's writes.
-    if (!this.deps.pending.any()) return null;
+    if (!this.deps.pending.any(this.now())) return null;
     const now = this.now();
     const done = this.deps.transaction(() => {
       const batch = select();
@@ -152,35 +146,50 @@ export class ItemProcessor {
     return done.result;
   }
 
-  private anyWaiting(): boolean {
+  private anyDue(): boolean {
     try {
-      return this.deps.pending.any();
+      return this.deps.pending.any(this.now());
     } catch {
-      // The database failing is logged by the pass that meets it; the joined pass's result stands.
+      // The database failing is logged by the pass that meets it.
       return false;
     }
   }
 
-  private async pass(): Promise<ProcessResult> {
+  private async pass(): Promise<Pass> {
     const total: ProcessResult = { items: 0, alerts: 0 };
     try {
       while (!this.stopped) {
         const result = this.processNext();
-        if (!result) break;
+        if (!result) return { total, ended: 'empty' };
         total.items += result.items;
         total.alerts += result.alerts;
         await new Promise((resolve) => setImmediate(resolve));
       }
+      return { total, ended: 'stopped' };
     } catch (error) {
       const reason =
         error instanceof ProcessingHalted
           ? 'two stored items in a row failed on their own, so the cause is likely not the items; the rest stay queued for the next pass'
           : (describeDatabaseError(error) ?? 'processing stored items failed; they stay queued');
       this.deps.log.error({ err: (error as Error).message }, reason);
+      return { total, ended: 'error' };
+    } finally {
+      if (total.items > 0) this.deps.log.debug(total, 'stored items processed');
     }
-    if (total.items > 0) this.deps.log.debug(total, 'stored items processed');
-    return total;
   }
+}
+
+/** How a pass ended: nothing left that is due, asked to stop, or on an error it would meet again. */
+interface Pass {
+  total: ProcessResult;
+  ended: 'empty' | 'stopped' | 'error';
+}
+
+/** A failed item waits this long before its next attempt, at most. */
+export const RETRY_MAX_MS = 3_600_000;
+
+function retryDelay(attempts: number): number {
+  return Math.min(60_000 * 2 ** (attempts - 1), RETRY_MAX_MS);
 }
 
 /** Ends a pass early: items keep failing one after another, whatever the item. */

@@ -79,12 +79,24 @@ export class PollScheduler {
     };
     // A worker moves on to its next feed as soon as a poll is stored; the poll's outcome is recorded
     // once the follow-up pass has finished its items, while the workers go on fetching.
+    // Neither a worker nor a finishing poll rejects: one feed's unexpected error (its failure could not
+    // be recorded, an output callback threw) is logged, and the tick still waits for every write.
     const finishing: Promise<void>[] = [];
     const worker = async () => {
       while (next < due.length && !this.shutdown.signal.aborted) {
-        const stored = await this.deps.poller.ingest(due[next++]!, this.shutdown.signal);
-        if (stored.result === 'cancelled') continue;
-        finishing.push(this.deps.poller.finish(stored).then(record));
+        const feed = due[next++]!;
+        try {
+          const stored = await this.deps.poller.ingest(feed, this.shutdown.signal);
+          if (stored.result === 'cancelled') continue;
+          finishing.push(
+            this.deps.poller
+              .finish(stored)
+              .then(record)
+              .catch((error: unknown) => this.deps.log.error({ err: error, feed: feed.id }, 'reporting a poll failed')),
+          );
+        } catch (error) {
+          this.deps.log.error({ err: error, feed: feed.id }, 'poll failed unexpectedly');
+        }
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.deps.concurrency, due.length) }, worker));

@@ -68,7 +68,7 @@ describe('the follow-up pass after a poll stores its items', () => {
     app.close();
     const next = createApp(app.config, createLogger('silent'));
     try {
-      expect(next.items.pendingState(item.id)).toEqual({ setAside: false, last_error: null });
+      expect(next.items.pendingState(item.id)).toEqual({ attempts: 0, last_error: null, next_attempt_at: null });
       // No feed is due: the tick finishes the leftovers all the same.
       expect(await next.scheduler.tick()).toMatchObject({ polled: 0 });
       expect(next.items.pendingState(item.id)).toBeUndefined();
@@ -124,43 +124,55 @@ describe('the follow-up pass after a poll stores its items', () => {
     }
   });
 
-  it('sets an item that keeps failing on its own aside, finishes the others, and tries it again at the next start', async () => {
+  it('lets an item that fails on its own wait and try again later, finishing the others meanwhile', async () => {
     const lines: string[] = [];
-    const processor = processorWith((rows) => rows.some((row) => row.title.includes('cursed')), lines);
+    let clock = Date.now();
+    const cursedFails = processorWith((rows) => rows.some((row) => row.title.includes('cursed')), lines, () => new Date(clock));
     const { created } = storeItems(app, [{ title: 'GPT-5 first' }, { title: 'GPT-5 cursed' }, { title: 'GPT-5 third' }], { process: false });
     const [first, cursed, third] = created.map((item) => item.id) as [number, number, number];
 
-    expect(await processor.drain()).toEqual({ items: 2, alerts: 2 });
+    expect(await cursedFails.drain()).toEqual({ items: 2, alerts: 2 });
     expect(alerts()).toEqual([first, third]);
     expect(searchTitles('third')).toEqual(['GPT-5 third']);
-    expect(app.items.pendingState(cursed)).toEqual({ setAside: true, last_error: 'cannot read properties of undefined' });
-    expect(logged(lines)).toContainEqual(expect.objectContaining({ level: 50, item: cursed, attempts: 3, msg: expect.stringContaining('set aside') }));
-    expect(ask(`why ${cursed}`)).toMatchObject({ lines: [expect.any(String), expect.stringContaining('set aside')] });
-    // Set aside, it holds up nothing: later items go through, and it is not tried again until asked.
-    storeItems(app, [{ title: 'GPT-5 fourth' }], { process: false });
-    expect(await processor.drain()).toEqual({ items: 1, alerts: 1 });
-    expect(app.items.pendingState(cursed)).toMatchObject({ setAside: true });
+    expect(app.items.pendingState(cursed)).toEqual({ attempts: 1, last_error: 'cannot read properties of undefined', next_attempt_at: new Date(clock + 60_000).toISOString() });
+    expect(logged(lines)).toContainEqual(expect.objectContaining({ level: 50, item: cursed, attempts: 1, msg: expect.stringContaining('tried again later') }));
+    expect(ask(`why ${cursed}`)).toMatchObject({ lines: [expect.any(String), expect.stringContaining('failed 1 time (cannot read properties of undefined)')] });
 
-    expect(app.processor.retrySetAside()).toBe(1);
-    expect(await app.processor.drain()).toEqual({ items: 1, alerts: 1 });
+    // Not tried again before its time, and holding up nothing: a later item goes through.
+    storeItems(app, [{ title: 'GPT-5 fourth' }], { process: false });
+    expect(await cursedFails.drain()).toEqual({ items: 1, alerts: 1 });
+    expect(app.items.pendingState(cursed)).toMatchObject({ attempts: 1 });
+    clock += 61_000;
+    expect(await cursedFails.drain()).toEqual({ items: 0, alerts: 0 });
+    expect(app.items.pendingState(cursed)).toMatchObject({ attempts: 2, next_attempt_at: new Date(clock + 120_000).toISOString() });
+
+    // Once the cause is gone, its next attempt finishes it.
+    clock += 121_000;
+    expect(await processorWith(() => false, lines, () => new Date(clock)).drain()).toEqual({ items: 1, alerts: 1 });
     expect(alerts()).toContain(cursed);
+    expect(app.items.pendingState(cursed)).toBeUndefined();
   });
 
-  it('stops the pass, keeping everything queued, when item after item fails whatever the item', async () => {
+  it('stops the pass, keeping the rest queued as they were, when item after item fails whatever the item', async () => {
     const lines: string[] = [];
-    const processor = processorWith(() => true, lines);
+    let clock = Date.now();
+    const allFail = processorWith(() => true, lines, () => new Date(clock));
     storeItems(app, [{ title: 'GPT-5 one' }, { title: 'GPT-5 two' }, { title: 'GPT-5 three' }], { process: false });
 
-    expect(await processor.drain()).toEqual({ items: 0, alerts: 0 });
+    // Calls that join the pass do not start it again after it stopped on the failures.
+    expect(await Promise.all([allFail.drain(), allFail.drain(), allFail.drain()])).toEqual(Array(3).fill({ items: 0, alerts: 0 }));
     expect(app.db.prepare('SELECT attempts FROM pending_items ORDER BY seq').pluck().all()).toEqual([1, 1, 0]);
     expect(logged(lines)).toContainEqual(expect.objectContaining({ level: 50, msg: expect.stringContaining('two stored items in a row failed') }));
-    // Once the cause is gone (here: the real summarizer), every item goes through.
-    expect(await app.processor.drain()).toEqual({ items: 3, alerts: 3 });
+    // Once the cause is gone, every item goes through: the third at once, the first two when due.
+    const fixed = processorWith(() => false, lines, () => new Date(clock));
+    expect(await fixed.drain()).toEqual({ items: 1, alerts: 1 });
+    clock += 61_000;
+    expect(await fixed.drain()).toEqual({ items: 2, alerts: 2 });
   });
 });
 
 /** A processor over the app's database whose summarizer fails on the rows `fails` picks, as a bug on some input would. */
-function processorWith(fails: (rows: ItemRow[]) => boolean, lines: string[]): ItemProcessor {
+function processorWith(fails: (rows: ItemRow[]) => boolean, lines: string[], now: () => Date): ItemProcessor {
   const summaries = new Summaries(app.items, { zhChars: 80, enWords: 40, maxSentences: 3 });
   const failing = Object.assign(Object.create(summaries) as Summaries, {
     fill: (rows: ItemRow[], options?: { backlog?: boolean }) => {
@@ -176,6 +188,7 @@ function processorWith(fails: (rows: ItemRow[]) => boolean, lines: string[]): It
     router: app.router,
     transaction: (work) => app.db.transaction(work).immediate(),
     log: pino({ level: 'info' }, { write: (line: string) => void lines.push(line) }),
+    now,
   });
 }
 
