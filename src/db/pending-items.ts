@@ -92,10 +92,6 @@ export class PendingItems {
       .prepare('SELECT attempts, last_error, next_attempt_at FROM pending_items WHERE item_id = ? AND edited = 0 ORDER BY seq LIMIT 1')
       .get(itemId) as PendingState | undefined;
   }
-
-  count(): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM pending_items').get() as { n: number }).n;
-  }
 }
 
 type PendingRow = ItemRow & Omit<PendingItem, 'item'>;
