@@ -28,7 +28,7 @@ export interface ProcessResult {
   alerts: number;
 }
 
-/** About 50 ms of work per transaction on a 2-core machine with full-text Chinese articles. */
+/** About 25 ms of work per transaction on a 2-core machine with full-text articles (npm run bench -- ingest). */
 export const DEFAULT_BATCH = 32;
 
 /**
