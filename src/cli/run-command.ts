@@ -53,5 +53,15 @@ export function registerRunCommand(program: Command): void {
         process.once('SIGINT', () => stop('SIGINT'));
         process.once('SIGTERM', () => stop('SIGTERM'));
       });
+      // Everything is written and the database closed, so the process should end now. A platform library
+      // can leave the event loop held (seen with discord.js under load: no timer or socket of ours left, yet
+      // no exit), so after a grace period it is ended; the timer itself holds nothing up.
+      setTimeout(() => {
+        log.warn({ holding: process.getActiveResourcesInfo() }, 'still running after stopping; exiting');
+        process.exit(0);
+      }, EXIT_GRACE_MS).unref();
     });
 }
+
+/** How long `ainews run` may take to end by itself once it has stopped. */
+const EXIT_GRACE_MS = 2000;
