@@ -15,7 +15,7 @@ import { fetchFeed } from '../src/feeds/fetch.ts';
 import { normalizeEntry, type NormalizedItem } from '../src/feeds/normalize.ts';
 import { parseFeed } from '../src/feeds/parse.ts';
 import { createLogger } from '../src/log.ts';
-import { DEFAULT_BATCH } from '../src/pipeline/process-items.ts';
+import { BATCH_SIZE } from '../src/pipeline/process-items.ts';
 
 const ITEMS = 2000;
 const RUNS = 9;
@@ -136,7 +136,7 @@ export async function ingestBenchmark(): Promise<void> {
   console.log(`  stages    ${Object.entries(stages).map(([name, ms]) => `${name} ${median(ms).toFixed(0)} ms`).join(', ')}`);
   console.log(`  pipeline reaches ${((floor / pipe) * 100).toFixed(0)}% of the floor (target ≥ 50%)`);
   const after = median(followUp);
-  console.log(`  follow-up index, stories, summaries, alerts   ${after.toFixed(0)} ms   ${((ITEMS / after) * 1000).toFixed(0)} items/s, in batches of ${DEFAULT_BATCH}`);
+  console.log(`  follow-up index, stories, summaries, alerts   ${after.toFixed(0)} ms   ${((ITEMS / after) * 1000).toFixed(0)} items/s, in batches of ${BATCH_SIZE}`);
   console.log(`  end to end                                    ${(pipe + after).toFixed(0)} ms   ${((ITEMS / (pipe + after)) * 1000).toFixed(0)} items/s`);
   console.log(`  longest event-loop stall ${median(stalls).toFixed(0)} ms (the bot answers commands and heartbeats in between)`);
   console.log(`  peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);

@@ -5,6 +5,7 @@ import type { PendingItem, PendingItems } from '../db/pending-items.ts';
 import type { SearchIndex } from '../db/search-index.ts';
 import type { Logger } from '../log.ts';
 import type { Summaries } from '../summarize/summaries.ts';
+import { backoffDelay } from './backoff.ts';
 import type { AlertRouter } from './route-alerts.ts';
 
 export interface ProcessorDeps {
@@ -16,8 +17,6 @@ export interface ProcessorDeps {
   /** Runs `work` in one database transaction. */
   transaction: <T>(work: () => T) => T;
   log: Logger;
-  /** Items per transaction: the event loop is blocked for one batch at a time, not a whole poll. */
-  batchSize?: number;
   now?: () => Date;
 }
 
@@ -28,8 +27,11 @@ export interface ProcessResult {
   alerts: number;
 }
 
-/** About 25 ms of work per transaction on a 2-core machine with full-text articles (npm run bench -- ingest). */
-export const DEFAULT_BATCH = 32;
+/**
+ * Items per transaction: the event loop is blocked for one batch at a time, not a whole poll. About 25 ms
+ * of work on a 2-core machine with full-text articles (npm run bench -- ingest).
+ */
+export const BATCH_SIZE = 32;
 
 /**
  * The follow-up pass after a poll has stored its items: each new item is indexed for search, put in a
@@ -40,11 +42,9 @@ export const DEFAULT_BATCH = 32;
 export class ItemProcessor {
   private draining: Promise<Pass> | null = null;
   private stopped = false;
-  private readonly batchSize: number;
   private readonly now: () => Date;
 
   constructor(private readonly deps: ProcessorDeps) {
-    this.batchSize = deps.batchSize ?? DEFAULT_BATCH;
     this.now = deps.now ?? (() => new Date());
   }
 
@@ -76,7 +76,7 @@ export class ItemProcessor {
    */
   processNext(): ProcessResult | null {
     try {
-      return this.process(() => this.deps.pending.next(this.batchSize, this.now()));
+      return this.process(() => this.deps.pending.next(BATCH_SIZE, this.now()));
     } catch (error) {
       if (describeDatabaseError(error)) throw error;
       return this.processAlone();
@@ -85,7 +85,7 @@ export class ItemProcessor {
 
   /**
    * The due head of the queue, one item per transaction. An item that fails on its own has the attempt
-   * recorded against its own row and waits before it is tried again (1 min, doubling, at most RETRY_MAX_MS),
+   * recorded against its own row and waits before it is tried again (RETRY_BACKOFF: 1 min, doubling, at most an hour),
    * so it holds up nothing and is never given up on. When two items in a row fail on their own, the cause
    * is taken to be something other than the items (a stored watch that no longer parses, say): the pass
    * stops, and the items behind them stay queued as they were.
@@ -93,7 +93,7 @@ export class ItemProcessor {
   private processAlone(): ProcessResult {
     const total: ProcessResult = { items: 0, alerts: 0 };
     let failedInARow = 0;
-    for (const { seq, item } of this.deps.pending.next(this.batchSize, this.now())) {
+    for (const { seq, item } of this.deps.pending.next(BATCH_SIZE, this.now())) {
       try {
         const result = this.process(() => this.deps.pending.bySeq(seq, this.now()));
         total.items += result?.items ?? 0;
@@ -103,7 +103,7 @@ export class ItemProcessor {
         if (describeDatabaseError(error)) throw error;
         const message = (error as Error).message;
         const at = this.now().getTime();
-        const attempts = this.deps.transaction(() => this.deps.pending.fail(seq, message, (n) => new Date(at + retryDelay(n))));
+        const attempts = this.deps.transaction(() => this.deps.pending.fail(seq, message, (n) => new Date(at + backoffDelay(n, RETRY_BACKOFF))));
         this.deps.log.error(
           { err: error, item: item.id, attempts },
           'a stored item failed to be indexed, clustered, summarized or routed; it stays queued and is tried again later',
@@ -185,12 +185,8 @@ interface Pass {
   ended: 'empty' | 'stopped' | 'error';
 }
 
-/** A failed item waits this long before its next attempt, at most. */
-export const RETRY_MAX_MS = 3_600_000;
-
-function retryDelay(attempts: number): number {
-  return Math.min(60_000 * 2 ** (attempts - 1), RETRY_MAX_MS);
-}
+/** A failed item waits 1 min before its next attempt, doubling with each failure, at most an hour. */
+const RETRY_BACKOFF = { baseMs: 60_000, maxMs: 3_600_000 };
 
 /** Ends a pass early: items keep failing one after another, whatever the item. */
 class ProcessingHalted extends Error {
