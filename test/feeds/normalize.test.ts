@@ -206,6 +206,14 @@ describe('htmlToText', () => {
     expect(htmlToText('<p>A&nbsp;B &amp; C &#x4E2D;&#25991; &lt;tag&gt;</p>')).toBe('A B & C 中文 <tag>');
   });
 
+  it('collapses every kind of whitespace and drops control and bidi characters, paragraph by paragraph', () => {
+    expect(htmlToText('<p>一\u3000\u3000二\t三 &amp;&nbsp; 四\u202E五\u0007</p><p>\u0001</p><p>AT&amp;T &copy 2026</p>')).toBe('一 二 三 & 四五\n\nAT&T © 2026');
+  });
+
+  it('reads entities in class names when it looks for share widgets', () => {
+    expect(htmlToText('<p>Story.</p><div class="share&#45;buttons">Share</div>')).toBe('Story.');
+  });
+
   it('keeps the text of nested inline tags', () => {
     expect(htmlToText('<p>One <b>bold <i>and <a href="#">linked</a></i></b> word</p>')).toBe('One bold and linked word');
   });
