@@ -1,11 +1,13 @@
 export type Lang = 'zh' | 'en' | 'other';
 
 /** Words frequent in English prose and rare in other Latin-script languages (so no "in", "an", "die"). */
-const ENGLISH_WORDS = new Set([
+const ENGLISH_WORDS = [
   'the', 'and', 'of', 'to', 'is', 'for', 'on', 'with', 'that', 'this', 'are', 'by', 'from', 'as', 'at', 'its', 'was',
   'has', 'have', 'how', 'we', 'you', 'our', 'will', 'new', 'be', 'it', 'or', 'not', 'can', 'their', 'which', 'about',
-]);
-const LONGEST_WORD = Math.max(...[...ENGLISH_WORDS].map((word) => word.length));
+];
+const LONGEST_WORD = Math.max(...ENGLISH_WORDS.map((word) => word.length));
+/** The words above as numbers, five bits a letter, so that a word is looked up without building a string. */
+const ENGLISH_KEYS = new Set(ENGLISH_WORDS.map((word) => [...word].reduce((key, letter) => key * 32 + letterKey(letter.charCodeAt(0)), 0)));
 /** Enough text to judge by; language detection runs on every item, so it reads no more than this. */
 const SAMPLE_CHARS = 240;
 
@@ -45,21 +47,26 @@ function isAsciiLetter(code: number): boolean {
   return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a);
 }
 
+/** 1–26 for a–z in either case. */
+function letterKey(code: number): number {
+  return (code | 0x20) - 0x60;
+}
+
 function countScripts(text: string, length: number, counts: ScriptCounts): void {
-  let wordStart = -1;
+  let wordLength = 0;
+  let key = 0;
   for (let i = 0; i <= length; i++) {
     const code = i < length ? text.charCodeAt(i) : 0;
     if (isAsciiLetter(code)) {
-      if (wordStart < 0) wordStart = i;
+      if (++wordLength <= LONGEST_WORD) key = key * 32 + letterKey(code);
       continue;
     }
-    if (wordStart >= 0) {
-      if (i - wordStart >= 2) {
-        counts.words++;
-        if (i - wordStart <= LONGEST_WORD && ENGLISH_WORDS.has(text.slice(wordStart, i).toLowerCase())) counts.english++;
-      }
-      wordStart = -1;
+    if (wordLength >= 2) {
+      counts.words++;
+      if (wordLength <= LONGEST_WORD && ENGLISH_KEYS.has(key)) counts.english++;
     }
+    wordLength = 0;
+    key = 0;
     if (code < 0x0400) continue;
     // CJK unified ideographs, extension A, compatibility ideographs; high surrogates of extensions B–F.
     if ((code >= 0x4e00 && code <= 0x9fff) || (code >= 0x3400 && code <= 0x4dbf) || (code >= 0xf900 && code <= 0xfaff) || (code >= 0xd840 && code <= 0xd87f)) counts.han++;
