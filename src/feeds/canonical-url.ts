@@ -23,18 +23,22 @@ export function canonicalUrl(link: string, base: string): string | null {
     return null;
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
-  url.hash = '';
-  url.username = '';
-  url.password = '';
+  // Each setter re-serialises the whole URL: only what is there is cleared.
+  if (url.hash) url.hash = '';
+  if (url.username) url.username = '';
+  if (url.password) url.password = '';
   // The query is filtered as text: rebuilding it through URLSearchParams would re-encode what stays.
-  if (url.search) {
-    const kept = url.search.slice(1).split('&').filter((pair) => !isTracking(decodeName(pair.split('=')[0]!)));
-    url.search = kept.length ? `?${kept.join('&')}` : '';
+  const query = url.search;
+  if (query) {
+    const pairs = query.slice(1).split('&');
+    const kept = pairs.filter((pair) => !isTracking(decodeName(pair.split('=')[0]!)));
+    if (kept.length < pairs.length) url.search = kept.length ? `?${kept.join('&')}` : '';
   }
   return url.href;
 }
 
 function decodeName(name: string): string {
+  if (!name.includes('%') && !name.includes('+')) return name;
   try {
     return decodeURIComponent(name.replace(/\+/g, ' '));
   } catch {
