@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeFeed } from '../../src/feeds/charset.ts';
+import { htmlToText } from '../../src/feeds/html-text.ts';
 import { FeedParseError } from '../../src/feeds/errors.ts';
 import { normalizeEntry, type NormalizedItem } from '../../src/feeds/normalize.ts';
 import { parseFeed } from '../../src/feeds/parse.ts';
@@ -47,6 +48,18 @@ describe('parsing real-world feed shapes', () => {
     expect(badDate!.publishedAtSource).toBe('first_seen');
     expect(badDate!.publishedAt).toBe(now.toISOString());
     expect(future!.publishedAtSource).toBe('first_seen');
+  });
+
+  it('takes the full text from content:encoded over the description, whether CDATA or escaped HTML', async () => {
+    const xml = `<?xml version="1.0"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>T</title>
+      <item><title>Full</title><guid>a</guid><description>Teaser only.</description>
+        <content:encoded><![CDATA[<p>Full <b>text</b>.</p><p>Second.</p>]]></content:encoded></item>
+      <item><title>Escaped</title><guid>b</guid><description>&lt;p&gt;Escaped &amp;amp; kept.&lt;/p&gt;</description></item>
+      <item><title>Empty</title><guid>c</guid></item>
+    </channel></rss>`;
+    const { entries } = await parseFeed(xml);
+    expect(entries.map((e) => e.html)).toEqual(['<p>Full <b>text</b>.</p><p>Second.</p>', '<p>Escaped &amp; kept.</p>', null]);
+    expect(htmlToText(entries[1]!.html!)).toBe('Escaped & kept.');
   });
 
   it('reads RSS 1.0/RDF in ISO-8859-1 with dc:date and drops tracking parameters', async () => {
