@@ -1,4 +1,4 @@
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8, transcode } from 'node:buffer';
 
 /**
  * Turns feed bytes into text. The encoding is taken from, in order: a byte-order mark, the HTTP
@@ -48,9 +48,19 @@ export function normaliseLabel(label: string): string | null {
 }
 
 function decode(bytes: Buffer, encoding: string): string {
-  // Buffer's own UTF-8 decoder is several times faster than TextDecoder on large feeds.
-  if (encoding === 'utf-8') return bytes.toString('utf8', bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0);
+  if (encoding === 'utf-8') return decodeUtf8(bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes);
   return new TextDecoder(encoding).decode(bytes);
+}
+
+/**
+ * V8's UTF-8 decoder (behind both Buffer and TextDecoder) is quick on ASCII but reads anything else a
+ * character at a time: a 3 MB Chinese feed took 17 ms. ICU's converter, behind `transcode`, takes about
+ * 2 ms for the same bytes. It refuses malformed UTF-8, which Buffer's decoder reads with U+FFFD in place
+ * of the bad bytes, as before.
+ */
+function decodeUtf8(bytes: Buffer): string {
+  if (isAscii(bytes) || !isUtf8(bytes)) return bytes.toString('utf8');
+  return transcode(bytes, 'utf8', 'utf16le').toString('utf16le');
 }
 
 function fromBom(bytes: Buffer): string | null {

@@ -40,6 +40,15 @@ describe('decodeFeed', () => {
     expect(decodeFeed(bytes, 'text/xml; charset=ISO-8859-1')).toMatchObject({ encoding: 'utf-8', text: expect.stringContaining('量子位 café') });
   });
 
+  it('reads UTF-8 the same whatever its mix of scripts, and malformed UTF-8 with replacement characters', () => {
+    const text = '<?xml version="1.0"?><rss><title>量子位 😀 café — ok</title></rss>';
+    expect(decodeFeed(Buffer.from(text), 'text/xml; charset=utf-8').text).toBe(text);
+    expect(decodeFeed(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]), null).text).toBe(text);
+    expect(decodeFeed(Buffer.from('<a>plain ascii</a>'), null).text).toBe('<a>plain ascii</a>');
+    const malformed = Buffer.concat([Buffer.from('<a>量'), Buffer.from([0xe4, 0xbd]), Buffer.from('子</a>')]);
+    expect(decodeFeed(malformed, 'text/xml; charset=utf-8').text).toBe('<a>量\uFFFD子</a>');
+  });
+
   it('treats an unknown charset label as absent rather than failing', () => {
     expect(decodeFeed(Buffer.from('<a>ok</a>'), 'text/xml; charset=x-made-up').text).toBe('<a>ok</a>');
   });
