@@ -1,5 +1,5 @@
 import { decodeHTML } from 'entities';
-import { Parser } from 'htmlparser2';
+import { type Handler, Parser } from 'htmlparser2';
 
 /** Control characters and bidi overrides: they can rewrite a terminal or disguise text, so they are never passed on. */
 const UNSAFE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
@@ -65,42 +65,52 @@ function decoded(text: string): string {
  * collapsed, entities decoded, and scripts, styles, images, captions and share widgets dropped.
  */
 export function htmlToText(html: string): string {
-  const paragraphs: string[] = [];
-  let current: string[] = [];
-  let skipDepth = 0;
-  const skipping: boolean[] = [];
-  const flush = () => {
-    if (current.length === 0) return;
-    let text = current.join('');
+  const text = new ArticleText();
+  // Entities are decoded by ArticleText, run by run, rather than by the tokenizer: with decoding off it
+  // jumps from one tag to the next instead of reading the text a character at a time, which halves its cost.
+  const parser = new Parser(text, { decodeEntities: false, lowerCaseTags: true });
+  parser.write(html);
+  parser.end();
+  return text.finish();
+}
+
+/** Collects an article's paragraphs from the parser's events; a class, so that no closures are made per document. */
+class ArticleText implements Partial<Handler> {
+  private readonly paragraphs: string[] = [];
+  private current: string[] = [];
+  private skipDepth = 0;
+  /** For each open element, whether it is skipped. */
+  private readonly skipping: boolean[] = [];
+
+  onopentag(name: string, attributes: Record<string, string>): void {
+    const skip = SKIPPED.has(name) || isWidget(name, attributes);
+    this.skipping.push(skip);
+    if (skip) this.skipDepth++;
+    else if (BLOCKS.has(name)) this.flush();
+  }
+
+  onclosetag(name: string, isImplied: boolean): void {
+    if (this.skipping.pop()) this.skipDepth = Math.max(0, this.skipDepth - 1);
+    else if (BLOCKS.has(name) && !isImplied) this.flush();
+  }
+
+  ontext(text: string): void {
+    if (this.skipDepth === 0) this.current.push(decoded(text));
+  }
+
+  finish(): string {
+    this.flush();
+    return this.paragraphs.join('\n\n');
+  }
+
+  private flush(): void {
+    if (this.current.length === 0) return;
+    let text = this.current.join('');
+    this.current = [];
     const needed = cleanupsNeeded(text);
     if (needed & HAS_COLLAPSIBLE) text = text.replace(COLLAPSIBLE, ' ');
     if (needed & HAS_UNSAFE) text = text.replace(UNSAFE, '');
     text = text.trim();
-    if (text) paragraphs.push(text);
-    current = [];
-  };
-  const parser = new Parser(
-    {
-      onopentag(name, attributes) {
-        const skip = SKIPPED.has(name) || isWidget(name, attributes);
-        skipping.push(skip);
-        if (skip) skipDepth++;
-        else if (BLOCKS.has(name)) flush();
-      },
-      onclosetag(name, isImplied) {
-        if (skipping.pop()) skipDepth = Math.max(0, skipDepth - 1);
-        else if (BLOCKS.has(name) && !isImplied) flush();
-      },
-      ontext(text) {
-        if (skipDepth === 0) current.push(decoded(text));
-      },
-    },
-    // Entities are decoded here, run by run, rather than by the tokenizer: with decoding off it jumps from
-    // one tag to the next instead of reading the text a character at a time, which halves its cost.
-    { decodeEntities: false, lowerCaseTags: true },
-  );
-  parser.write(html);
-  parser.end();
-  flush();
-  return paragraphs.join('\n\n');
+    if (text) this.paragraphs.push(text);
+  }
 }
