@@ -7,6 +7,8 @@ export function shortTime(iso: string | null): string {
 
 /** At most `max` characters (code points, so CJK and emoji are never cut in half), with an ellipsis when cut. */
 export function truncate(text: string, max: number): string {
+  // No string of `max` UTF-16 units or fewer has more than `max` characters.
+  if (text.length <= max) return text;
   const chars = [...text];
   return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : text;
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { truncate } from '../format.ts';
 import { canonicalUrl, dedupeKey, stableGuid } from './canonical-url.ts';
 import { cleanTitle } from './clean-title.ts';
@@ -62,13 +62,13 @@ export function normalizeEntry(entry: RawEntry, ctx: NormalizeContext): Normaliz
 }
 
 function sha1(...parts: string[]): string {
-  // One update call: each call into the hash binding costs more than joining the strings.
-  return createHash('sha1').update(parts.join('\n')).digest('hex');
+  // One call into the hash binding: a Hash object and its update and digest calls cost more than joining the strings.
+  return hash('sha1', parts.join('\n'), 'hex');
 }
 
+/** `url` came out of canonicalUrl, in the URL class's normal form: a site root is an origin and a slash. */
 function isSiteRoot(url: string): boolean {
-  const { pathname, search } = new URL(url);
-  return pathname === '/' && search === '';
+  return /^https?:\/\/[^/]+\/$/.test(url);
 }
 
 function firstWords(body: string): string {
