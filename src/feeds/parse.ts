@@ -64,12 +64,18 @@ class LenientDateParser extends Parser<Fields, Fields> {
  * poll (and the scheduler's tick) forever.
  */
 function newParser(): LenientDateParser {
-  return new LenientDateParser({
+  const parser = new LenientDateParser({
     customFields: {
       feed: ['language', 'dc:language'] as never,
       item: ['rawDate', 'id'] as never,
     },
   });
+  // sax counts lines and columns at every character, a sixth of the parse, for error messages whose first
+  // line is all a feed error keeps. Its `position` option turns that off, but xml2js does not pass
+  // options to sax, so it is set on the sax parser xml2js made.
+  const sax = (parser as unknown as { xmlParser?: { saxParser?: { trackPosition?: boolean } } }).xmlParser?.saxParser;
+  if (sax && 'trackPosition' in sax) sax.trackPosition = false;
+  return parser;
 }
 
 // A parse that never calls back must not hold its poll, and the tick, forever.
