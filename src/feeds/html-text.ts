@@ -1,37 +1,40 @@
 import { decodeHTML } from 'entities';
-import { type Handler, Parser } from 'htmlparser2';
+import { type Handler, Parser, Tokenizer } from 'htmlparser2';
 
 /** Control characters and bidi overrides: they can rewrite a terminal or disguise text, so they are never passed on. */
 const UNSAFE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
 /** Whitespace other than a lone space: collapsed to one space. */
 const COLLAPSIBLE = /\s{2,}|[^\S ]/g;
 
-const HAS_COLLAPSIBLE = 1;
-const HAS_UNSAFE = 2;
+/**
+ * A character that needs one of the cleanups above; with a double space, all that calls for them. Most
+ * paragraphs need neither, and one character class is several times quicker to test than the patterns above.
+ */
+const NEEDS_CLEANUP = /[\u0000-\u001F\u007F-\u00A0\u1680\u2000-\u200A\u2028-\u202F\u205F\u2066-\u2069\u3000\uFEFF]/;
+
+/** What the tokenizer's fastForwardTo works on; private in the type declarations, plain fields at run time. */
+interface TokenizerState {
+  buffer: string;
+  index: number;
+  offset: number;
+}
 
 /**
- * Which of the two cleanups a paragraph needs, in one pass over its characters: most need neither, and
- * testing the regular expressions above on every paragraph cost more than the rest of the cleaning.
+ * htmlparser2's tokenizer, finding the next `<` (or the end of a comment or CDATA section) with indexOf
+ * instead of a loop over the characters in between: that loop was a third of the time spent on an
+ * article. The parser's `Tokenizer` option is there to swap the tokenizer.
  */
-function cleanupsNeeded(text: string): number {
-  let needed = 0;
-  let afterSpace = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x20) {
-      if (afterSpace) needed |= HAS_COLLAPSIBLE;
-      afterSpace = true;
-      continue;
-    }
-    afterSpace = false;
-    // Printable ASCII, and everything above the last space and control character but U+FEFF (Han, kana, Hangul…).
-    if ((c > 0x20 && c < 0x7f) || (c > 0x3000 && c !== 0xfeff)) continue;
-    if ((c >= 0x09 && c <= 0x0d) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 ||
-      c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff) needed |= HAS_COLLAPSIBLE;
-    else if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069)) needed |= HAS_UNSAFE;
+class QuickTokenizer extends Tokenizer {}
+(QuickTokenizer.prototype as unknown as { fastForwardTo: (this: TokenizerState, c: number) => boolean }).fastForwardTo = function (c) {
+  const found = this.buffer.indexOf(String.fromCharCode(c), this.index + 1 - this.offset);
+  if (found >= 0) {
+    this.index = found + this.offset;
+    return true;
   }
-  return needed;
-}
+  // As the original: the parse loop moves past the last character itself.
+  this.index = this.buffer.length + this.offset - 1;
+  return false;
+};
 
 /** Elements whose content is never article text. */
 const SKIPPED = new Set(['script', 'style', 'noscript', 'iframe', 'svg', 'math', 'template', 'figcaption', 'object', 'video', 'audio', 'button', 'form', 'select']);
@@ -68,7 +71,7 @@ export function htmlToText(html: string): string {
   const text = new ArticleText();
   // Entities are decoded by ArticleText, run by run, rather than by the tokenizer: with decoding off it
   // jumps from one tag to the next instead of reading the text a character at a time, which halves its cost.
-  const parser = new Parser(text, { decodeEntities: false, lowerCaseTags: true });
+  const parser = new Parser(text, { decodeEntities: false, lowerCaseTags: true, Tokenizer: QuickTokenizer });
   parser.write(html);
   parser.end();
   return text.finish();
@@ -107,9 +110,7 @@ class ArticleText implements Partial<Handler> {
     if (this.current.length === 0) return;
     let text = this.current.join('');
     this.current = [];
-    const needed = cleanupsNeeded(text);
-    if (needed & HAS_COLLAPSIBLE) text = text.replace(COLLAPSIBLE, ' ');
-    if (needed & HAS_UNSAFE) text = text.replace(UNSAFE, '');
+    if (NEEDS_CLEANUP.test(text) || text.includes('  ')) text = text.replace(COLLAPSIBLE, ' ').replace(UNSAFE, '');
     text = text.trim();
     if (text) this.paragraphs.push(text);
   }

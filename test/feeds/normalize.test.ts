@@ -210,6 +210,16 @@ describe('htmlToText', () => {
     expect(htmlToText('<p>一\u3000\u3000二\t三 &amp;&nbsp; 四\u202E五\u0007</p><p>\u0001</p><p>AT&amp;T &copy 2026</p>')).toBe('一 二 三 & 四五\n\nAT&T © 2026');
   });
 
+  it('skips comments, declarations, scripts holding markup and quoted ">" in attributes, and keeps text after the last tag', () => {
+    const html =
+      '<!DOCTYPE html><?xml-stylesheet href="x"?><p title="a > b" data-x=\'<p>\'>One<!-- <p>not text</p> -->two</p>' +
+      '<script>if (a < b && c > d) { document.write("<p>no</p>") }</script><style>p > a { }</style>' +
+      '<p>Three <a href="/x?a=1&amp;b=2">link</a></p>tail text';
+    expect(htmlToText(html)).toBe('Onetwo\n\nThree link\n\ntail text');
+    expect(htmlToText('no tags at all')).toBe('no tags at all');
+    expect(htmlToText('<p>unclosed <!-- comment')).toBe('unclosed');
+  });
+
   it('reads entities in class names when it looks for share widgets', () => {
     expect(htmlToText('<p>Story.</p><div class="share&#45;buttons">Share</div>')).toBe('Story.');
   });
