@@ -72,12 +72,11 @@ export class ItemStore {
     this.rehash = db.prepare('UPDATE item_sources SET content_hash = ? WHERE feed_id = ? AND guid = ?');
     // Positional parameters and one statement for all of a poll's links: binding named parameters from
     // an object, and a statement call per row, cost more than the inserts themselves on a large poll.
-    this.insert = db
-      .prepare(
-        `INSERT INTO items (dedupe_key, url, title, author, body, lang, published_at, published_at_source, backlog, first_seen_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
-      )
-      .pluck();
+    // The new id is read from run()'s result: RETURNING cost a sixth of the insert.
+    this.insert = db.prepare(
+      `INSERT INTO items (dedupe_key, url, title, author, body, lang, published_at, published_at_source, backlog, first_seen_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
+    );
     this.byKey = db.prepare('SELECT id FROM items WHERE dedupe_key = ?').pluck();
     this.link = db.prepare(
       `INSERT INTO item_sources (feed_id, guid, item_id, content_hash, first_seen_at)
@@ -117,10 +116,11 @@ export class ItemStore {
           }
           continue;
         }
-        const created = this.insert.get(
+        const inserted = this.insert.run(
           item.dedupeKey, item.url, item.title, item.author, item.body, item.lang, item.publishedAt, item.publishedAtSource, backlog, now, now,
-        ) as number | undefined;
-        const id = created ?? (this.byKey.get(item.dedupeKey) as number);
+        );
+        const created = inserted.changes === 1;
+        const id = created ? Number(inserted.lastInsertRowid) : (this.byKey.get(item.dedupeKey) as number);
         links.push([item.guid, id, item.contentHash]);
         if (created) {
           queued.push({ itemId: id, edited: false });
