@@ -38,24 +38,37 @@ const contentOf = (createRequire(import.meta.url)('rss-parser/lib/utils.js') as 
  */
 class LenientDateParser extends Parser<Fields, Fields> {
   parseItemAtom(entry: Fields): Fields {
-    const { published, updated, content, ...rest } = entry;
+    const published = take(entry, 'published');
+    const updated = take(entry, 'updated');
+    const content = take(entry, 'content');
     // @ts-expect-error parseItemAtom is an internal method of rss-parser, present in 3.x
-    const item = super.parseItemAtom(rest) as Fields;
+    const item = super.parseItemAtom(entry) as Fields;
     item.rawDate = first(published) ?? first(updated);
     if (Array.isArray(content) && content.length) item.content = contentOf(content[0]);
     return item;
   }
 
   parseItemRss(xmlItem: Fields, itemFields: unknown): Fields {
-    const { description, 'content:encoded': encoded, ...rest } = xmlItem;
+    const description = take(xmlItem, 'description');
+    const encoded = take(xmlItem, 'content:encoded');
     // @ts-expect-error parseItemRss is an internal method of rss-parser, present in 3.x
-    const item = super.parseItemRss(rest, itemFields) as Fields;
+    const item = super.parseItemRss(xmlItem, itemFields) as Fields;
     if (Array.isArray(description)) item.content = contentOf(description[0]);
     if (Array.isArray(encoded)) item['content:encoded'] = elementText(encoded[0]);
     return item;
   }
 
   setISODate(): void {}
+}
+
+/**
+ * Takes a child out of an element that xml2js made for this parse alone, so that rss-parser's own
+ * reading skips it; cheaper than copying the rest of the element into a new object.
+ */
+function take(element: Fields, name: string): unknown {
+  const value = element[name];
+  if (value !== undefined) element[name] = undefined;
+  return value;
 }
 
 /**
