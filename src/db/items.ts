@@ -54,11 +54,14 @@ export class ItemStore {
   private readonly link: Statement;
   private readonly rehash: Statement;
   private readonly feedSource: Statement;
+  private readonly summary: Statement;
   private readonly pending: PendingItems;
 
   constructor(private readonly db: Database) {
     this.pending = new PendingItems(db);
     this.feedSource = db.prepare("SELECT coalesce(name, '') AS name, url FROM feeds WHERE id = ?");
+    // Prepared once: the follow-up pass sets a summary per item, and preparing is most of a write's cost.
+    this.summary = db.prepare('UPDATE items SET summary = ?, summarizer = ? WHERE id = ?');
     // One query for the whole poll rather than one per entry: most entries of a re-poll are already known.
     this.bySource = db.prepare(
       `SELECT guid, item_id AS id, content_hash FROM item_sources WHERE feed_id = ? AND guid IN (SELECT value FROM json_each(?))`,
@@ -174,7 +177,7 @@ export class ItemStore {
   }
 
   setSummary(id: number, summary: string, summarizer: string): void {
-    this.db.prepare('UPDATE items SET summary = ?, summarizer = ? WHERE id = ?').run(summary, summarizer, id);
+    this.summary.run(summary, summarizer, id);
   }
 
   count(): number {
