@@ -118,8 +118,18 @@ export class Outbox {
     worker: string,
     limit: number,
     now = new Date(),
-    { dueBy = now, summaryWaitMs = 0, claimTimeoutMs = DEFAULT_CLAIM_TIMEOUT_MS }: { dueBy?: Date; summaryWaitMs?: number; claimTimeoutMs?: number } = {},
+    options: {
+      /** Rows due after this are left for later (by default, `now`). */
+      dueBy?: Date;
+      summaryWaitMs?: number;
+      claimTimeoutMs?: number;
+      /** Channels left out: those this worker is already sending to. */
+      skipChannels?: string[];
+      /** Only this channel's alerts. */
+      onlyChannel?: string;
+    } = {},
   ): OutboxRow[] {
+    const { dueBy = now, summaryWaitMs = 0, claimTimeoutMs = DEFAULT_CLAIM_TIMEOUT_MS, skipChannels = [], onlyChannel } = options;
     const at = now.toISOString();
     const stale = new Date(now.getTime() - claimTimeoutMs).toISOString();
     // An alert whose item is still being summarized by the LLM waits, but not past summaryWaitMs.
@@ -131,6 +141,7 @@ export class Outbox {
          WHERE id IN (
            SELECT id FROM outbox
            WHERE platform IN (${placeholders})
+             AND ${onlyChannel === undefined ? 'channel NOT IN (SELECT value FROM json_each(?))' : 'channel = ?'}
              AND ((status IN ('pending', 'retrying') AND next_attempt_at <= ?) OR (status = 'sending' AND claimed_at < ?))
              AND (outbox.kind = 'update' OR NOT EXISTS (
                SELECT 1 FROM items i WHERE i.id = outbox.item_id AND i.summary_pending = 1 AND outbox.created_at > ?))
@@ -151,7 +162,7 @@ export class Outbox {
            ORDER BY id LIMIT ?)
          RETURNING *`,
       )
-      .all(worker, at, ...platforms, dueBy.toISOString(), stale, waitedSince, limit)
+      .all(worker, at, ...platforms, onlyChannel ?? JSON.stringify(skipChannels), dueBy.toISOString(), stale, waitedSince, limit)
       .sort((a, b) => (a as OutboxRow).id - (b as OutboxRow).id) as OutboxRow[];
   }
 

@@ -27,23 +27,35 @@ export interface DeliverySettings {
   sendTimeoutMs: number;
   /** After how long a claim that was not renewed is taken to belong to a dead process. */
   claimTimeoutMs: number;
+  /** How many channels are sent to at once, and how many rows one claim takes (10). */
   batchSize?: number;
 }
 
-/** Where an alert's channel stands after one delivery. */
-type Outcome = { kind: 'sent' } | { kind: 'failed' } | { kind: 'paused'; until: Date } | { kind: 'gone'; reason: string };
+/**
+ * Where an alert's channel stands after one delivery: `failed` is for good (or skipped, or the row is no
+ * longer this worker's); `retrying` is an update that will be tried again and holds nothing back;
+ * `paused` holds the channel until the alert's retry.
+ */
+type Outcome = { kind: 'sent' } | { kind: 'failed' } | { kind: 'retrying' } | { kind: 'paused'; until: Date } | { kind: 'gone'; reason: string };
+
+/** Alerts a channel sends before it gives its slot up, so that channels waiting for one get their turn. */
+const TURN_ROWS = 5;
 
 /**
  * Sends what the outbox holds through each platform's sender. A row is claimed atomically before it is
  * sent, then marked sent, retrying (with backoff) or failed, so two processes never send the same alert.
- * Each channel's alerts go out in order, one at a time; channels are served side by side.
+ * Each channel's alerts go out in order, one at a time, by a task of the channel's own; up to `batchSize`
+ * channels are served side by side, taking turns when more are waiting, so one channel's backlog, pace or
+ * retry does not hold up another's.
  */
 export class DeliveryWorker {
   private readonly id = `worker-${process.pid}-${randomUUID().slice(0, 8)}`;
   private readonly senders: Map<string, AlertSender>;
+  private readonly platforms: OutboxRow['platform'][];
   private readonly pacers = new Map<string, Pacer>();
+  /** The channels being sent to, each by its task, which settles with how many it sent. */
+  private readonly tasks = new Map<string, Promise<number>>();
   private timer: NodeJS.Timeout | null = null;
-  private running: Promise<number> | null = null;
   private stopped = false;
 
   constructor(
@@ -58,50 +70,59 @@ export class DeliveryWorker {
     senders: AlertSender[],
   ) {
     this.senders = new Map(senders.map((sender) => [sender.platform, sender]));
+    this.platforms = [...this.senders.keys()] as OutboxRow['platform'][];
     for (const sender of senders) if (sender.minIntervalMs) this.pacers.set(sender.platform, new Pacer(sender.minIntervalMs));
   }
 
+  /** Sends on a timer (every `intervalMs`) and when nudged, until stopped. */
   start(): void {
     if (this.timer || this.stopped) return;
     this.timer = setInterval(() => this.nudge(), this.deps.settings.intervalMs);
     this.nudge();
   }
 
-  /** Delivers what is due now, unless a round is already under way or the worker has stopped. */
+  /** Starts sending to every idle channel that has an alert due, as far as there are free slots. */
   nudge(): void {
-    if (this.running || this.stopped) return;
-    this.running = this.drain()
-      .catch((error: unknown) => {
-        this.deps.log.error({ err: error }, 'delivery round failed');
-        return 0;
-      })
-      .finally(() => {
-        this.running = null;
-      });
+    try {
+      for (const task of this.startDue()) {
+        task.catch((error: unknown) => this.deps.log.error({ err: error }, 'delivery to a channel failed unexpectedly'));
+      }
+    } catch (error) {
+      this.deps.log.error({ err: error }, 'could not read the outbox; delivery tries again on its next tick');
+    }
   }
 
   /**
-   * Sends every alert due when the round starts, batch after batch; returns how many were sent. An alert
-   * that fails in this round is due again only later, so a round never spins on one failing alert.
+   * For a worker that is not started (`ainews poll --once`, the demo): sends what was due when it was
+   * called, and returns how many were sent once none of it is left. What fails is left for a later call
+   * (one call never retries it, so it never spins on a failing alert), and so is what is queued meanwhile.
+   * A storage error rejects, once the sends under way are recorded.
    */
   async drain(): Promise<number> {
+    if (this.timer) throw new Error('drain() is for a worker that is not started');
+    const dueBy = new Date();
     let sent = 0;
-    const platforms = [...this.senders.keys()] as OutboxRow['platform'][];
-    if (platforms.length === 0) return 0;
-    const roundStart = new Date();
-    const { settings } = this.deps;
-    while (!this.stopped) {
-      const batch = this.deps.outbox.claim(platforms, this.id, settings.batchSize ?? 10, new Date(), { ...settings, dueBy: roundStart });
-      if (batch.length === 0) break;
-      const byChannel = new Map<string, OutboxRow[]>();
-      for (const row of batch) byChannel.set(row.channel, [...(byChannel.get(row.channel) ?? []), row]);
-      // Settled, not all: a round ends only once every channel's sends are recorded.
-      const results = await Promise.allSettled([...byChannel.values()].map((rows) => this.deliverChannel(rows)));
-      for (const result of results) {
-        if (result.status === 'fulfilled') sent += result.value;
-        else this.deps.log.error({ err: result.reason }, 'delivery to a channel failed unexpectedly');
+    const running = new Set<Promise<void>>();
+    let failure: unknown = null;
+    for (;;) {
+      try {
+        if (failure === null) {
+          for (const task of this.startDue(dueBy)) {
+            const tracked: Promise<void> = task.then(
+              (count) => void (sent += count),
+              (error: unknown) => void (failure ??= error),
+            ).finally(() => running.delete(tracked));
+            running.add(tracked);
+          }
+        }
+      } catch (error) {
+        failure ??= error;
       }
+      if (running.size === 0) break;
+      // A slot is free again: channels the limit left out, or one giving up its turn, are started.
+      await Promise.race(running);
     }
+    if (failure !== null) throw failure;
     return sent;
   }
 
@@ -110,37 +131,76 @@ export class DeliveryWorker {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    await this.running;
+    await Promise.allSettled(this.tasks.values());
+  }
+
+  /**
+   * Claims the head of the queue of idle channels that are due (by `dueBy`), oldest first, as many as
+   * there are free slots, and starts a task for each.
+   */
+  private startDue(dueBy?: Date): Promise<number>[] {
+    const room = (this.deps.settings.batchSize ?? 10) - this.tasks.size;
+    if (this.stopped || this.platforms.length === 0 || room <= 0) return [];
+    const batch = this.claim({ skipChannels: [...this.tasks.keys()], dueBy }, room);
+    return [...groupByChannel(batch)].map(([channel, rows]) => {
+      const task = this.serveChannel(channel, rows, dueBy).finally(() => {
+        this.tasks.delete(channel);
+        // Channels waiting for a slot are started now rather than on the next tick.
+        if (this.timer) this.nudge();
+      });
+      this.tasks.set(channel, task);
+      return task;
+    });
+  }
+
+  private claim(options: { skipChannels?: string[]; onlyChannel?: string; dueBy?: Date }, limit = this.deps.settings.batchSize ?? 10): OutboxRow[] {
+    const now = new Date();
+    return this.deps.outbox.claim(this.platforms, this.id, limit, now, { ...this.deps.settings, ...options, dueBy: options.dueBy ?? now });
+  }
+
+  /**
+   * One channel's task: its claimed rows, then the next head of its queue, until the channel has nothing
+   * due, must wait (for an alert's retry, or for good: the channel is gone), or has had its turn.
+   */
+  private async serveChannel(channel: string, rows: OutboxRow[], dueBy: Date | undefined): Promise<number> {
+    let sent = 0;
+    for (let served = rows.length; ; served += rows.length) {
+      const { sent: count, goOn } = await this.deliverChannel(rows);
+      sent += count;
+      if (!goOn || this.stopped || served >= TURN_ROWS) return sent;
+      rows = this.claim({ onlyChannel: channel, dueBy });
+      if (rows.length === 0) return sent;
+    }
   }
 
   /**
    * One channel's claimed alerts, in order (a claim takes only the head of each channel's queue, so the
    * later ones wait in the outbox behind an alert that is being retried); a channel that is gone fails
-   * them all.
+   * them all. `goOn` is false when the channel now waits: for an alert's retry, or for good.
    */
-  private async deliverChannel(rows: OutboxRow[]): Promise<number> {
+  private async deliverChannel(rows: OutboxRow[]): Promise<{ sent: number; goOn: boolean }> {
     let sent = 0;
     for (const [index, row] of rows.entries()) {
       const rest = () => rows.slice(index + 1).map((r) => r.id);
       // Once stopped, what is claimed but not yet sent goes back to the queue, unsent.
       if (this.stopped) {
         this.deps.outbox.release(rows.slice(index).map((r) => r.id), this.id);
-        break;
+        return { sent, goOn: false };
       }
       const outcome = await this.deliver(row);
       if (outcome.kind === 'sent') sent++;
       if (outcome.kind === 'paused') {
         this.deps.outbox.release(rest(), this.id, outcome.until);
-        break;
+        return { sent, goOn: false };
       }
       if (outcome.kind === 'gone') {
         this.deps.channels.deactivate(row.channel, outcome.reason);
         const failed = this.deps.outbox.failChannel(row.channel, this.id, outcome.reason);
         this.deps.log.warn({ channel: row.channel, reason: outcome.reason, failed }, 'channel marked inactive: the platform says the bot cannot post there');
-        break;
+        return { sent, goOn: false };
       }
     }
-    return sent;
+    return { sent, goOn: true };
   }
 
   /** The message an outbox row posts, or why there is none to post. */
@@ -235,7 +295,14 @@ export class DeliveryWorker {
     log.warn({ err: message, attempts: row.attempts, giveUp }, giveUp ? 'alert delivery failed for good' : 'alert delivery failed; will retry');
     // The channel waits for an alert being retried, to keep its alerts in order; an update keeps no
     // order with them, so only the platform's own Retry-After holds the channel for it.
-    if (giveUp || (row.kind === 'update' && !options.retryAfterMs)) return { kind: 'failed' };
+    if (giveUp) return { kind: 'failed' };
+    if (row.kind === 'update' && !options.retryAfterMs) return { kind: 'retrying' };
     return { kind: 'paused', until: retryAt };
   }
+}
+
+function groupByChannel(rows: OutboxRow[]): Map<string, OutboxRow[]> {
+  const byChannel = new Map<string, OutboxRow[]>();
+  for (const row of rows) byChannel.set(row.channel, [...(byChannel.get(row.channel) ?? []), row]);
+  return byChannel;
 }

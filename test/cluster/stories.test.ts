@@ -224,15 +224,21 @@ describe('stories', () => {
     await worker.drain();
     await verge.publish(app, GPT5_EN);
     await qbit.publish(app, '谷歌发布Gemini 3 Pro：原生多模态，GPT-5 的对手来了');
+    await ithome.publish(app, '网友实测 GPT-5 写代码：十个编程任务逐一对比评测');
     sender.failUpdates.push(new PlatformError('Slack answered 500', { outcomeUnknown: true }));
     await worker.drain();
-    // The update failed and waits for its retry; the next alert went out all the same.
+    // The update failed and waits for its retry; the next alerts went out all the same, in the same call.
     expect(rows().map((r) => [r.kind, r.status])).toEqual([
       ['alert', 'sent'],
       ['update', 'retrying'],
       ['alert', 'sent'],
+      ['alert', 'sent'],
     ]);
-    expect(sender.sent.map((m) => ('title' in m ? m.title : `update of #${m.storyId}`))).toEqual([GPT5_ZH, '谷歌发布Gemini 3 Pro：原生多模态，GPT-5 的对手来了']);
+    expect(sender.sent.map((m) => ('title' in m ? m.title : `update of #${m.storyId}`))).toEqual([
+      GPT5_ZH,
+      '谷歌发布Gemini 3 Pro：原生多模态，GPT-5 的对手来了',
+      '网友实测 GPT-5 写代码：十个编程任务逐一对比评测',
+    ]);
   });
 
   it('fails the waiting updates of an alert that failed for good, rather than leaving them queued', async () => {

@@ -203,7 +203,7 @@ describe('DeliveryWorker', () => {
     }
   });
 
-  it('once stopped, starts no round and gives back what it had claimed but not sent', async () => {
+  it('once stopped, starts nothing new and gives back what it had claimed but not sent', async () => {
     app.watches.add('console:team', '*', 'u1');
     await pollWithFresh([item(1, 'First'), item(2, 'Second')]);
     let release!: () => void;

@@ -4,6 +4,7 @@ import { DeliveryWorker, type DeliverySettings } from '../../src/delivery/worker
 import { createLogger } from '../../src/log.ts';
 import { testApp, type TestApp } from '../helpers/app.ts';
 import { storeItems } from '../helpers/items.ts';
+import { waitUntil } from '../helpers/wait.ts';
 
 let app: TestApp;
 beforeEach(() => {
@@ -193,6 +194,58 @@ describe('DeliveryWorker outcomes', () => {
     await worker(sender).drain();
     expect(started[1]! - started[0]!).toBeGreaterThanOrEqual(290);
     expect(ids.map((id) => row(id).status)).toEqual(['sent', 'sent']);
+  });
+
+  it('retries a channel\'s failed alert while another channel is still working through its backlog', async () => {
+    const backlog = queue('console:busy', ['A1', 'A2', 'A3', 'A4', 'A5', 'A6', 'A7', 'A8']);
+    const [retried] = queue('console:other', ['B']);
+    const sender = new ScriptedSender();
+    Object.assign(sender, { minIntervalMs: 150 });
+    let failedOnce = false;
+    sender.onSend = (alert) => {
+      if (alert.channel !== 'console:other' || failedOnce) return;
+      failedOnce = true;
+      sender.script.unshift(new PlatformError('internal_error'));
+    };
+    const sentAt = new Map<number, number>();
+    const running = worker(sender, { intervalMs: 20 });
+    running.start();
+    try {
+      await waitUntil(() => [...backlog, retried!].every((id) => row(id).status === 'sent'), 10_000, 'every alert sent');
+    } finally {
+      await running.stop();
+    }
+    for (const id of [...backlog, retried!]) sentAt.set(id, Date.parse(row(id).sent_at!));
+    // The busy channel's eight alerts take over a second at its pace; the other's retry does not wait for them.
+    expect(failedOnce).toBe(true);
+    expect(row(retried!).attempts).toBe(2);
+    expect(sentAt.get(retried!)!).toBeLessThan(sentAt.get(backlog.at(-1)!)!);
+  });
+
+  it('takes turns when more channels wait than it sends to at once, and serves them all in one call', async () => {
+    const busy = queue('console:busy', ['A1', 'A2', 'A3']);
+    const [other] = queue('console:other', ['B']);
+    busy.push(...queue('console:busy', ['A4', 'A5', 'A6', 'A7', 'A8']));
+    const sender = new ScriptedSender();
+    const order: number[] = [];
+    sender.onSend = (alert) => order.push(alert.deliveryId);
+    expect(await worker(sender, { batchSize: 1 }).drain()).toBe(9);
+    // One channel at a time: the busy one gives its slot up after five alerts, and the oldest alert
+    // waiting, the other channel's, goes next; without turns it would wait for all eight.
+    expect(order).toEqual([...busy.slice(0, 5), other!, ...busy.slice(5)]);
+  });
+
+  it('leaves what is queued during a call, and what fails in it, for the next call', async () => {
+    const [first] = queue('console:team', ['First']);
+    const sender = new ScriptedSender();
+    sender.script = [new PlatformError('internal_error')];
+    let late: number | undefined;
+    sender.onSend = () => (late ??= queue('console:late', ['Queued meanwhile'])[0]);
+    expect(await worker(sender).drain()).toBe(0);
+    expect(row(first!)).toMatchObject({ status: 'retrying', attempts: 1 });
+    expect(row(late!)).toMatchObject({ status: 'pending', attempts: 0 });
+    await sleep(10);
+    expect(await worker(sender).drain()).toBe(2);
   });
 
   it('marks a channel the bot cannot post to inactive, fails its alerts with the reason, and keeps serving others', async () => {
