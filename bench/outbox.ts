@@ -1,0 +1,47 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase } from '../src/db/open.ts';
+import { Outbox } from '../src/db/outbox.ts';
+
+const SENT = 100_000;
+const CHANNELS = 10;
+const RUNS = 21;
+
+/**
+ * The delivery worker claims the next alert of a channel before every send, and checks that no earlier
+ * alert of the channel still waits. This times that claim in a year-old outbox: 100,000 alerts already
+ * sent in one channel, and one waiting in each of ten channels.
+ */
+export async function outboxBenchmark(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'ainews-bench-outbox-'));
+  const { db } = openDatabase(join(dir, 'outbox.db'));
+  try {
+    const at = new Date(Date.now() - 86_400_000).toISOString();
+    // Alerts only: no items, channels or watches behind them, so the foreign keys are left unchecked.
+    db.pragma('foreign_keys = OFF');
+    const insert = db.prepare(
+      `INSERT INTO outbox (kind, item_id, story_id, channel, platform, watch_query, status, next_attempt_at, created_at)
+       VALUES ('alert', ?, ?, ?, 'slack', '*', ?, ?, ?)`,
+    );
+    db.transaction(() => {
+      for (let i = 1; i <= SENT; i++) insert.run(i, i, 'slack:T/C0', 'sent', at, at);
+      for (let c = 0; c < CHANNELS; c++) insert.run(SENT + 1 + c, SENT + 1 + c, `slack:T/C${c}`, 'pending', at, at);
+    })();
+    const outbox = new Outbox(db);
+    const timings: number[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      const start = process.hrtime.bigint();
+      const claimed = outbox.claim(['slack'], 'bench', CHANNELS);
+      timings.push(Number(process.hrtime.bigint() - start) / 1e6);
+      if (claimed.length !== CHANNELS) throw new Error(`claimed ${claimed.length} alerts, expected ${CHANNELS}`);
+      db.prepare("UPDATE outbox SET status = 'pending', claimed_by = NULL, claimed_at = NULL WHERE status = 'sending'").run();
+    }
+    timings.sort((a, b) => a - b);
+    console.log(`outbox: claim the next alert of ${CHANNELS} channels, one of them with ${SENT.toLocaleString('en')} alerts already sent, median of ${RUNS}`);
+    console.log(`  claim p50 ${timings[Math.floor(RUNS / 2)]!.toFixed(2)} ms, p95 ${timings[Math.floor(RUNS * 0.95)]!.toFixed(2)} ms`);
+  } finally {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
