@@ -38,7 +38,10 @@ export interface DeliverySettings {
  */
 type Outcome = { kind: 'sent' } | { kind: 'failed' } | { kind: 'retrying' } | { kind: 'paused'; until: Date } | { kind: 'gone'; reason: string };
 
-/** Alerts a channel sends before it gives its slot up, so that channels waiting for one get their turn. */
+/**
+ * Rows (alerts or updates) a channel's task sends before it gives its slot up; the oldest alert waiting
+ * (possibly its own channel's) goes next, so that channels waiting for a slot get their turn.
+ */
 const TURN_ROWS = 5;
 
 /**
@@ -96,7 +99,7 @@ export class DeliveryWorker {
    * For a worker that is not started (`ainews poll --once`, the demo): sends what was due when it was
    * called, and returns how many were sent once none of it is left. What fails is left for a later call
    * (one call never retries it, so it never spins on a failing alert), and so is what is queued meanwhile.
-   * A storage error rejects, once the sends under way are recorded.
+   * A storage error rejects, once the channel tasks under way have ended.
    */
   async drain(): Promise<number> {
     if (this.timer) throw new Error('drain() is for a worker that is not started');
@@ -135,8 +138,8 @@ export class DeliveryWorker {
   }
 
   /**
-   * Claims the head of the queue of idle channels that are due (by `dueBy`), oldest first, as many as
-   * there are free slots, and starts a task for each.
+   * Claims the head of the queue of idle channels that are due (by `dueBy`), oldest first, and starts a
+   * task for each: at most as many rows as there are free slots, a channel's updates counting among them.
    */
   private startDue(dueBy?: Date): Promise<number>[] {
     const room = (this.deps.settings.batchSize ?? 10) - this.tasks.size;
@@ -187,7 +190,19 @@ export class DeliveryWorker {
         this.deps.outbox.release(rows.slice(index).map((r) => r.id), this.id);
         return { sent, goOn: false };
       }
-      const outcome = await this.deliver(row);
+      let outcome: Outcome;
+      try {
+        outcome = await this.deliver(row);
+      } catch (error) {
+        // A storage error: the rows behind this one go back to the queue now rather than when their
+        // claim times out (this one's state is unknown: its claim times out).
+        try {
+          this.deps.outbox.release(rest(), this.id);
+        } catch {
+          // The same error, most likely: the claims time out instead.
+        }
+        throw error;
+      }
       if (outcome.kind === 'sent') sent++;
       if (outcome.kind === 'paused') {
         this.deps.outbox.release(rest(), this.id, outcome.until);
