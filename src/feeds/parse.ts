@@ -36,7 +36,7 @@ const contentOf = (createRequire(import.meta.url)('rss-parser/lib/utils.js') as 
  * It also turns Atom dates into ISO strings with `new Date(...).toISOString()`, which throws on a bad
  * date and loses the whole feed. Dates are taken raw instead and parsed strictly in normalisation.
  */
-class LenientDateParser extends Parser<Fields, Fields> {
+class LeanFeedParser extends Parser<Fields, Fields> {
   parseItemAtom(entry: Fields): Fields {
     const published = take(entry, 'published');
     const updated = take(entry, 'updated');
@@ -76,8 +76,8 @@ function take(element: Fields, name: string): unknown {
  * marked as failed and never calls back on the next error, so a second malformed feed would hang its
  * poll (and the scheduler's tick) forever.
  */
-function newParser(): LenientDateParser {
-  const parser = new LenientDateParser({
+function newParser(): LeanFeedParser {
+  const parser = new LeanFeedParser({
     customFields: {
       feed: ['language', 'dc:language'] as never,
       item: ['rawDate', 'id'] as never,
