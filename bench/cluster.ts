@@ -52,7 +52,6 @@ function fillWindow(db: Database, size: number, now: number): void {
   })();
 }
 
-
 /** The cost of putting one new item in a story with `size` items in the window: candidates, comparisons, indexing. */
 function measure(size: number): string {
   const dir = mkdtempSync(join(tmpdir(), 'ainews-bench-cluster-'));

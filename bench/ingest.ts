@@ -16,6 +16,7 @@ import { normalizeEntry, type NormalizedItem } from '../src/feeds/normalize.ts';
 import { parseFeed } from '../src/feeds/parse.ts';
 import { createLogger } from '../src/log.ts';
 import { BATCH_SIZE } from '../src/pipeline/process-items.ts';
+import { median } from './stats.ts';
 
 const ITEMS = 2000;
 const RUNS = 9;
@@ -43,11 +44,6 @@ function buildFeed(): string {
     );
   }
   return `<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Bench</title><link>https://news.example.com/</link>${items.join('')}</channel></rss>`;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 async function time(fn: () => Promise<unknown> | unknown): Promise<number> {

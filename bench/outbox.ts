@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../src/db/open.ts';
 import { Outbox } from '../src/db/outbox.ts';
+import { percentile } from './stats.ts';
 
 const SENT = 100_000;
 const CHANNELS = 10;
@@ -39,7 +40,7 @@ export async function outboxBenchmark(): Promise<void> {
     }
     timings.sort((a, b) => a - b);
     console.log(`outbox: claim the next alert of ${CHANNELS} channels, one of them with ${SENT.toLocaleString('en')} alerts already sent, median of ${RUNS}`);
-    console.log(`  claim p50 ${timings[Math.floor(RUNS / 2)]!.toFixed(2)} ms, p95 ${timings[Math.floor(RUNS * 0.95)]!.toFixed(2)} ms`);
+    console.log(`  claim p50 ${percentile(timings, 50).toFixed(2)} ms, p95 ${percentile(timings, 95).toFixed(2)} ms`);
   } finally {
     db.close();
     rmSync(dir, { recursive: true, force: true });

@@ -74,7 +74,6 @@ function segmentedIndexMs(dir: string, sample: number): number {
   return (ms / sample) * 100_000;
 }
 
-
 export async function searchBenchmark(): Promise<void> {
   // BENCH_SEARCH_DB keeps the generated database (and reuses it when it exists), to iterate on queries.
   const kept = process.env.BENCH_SEARCH_DB;

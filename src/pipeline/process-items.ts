@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import type { StoryClusterer } from '../cluster/clusterer.ts';
 import { describeDatabaseError } from '../db/errors.ts';
 import type { ItemRow } from '../db/items.ts';
@@ -163,7 +164,7 @@ export class ItemProcessor {
         if (!result) return { total, ended: 'empty' };
         total.items += result.items;
         total.alerts += result.alerts;
-        await new Promise((resolve) => setImmediate(resolve));
+        await setImmediate();
       }
       return { total, ended: 'stopped' };
     } catch (error) {
