@@ -1,29 +1,16 @@
 import { formatDuration } from '../src/duration.ts';
 import { relativeTime } from '../src/format.ts';
-import { CommandError, requireAdmin, type CommandDefinition } from './types.ts';
+import { defineCommand } from './types.ts';
 
-export const feedsCommand: CommandDefinition = {
+export const feedsCommand = defineCommand({
   name: 'feeds',
-  usage: 'feeds | feeds add <url> | feeds remove <id>',
-  summary: 'list feeds with their status; admins can add and remove them',
-  needsAdmin: (args) => /^(add|remove)(\s|$)/.test(args.trim()),
-  run(args, ctx) {
-    const [action = '', ...rest] = args.trim().split(/\s+/);
-    const target = rest.join(' ');
-    if (action === 'add') {
-      requireAdmin(ctx, 'add feeds');
-      if (!target) throw new CommandError('give the feed URL: feeds add https://example.com/feed.xml');
-      const result = ctx.services.admin.add({ url: target });
-      if (!result.created) return { kind: 'notice', lines: [`Already subscribed: ${result.message}.`] };
-      return { kind: 'notice', lines: [`Added feed #${result.feed.id} ${result.feed.url}. It is polled within a minute; its current items are stored as backlog, not posted.`] };
-    }
-    if (action === 'remove') {
-      requireAdmin(ctx, 'remove feeds');
-      if (!target) throw new CommandError('give the feed id: feeds remove 3 (feeds lists the ids)');
-      const feed = ctx.services.admin.remove(target);
-      return { kind: 'notice', lines: [`Removed feed #${feed.id} ${feed.name ?? feed.url}. Its items stay searchable.`] };
-    }
-    if (action) throw new CommandError(`unknown feeds action "${action}"`);
+  usage: 'feeds',
+  summary: 'list feeds with their status',
+  description: 'The feeds, with their status',
+  options: [],
+  access: 'anyone',
+  uses: ['feeds'],
+  run(_options, ctx) {
     const feeds = ctx.services.feeds.list();
     const now = ctx.now ?? new Date();
     return {
@@ -37,4 +24,37 @@ export const feedsCommand: CommandDefinition = {
       data: feeds.map(({ id, url, name, status, last_error, last_success_at }) => ({ id, url, name, status, last_error, last_success_at })),
     };
   },
-};
+});
+
+export const feedsAddCommand = defineCommand({
+  name: 'feeds add',
+  usage: 'feeds add <url>',
+  summary: 'subscribe to a feed (admins)',
+  description: 'Subscribe to a feed',
+  options: [{ name: 'url', type: 'string', rest: true, required: 'give the feed URL: feeds add https://example.com/feed.xml', description: 'the feed URL (http or https)' }],
+  access: 'admin',
+  action: 'add feeds',
+  writes: true,
+  uses: ['admin'],
+  run({ url }, ctx) {
+    const result = ctx.services.admin.add({ url });
+    if (!result.created) return { kind: 'notice', lines: [`Already subscribed: ${result.message}.`] };
+    return { kind: 'notice', lines: [`Added feed #${result.feed.id} ${result.feed.url}. It is polled within a minute; its current items are stored as backlog, not posted.`] };
+  },
+});
+
+export const feedsRemoveCommand = defineCommand({
+  name: 'feeds remove',
+  usage: 'feeds remove <id>',
+  summary: 'unsubscribe from a feed; its items stay searchable (admins)',
+  description: 'Unsubscribe from a feed',
+  options: [{ name: 'feed', type: 'string', rest: true, required: 'give the feed id: feeds remove 3 (feeds lists the ids)', autocomplete: 'feeds', description: 'the feed, by #id or URL' }],
+  access: 'admin',
+  action: 'remove feeds',
+  writes: true,
+  uses: ['admin'],
+  run({ feed }, ctx) {
+    const removed = ctx.services.admin.remove(feed.replace(/^#/, ''));
+    return { kind: 'notice', lines: [`Removed feed #${removed.id} ${removed.name ?? removed.url}. Its items stay searchable.`] };
+  },
+});

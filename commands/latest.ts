@@ -1,15 +1,16 @@
 import { snippet } from '../src/search/snippet.ts';
-import { CommandError, type CommandDefinition } from './types.ts';
+import { defineCommand } from './types.ts';
 
-export const latestCommand: CommandDefinition = {
+export const latestCommand = defineCommand({
   name: 'latest',
   usage: 'latest [n]',
   summary: 'the newest items from the feeds (5 by default, at most 20)',
-  run(args, ctx) {
-    const text = args.trim() || '5';
-    const n = Number(text);
-    if (!/^\d+$/.test(text) || n < 1 || n > 20) throw new CommandError(`latest takes a number from 1 to 20 (got "${text}")`);
-    const items = ctx.services.items.recent(n);
+  description: 'The newest items',
+  options: [{ name: 'count', type: 'integer', min: 1, max: 20, countsResults: true, description: 'how many (5 by default)' }],
+  access: 'anyone',
+  uses: ['items'],
+  run({ count = 5 }, ctx) {
+    const items = ctx.services.items.recent(count);
     return {
       kind: 'results',
       heading: items.length ? `Latest ${items.length} items` : 'No items yet: the feeds have not been polled',
@@ -28,4 +29,4 @@ export const latestCommand: CommandDefinition = {
       data: items.map((i) => ({ id: i.id, title: i.title, url: i.url, source: i.sources[0] ?? null, published_at: i.published_at, lang: i.lang, summary: i.summary })),
     };
   },
-};
+});

@@ -1,19 +1,34 @@
-import { parseSearchQuery, SEARCH_SYNTAX } from '../src/search/query.ts';
-import type { CommandDefinition } from './types.ts';
+import { MAX_QUERY_CHARS, parseSearchQuery, SEARCH_SYNTAX } from '../src/search/query.ts';
+import { defineCommand } from './types.ts';
 
 export const PAGE_SIZE = 5;
 
-export const searchCommand: CommandDefinition = {
+export const searchCommand = defineCommand({
   name: 'search',
+  fallback: true,
   usage: '<query>',
   summary: `search what was collected: ${SEARCH_SYNTAX}`,
-  run(args, ctx) {
-    const query = parseSearchQuery(args, ctx.now);
-    const result = ctx.services.search.search(query, { pageSize: ctx.pageSize ?? PAGE_SIZE, now: ctx.now });
+  description: 'Search what was collected',
+  options: [
+    {
+      name: 'query',
+      type: 'string',
+      rest: true,
+      required: 'what should I search for? Give some words',
+      maxLength: MAX_QUERY_CHARS,
+      description: 'words, "phrases", -exclude, OR, source:, since:7d, lang:zh',
+    },
+  ],
+  access: 'anyone',
+  uses: ['search'],
+  cli: { name: 'search', channel: 'none', pageSize: true, json: true },
+  run({ query }, ctx) {
+    const parsed = parseSearchQuery(query, ctx.now);
+    const result = ctx.services.search.search(parsed, { pageSize: ctx.pageSize ?? PAGE_SIZE, now: ctx.now });
     const heading = result.hits.length
-      ? `Results for ${args.trim()}${result.page > 1 ? ` (page ${result.page})` : ''}`
-      : `Nothing found for ${args.trim()}${result.page > 1 ? ` on page ${result.page}` : ''}`;
-    const withoutPage = args.replace(/(^|\s)page:\S+/gi, '').trim();
+      ? `Results for ${query}${result.page > 1 ? ` (page ${result.page})` : ''}`
+      : `Nothing found for ${query}${result.page > 1 ? ` on page ${result.page}` : ''}`;
+    const withoutPage = query.replace(/(^|\s)page:\S+/gi, '').trim();
     return {
       kind: 'results',
       heading,
@@ -45,4 +60,4 @@ export const searchCommand: CommandDefinition = {
       })),
     };
   },
-};
+});

@@ -1,27 +1,29 @@
 import { relativeTime, shortTime, truncate } from '../src/format.ts';
-import { CommandError, type Answer, type CommandContext, type CommandDefinition } from './types.ts';
+import { CommandError, defineCommand, type Answer, type CommandContext } from './types.ts';
 
 const DEFAULT_COUNT = 10;
-const MAX_COUNT = 50;
 /** Stories with an item this recent are listed. */
 const RECENT_MS = 7 * 86_400_000;
 
-export const storiesCommand: CommandDefinition = {
+export const storiesCommand = defineCommand({
   name: 'stories',
   usage: 'stories [n | #story]',
   summary: 'recent stories with their sources (10 by default), or one story in full',
-  run(args, ctx) {
-    const text = args.trim();
-    if (/^#\d+$/.test(text)) return oneStory(Number(text.slice(1)), ctx);
-    const count = text ? Number(text) : DEFAULT_COUNT;
-    if (!/^\d+$/.test(text || '0') || count < 1 || count > MAX_COUNT) {
-      throw new CommandError(`stories takes a number from 1 to ${MAX_COUNT}, or a story as #id (got "${text}")`);
-    }
+  description: 'Recent stories with their sources, or one story in full',
+  options: [
+    { name: 'count', type: 'integer', min: 1, max: 50, description: 'how many (10 by default)' },
+    { name: 'story', type: 'integer', min: 1, prefix: '#', typedAs: 'a story as #id', description: "one story, by its number (its first item's #id)" },
+  ],
+  access: 'anyone',
+  uses: ['stories'],
+  cli: { name: 'stories', channel: 'none', flags: { count: { flag: '--limit <n>', default: String(DEFAULT_COUNT) } }, json: true },
+  run({ count = DEFAULT_COUNT, story }, ctx) {
+    if (story !== undefined) return oneStory(story, ctx);
     const now = ctx.now ?? new Date();
     const { stories } = ctx.services;
-    const rows = stories.recent({ since: new Date(now.getTime() - RECENT_MS), limit: count }).map((story) => ({
-      ...story,
-      sources: stories.sources(story.id).map((s) => s.name),
+    const rows = stories.recent({ since: new Date(now.getTime() - RECENT_MS), limit: count }).map((row) => ({
+      ...row,
+      sources: stories.sources(row.id).map((s) => s.name),
     }));
     return {
       kind: 'list',
@@ -43,10 +45,10 @@ export const storiesCommand: CommandDefinition = {
       })),
     };
   },
-};
+});
 
 /** One story, found by its number or any of its items': its lead, then each item with its source and why it joined. */
-function oneStory(asked: number, ctx: CommandContext): Answer {
+function oneStory(asked: number, ctx: CommandContext<'stories'>): Answer {
   const { stories } = ctx.services;
   // A story is numbered by its first item; any of its items' numbers (as search shows them) finds it too.
   const id = stories.joined(asked)?.story_id ?? asked;

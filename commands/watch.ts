@@ -1,15 +1,35 @@
 import { MAX_WATCHES_PER_CHANNEL } from '../src/db/watches.ts';
+import { MAX_QUERY_CHARS } from '../src/search/query.ts';
 import { WATCH_SYNTAX } from '../src/match/watch-query.ts';
 import { shortTime } from '../src/format.ts';
-import { CommandError, requireChannel, type CommandDefinition } from './types.ts';
+import { CommandError, defineCommand, requireChannel } from './types.ts';
 
-export const watchCommand: CommandDefinition = {
+const CHANGE_WATCHES = "change this channel's watches";
+
+export const watchCommand = defineCommand({
   name: 'watch',
   usage: 'watch <keyword or "phrase"> [-exclude] [source:<name>] [in:title] | watch *',
   summary: `post new items that match to this channel (at most ${MAX_WATCHES_PER_CHANNEL} watches per channel)`,
-  run(args, ctx) {
+  description: 'Post new items that match to this channel',
+  options: [
+    {
+      name: 'keyword',
+      type: 'string',
+      rest: true,
+      required: `what should this channel watch? Usage: ${WATCH_SYNTAX}`,
+      maxLength: MAX_QUERY_CHARS,
+      description: 'keyword or "phrase", -exclude, source:<name>, in:title, or *',
+    },
+  ],
+  access: 'channel-manager',
+  action: CHANGE_WATCHES,
+  writes: true,
+  needsPosting: true,
+  uses: ['watches'],
+  cli: { name: 'watch add', channel: 'first' },
+  run({ keyword }, ctx) {
     const channel = requireChannel(ctx);
-    const { watch, created, reactivated } = ctx.services.watches.add(channel, args, ctx.user, ctx.now);
+    const { watch, created, reactivated } = ctx.services.watches.add(channel, keyword, ctx.user, ctx.now);
     const revived = reactivated ? [`This channel had been marked inactive (${reactivated}); alerts will be posted here again.`] : [];
     if (!created) return { kind: 'notice', lines: [`This channel already watches that, as #${watch.id} "${watch.query}".`, ...revived], data: watch };
     return {
@@ -23,26 +43,46 @@ export const watchCommand: CommandDefinition = {
       data: watch,
     };
   },
-};
+});
 
-export const unwatchCommand: CommandDefinition = {
+export const unwatchCommand = defineCommand({
   name: 'unwatch',
   usage: 'unwatch <keyword or #id>',
   summary: 'stop a watch of this channel',
-  run(args, ctx) {
+  description: 'Stop a watch of this channel',
+  options: [
+    {
+      name: 'keyword',
+      type: 'string',
+      rest: true,
+      required: 'which watch? Give its keyword or its #id (/ainews watches lists them)',
+      autocomplete: 'channel-watches',
+      description: 'the watch, by keyword or #id',
+    },
+  ],
+  access: 'channel-manager',
+  action: CHANGE_WATCHES,
+  writes: true,
+  uses: ['watches'],
+  cli: { name: 'watch remove', channel: 'first' },
+  run({ keyword }, ctx) {
     const channel = requireChannel(ctx);
-    if (!args.trim()) throw new CommandError('which watch? Give its keyword or its #id (/ainews watches lists them)');
-    const removed = ctx.services.watches.remove(channel, args);
-    if (!removed) throw new CommandError(`this channel has no watch "${args.trim()}"; /ainews watches lists them`);
+    const removed = ctx.services.watches.remove(channel, keyword);
+    if (!removed) throw new CommandError(`this channel has no watch "${keyword}"; /ainews watches lists them`);
     return { kind: 'notice', announce: true, lines: [`Stopped watching "${removed.query}" (#${removed.id}).`], data: removed };
   },
-};
+});
 
-export const watchesCommand: CommandDefinition = {
+export const watchesCommand = defineCommand({
   name: 'watches',
   usage: 'watches',
   summary: "list this channel's watches",
-  run(_args, ctx) {
+  description: "This channel's watches",
+  options: [],
+  access: 'anyone',
+  uses: ['watches'],
+  cli: { name: 'watch list', channel: 'optional', json: true },
+  run(_options, ctx) {
     const watches = ctx.services.watches.list(ctx.channel ?? undefined);
     return {
       kind: 'list',
@@ -52,4 +92,4 @@ export const watchesCommand: CommandDefinition = {
       data: watches.map(({ id, channel, query, created_by, created_at }) => ({ id, channel, query, created_by, created_at })),
     };
   },
-};
+});

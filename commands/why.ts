@@ -1,15 +1,19 @@
 import { shortTime } from '../src/format.ts';
 import { WatchMatcher, type Verdict } from '../src/match/matcher.ts';
-import { CommandError, requireChannel, type CommandDefinition } from './types.ts';
+import { defineCommand, requireChannel } from './types.ts';
 
-export const whyCommand: CommandDefinition = {
+export const whyCommand = defineCommand({
   name: 'why',
   usage: 'why <item url or id>',
   summary: 'explain whether this channel got an item, and why',
-  run(args, ctx) {
+  description: 'Whether this channel got an item, and why',
+  options: [{ name: 'item', type: 'string', rest: true, required: 'which item? Give its URL or its id (search results show ids)', description: 'the item URL or #id' }],
+  access: 'anyone',
+  uses: ['items', 'outbox', 'watches', 'stories'],
+  cli: { name: 'why', channel: 'last' },
+  run({ item: asked }, ctx) {
     const channel = requireChannel(ctx);
-    const key = args.trim().replace(/^#/, '');
-    if (!key) throw new CommandError('which item? Give its URL or its id (search results show ids)');
+    const key = asked.replace(/^#/, '');
     const { items, outbox, watches } = ctx.services;
     const item = items.find(key);
     if (!item) {
@@ -82,7 +86,7 @@ export const whyCommand: CommandDefinition = {
     }
     return { kind: 'notice', heading: `Why: #${item.id}`, lines };
   },
-};
+});
 
 function describe(verdict: Verdict): string {
   switch (verdict.kind) {

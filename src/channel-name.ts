@@ -1,7 +1,9 @@
+import { UserError } from './user-error.ts';
+
 export const PLATFORMS = ['console', 'slack', 'discord'] as const;
 export type Platform = (typeof PLATFORMS)[number];
 
-export class ChannelNameError extends Error {
+export class ChannelNameError extends UserError {
   override name = 'ChannelNameError';
 }
 

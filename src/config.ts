@@ -3,6 +3,7 @@ import { parseEnv } from 'node:util';
 import cron from 'node-cron';
 import { z } from 'zod';
 import { parseByteSize, parseDuration } from './duration.ts';
+import { UserError } from './user-error.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -115,7 +116,7 @@ export const configSchema = z.object({
     .default('')
     .transform((text, ctx) => {
       const ids = text.split(',').map((id) => id.trim()).filter(Boolean);
-      const bad = ids.filter((id) => !/^(slack|discord):[\w./-]+$/.test(id));
+      const bad = ids.filter((id) => !/^(slack|discord|console):[\w./-]+$/.test(id));
       if (bad.length) {
         ctx.addIssue({ code: 'custom', message: `expected <platform>:<user id> entries such as slack:U012AB3CD (got "${bad.join('", "')}")` });
         return z.NEVER;
@@ -145,7 +146,7 @@ export const configSchema = z.object({
 
 export type Config = z.output<typeof configSchema>;
 
-export class ConfigError extends Error {
+export class ConfigError extends UserError {
   override name = 'ConfigError';
 }
 

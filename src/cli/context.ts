@@ -1,15 +1,12 @@
 import { createApp, type App } from '../app.ts';
-import { ConfigError, loadConfig, readEnvironment, type Config } from '../config.ts';
+import { loadConfig, readEnvironment, type Config } from '../config.ts';
 import { describeDatabaseError } from '../db/errors.ts';
-import { SchemaTooNewError } from '../db/migrate.ts';
-import { USER_ERRORS as COMMAND_USER_ERRORS } from '../../commands/index.ts';
-import { FeedParseError } from '../feeds/errors.ts';
+import { Dispatcher } from '../../commands/dispatch.ts';
+import { COMMANDS, type CommandDefinition } from '../../commands/index.ts';
 import { createLogger, type Logger } from '../log.ts';
+import { UserError } from '../user-error.ts';
 
-/** Errors that are the user's to fix: shown as one clear line, without a stack trace. */
-const USER_ERRORS = [...COMMAND_USER_ERRORS, ConfigError, SchemaTooNewError, FeedParseError];
-
-export class CliError extends Error {
+export class CliError extends UserError {
   override name = 'CliError';
 }
 
@@ -36,9 +33,9 @@ export async function withApp<T>(action: (app: App) => Promise<T> | T): Promise<
 /** Prints an error the way a person wants to read it, and sets a failing exit code. */
 export function reportError(error: unknown): void {
   const database = describeDatabaseError(error, databasePath());
-  const known = database !== null || error instanceof CliError || USER_ERRORS.some((type) => error instanceof type);
+  // A mistake of the user's is one clear line; a bug keeps its stack, which whoever fixes it will need.
+  const known = database !== null || error instanceof UserError;
   const message = database ?? (error instanceof Error ? error.message : String(error));
-  // A bug, not a mistake of the user's: the stack is what whoever fixes it will need.
   process.stderr.write(known || !(error instanceof Error) ? `error: ${message}\n` : `error: ${error.stack}\n`);
   process.exitCode = 1;
 }
@@ -60,4 +57,9 @@ export function positiveInt(text: string, name: string, max = 10_000): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n < 1 || n > max) throw new CliError(`${name} must be a whole number from 1 to ${max} (got "${text}")`);
   return n;
+}
+
+/** The operator's dispatcher: the chat commands, with no rate limit; failures that are bugs go to the log. */
+export function cliDispatcher(app: App, commands: readonly CommandDefinition[] = COMMANDS): Dispatcher {
+  return new Dispatcher({ commands, services: app, onBug: (error, command) => app.log.error({ err: error, command }, 'command failed') });
 }

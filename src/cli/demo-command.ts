@@ -7,11 +7,11 @@ import { loadConfig, readEnvironment } from '../config.ts';
 import { DemoFeedServer } from '../demo/demo-feeds.ts';
 import { createLogger } from '../log.ts';
 import { printOutcome } from '../platforms/console/print-items.ts';
-import { runCommand, type CommandContext } from '../../commands/index.ts';
 import type { App } from '../app.ts';
+import { consoleAsker } from '../platforms/console/console-asker.ts';
 import { ConsoleSender } from '../platforms/console/console-sender.ts';
 import { renderAnswer } from '../platforms/console/render-answer.ts';
-import { CliError, positiveInt } from './context.ts';
+import { cliDispatcher, CliError, positiveInt } from './context.ts';
 
 export function registerDemoCommand(program: Command): void {
   program
@@ -34,7 +34,7 @@ export function registerDemoCommand(program: Command): void {
         app.admin.add({ url: urls.en, name: 'Demo AI Lab Blog' });
         app.admin.add({ url: urls.zh, name: '演示科技新闻' });
         say(`demo: two local feeds on ${new URL(urls.en).host}; the first poll stores their backlog, then new items arrive`);
-        for (const keyword of ['GPT-5', '大模型']) console.log(renderAnswer(runCommand(`watch ${keyword}`, demoContext(app))));
+        for (const keyword of ['GPT-5', '大模型']) console.log(renderAnswer(await typed(app, `watch ${keyword}`)));
         await app.scheduler.tick({ all: true });
         while (server.remaining > 0) {
           await sleep(step);
@@ -43,7 +43,7 @@ export function registerDemoCommand(program: Command): void {
           await delivery.drain();
         }
         say('searching what was collected: /ainews gpt-5');
-        console.log(renderAnswer(runCommand('gpt-5', demoContext(app))));
+        console.log(renderAnswer(await typed(app, 'gpt-5')));
         say(`demo done: ${app.items.count()} items stored in ${opts.db}. Try: AINEWS_DB=${opts.db} npx ainews search 模型`);
       } finally {
         app.close();
@@ -52,8 +52,9 @@ export function registerDemoCommand(program: Command): void {
     });
 }
 
-function demoContext(app: App): CommandContext {
-  return { channel: 'console:demo', user: 'demo', isAdmin: true, services: app };
+/** The answer to `text` typed in the demo's console channel. */
+async function typed(app: App, text: string) {
+  return (await cliDispatcher(app).dispatch({ text }, consoleAsker({ channel: 'console:demo', user: 'demo', admins: [] }))).answer;
 }
 
 const DEMO_FEED_URL = /^http:\/\/127\.0\.0\.1:\d+\/(en\/atom|zh\/rss)\.xml$/;

@@ -1,6 +1,9 @@
 import { Command } from 'commander';
+import { COMMANDS } from '../../commands/index.ts';
 import { registerChannelsCommands } from './channels-commands.ts';
-import { registerChatCommands } from './chat-commands.ts';
+import { registerChatCommand } from './chat-command.ts';
+import { registerCommandForms } from './command-forms.ts';
+import { registerDeliveriesCommand } from './deliveries-command.ts';
 import { registerDemoCommand } from './demo-command.ts';
 import { registerDiscordCommands } from './discord-commands.ts';
 import { reportError } from './context.ts';
@@ -20,7 +23,9 @@ registerPipelineCommands(program);
 registerRunCommand(program);
 registerSlackCommands(program);
 registerDiscordCommands(program);
-registerChatCommands(program);
+registerCommandForms(program, COMMANDS);
+registerChatCommand(program);
+registerDeliveriesCommand(program);
 registerChannelsCommands(program);
 registerDemoCommand(program);
 

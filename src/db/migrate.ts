@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Database } from 'better-sqlite3';
+import { UserError } from '../user-error.ts';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url));
 
@@ -10,7 +11,7 @@ export interface Migration {
   sql: string;
 }
 
-export class SchemaTooNewError extends Error {
+export class SchemaTooNewError extends UserError {
   override name = 'SchemaTooNewError';
 }
 

@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { channelPlatform } from '../channel-name.ts';
 import type { WatchDefinition } from '../match/matcher.ts';
 import { parseWatch } from '../match/watch-query.ts';
+import { UserError } from '../user-error.ts';
 
 export const MAX_WATCHES_PER_CHANNEL = 100;
 
@@ -20,7 +21,7 @@ export interface ChannelRow {
   watches: number;
 }
 
-export class WatchLimitError extends Error {
+export class WatchLimitError extends UserError {
   override name = 'WatchLimitError';
 }
 

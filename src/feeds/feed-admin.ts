@@ -3,10 +3,11 @@ import { parseDuration } from '../duration.ts';
 import { defaultAddressGuard, isIpLiteral } from './address-guard.ts';
 import { defaultFeeds } from './default-feeds.ts';
 import { parseFeedUrl } from './feed-url.ts';
+import { UserError } from '../user-error.ts';
 
 export const MIN_INTERVAL_MS = 60_000;
 
-export class FeedInputError extends Error {
+export class FeedInputError extends UserError {
   override name = 'FeedInputError';
 }
 

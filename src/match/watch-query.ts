@@ -1,5 +1,6 @@
 import { joinUnits, keywordUnits } from '../text/fold.ts';
 import { splitQueryText } from '../text/query-tokens.ts';
+import { UserError } from '../user-error.ts';
 
 export const MAX_WATCH_CHARS = 100;
 export const WATCH_SYNTAX = 'watch <keyword or "phrase"> [-exclude] [source:<name>] [in:title], or watch * for everything';
@@ -20,7 +21,7 @@ export interface WatchSpec {
   canonical: string;
 }
 
-export class WatchSyntaxError extends Error {
+export class WatchSyntaxError extends UserError {
   override name = 'WatchSyntaxError';
 }
 

@@ -1,6 +1,7 @@
 import { HAS_CJK } from '../text/fold.ts';
 import { splitQueryText } from '../text/query-tokens.ts';
 import { segmentForIndex, segmentWords } from '../text/segment.ts';
+import { UserError } from '../user-error.ts';
 
 export const MAX_QUERY_CHARS = 200;
 const LANGS = new Set(['zh', 'en', 'other']);
@@ -19,7 +20,7 @@ export interface SearchQuery {
 }
 
 /** The query cannot be run as typed; the message says how to fix it. */
-export class QueryError extends Error {
+export class QueryError extends UserError {
   override name = 'QueryError';
 }
 

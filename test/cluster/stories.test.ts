@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCommand } from '../../commands/index.ts';
+import { ask as askApp } from '../helpers/ask.ts';
 import { parseSearchQuery } from '../../src/search/query.ts';
 import { PlatformError, type Alert, type AlertSender, type StoryUpdate } from '../../src/delivery/port.ts';
 import { ConsoleSender } from '../../src/platforms/console/console-sender.ts';
@@ -14,7 +14,7 @@ let qbit: NewsFeed;
 let verge: NewsFeed;
 let printed: string[];
 
-const ask = (text: string, channel = 'console:team') => runCommand(text, { channel, user: 'U1', isAdmin: true, services: app });
+const ask = (text: string, channel = 'console:team') => askApp(app, text, { channel, admin: true });
 const deliver = () => app.deliveryWorker([new ConsoleSender((text) => printed.push(text))]).drain();
 const rows = () => app.db.prepare('SELECT id, kind, item_id, story_id, parent_id, status, next_attempt_at FROM outbox ORDER BY id').all() as {
   id: number;
@@ -44,7 +44,7 @@ beforeEach(async () => {
   qbit = new NewsFeed(server, '量子位', '/qbit');
   verge = new NewsFeed(server, 'The Verge', '/verge');
   for (const feed of [ithome, qbit, verge]) await feed.subscribe(app);
-  ask('watch GPT-5');
+  await ask('watch GPT-5');
 });
 
 afterEach(async () => {
@@ -124,7 +124,7 @@ describe('stories', () => {
     app = testApp({ STORY_UPDATE_DELAY: '0s', STORY_UPDATE_INTERVAL: '1h', STORY_MAX_UPDATES: '2' });
     const feeds = Array.from({ length: 6 }, (_, i) => new NewsFeed(server, `Outlet ${i}`, `/outlet${i}`));
     for (const feed of [ithome, ...feeds]) await feed.subscribe(app);
-    ask('watch GPT-5');
+    await ask('watch GPT-5');
     await ithome.publish(app, GPT5_ZH);
     await deliver();
     // Twenty sources must not become twenty messages: sources arriving while an update waits join it.
@@ -183,10 +183,10 @@ describe('stories', () => {
     const result = app.search.search(parseSearchQuery('openai'), { pageSize: 10 });
     expect(result.hits).toHaveLength(1);
     expect(result.hits[0]).toMatchObject({ story_id: itemByTitle(GPT5_ZH).id, story_items: 2, story_sources: ['IT之家', 'The Verge'] });
-    const search = ask('gpt-5');
+    const search = await ask('gpt-5');
     expect(search).toMatchObject({ kind: 'results', results: [{ sourceCount: 2 }] });
 
-    const listed = ask('stories');
+    const listed = await ask('stories');
     expect(listed).toMatchObject({ kind: 'list' });
     const data = (listed as { data: { id: number; sources: string[]; items: number }[] }).data;
     expect(data).toEqual(
@@ -195,13 +195,13 @@ describe('stories', () => {
         expect.objectContaining({ title: '谷歌发布Gemini 3 Pro', sources: ['量子位'], items: 1 }),
       ]),
     );
-    const one = ask(`stories #${itemByTitle(GPT5_ZH).id}`);
+    const one = await ask(`stories #${itemByTitle(GPT5_ZH).id}`);
     expect(one).toMatchObject({ kind: 'notice', heading: `Story #${itemByTitle(GPT5_ZH).id}: ${GPT5_ZH}` });
     expect((one as { lines: string[] }).lines.join('\n')).toMatch(/The Verge: OpenAI launches GPT-5.*joined: like #\d+, the same/);
     // Any of a story's items finds it, as search results show item numbers.
-    expect(ask(`stories #${itemByTitle(GPT5_EN).id}`)).toMatchObject({ kind: 'notice', heading: `Story #${itemByTitle(GPT5_ZH).id}: ${GPT5_ZH}` });
-    expect(ask('stories #99999')).toMatchObject({ kind: 'error', message: expect.stringContaining('no story or item #99999') });
-    expect(ask('stories 0')).toMatchObject({ kind: 'error' });
+    expect(await ask(`stories #${itemByTitle(GPT5_EN).id}`)).toMatchObject({ kind: 'notice', heading: `Story #${itemByTitle(GPT5_ZH).id}: ${GPT5_ZH}` });
+    expect(await ask('stories #99999')).toMatchObject({ kind: 'error', message: expect.stringContaining('no story or item #99999') });
+    expect(await ask('stories 0')).toMatchObject({ kind: 'error' });
   });
 
   it('explains with why that a report was part of an alerted story', async () => {
@@ -210,10 +210,10 @@ describe('stories', () => {
     await verge.publish(app, GPT5_EN);
     await qbit.publish(app, GPT5_ZH_2);
     const lead = itemByTitle(GPT5_ZH).id;
-    const english = ask(`why ${itemByTitle(GPT5_EN).id}`) as { lines: string[] };
+    const english = await ask(`why ${itemByTitle(GPT5_EN).id}`) as { lines: string[] };
     expect(english.lines.join('\n')).toMatch(new RegExp(`part of story #${lead}.*\\n.*already had story #${lead}'s alert, so it was queued as an update`));
     // The second report joined the waiting update: it has no row of its own.
-    const chinese = ask(`why ${itemByTitle(GPT5_ZH_2).id}`) as { lines: string[] };
+    const chinese = await ask(`why ${itemByTitle(GPT5_ZH_2).id}`) as { lines: string[] };
     expect(chinese.lines.join('\n')).toMatch(new RegExp(`one alert per story, and story #${lead} was first alerted at .* \\(item #${lead}, watch "GPT-5"\\)`));
   });
 

@@ -1,14 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCommand, type Answer, type CommandContext } from '../../commands/index.ts';
+import type { Answer } from '../../commands/index.ts';
 import { MAX_WATCHES_PER_CHANNEL } from '../../src/db/watches.ts';
 import { FeedServer, rss } from '../helpers/feed-server.ts';
+import { ask, type AskOptions } from '../helpers/ask.ts';
 import { testApp, type TestApp } from '../helpers/app.ts';
 import { storeItems } from '../helpers/items.ts';
 
 let app: TestApp;
 let bugs: unknown[];
-const ctx = (overrides: Partial<CommandContext> = {}): CommandContext => ({ channel: 'console:team', user: 'U1', isAdmin: false, services: app, ...overrides });
-const run = (text: string, overrides: Partial<CommandContext> = {}) => runCommand(text, ctx(overrides), (e) => bugs.push(e));
+const run = (text: string, options: AskOptions = {}) => ask(app, text, { onBug: (e) => bugs.push(e), ...options });
 const text = (answer: Answer) => JSON.stringify(answer);
 
 beforeEach(() => {
@@ -18,70 +18,70 @@ beforeEach(() => {
 afterEach(() => app.dispose());
 
 describe('commands', () => {
-  it('answers help, and an empty command, with the usage of every command', () => {
-    for (const answer of [run('help'), run('   ')]) {
+  it('answers help, and an empty command, with the usage of every command', async () => {
+    for (const answer of [await run('help'), await run('   ')]) {
       expect(answer.kind).toBe('notice');
       for (const name of ['watch', 'unwatch', 'watches', 'latest', 'feeds', 'why', 'help']) expect(text(answer)).toContain(`/ainews ${name}`);
     }
   });
 
-  it('searches for anything that is not a command, and answers bad queries with usage, not a stack trace', () => {
+  it('searches for anything that is not a command, and answers bad queries with usage, not a stack trace', async () => {
     storeItems(app, [{ title: 'OpenAI 发布 GPT-5', body: '推理能力大幅提升' }]);
-    const found = run('gpt-5');
+    const found = await run('gpt-5');
     expect(found).toMatchObject({ kind: 'results', more: null });
     expect(found.kind === 'results' && found.results[0]!.title.some((p) => p.match && p.text === 'GPT-5')).toBe(true);
-    expect(run('-spam')).toMatchObject({ kind: 'error', message: expect.stringContaining('at least one word'), usage: '/ainews <query>' });
-    expect(run('x'.repeat(300))).toMatchObject({ kind: 'error', message: expect.stringContaining('at most 200 characters') });
-    expect(run('NEAR( "unbalanced * OR')).toMatchObject({ kind: 'results' });
+    expect(await run('-spam')).toMatchObject({ kind: 'error', message: expect.stringContaining('at least one word'), usage: '/ainews <query>' });
+    expect(await run('x'.repeat(300))).toMatchObject({ kind: 'error', message: expect.stringContaining('at most 200 characters') });
+    expect(await run('NEAR( "unbalanced * OR')).toMatchObject({ kind: 'results' });
     expect(bugs).toEqual([]);
   });
 
-  it('pages search results with a more command', () => {
+  it('pages search results with a more command', async () => {
     storeItems(app, Array.from({ length: 7 }, (_, i) => ({ title: `GPT-5 story ${i}` })));
-    const first = run('gpt-5');
+    const first = await run('gpt-5');
     expect(first.kind === 'results' && first.results).toHaveLength(5);
     expect(first).toMatchObject({ more: 'gpt-5 page:2' });
-    const second = run('gpt-5 page:2');
+    const second = await run('gpt-5 page:2');
     expect(second.kind === 'results' && second.results).toHaveLength(2);
     expect(second).toMatchObject({ more: null });
   });
 
-  it('adds, lists and removes watches per channel, by keyword in any spelling or by id', () => {
-    expect(run('watch GPT-5')).toMatchObject({ kind: 'notice', lines: [expect.stringContaining('Watching "GPT-5" here (#1)'), expect.any(String)] });
-    expect(run('watch gpt 5')).toMatchObject({ kind: 'notice', lines: [expect.stringContaining('already watches that, as #1')] });
-    run('watch "open source" -rumour');
-    run('watch 大模型', { channel: 'console:other' });
-    const list = run('watches');
+  it('adds, lists and removes watches per channel, by keyword in any spelling or by id', async () => {
+    expect(await run('watch GPT-5')).toMatchObject({ kind: 'notice', lines: [expect.stringContaining('Watching "GPT-5" here (#1)'), expect.any(String)] });
+    expect(await run('watch gpt 5')).toMatchObject({ kind: 'notice', lines: [expect.stringContaining('already watches that, as #1')] });
+    await run('watch "open source" -rumour');
+    await run('watch 大模型', { channel: 'console:other' });
+    const list = await run('watches');
     expect(list).toMatchObject({ kind: 'list', heading: `Watches of console:team (2 of ${MAX_WATCHES_PER_CHANNEL})` });
     expect(list.kind === 'list' && list.rows.join('\n')).toMatch(/#1 {2}GPT-5[\s\S]*#2 {2}"open source" -rumour/);
-    expect(run('unwatch gpt5')).toMatchObject({ kind: 'notice', lines: ['Stopped watching "GPT-5" (#1).'] });
-    expect(run('unwatch #2')).toMatchObject({ kind: 'notice' });
-    expect(run('unwatch 3')).toMatchObject({ kind: 'error', message: expect.stringContaining('no watch "3"') });
-    expect(run('watches', { channel: 'console:other' })).toMatchObject({ kind: 'list', rows: [expect.stringContaining('大模型')] });
+    expect(await run('unwatch gpt5')).toMatchObject({ kind: 'notice', lines: ['Stopped watching "GPT-5" (#1).'] });
+    expect(await run('unwatch #2')).toMatchObject({ kind: 'notice' });
+    expect(await run('unwatch 3')).toMatchObject({ kind: 'error', message: expect.stringContaining('no watch "3"') });
+    expect(await run('watches', { channel: 'console:other' })).toMatchObject({ kind: 'list', rows: [expect.stringContaining('大模型')] });
   });
 
-  it('refuses unusable watches and more than the limit per channel, with a clear message', () => {
-    expect(run('watch')).toMatchObject({ kind: 'error', message: expect.stringContaining('what should this channel watch'), usage: expect.stringContaining('/ainews watch') });
-    expect(run('watch !!!')).toMatchObject({ kind: 'error', message: expect.stringContaining('no letters') });
+  it('refuses unusable watches and more than the limit per channel, with a clear message', async () => {
+    expect(await run('watch')).toMatchObject({ kind: 'error', message: expect.stringContaining('what should this channel watch'), usage: expect.stringContaining('/ainews watch') });
+    expect(await run('watch !!!')).toMatchObject({ kind: 'error', message: expect.stringContaining('no letters') });
     for (let i = 0; i < MAX_WATCHES_PER_CHANNEL; i++) app.watches.add('console:team', `keyword${i}`, 'U1');
-    expect(run('watch one-too-many')).toMatchObject({ kind: 'error', message: expect.stringContaining(`already has ${MAX_WATCHES_PER_CHANNEL} watches`) });
-    expect(run('watch fine', { channel: 'console:other' })).toMatchObject({ kind: 'notice' });
+    expect(await run('watch one-too-many')).toMatchObject({ kind: 'error', message: expect.stringContaining(`already has ${MAX_WATCHES_PER_CHANNEL} watches`) });
+    expect(await run('watch fine', { channel: 'console:other' })).toMatchObject({ kind: 'notice' });
   });
 
-  it('shows the latest items, and checks its argument', () => {
+  it('shows the latest items, and checks its argument', async () => {
     storeItems(app, [{ title: 'One' }, { title: 'Two' }]);
-    expect(run('latest 1')).toMatchObject({ kind: 'results', results: [expect.objectContaining({ source: 'Test Feed' })] });
-    expect(run('latest 50')).toMatchObject({ kind: 'error', message: expect.stringContaining('from 1 to 20') });
+    expect(await run('latest 1')).toMatchObject({ kind: 'results', results: [expect.objectContaining({ source: 'Test Feed' })] });
+    expect(await run('latest 50')).toMatchObject({ kind: 'error', message: expect.stringContaining('from 1 to 20') });
   });
 
-  it('lists feeds for anyone, and lets only admins add or remove them', () => {
-    expect(run('feeds add https://example.com/feed.xml')).toMatchObject({ kind: 'error', message: expect.stringMatching(/^only admins can add feeds: .*AINEWS_ADMINS/) });
-    expect(run('feeds add https://example.com/feed.xml', { isAdmin: true })).toMatchObject({ kind: 'notice', lines: [expect.stringContaining('Added feed #1')] });
-    expect(run('feeds add ftp://example.com/feed', { isAdmin: true })).toMatchObject({ kind: 'error', message: expect.stringContaining('only http and https') });
-    expect(run('feeds')).toMatchObject({ kind: 'list', rows: [expect.stringContaining('#1  https://example.com/feed.xml')] });
-    expect(run('feeds remove 1')).toMatchObject({ kind: 'error', message: expect.stringMatching(/^only admins can remove feeds/) });
-    expect(run('feeds remove 1', { isAdmin: true })).toMatchObject({ kind: 'notice' });
-    expect(run('feeds frobnicate', { isAdmin: true })).toMatchObject({ kind: 'error', usage: expect.stringContaining('feeds add <url>') });
+  it('lists feeds for anyone, and lets only admins add or remove them', async () => {
+    expect(await run('feeds add https://example.com/feed.xml')).toMatchObject({ kind: 'error', message: expect.stringMatching(/^only admins can add feeds: .*AINEWS_ADMINS/) });
+    expect(await run('feeds add https://example.com/feed.xml', { admin: true })).toMatchObject({ kind: 'notice', lines: [expect.stringContaining('Added feed #1')] });
+    expect(await run('feeds add ftp://example.com/feed', { admin: true })).toMatchObject({ kind: 'error', message: expect.stringContaining('only http and https') });
+    expect(await run('feeds')).toMatchObject({ kind: 'list', rows: [expect.stringContaining('#1  https://example.com/feed.xml')] });
+    expect(await run('feeds remove 1')).toMatchObject({ kind: 'error', message: expect.stringMatching(/^only admins can remove feeds/) });
+    expect(await run('feeds remove 1', { admin: true })).toMatchObject({ kind: 'notice' });
+    expect(await run('feeds frobnicate', { admin: true })).toMatchObject({ kind: 'error', usage: expect.stringContaining('feeds add <url>') });
   });
 });
 
@@ -101,7 +101,7 @@ describe('why', () => {
     await app.poller.poll(app.feeds.find(feed.id)!);
   }
   const idOf = (title: string) => String(app.items.recent(50).find((i) => i.title === title)!.id);
-  const why = (key: string) => text(run(`why ${key}`));
+  const why = async (key: string) => text(await run(`why ${key}`));
 
   it('explains each reason an item was or was not posted', async () => {
     app.watches.add('console:team', 'gpt-5 -mini', 'U1');
@@ -109,16 +109,16 @@ describe('why', () => {
     await pollTwice(['GPT-5 backlog story'], ['GPT-5 launches', 'GPT-5 mini launches', 'Claude news', 'Something else']);
     await app.deliveryWorker([{ platform: 'console', send: async () => 'm1' }]).drain();
 
-    expect(why(idOf('GPT-5 launches'))).toMatch(/Posted to console:team at .*matched the watch \\"gpt-5 -mini\\"/);
-    expect(why('https://news.example.com/GPT-5%20launches?utm_source=x')).toContain('Posted to console:team');
-    expect(why(idOf('GPT-5 backlog story'))).toContain('it is backlog (searchable, never posted)');
-    expect(why(idOf('GPT-5 mini launches'))).toContain('excluded by -mini');
-    expect(why(idOf('Claude news'))).toContain('limited to source \\"ithome\\"');
-    expect(why(idOf('Something else'))).toMatch(/none of the 2 watches.*no \\"gpt 5\\"/);
-    expect(why('https://news.example.com/never-seen')).toContain('ainews has no such item');
-    expect(text(run(`why ${idOf('Something else')}`, { channel: 'console:nobody' }))).toContain('console:nobody watches nothing');
+    expect(await why(idOf('GPT-5 launches'))).toMatch(/Posted to console:team at .*matched the watch \\"gpt-5 -mini\\"/);
+    expect(await why('https://news.example.com/GPT-5%20launches?utm_source=x')).toContain('Posted to console:team');
+    expect(await why(idOf('GPT-5 backlog story'))).toContain('it is backlog (searchable, never posted)');
+    expect(await why(idOf('GPT-5 mini launches'))).toContain('excluded by -mini');
+    expect(await why(idOf('Claude news'))).toContain('limited to source \\"ithome\\"');
+    expect(await why(idOf('Something else'))).toMatch(/none of the 2 watches.*no \\"gpt 5\\"/);
+    expect(await why('https://news.example.com/never-seen')).toContain('ainews has no such item');
+    expect(text(await run(`why ${idOf('Something else')}`, { channel: 'console:nobody' }))).toContain('console:nobody watches nothing');
     app.db.prepare("UPDATE channels SET active = 0, inactive_reason = 'is_archived' WHERE id = 'console:team'").run();
-    expect(why(idOf('Something else'))).toContain('console:team is inactive (is_archived)');
+    expect(await why(idOf('Something else'))).toContain('console:team is inactive (is_archived)');
   });
 
   it('says when the watch came after the item, and when delivery failed', async () => {
@@ -126,8 +126,8 @@ describe('why', () => {
     await pollTwice([], ['GPT-5 launches', 'Claude 5 launches']);
     app.db.prepare("UPDATE watches SET created_at = '2000-01-01T00:00:00.000Z'").run();
     app.watches.add('console:late', 'gpt-5', 'U1');
-    expect(text(run(`why ${idOf('GPT-5 launches')}`, { channel: 'console:late' }))).toContain('was added');
+    expect(text(await run(`why ${idOf('GPT-5 launches')}`, { channel: 'console:late' }))).toContain('was added');
     await app.deliveryWorker([{ platform: 'console', send: async () => Promise.reject(new (await import('../../src/delivery/port.ts')).PlatformError('channel_not_found', { permanent: true })) }]).drain();
-    expect(why(idOf('Claude 5 launches'))).toContain('delivery failed after 1 attempts: channel_not_found');
+    expect(await why(idOf('Claude 5 launches'))).toContain('delivery failed after 1 attempts: channel_not_found');
   });
 });

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCommand, type Answer, type CommandContext } from '../../commands/index.ts';
 import { alertMessage } from '../../src/platforms/slack/render-alert.ts';
 import { alertEmbed } from '../../src/platforms/discord/render-alert.ts';
 import { composeAlert } from '../../src/delivery/compose-alert.ts';
+import { ask as askApp, type AskOptions } from '../helpers/ask.ts';
 import { testApp, type TestApp } from '../helpers/app.ts';
 import { FeedServer, rss } from '../helpers/feed-server.ts';
 import { storeItems } from '../helpers/items.ts';
@@ -18,10 +18,7 @@ afterEach(async () => {
   await server.close();
 });
 
-const ask = (text: string, ctx: Partial<CommandContext> = {}): Answer =>
-  runCommand(text, { channel: 'slack:T1/C1', user: 'u1', isAdmin: false, services: app, ...ctx }, (error) => {
-    throw error;
-  });
+const ask = (text: string, options: AskOptions = {}) => askApp(app, text, { channel: 'slack:T1/C1', user: 'u1', ...options });
 
 /** Polls a feed whose first poll was empty, so that what it serves now is new, not backlog. */
 async function pollNew(body: string | Buffer, contentType = 'application/rss+xml; charset=utf-8') {
@@ -33,7 +30,7 @@ async function pollNew(body: string | Buffer, contentType = 'application/rss+xml
 }
 
 describe('feed URLs from chat', () => {
-  it('refuses private, loopback and metadata addresses, and anything but http(s), when the allow flag is off', () => {
+  it('refuses private, loopback and metadata addresses, and anything but http(s), when the allow flag is off', async () => {
     app = testApp({ AINEWS_ALLOW_PRIVATE_NETWORK: 'false' });
     const urls = [
       'http://localhost/feed',
@@ -50,7 +47,7 @@ describe('feed URLs from chat', () => {
       'gopher://example.com/',
       'javascript:alert(1)',
     ];
-    for (const url of urls) expect(ask(`feeds add ${url}`, { isAdmin: true }), url).toMatchObject({ kind: 'error' });
+    for (const url of urls) expect(await ask(`feeds add ${url}`, { admin: true }), url).toMatchObject({ kind: 'error' });
     expect(app.feeds.list()).toEqual([]);
   });
 });
@@ -130,7 +127,7 @@ describe('feed bodies', () => {
 });
 
 describe('slash-command input', () => {
-  it('answers FTS syntax, SQL metacharacters, unbalanced quotes, emoji and RTL text with results or a clear error', () => {
+  it('answers FTS syntax, SQL metacharacters, unbalanced quotes, emoji and RTL text with results or a clear error', async () => {
     app = testApp();
     storeItems(app, [{ title: 'OpenAI ships GPT-5 🚀' }, { title: 'مرحبا GPT-5 بالعربية' }, { title: '大模型 发布' }]);
     const inputs = [
@@ -138,24 +135,24 @@ describe('slash-command input', () => {
       "'; DROP TABLE items; --", "gpt' OR 1=1 --", '%_\\', '🚀', 'مرحبا', '\u202Egpt', '大模型"', 'source:', 'since:', 'lang:xx', 'page:0', '\u0000',
     ];
     for (const input of inputs) {
-      const answer = ask(input);
+      const answer = await ask(input);
       expect(['results', 'error'], input).toContain(answer.kind);
       if (answer.kind === 'error') expect(answer.message, input).not.toMatch(/SQLITE|syntax error|fts5/i);
     }
-    expect(ask('🚀 gpt-5')).toMatchObject({ kind: 'results', results: { length: 2 } });
-    expect(ask('مرحبا')).toMatchObject({ kind: 'results', results: { length: 1 } });
-    expect(ask('x'.repeat(201))).toMatchObject({ kind: 'error', message: expect.stringContaining('at most 200 characters') });
+    expect(await ask('🚀 gpt-5')).toMatchObject({ kind: 'results', results: { length: 2 } });
+    expect(await ask('مرحبا')).toMatchObject({ kind: 'results', results: { length: 1 } });
+    expect(await ask('x'.repeat(201))).toMatchObject({ kind: 'error', message: expect.stringContaining('at most 200 characters') });
     expect(app.items.recent(10)).toHaveLength(3);
   });
 
-  it('refuses unusable and regex-looking watches clearly, and caps watches per channel', () => {
+  it('refuses unusable and regex-looking watches clearly, and caps watches per channel', async () => {
     app = testApp();
     for (const input of ['', '!!!', '-only', '"unbalanced', '(a+)+$', '/.*/', 'x'.repeat(201)]) {
-      const answer = ask(`watch ${input}`);
+      const answer = await ask(`watch ${input}`);
       if (answer.kind === 'notice') expect(app.watches.list('slack:T1/C1').at(-1)!.query, input).toBe(input.trim());
       else expect(answer.kind, input).toBe('error');
     }
-    for (let i = app.watches.list('slack:T1/C1').length; i < 100; i++) ask(`watch keyword${i}`);
-    expect(ask('watch one-too-many')).toMatchObject({ kind: 'error', message: expect.stringContaining('100 watches') });
+    for (let i = app.watches.list('slack:T1/C1').length; i < 100; i++) await ask(`watch keyword${i}`);
+    expect(await ask('watch one-too-many')).toMatchObject({ kind: 'error', message: expect.stringContaining('100 watches') });
   });
 });

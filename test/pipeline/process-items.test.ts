@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCommand } from '../../commands/index.ts';
+import { ask as askApp } from '../helpers/ask.ts';
 import { createApp } from '../../src/app.ts';
 import { StoryClusterer } from '../../src/cluster/clusterer.ts';
 import { PendingItems } from '../../src/db/pending-items.ts';
@@ -20,7 +20,7 @@ let app: TestApp;
 let news: NewsFeed;
 
 const CHANNEL = 'console:team';
-const ask = (text: string) => runCommand(text, { channel: CHANNEL, user: 'U1', isAdmin: true, services: app });
+const ask = (text: string) => askApp(app, text, { channel: CHANNEL, admin: true });
 const searchTitles = (query: string) => app.search.search(parseSearchQuery(query), { pageSize: 10 }).hits.map((hit) => hit.title);
 const pending = () => (app.db.prepare('SELECT count(*) FROM pending_items').pluck().get() as number);
 const alerts = () => app.db.prepare("SELECT item_id FROM outbox WHERE kind = 'alert' ORDER BY id").pluck().all() as number[];
@@ -30,7 +30,7 @@ beforeEach(async () => {
   app = testApp();
   news = new NewsFeed(server, 'Example News');
   await news.subscribe(app);
-  ask('watch GPT-5');
+  await ask('watch GPT-5');
 });
 
 afterEach(async () => {
@@ -52,14 +52,14 @@ describe('the follow-up pass after a poll stores its items', () => {
     expect(pending()).toBe(1);
     expect(searchTitles('GPT-5')).toEqual([]);
     expect(alerts()).toEqual([]);
-    expect(ask(`why ${item.id}`)).toMatchObject({ lines: [expect.any(String), expect.stringContaining('waiting for the follow-up pass')] });
+    expect(await ask(`why ${item.id}`)).toMatchObject({ lines: [expect.any(String), expect.stringContaining('waiting for the follow-up pass')] });
 
     expect(await app.processor.drain()).toEqual({ items: 1, alerts: 1 });
     expect(pending()).toBe(0);
     expect(searchTitles('GPT-5')).toEqual(['OpenAI ships GPT-5 to every ChatGPT user']);
     expect(app.items.find(item.id)).toMatchObject({ story_id: item.id, summarizer: 'builtin', summary: expect.stringContaining('new model') });
     expect(alerts()).toEqual([item.id]);
-    expect(ask(`why ${item.id}`)).toMatchObject({ lines: expect.arrayContaining([expect.stringContaining('matched the watch "GPT-5"')]) });
+    expect(await ask(`why ${item.id}`)).toMatchObject({ lines: expect.arrayContaining([expect.stringContaining('matched the watch "GPT-5"')]) });
   });
 
   it('finishes, after a restart, what a stopped process stored, and alerts it once', async () => {
@@ -136,7 +136,7 @@ describe('the follow-up pass after a poll stores its items', () => {
     expect(searchTitles('third')).toEqual(['GPT-5 third']);
     expect(app.items.pendingState(cursed)).toEqual({ attempts: 1, last_error: 'cannot read properties of undefined', next_attempt_at: new Date(clock + 60_000).toISOString() });
     expect(logged(lines)).toContainEqual(expect.objectContaining({ level: 50, item: cursed, attempts: 1, msg: expect.stringContaining('tried again later') }));
-    expect(ask(`why ${cursed}`)).toMatchObject({ lines: [expect.any(String), expect.stringContaining('failed 1 time (cannot read properties of undefined)')] });
+    expect(await ask(`why ${cursed}`)).toMatchObject({ lines: [expect.any(String), expect.stringContaining('failed 1 time (cannot read properties of undefined)')] });
 
     // Not tried again before its time, and holding up nothing: a later item goes through.
     storeItems(app, [{ title: 'GPT-5 fourth' }], { process: false });

@@ -13,7 +13,7 @@ export function renderAnswer(answer: Answer, options: { now?: Date; more?: (next
     case 'error':
       return `error: ${answer.message}${answer.usage ? `\nusage: ${answer.usage}` : ''}`;
     case 'notice':
-      return [...(answer.heading ? [answer.heading] : []), ...answer.lines].join('\n');
+      return [...(answer.heading ? [answer.heading] : []), ...answer.lines, ...(answer.warnings ?? []).map((w) => `warning: ${w}`)].join('\n');
     case 'list':
       return [answer.heading, ...(answer.rows.length ? answer.rows.map((row) => `  ${row}`) : [`  ${answer.empty}`])].join('\n');
     case 'results': {

@@ -1,7 +1,8 @@
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Events, GatewayIntentBits, REST } from 'discord.js';
-import type { CommandServices } from '../../../commands/index.ts';
+import { Dispatcher } from '../../../commands/dispatch.ts';
+import { COMMANDS, type CommandDefinition, type CommandServices } from '../../../commands/index.ts';
 import { CommandRateLimiter } from '../../../commands/rate-limit.ts';
 import type { Config } from '../../config.ts';
 import type { Logger } from '../../log.ts';
@@ -34,11 +35,6 @@ export function discordRest(config: Pick<Config, 'DISCORD_TOKEN' | 'DISCORD_API_
   );
 }
 
-/**
- * Discord, when DISCORD_TOKEN and DISCORD_APPLICATION_ID are set: a gateway client with the Guilds
- * intent only (slash commands need no more), answering /ainews; and a sender for alerts that works on
- * its own REST client, so alerts do not wait for the gateway.
- */
 /** How long stopping waits for each step of closing the gateway. */
 const STOP_WAIT_MS = 3000;
 
@@ -48,21 +44,32 @@ async function settledWithin(promise: Promise<unknown> | undefined | null, ms: n
   await Promise.race([promise.catch(() => undefined), sleep(ms, undefined, { ref: false })]);
 }
 
+/**
+ * Discord, when DISCORD_TOKEN and DISCORD_APPLICATION_ID are set: a gateway client with the Guilds
+ * intent only (slash commands need no more), answering /ainews; and a sender for alerts that works on
+ * its own REST client, so alerts do not wait for the gateway. `commands` replaces the set of commands
+ * answered (tests add one of their own).
+ */
 export function createDiscord(
   config: DiscordConfig,
   services: CommandServices,
   log: Logger,
-  options: { installId: string; retryBaseMs?: number },
+  options: { installId: string; retryBaseMs?: number; commands?: readonly CommandDefinition[] },
 ): DiscordPlatform | null {
   const token = config.DISCORD_TOKEN;
   if (!token || !config.DISCORD_APPLICATION_ID) return null;
   const discordLog = log.child({ component: 'discord' });
   const deps = {
+    dispatcher: new Dispatcher({
+      commands: options.commands ?? COMMANDS,
+      services,
+      limiter: new CommandRateLimiter(config.COMMANDS_PER_MINUTE),
+      onBug: (error, command) => discordLog.error({ err: error, command }, 'command failed'),
+    }),
     services,
     admins: config.AINEWS_ADMINS,
     watchPermission: config.DISCORD_WATCH_PERMISSION,
     pages: new MorePages(),
-    limiter: new CommandRateLimiter(config.COMMANDS_PER_MINUTE),
     log: discordLog,
   };
   const stopping = new AbortController();

@@ -6,35 +6,39 @@ import {
   type ChatInputCommandInteraction,
   type Interaction,
 } from 'discord.js';
-import { COMMANDS, runDefinition, type Answer, type CommandServices } from '../../../commands/index.ts';
-import type { CommandRateLimiter } from '../../../commands/rate-limit.ts';
+import { suggest } from '../../../commands/autocomplete.ts';
+import type { Asker, Dispatcher } from '../../../commands/dispatch.ts';
+import type { CommandServices } from '../../../commands/index.ts';
 import { searchCommand } from '../../../commands/search.ts';
 import type { Logger } from '../../log.ts';
 import type { MorePages } from './more-pages.ts';
 import { fitPlain } from './markdown.ts';
-import { answerReply, type DiscordReply } from './render-answer.ts';
-import { ADMIN_COMMAND, ADMIN_SUBCOMMANDS, COMMAND, SUBCOMMANDS } from './slash-commands.ts';
+import { answerReply } from './render-answer.ts';
+import { findCommand } from './slash-commands.ts';
+
+export type WatchPermission = 'ManageChannels' | 'ManageGuild' | 'ManageMessages' | 'none';
 
 export interface InteractionDeps {
-  services: CommandServices;
-  /** AINEWS_ADMINS: `discord:<user id>` entries may add and remove feeds, and change watches. */
+  dispatcher: Dispatcher;
+  /** For autocompletion: this channel's watches, the feeds. */
+  services: Pick<CommandServices, 'watches' | 'feeds'>;
+  /** AINEWS_ADMINS: `discord:<user id>` entries are admins besides members with Manage Server. */
   admins: readonly string[];
-  /** The permission a member needs in a channel to change its watches (DISCORD_WATCH_PERMISSION). */
-  watchPermission: 'ManageChannels' | 'ManageGuild' | 'ManageMessages' | 'none';
+  /** The permission a member needs in a channel to manage it, e.g. change its watches (DISCORD_WATCH_PERMISSION). */
+  watchPermission: WatchPermission;
   pages: MorePages;
-  limiter: CommandRateLimiter;
   log: Logger;
 }
 
-// These write to the database, which may wait on another process's lock: the reply is deferred first.
-const WRITES = new Set(['watch', 'unwatch']);
+const NO_MENTIONS = { parse: [] };
 // What the bot needs to post alerts in a channel, and in a thread or forum post.
 const POSTING = [PermissionFlagsBits.ViewChannel, PermissionFlagsBits.SendMessages, PermissionFlagsBits.EmbedLinks];
 const POSTING_IN_THREADS = [PermissionFlagsBits.ViewChannel, PermissionFlagsBits.SendMessagesInThreads, PermissionFlagsBits.EmbedLinks];
 
 /**
- * Every interaction ainews answers: /ainews and /ainews-admin, their autocompletes and the "More" button.
- * The Discord side only translates: options into a command of commands/, the answer into embeds.
+ * Every interaction ainews answers: the generated slash commands, their autocompletes and the "More"
+ * button. The Discord side only translates: options go to the dispatcher with a port that answers who
+ * the member is, and the answer becomes embeds.
  */
 export async function handleInteraction(interaction: Interaction, deps: InteractionDeps): Promise<void> {
   try {
@@ -46,97 +50,81 @@ export async function handleInteraction(interaction: Interaction, deps: Interact
   }
 }
 
+function commandOf(interaction: ChatInputCommandInteraction | AutocompleteInteraction, deps: InteractionDeps) {
+  return findCommand(deps.dispatcher.commands, interaction.commandName, interaction.options.getSubcommandGroup(false), interaction.options.getSubcommand(false) ?? '');
+}
+
 async function slashCommand(interaction: ChatInputCommandInteraction, deps: InteractionDeps): Promise<void> {
-  const admin = interaction.commandName === ADMIN_COMMAND;
-  if (!admin && interaction.commandName !== COMMAND) return;
-  const sub = interaction.options.getSubcommand();
-  const get = (name: string) => interaction.options.get(name)?.value ?? null;
-  const mapped = admin ? ADMIN_SUBCOMMANDS[sub] && { command: 'feeds', args: ADMIN_SUBCOMMANDS[sub](get) } : SUBCOMMANDS[sub] && { command: SUBCOMMANDS[sub].command, args: SUBCOMMANDS[sub].args(get) };
-  if (!mapped) return;
-  if (await refusedForRate(interaction, deps)) return;
-  const share = interaction.options.getBoolean('share') === true;
-  const flags = share ? undefined : MessageFlags.Ephemeral;
-  const refusal = admin ? refuseNonAdmin(interaction, deps) : WRITES.has(sub) ? refuseWatchChange(interaction, deps) : null;
-  if (refusal) {
-    await interaction.reply({ content: `⚠️ ${refusal}`, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
-    return;
-  }
-  const deferred = admin || WRITES.has(sub);
-  if (deferred) await interaction.deferReply({ flags });
-  const answer = run(mapped.command, mapped.args, interaction, deps, admin);
+  const command = commandOf(interaction, deps);
+  if (!command) return;
+  const flags = interaction.options.getBoolean('share') === true ? undefined : MessageFlags.Ephemeral;
+  let deferred = false;
+  const asker = discordAsker(interaction, deps, async () => {
+    await interaction.deferReply({ flags });
+    deferred = true;
+  });
+  const values = Object.fromEntries(command.options.map((option) => [option.name, interaction.options.get(option.name)?.value]));
+  const { answer } = await deps.dispatcher.dispatch({ command, values }, asker);
   const reply = answerReply(answer, (next) => deps.pages.idFor(next));
-  if (sub === 'watch' && answer.kind === 'notice') addPostingHint(reply, interaction);
-  if (deferred) await interaction.editReply({ ...reply, allowedMentions: { parse: [] } });
-  else await interaction.reply({ ...reply, flags: answer.kind === 'error' ? MessageFlags.Ephemeral : flags, allowedMentions: { parse: [] } });
+  if (deferred) await interaction.editReply({ ...reply, allowedMentions: NO_MENTIONS });
+  else await interaction.reply({ ...reply, flags: answer.kind === 'error' ? MessageFlags.Ephemeral : flags, allowedMentions: NO_MENTIONS });
 }
 
-function run(name: string, args: string, interaction: Interaction, deps: InteractionDeps, isAdmin: boolean): Answer {
-  const definition = COMMANDS.find((c) => c.name === name)!;
-  return runDefinition(
-    definition,
-    args,
-    { channel: `discord:${interaction.channelId}`, user: `@${interaction.user.username}`, isAdmin, services: deps.services },
-    (error) => deps.log.error({ err: error, command: name }, 'command failed'),
-  );
+/** The member asking, as the dispatcher needs to know them; `defer` acknowledges the interaction first. */
+function discordAsker(interaction: ChatInputCommandInteraction | ButtonInteraction, deps: InteractionDeps, defer?: () => Promise<void>): Asker {
+  const listed = deps.admins.includes(`discord:${interaction.user.id}`);
+  const permission = deps.watchPermission;
+  return {
+    id: `discord:${interaction.user.id}`,
+    name: `@${interaction.user.username}`,
+    channel: `discord:${interaction.channelId}`,
+    // Feeds change what every channel gets: Manage Server (declared on /ainews-admin, checked again here).
+    isAdmin: async () => listed || interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) === true,
+    // In a direct message with the bot, the channel is the user's own.
+    isChannelManager: async () => permission === 'none' || !interaction.inGuild() || interaction.memberPermissions?.has(PermissionFlagsBits[permission]) === true,
+    whoMay: (access) =>
+      access === 'admin'
+        ? 'members with Manage Server, and the users in AINEWS_ADMINS'
+        : `members with the ${spaced(permission)} permission here (the server's choice, through DISCORD_WATCH_PERMISSION), and the users in AINEWS_ADMINS`,
+    cannotPost: async () => postingProblem(interaction),
+    defer,
+  };
 }
 
-/** Answers a user over COMMANDS_PER_MINUTE privately, and says so. */
-async function refusedForRate(interaction: ChatInputCommandInteraction | ButtonInteraction, deps: InteractionDeps): Promise<boolean> {
-  const wait = deps.limiter.take(`discord:${interaction.user.id}`);
-  if (!wait) return false;
-  await interaction.reply({ ...answerReply(deps.limiter.refusal(wait), String), flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
-  return true;
-}
-
-function isListedAdmin(interaction: Interaction, deps: InteractionDeps): boolean {
-  return deps.admins.includes(`discord:${interaction.user.id}`);
-}
-
-/** Feeds change what every channel gets: Manage Server (declared on the command, checked again here). */
-function refuseNonAdmin(interaction: ChatInputCommandInteraction, deps: InteractionDeps): string | null {
-  if (isListedAdmin(interaction, deps) || interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) return null;
-  return 'only members with Manage Server, and the users in AINEWS_ADMINS, can add and remove feeds';
-}
-
-/** Watches post to the whole channel: by default only members who manage it may change them. */
-function refuseWatchChange(interaction: ChatInputCommandInteraction, deps: InteractionDeps): string | null {
-  // In a direct message with the bot, the channel is the user's own.
-  if (deps.watchPermission === 'none' || !interaction.inGuild() || isListedAdmin(interaction, deps)) return null;
-  if (interaction.memberPermissions?.has(PermissionFlagsBits[deps.watchPermission])) return null;
-  return `changing this channel's watches needs the ${deps.watchPermission.replace(/(?<=[a-z])(?=[A-Z])/g, ' ')} permission here (the server's choice, through DISCORD_WATCH_PERMISSION)`;
-}
-
-/** Watching where the bot cannot post works, and says what the bot is missing there. */
-function addPostingHint(reply: DiscordReply, interaction: ChatInputCommandInteraction): void {
+/** What the bot lacks to post alerts in this channel (Send Messages in a channel, Send Messages in Threads in a thread). */
+function postingProblem(interaction: ChatInputCommandInteraction | ButtonInteraction): string | null {
   const permissions = interaction.appPermissions;
   const needed = interaction.channel?.isThread() ? POSTING_IN_THREADS : POSTING;
-  if (!interaction.inGuild() || permissions.has(needed)) return;
-  const missing = permissions.missing(needed).map((name) => name.replace(/(?<=[a-z])(?=[A-Z])/g, ' '));
-  reply.content = `${reply.content ?? ''}\n⚠️ I cannot post alerts here yet: I need ${missing.join(', ')} in this channel.`;
+  if (!interaction.inGuild() || permissions.has(needed)) return null;
+  return `I cannot post alerts here yet: I need ${permissions.missing(needed).map(spaced).join(', ')} in this channel.`;
 }
 
 async function autocomplete(interaction: AutocompleteInteraction, deps: InteractionDeps): Promise<void> {
-  const typed = String(interaction.options.getFocused()).toLowerCase();
-  const choices =
-    interaction.commandName === ADMIN_COMMAND
-      ? deps.services.feeds.list().map((f) => ({ name: `#${f.id} ${f.name ?? f.url}`, value: String(f.id) }))
-      : deps.services.watches.list(`discord:${interaction.channelId}`).map((w) => ({ name: `#${w.id} ${w.query}`, value: `#${w.id}` }));
+  const focused = interaction.options.getFocused(true);
+  const source = commandOf(interaction, deps)?.options.find((o) => o.name === focused.name)?.autocomplete;
+  const choices = source ? suggest(source, String(focused.value), { channel: `discord:${interaction.channelId}`, services: deps.services }) : [];
+  // Discord takes at most 25 choices, each name and value at most 100 characters.
   await interaction.respond(
     choices
-      .filter((c) => c.name.toLowerCase().includes(typed))
+      .filter((c) => c.value.length <= 100)
       .slice(0, 25)
       .map((c) => ({ name: fitPlain(c.name, 100), value: c.value })),
   );
 }
 
-/** The "More" button: the next page takes the place of the one whose button was pressed. */
+/** The "More" button: the next page takes the place of the one whose button was pressed; a refusal leaves it. */
 async function morePage(interaction: ButtonInteraction, deps: InteractionDeps): Promise<void> {
-  if (await refusedForRate(interaction, deps)) return;
   const next = deps.pages.resolve(interaction.customId);
   if (next === null) {
-    await interaction.update({ content: 'These results have expired: search again.', embeds: [], components: [], allowedMentions: { parse: [] } });
+    await interaction.update({ content: 'These results have expired: search again.', embeds: [], components: [], allowedMentions: NO_MENTIONS });
     return;
   }
-  const answer = run(searchCommand.name, next, interaction, deps, false);
-  await interaction.update({ ...answerReply(answer, (more) => deps.pages.idFor(more)), allowedMentions: { parse: [] } });
+  const { answer } = await deps.dispatcher.dispatch({ command: searchCommand, text: next }, discordAsker(interaction, deps));
+  const reply = answerReply(answer, (more) => deps.pages.idFor(more));
+  if (answer.kind === 'error') await interaction.reply({ ...reply, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+  else await interaction.update({ ...reply, allowedMentions: NO_MENTIONS });
+}
+
+function spaced(name: string): string {
+  return name.replace(/(?<=[a-z])(?=[A-Z])/g, ' ');
 }

@@ -22,8 +22,10 @@ export function answerReply(answer: Answer, moreId: (next: string) => string): D
   switch (answer.kind) {
     case 'error':
       return { content: fit(`⚠️ ${escapeDiscord(answer.message)}${answer.usage ? `\nUsage: \`${answer.usage.replace(/`/g, "'")}\`` : ''}`), embeds: [], components: [] };
-    case 'notice':
-      return { content: fit([...(answer.heading ? [`**${escapeDiscord(answer.heading)}**`] : []), ...answer.lines.map(escapeDiscord)].join('\n')), embeds: [], components: [] };
+    case 'notice': {
+      const warnings = (answer.warnings ?? []).map((warning) => `⚠️ ${escapeDiscord(warning)}`);
+      return { content: fit([...(answer.heading ? [`**${escapeDiscord(answer.heading)}**`] : []), ...answer.lines.map(escapeDiscord), ...warnings].join('\n')), embeds: [], components: [] };
+    }
     case 'list': {
       const rows = answer.rows.length ? answer.rows.map(escapeDiscord) : [`*${escapeDiscord(answer.empty)}*`];
       return { embeds: [{ title: fitDiscord(answer.heading, 256), description: joinWithin(rows, 4000) }], components: [] };

@@ -2,109 +2,103 @@ import {
   InteractionContextType,
   PermissionFlagsBits,
   SlashCommandBuilder,
+  SlashCommandSubcommandBuilder,
+  SlashCommandSubcommandGroupBuilder,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
-  type SlashCommandBooleanOption,
 } from 'discord.js';
-import { MAX_QUERY_CHARS } from '../../search/query.ts';
+import { COMMANDS, type CommandDefinition } from '../../../commands/index.ts';
 
 export const COMMAND = 'ainews';
 export const ADMIN_COMMAND = 'ainews-admin';
-
-/** How each subcommand's options become the text of a command in commands/. */
-export const SUBCOMMANDS: Record<string, { command: string; args: (get: (name: string) => string | number | boolean | null) => string }> = {
-  search: { command: 'search', args: (get) => String(get('query') ?? '') },
-  watch: { command: 'watch', args: (get) => String(get('keyword') ?? '') },
-  unwatch: { command: 'unwatch', args: (get) => String(get('keyword') ?? '') },
-  watches: { command: 'watches', args: () => '' },
-  latest: { command: 'latest', args: (get) => String(get('count') ?? '') },
-  stories: { command: 'stories', args: (get) => (get('story') !== null ? `#${String(get('story'))}` : String(get('count') ?? '')) },
-  feeds: { command: 'feeds', args: () => '' },
-  why: { command: 'why', args: (get) => String(get('item') ?? '') },
-  help: { command: 'help', args: () => '' },
-};
-
-/** `/ainews-admin feeds add|remove`, mapped onto the feeds command. */
-export const ADMIN_SUBCOMMANDS: Record<string, (get: (name: string) => string | number | boolean | null) => string> = {
-  add: (get) => `add ${String(get('url') ?? '')}`,
-  remove: (get) => `remove ${String(get('feed') ?? '')}`,
-};
-
-const share = (option: SlashCommandBooleanOption) => option.setName('share').setDescription('Show the answer to the whole channel (by default only you see it)');
+/** Discord shows at most 10 embeds in one message: an option that counts results goes no higher. */
+const EMBEDS_MAX = 10;
 
 /**
- * The application commands, as registered with Discord. `/ainews` is for everyone (watching is checked
- * at run time against DISCORD_WATCH_PERMISSION). Adding and removing feeds changes what every channel
- * gets, so it is a command of its own that Discord shows only to members with Manage Server
- * (`default_member_permissions`); it is checked again at run time.
+ * The application commands, generated from the command definitions. Each becomes a subcommand (a
+ * command of two words, a subcommand of a group): of `/ainews`, for everyone (a channel manager's
+ * commands are checked when they run, against DISCORD_WATCH_PERMISSION), or, for admins' commands, of
+ * `/ainews-admin`, which Discord shows only to members with Manage Server (`default_member_permissions`);
+ * that too is checked again when it runs.
  */
-export function commandDefinitions(): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
+export function commandDefinitions(commands: readonly CommandDefinition[] = COMMANDS): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
   const ainews = new SlashCommandBuilder()
     .setName(COMMAND)
     .setDescription('AI news: search what was collected, and choose what this channel watches')
-    .setContexts(InteractionContextType.Guild, InteractionContextType.BotDM)
-    .addSubcommand((s) =>
-      s
-        .setName('search')
-        .setDescription('Search what was collected')
-        .addStringOption((o) => o.setName('query').setDescription('words, "phrases", -exclude, OR, source:, since:7d, lang:zh').setRequired(true).setMaxLength(MAX_QUERY_CHARS))
-        .addBooleanOption(share),
-    )
-    .addSubcommand((s) =>
-      s
-        .setName('watch')
-        .setDescription('Post new items that match to this channel')
-        .addStringOption((o) => o.setName('keyword').setDescription('keyword or "phrase", -exclude, source:<name>, in:title, or *').setRequired(true).setMaxLength(MAX_QUERY_CHARS))
-        .addBooleanOption(share),
-    )
-    .addSubcommand((s) =>
-      s
-        .setName('unwatch')
-        .setDescription('Stop a watch of this channel')
-        .addStringOption((o) => o.setName('keyword').setDescription('the watch, by keyword or #id').setRequired(true).setAutocomplete(true))
-        .addBooleanOption(share),
-    )
-    .addSubcommand((s) => s.setName('watches').setDescription("This channel's watches").addBooleanOption(share))
-    .addSubcommand((s) =>
-      s
-        .setName('latest')
-        .setDescription('The newest items')
-        // Discord shows at most 10 embeds in one message.
-        .addIntegerOption((o) => o.setName('count').setDescription('how many (5 by default)').setMinValue(1).setMaxValue(10))
-        .addBooleanOption(share),
-    )
-    .addSubcommand((s) =>
-      s
-        .setName('stories')
-        .setDescription('Recent stories with their sources, or one story in full')
-        .addIntegerOption((o) => o.setName('count').setDescription('how many (10 by default)').setMinValue(1).setMaxValue(50))
-        .addIntegerOption((o) => o.setName('story').setDescription("one story, by its number (its first item's #id)").setMinValue(1))
-        .addBooleanOption(share),
-    )
-    .addSubcommand((s) => s.setName('feeds').setDescription('The feeds, with their status').addBooleanOption(share))
-    .addSubcommand((s) =>
-      s
-        .setName('why')
-        .setDescription('Whether this channel got an item, and why')
-        .addStringOption((o) => o.setName('item').setDescription('the item URL or #id').setRequired(true))
-        .addBooleanOption(share),
-    )
-    .addSubcommand((s) => s.setName('help').setDescription('What ainews can do'));
+    .setContexts(InteractionContextType.Guild, InteractionContextType.BotDM);
   const admin = new SlashCommandBuilder()
     .setName(ADMIN_COMMAND)
     .setDescription('Add and remove the feeds ainews polls (Manage Server)')
     .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
-    .setContexts(InteractionContextType.Guild)
-    .addSubcommandGroup((g) =>
-      g
-        .setName('feeds')
-        .setDescription('The feeds ainews polls')
-        .addSubcommand((s) => s.setName('add').setDescription('Subscribe to a feed').addStringOption((o) => o.setName('url').setDescription('the feed URL (http or https)').setRequired(true)))
-        .addSubcommand((s) =>
-          s
-            .setName('remove')
-            .setDescription('Unsubscribe from a feed')
-            .addStringOption((o) => o.setName('feed').setDescription('the feed, by #id or URL').setRequired(true).setAutocomplete(true)),
-        ),
-    );
+    .setContexts(InteractionContextType.Guild);
+  addCommands(ainews, commands.filter((c) => c.access !== 'admin'), commands, true);
+  addCommands(admin, commands.filter((c) => c.access === 'admin'), commands, false);
   return [ainews.toJSON(), admin.toJSON()];
+}
+
+/** Where a command's interaction comes from: the top-level command, and its group and subcommand. */
+export function commandPath(command: CommandDefinition): { top: string; group: string | null; sub: string } {
+  const words = command.name.split(' ');
+  return { top: command.access === 'admin' ? ADMIN_COMMAND : COMMAND, group: words.length > 1 ? words[0]! : null, sub: words.at(-1)! };
+}
+
+/** The command an interaction names, among `commands`. */
+export function findCommand(commands: readonly CommandDefinition[], top: string, group: string | null, sub: string): CommandDefinition | undefined {
+  return commands.find((c) => {
+    const path = commandPath(c);
+    return path.top === top && path.group === group && path.sub === sub;
+  });
+}
+
+function addCommands(top: SlashCommandBuilder, commands: CommandDefinition[], all: readonly CommandDefinition[], shareable: boolean): void {
+  const groups = new Map<string, SlashCommandSubcommandGroupBuilder>();
+  for (const command of commands) {
+    const { group, sub } = commandPath(command);
+    const subcommand = subcommandOf(command, sub, shareable);
+    if (!group) {
+      top.addSubcommand(subcommand);
+      continue;
+    }
+    let builder = groups.get(group);
+    if (!builder) {
+      builder = new SlashCommandSubcommandGroupBuilder().setName(group).setDescription(groupDescription(group, all));
+      groups.set(group, builder);
+      top.addSubcommandGroup(builder);
+    }
+    builder.addSubcommand(subcommand);
+  }
+}
+
+function subcommandOf(command: CommandDefinition, name: string, shareable: boolean): SlashCommandSubcommandBuilder {
+  const sub = new SlashCommandSubcommandBuilder().setName(name).setDescription(command.description);
+  // Discord wants the required options first.
+  const options = [...command.options].sort((a, b) => Number(Boolean(b.required)) - Number(Boolean(a.required)));
+  for (const option of options) {
+    if (option.type === 'integer') {
+      sub.addIntegerOption((o) => {
+        o.setName(option.name).setDescription(option.description).setRequired(Boolean(option.required));
+        if (option.min !== undefined) o.setMinValue(option.min);
+        const max = option.countsResults ? Math.min(option.max ?? EMBEDS_MAX, EMBEDS_MAX) : option.max;
+        if (max !== undefined) o.setMaxValue(max);
+        if (option.choices) o.addChoices(...option.choices.map((c) => ({ name: c.name, value: Number(c.value) })));
+        return o;
+      });
+    } else {
+      sub.addStringOption((o) => {
+        o.setName(option.name).setDescription(option.description).setRequired(Boolean(option.required));
+        if (option.maxLength !== undefined) o.setMaxLength(option.maxLength);
+        if (option.autocomplete) o.setAutocomplete(true);
+        if (option.choices) o.addChoices(...option.choices.map((c) => ({ name: c.name, value: String(c.value) })));
+        return o;
+      });
+    }
+  }
+  if (shareable) sub.addBooleanOption((o) => o.setName('share').setDescription('Show the answer to the whole channel (by default only you see it)'));
+  return sub;
+}
+
+/** A group is described as the command of its name (`feeds` for `feeds add`), else by its subcommands. */
+function groupDescription(group: string, all: readonly CommandDefinition[]): string {
+  const named = all.find((c) => c.name === group);
+  const subs = all.filter((c) => c.name.startsWith(`${group} `)).map((c) => c.name.split(' ')[1]);
+  return named?.description ?? `${group}: ${subs.join(', ')}`;
 }

@@ -23,7 +23,8 @@ export function answerMessage(answer: Answer, now = new Date()): SlackMessage {
         blocks: [section(`:warning: ${fitMrkdwn(answer.message, SECTION_MAX)}`), ...(answer.usage ? [context(`Usage: \`${escapeMrkdwn(answer.usage)}\``)] : [])],
       };
     case 'notice': {
-      const lines = [...(answer.heading ? [`*${escapeMrkdwn(answer.heading)}*`] : []), ...answer.lines.map(escapeMrkdwn)];
+      const warnings = (answer.warnings ?? []).map((warning) => `:warning: ${escapeMrkdwn(warning)}`);
+      const lines = [...(answer.heading ? [`*${escapeMrkdwn(answer.heading)}*`] : []), ...answer.lines.map(escapeMrkdwn), ...warnings];
       return { text: lines.join('\n'), blocks: chunk(lines).map(section) };
     }
     case 'list': {

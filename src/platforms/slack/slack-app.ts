@@ -1,5 +1,6 @@
 import { App, SocketModeReceiver, webApi } from '@slack/bolt';
-import type { CommandServices } from '../../../commands/index.ts';
+import { COMMANDS, type CommandDefinition, type CommandServices } from '../../../commands/index.ts';
+import { Dispatcher } from '../../../commands/dispatch.ts';
 import { CommandRateLimiter } from '../../../commands/rate-limit.ts';
 import type { Config } from '../../config.ts';
 import type { Logger } from '../../log.ts';
@@ -28,9 +29,14 @@ type SlackConfig = Pick<
 /**
  * Slack, when SLACK_BOT_TOKEN is set: Socket Mode with SLACK_APP_TOKEN, else HTTP mode with
  * SLACK_SIGNING_SECRET, where Bolt's signature check answers a bad or stale request with a 401.
- * `retryBaseMs` is the first wait before connecting again.
+ * `retryBaseMs` is the first wait before connecting again; `commands` replaces the set /ainews offers.
  */
-export function createSlack(config: SlackConfig, services: CommandServices, log: Logger, options: { retryBaseMs?: number } = {}): SlackPlatform | null {
+export function createSlack(
+  config: SlackConfig,
+  services: CommandServices,
+  log: Logger,
+  options: { retryBaseMs?: number; commands?: readonly CommandDefinition[] } = {},
+): SlackPlatform | null {
   const token = config.SLACK_BOT_TOKEN;
   if (!token) return null;
   const slackLog = log.child({ component: 'slack' });
@@ -55,10 +61,14 @@ export function createSlack(config: SlackConfig, services: CommandServices, log:
     : new App({ token, logger, clientOptions, signingSecret: config.SLACK_SIGNING_SECRET, deferInitialization: true });
   let botName: Promise<string> | null = null;
   registerSlashCommand(app, {
-    services,
+    dispatcher: new Dispatcher({
+      commands: options.commands ?? COMMANDS,
+      services,
+      limiter: new CommandRateLimiter(config.COMMANDS_PER_MINUTE),
+      onBug: (error, command) => slackLog.error({ err: error, command }, 'command failed'),
+    }),
     admins: config.AINEWS_ADMINS,
     log: slackLog,
-    limiter: new CommandRateLimiter(config.COMMANDS_PER_MINUTE),
     botName: () =>
       (botName ??= app.client.auth.test().then(
         (auth) => auth.user ?? 'ainews',

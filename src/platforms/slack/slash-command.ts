@@ -1,24 +1,22 @@
-import type { App, RespondArguments, webApi } from '@slack/bolt';
-import { resolveCommand, runDefinition, type CommandServices } from '../../../commands/index.ts';
-import type { CommandRateLimiter } from '../../../commands/rate-limit.ts';
+import type { App, webApi } from '@slack/bolt';
+import type { Asker, Dispatcher } from '../../../commands/dispatch.ts';
+import { searchCommand } from '../../../commands/search.ts';
 import type { Logger } from '../../log.ts';
-import { escapeMrkdwn } from './mrkdwn.ts';
 import { answerMessage, MORE_ACTION } from './render-answer.ts';
 import { slackChannelName } from './slack-channel.ts';
 
 export const SLASH_COMMAND = '/ainews';
 
 export interface SlashCommandDeps {
-  services: CommandServices;
-  /** AINEWS_ADMINS: `slack:<user id>` entries may add and remove feeds besides workspace admins. */
+  dispatcher: Dispatcher;
+  /** AINEWS_ADMINS: `slack:<user id>` entries are admins besides workspace admins and owners. */
   admins: readonly string[];
   log: Logger;
-  limiter: CommandRateLimiter;
   /** The bot's name, for the invitation hint (from auth.test). */
   botName(): Promise<string>;
 }
 
-interface Asker {
+interface Who {
   team: string;
   channel: string;
   user: string;
@@ -26,51 +24,42 @@ interface Asker {
 }
 
 /**
- * `/ainews …` and its "More" button. The Slack side only translates: the payload into a command of
- * commands/, the answer into Block Kit. Acked at once; answered through response_url, privately unless
- * the answer is for the whole channel.
+ * `/ainews …` and its "More" button. The Slack side only translates: the typed text goes to the
+ * dispatcher with a port that answers who the user is, and the answer becomes Block Kit. Acked at once;
+ * answered through response_url, privately unless the answer is for the whole channel.
  */
 export function registerSlashCommand(app: App, deps: SlashCommandDeps): void {
   app.command(SLASH_COMMAND, async ({ command, ack, respond, client }) => {
     await ack();
-    const asker = { team: command.team_id, channel: command.channel_id, user: command.user_id, userName: command.user_name };
-    await respond(overLimit(asker, deps) ?? (await answer(command.text, asker, client, deps)));
+    const asker = slackAsker({ team: command.team_id, channel: command.channel_id, user: command.user_id, userName: command.user_name }, client, deps);
+    const { answer } = await deps.dispatcher.dispatch({ text: command.text }, asker);
+    const announce = answer.kind === 'notice' && answer.announce === true;
+    await respond({ ...answerMessage(answer), response_type: announce ? 'in_channel' : 'ephemeral' });
   });
 
   app.action(MORE_ACTION, async ({ ack, body, action, respond, client }) => {
     await ack();
     if (action.type !== 'button' || body.type !== 'block_actions' || !body.channel || !action.value) return;
-    const asker = { team: body.team?.id ?? body.user.team_id ?? '', channel: body.channel.id, user: body.user.id, userName: body.user.name };
+    const who = { team: body.team?.id ?? body.user.team_id ?? '', channel: body.channel.id, user: body.user.id, userName: body.user.name };
+    const { answer } = await deps.dispatcher.dispatch({ command: searchCommand, text: action.value }, slackAsker(who, client, deps));
     // The next page takes the place of the one whose button was pressed; a refusal leaves it in place.
-    const refusal = overLimit(asker, deps);
-    if (refusal) return void (await respond({ ...refusal, replace_original: false }));
-    await respond({ ...(await answer(action.value, asker, client, deps)), response_type: 'ephemeral', replace_original: true });
+    const replace = answer.kind !== 'error';
+    await respond({ ...answerMessage(answer), response_type: 'ephemeral', replace_original: replace });
   });
 }
 
-/** The private refusal for a user over COMMANDS_PER_MINUTE, or null when the command may run. */
-function overLimit(asker: Asker, deps: SlashCommandDeps): RespondArguments | null {
-  const wait = deps.limiter.take(`slack:${asker.team}/${asker.user}`);
-  return wait ? { ...answerMessage(deps.limiter.refusal(wait)), response_type: 'ephemeral' } : null;
-}
-
-async function answer(text: string, asker: Asker, client: webApi.WebClient, deps: SlashCommandDeps): Promise<RespondArguments> {
-  const { command, args } = resolveCommand(text);
-  const isAdmin = command.needsAdmin?.(args) ? await isAdminUser(client, asker.user, deps) : false;
-  const result = runDefinition(
-    command,
-    args,
-    { channel: slackChannelName(asker.team, asker.channel), user: asker.userName ? `@${asker.userName}` : `slack:${asker.user}`, isAdmin, services: deps.services },
-    (error) => deps.log.error({ err: error, command: command.name }, 'command failed'),
-  );
-  const message = answerMessage(result);
-  const announce = result.kind === 'notice' && result.announce === true;
-  if (command.name === 'watch' && result.kind === 'notice' && !(await isMember(client, asker.channel, deps))) {
-    const hint = `:wave: I am not in this channel, so I cannot post alerts here yet. Invite me with \`/invite @${escapeMrkdwn(await deps.botName())}\`.`;
-    message.blocks.push({ type: 'section', text: { type: 'mrkdwn', text: hint } });
-    message.text += `\n${hint}`;
-  }
-  return { ...message, response_type: announce ? 'in_channel' : 'ephemeral' };
+function slackAsker(who: Who, client: webApi.WebClient, deps: SlashCommandDeps): Asker {
+  return {
+    id: `slack:${who.team}/${who.user}`,
+    name: who.userName ? `@${who.userName}` : `slack:${who.user}`,
+    channel: slackChannelName(who.team, who.channel),
+    isAdmin: () => isAdminUser(client, who.user, deps),
+    // Slack has no notion of who manages a channel: anyone in it may change its watches.
+    isChannelManager: async () => true,
+    whoMay: () => 'workspace admins and owners, and the users in AINEWS_ADMINS',
+    cannotPost: async () =>
+      (await isMember(client, who.channel, deps)) ? null : `I am not in this channel, so I cannot post alerts here yet. Invite me with /invite @${await deps.botName()}`,
+  };
 }
 
 /** Workspace admins and owners, and the users AINEWS_ADMINS names. */

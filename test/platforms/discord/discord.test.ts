@@ -204,7 +204,7 @@ describe('/ainews on Discord', () => {
     await startDiscord();
     const refused = await slash('watch', { keyword: 'gpt-5' });
     expect(refused.ephemeral).toBe(true);
-    expect(refused.message.content).toMatch(/needs the Manage Channels permission/);
+    expect(refused.message.content).toMatch(/only those who manage this channel can change this channel's watches: members with the Manage Channels permission here/);
     expect(app.watches.list()).toEqual([]);
   });
 
@@ -217,7 +217,7 @@ describe('/ainews on Discord', () => {
   it('lets only Manage Server and AINEWS_ADMINS add feeds', async () => {
     await startDiscord({ AINEWS_ADMINS: 'discord:900000000000000009' });
     const add = (url: string, opts: Parameters<FakeDiscord['slash']>[2]) => slash('add', { url }, { commandName: 'ainews-admin', group: 'feeds', ...opts });
-    expect((await add('https://example.com/a.xml', {})).message.content).toMatch(/only members with Manage Server/);
+    expect((await add('https://example.com/a.xml', {})).message.content).toMatch(/only admins can add feeds: members with Manage Server, and the users in AINEWS/);
     expect((await add('https://example.com/b.xml', { permissions: PermissionFlagsBits.ManageGuild })).message.content).toContain('Added feed');
     expect((await add('https://example.com/c.xml', { user: '900000000000000009' })).message.content).toContain('Added feed');
     expect(app.feeds.list().map((f) => f.url)).toEqual(expect.arrayContaining(['https://example.com/b.xml', 'https://example.com/c.xml']));

@@ -199,7 +199,7 @@ describe('/ainews on Slack', () => {
     await startSlack({ AINEWS_ADMINS: 'slack:U0CAROL' });
     slack.workspaceAdmins.add('U0BOB');
     const refused = await slash('feeds add https://example.com/a.xml', { user: 'U0ALICE' });
-    expect(refused.text).toMatch(/only admins can add feeds/);
+    expect(refused.text).toMatch(/only admins can add feeds: workspace admins and owners, and the users in AINEWS_ADMINS/);
     expect((await slash('feeds add https://example.com/b.xml', { user: 'U0BOB' })).text).toContain('Added feed');
     expect((await slash('feeds add https://example.com/c.xml', { user: 'U0CAROL' })).text).toContain('Added feed');
     expect(app.feeds.list().map((f) => f.url)).toEqual(expect.arrayContaining(['https://example.com/b.xml', 'https://example.com/c.xml']));

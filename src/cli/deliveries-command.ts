@@ -1,0 +1,47 @@
+import type { Command } from 'commander';
+import { channelPlatform } from '../channel-name.ts';
+import { shortTime, truncate } from '../format.ts';
+import { positiveInt, printJson, withApp } from './context.ts';
+import { table } from './table.ts';
+
+export function registerDeliveriesCommand(program: Command): void {
+  program
+    .command('deliveries')
+    .option('--channel <channel>', 'only this channel')
+    .option('--limit <n>', 'how many', '50')
+    .option('--json', 'print JSON')
+    .description('alerts in the outbox, newest first, with their delivery status')
+    .action(async (opts: { channel?: string; limit: string; json?: boolean }) => {
+      const limit = positiveInt(opts.limit, '--limit', 10_000);
+      if (opts.channel) channelPlatform(opts.channel);
+      await withApp((app) => {
+        const rows = app.outbox.list({ channel: opts.channel, limit });
+        if (opts.json) {
+          return printJson(
+            rows.map((r) => ({
+              id: r.id,
+              channel: r.channel,
+              item_id: r.item_id,
+              title: r.title,
+              watch: r.watch_query,
+              kind: r.kind,
+              story_id: r.story_id,
+              status: r.status,
+              attempts: r.attempts,
+              last_error: r.last_error,
+              created_at: r.created_at,
+              sent_at: r.sent_at,
+              platform_message_id: r.platform_message_id,
+            })),
+          );
+        }
+        if (rows.length === 0) return console.log('no alerts yet: add a watch with "ainews watch add <channel> <keyword>"');
+        console.log(
+          table(
+            ['ID', 'CHANNEL', 'KIND', 'STATUS', 'TRIES', 'QUEUED', 'ITEM', 'LAST ERROR'],
+            rows.map((r) => [String(r.id), r.channel, r.kind, r.status, String(r.attempts), shortTime(r.created_at), truncate(`#${r.item_id} ${r.title}`, 50), r.last_error ?? '']),
+          ),
+        );
+      });
+    });
+}
