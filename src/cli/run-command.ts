@@ -3,6 +3,7 @@ import { createApp } from '../app.ts';
 import type { DeliveryWorker } from '../delivery/worker.ts';
 import { ConsoleSender } from '../platforms/console/console-sender.ts';
 import { printOutcome } from '../platforms/console/print-items.ts';
+import { shutdown } from '../shutdown.ts';
 import { cliLogger, loadCliConfig } from './context.ts';
 
 export function registerRunCommand(program: Command): void {
@@ -39,16 +40,19 @@ export function registerRunCommand(program: Command): void {
           log.info({ signal }, 'stopping: letting the running poll finish its writes');
           // The scheduler first: a poll finishing now may still queue alerts; then the listeners, and the
           // worker, whose send in progress is recorded before the database closes.
-          void app.scheduler
-            .stop()
-            .then(() => app.summaries.llm?.stop())
-            .then(() => Promise.all([slack?.stop(), discord?.stop()]))
-            .then(() => delivery.stop())
-            .then(() => {
-              app.close();
-              log.info('stopped; database closed');
-              resolve();
-            });
+          void shutdown(
+            [
+              { name: 'scheduler', stop: () => app.scheduler.stop() },
+              { name: 'llm summaries', stop: () => app.summaries.llm?.stop() },
+              [...(slack ? [{ name: 'slack', stop: () => slack.stop() }] : []), ...(discord ? [{ name: 'discord', stop: () => discord.stop() }] : [])],
+              { name: 'delivery', stop: () => delivery.stop() },
+              { name: 'database', stop: () => app.close() },
+            ],
+            log,
+          ).then(({ failed }) => {
+            log.info(failed.length ? { failed } : {}, failed.length ? 'stopped, not all of it cleanly; database closed' : 'stopped; database closed');
+            resolve();
+          });
         };
         process.once('SIGINT', () => stop('SIGINT'));
         process.once('SIGTERM', () => stop('SIGTERM'));
