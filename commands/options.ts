@@ -11,15 +11,17 @@ export type Values = Record<string, string | number | undefined>;
  * `help`.
  */
 export function resolveTyped(commands: readonly CommandDefinition[], text: string): { command: CommandDefinition; args: string } {
-  const trimmed = text.trim();
-  const words = trimmed.split(/\s+/).map((word) => word.toLowerCase());
+  // Runs of spaces count as one, as they did when typed.
+  const typed = text.trim().split(/\s+/);
+  const trimmed = typed.join(' ');
+  const words = typed.map((word) => word.toLowerCase());
   let best: CommandDefinition | null = null;
   for (const command of commands) {
     if (command.fallback) continue;
     const parts = command.name.split(' ');
     if (parts.every((part, i) => words[i] === part) && parts.length > (best?.name.split(' ').length ?? 0)) best = command;
   }
-  if (best) return { command: best, args: dropWords(trimmed, best.name.split(' ').length) };
+  if (best) return { command: best, args: typed.slice(best.name.split(' ').length).join(' ') };
   if (!trimmed) return { command: byName(commands, 'help'), args: '' };
   return { command: commands.find((c) => c.fallback) ?? byName(commands, 'help'), args: trimmed };
 }
@@ -68,7 +70,7 @@ function convert(command: CommandDefinition, option: OptionSpec, given: string |
 
 function describeOption(option: OptionSpec): string {
   if (option.typedAs) return option.typedAs;
-  if (option.type === 'string') return `a ${option.name}`;
+  if (option.type === 'string') return option.description;
   const max = option.max === undefined ? '' : ` to ${option.max}`;
   return `a number from ${option.min ?? 0}${max}`;
 }
@@ -79,10 +81,6 @@ function unexpected(command: CommandDefinition, text: string, family: readonly C
   if (family.length > 1) return `unknown ${command.name} action "${first}"`;
   if (command.options.length === 0) return `${command.name} takes nothing after it (got "${text}")`;
   return `${command.name} takes ${command.options.map(describeOption).join(', or ')} (got "${text}")`;
-}
-
-function dropWords(text: string, count: number): string {
-  return text.replace(new RegExp(`^(\\S+\\s*){${count}}`), '');
 }
 
 function byName(commands: readonly CommandDefinition[], name: string): CommandDefinition {
