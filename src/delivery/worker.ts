@@ -6,7 +6,7 @@ import type { Logger } from '../log.ts';
 import { backoffDelay } from '../pipeline/backoff.ts';
 import { composeAlert, composeUpdate, sourcesShown } from './compose-alert.ts';
 import { Pacer } from './pacer.ts';
-import { PlatformError, type AlertSender } from './port.ts';
+import { failureOf, type AlertSender } from './port.ts';
 
 /** One message to post: how to post it, how to look for an earlier attempt, and the sources it names. */
 interface Message {
@@ -287,22 +287,23 @@ export class DeliveryWorker {
    */
   private recordFailure(row: OutboxRow, error: unknown, attemptStart: Date, log: Logger, stage: 'send' | 'lookup'): Outcome {
     const { outbox, settings } = this.deps;
-    const options = error instanceof PlatformError ? error.options : { outcomeUnknown: true };
+    const failure = failureOf(error);
     const reason = error instanceof Error ? error.message : String(error);
     const message = stage === 'lookup' ? `could not check whether an earlier attempt was posted: ${reason}` : reason;
-    if (options.channelGone) {
+    if (failure.kind === 'channel-gone') {
       outbox.markFailed(row.id, this.id, message, null);
       return { kind: 'gone', reason };
     }
-    const outcomeUnknown = stage === 'lookup' || options.outcomeUnknown === true;
-    const giveUp = (stage === 'send' && options.permanent === true) || row.attempts >= settings.maxAttempts;
+    const outcomeUnknown = stage === 'lookup' || failure.kind === 'outcome-unknown';
+    const giveUp = (stage === 'send' && failure.kind === 'refused') || row.attempts >= settings.maxAttempts;
+    const retryAfterMs = failure.kind === 'rate-limited' ? failure.retryAfterMs : 0;
     const now = Date.now();
     // A retry waits for the backoff, for the platform's Retry-After, and for the earlier attempt to be
     // unable to land, so that looking for it first gives a true answer.
     const retryAt = new Date(
       Math.max(
         now + backoffDelay(row.attempts, { baseMs: settings.backoffBaseMs, maxMs: settings.backoffMaxMs }),
-        now + (options.retryAfterMs ?? 0),
+        now + retryAfterMs,
         outcomeUnknown ? attemptStart.getTime() + settings.sendTimeoutMs : 0,
       ),
     );
@@ -311,7 +312,7 @@ export class DeliveryWorker {
     // The channel waits for an alert being retried, to keep its alerts in order; an update keeps no
     // order with them, so only the platform's own Retry-After holds the channel for it.
     if (giveUp) return { kind: 'failed' };
-    if (row.kind === 'update' && !options.retryAfterMs) return { kind: 'retrying' };
+    if (row.kind === 'update' && !retryAfterMs) return { kind: 'retrying' };
     return { kind: 'paused', until: retryAt };
   }
 }

@@ -152,7 +152,7 @@ describe('DeliveryWorker', () => {
     app.watches.add('console:team', '*', 'u1');
     await pollWithFresh([item(1, 'First'), item(2, 'Second')]);
     const sender = new RecordingSender();
-    sender.failures = [new PlatformError('503 from the platform'), new PlatformError('msg_too_long', { permanent: true })];
+    sender.failures = [new PlatformError('503 from the platform', { kind: 'transient' }), new PlatformError('msg_too_long', { kind: 'refused' })];
     await worker(sender).drain();
     const byTitle = () => Object.fromEntries(app.outbox.list().map((r) => [r.title, r]));
     // Second waits behind First: a channel's alerts never overtake one another.

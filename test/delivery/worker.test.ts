@@ -29,7 +29,7 @@ class ScriptedSender implements AlertSender {
     if (next instanceof Error) throw next;
     const id = `m-${alert.deliveryId}-${this.sendCalls}`;
     this.posted.set(alert.deliveryId, id);
-    if (next === 'post-then-throw') throw new PlatformError('socket hang up', { outcomeUnknown: true });
+    if (next === 'post-then-throw') throw new PlatformError('socket hang up', { kind: 'outcome-unknown' });
     return id;
   }
 
@@ -91,7 +91,7 @@ describe('DeliveryWorker outcomes', () => {
     const [lost] = queue('console:a', ['Lost']);
     const [refused] = queue('console:b', ['Refused']);
     const sender = new ScriptedSender();
-    sender.script = [new PlatformError('request timed out', { outcomeUnknown: true }), new PlatformError('internal_error')];
+    sender.script = [new PlatformError('request timed out', { kind: 'outcome-unknown' }), new PlatformError('internal_error', { kind: 'transient' })];
     await worker(sender).drain();
     await sleep(settings.sendTimeoutMs + 20);
     await worker(sender).drain();
@@ -121,7 +121,7 @@ describe('DeliveryWorker outcomes', () => {
     sender.onSend = (alert) => {
       if (alert.channel !== 'console:busy' || limited) return;
       limited = true;
-      sender.script.unshift(new PlatformError('ratelimited', { retryAfterMs: 300 }));
+      sender.script.unshift(new PlatformError('ratelimited', { kind: 'rate-limited', retryAfterMs: 300 }));
     };
     const before = Date.now();
     await worker(sender).drain();
@@ -137,7 +137,7 @@ describe('DeliveryWorker outcomes', () => {
   it('never lets a later alert of the channel overtake one waiting for its retry, even one queued meanwhile', async () => {
     const ids = queue('console:busy', ['A', 'B', 'C']);
     const sender = new ScriptedSender();
-    sender.script = [new PlatformError('ratelimited', { retryAfterMs: 60_000 })];
+    sender.script = [new PlatformError('ratelimited', { kind: 'rate-limited', retryAfterMs: 60_000 })];
     await worker(sender, { batchSize: 2 }).drain();
     // Queued while A waits: it waits too.
     const [late] = queue('console:busy', ['D']);
@@ -149,7 +149,7 @@ describe('DeliveryWorker outcomes', () => {
   it('holds the channel behind an alert that keeps failing until it fails for good, then goes on', async () => {
     const [stuck, next] = queue('console:team', ['Stuck', 'Next']);
     const sender = new ScriptedSender();
-    sender.script = Array.from({ length: 3 }, () => new PlatformError('internal_error'));
+    sender.script = Array.from({ length: 3 }, () => new PlatformError('internal_error', { kind: 'transient' }));
     for (let round = 0; round < 4; round++) {
       await worker(sender, { maxAttempts: 3 }).drain();
       await sleep(20);
@@ -163,7 +163,7 @@ describe('DeliveryWorker outcomes', () => {
     const [id] = queue('console:team', ['One']);
     const sender = new ScriptedSender();
     sender.script = ['post-then-throw'];
-    sender.lookupFailures = [new PlatformError('ratelimited', { retryAfterMs: 10 }), new PlatformError('missing_scope', { permanent: true })];
+    sender.lookupFailures = [new PlatformError('ratelimited', { kind: 'rate-limited', retryAfterMs: 10 }), new PlatformError('missing_scope', { kind: 'refused' })];
     for (let round = 0; round < 4; round++) {
       await sleep(settings.sendTimeoutMs + 20);
       await worker(sender).drain();
@@ -177,7 +177,7 @@ describe('DeliveryWorker outcomes', () => {
     const [id] = queue('console:team', ['One']);
     const sender = new ScriptedSender();
     sender.script = ['post-then-throw'];
-    sender.lookupFailures = [new PlatformError('missing_scope', { permanent: true })];
+    sender.lookupFailures = [new PlatformError('missing_scope', { kind: 'refused' })];
     await worker(sender, { maxAttempts: 2 }).drain();
     await sleep(settings.sendTimeoutMs + 20);
     await worker(sender, { maxAttempts: 2 }).drain();
@@ -205,7 +205,7 @@ describe('DeliveryWorker outcomes', () => {
     sender.onSend = (alert) => {
       if (alert.channel !== 'console:other' || failedOnce) return;
       failedOnce = true;
-      sender.script.unshift(new PlatformError('internal_error'));
+      sender.script.unshift(new PlatformError('internal_error', { kind: 'transient' }));
     };
     const sentAt = new Map<number, number>();
     const running = worker(sender, { intervalMs: 20 });
@@ -238,7 +238,7 @@ describe('DeliveryWorker outcomes', () => {
   it('leaves what is queued during a call, and what fails in it, for the next call', async () => {
     const [first] = queue('console:team', ['First']);
     const sender = new ScriptedSender();
-    sender.script = [new PlatformError('internal_error')];
+    sender.script = [new PlatformError('internal_error', { kind: 'transient' })];
     let late: number | undefined;
     sender.onSend = () => (late ??= queue('console:late', ['Queued meanwhile'])[0]);
     expect(await worker(sender).drain()).toBe(0);
@@ -253,7 +253,7 @@ describe('DeliveryWorker outcomes', () => {
     const [fine] = queue('console:fine', ['D']);
     const sender = new ScriptedSender();
     sender.onSend = (alert) => {
-      if (alert.channel === 'console:gone') sender.script.unshift(new PlatformError('not_in_channel: invite the bot', { channelGone: true }));
+      if (alert.channel === 'console:gone') sender.script.unshift(new PlatformError('not_in_channel: invite the bot', { kind: 'channel-gone' }));
     };
     await worker(sender).drain();
     expect(gone.map((id) => [row(id).status, row(id).last_error])).toEqual(Array(3).fill(['failed', 'not_in_channel: invite the bot']));
