@@ -130,6 +130,7 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
     summaryWaitMs: llm ? config.LLM_ALERT_WAIT : 0,
     sendTimeoutMs: config.DELIVERY_SEND_TIMEOUT,
     claimTimeoutMs: config.DELIVERY_CLAIM_TIMEOUT,
+    concurrency: config.DELIVERY_CONCURRENCY,
   };
   return {
     config,

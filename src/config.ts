@@ -105,6 +105,7 @@ export const configSchema = z.object({
   DELIVERY_BACKOFF_MAX: duration('1h', 1000),
   DELIVERY_SEND_TIMEOUT: duration('10s', 100),
   DELIVERY_CLAIM_TIMEOUT: duration('60s', 1000),
+  DELIVERY_CONCURRENCY: int(10, 1, 100),
   STORY_WINDOW: duration('48h', 3_600_000),
   STORY_UPDATE_DELAY: duration('10m', 0),
   STORY_UPDATE_INTERVAL: duration('1h', 0),
