@@ -30,15 +30,8 @@ export interface OutboxRow {
   shown_sources: string | null;
 }
 
-/** How often a story's alert is updated with its later sources. */
-export interface UpdateSettings {
-  /** Sources arriving within this time of the first make one update. */
-  delayMs: number;
-  /** At least this long between two updates of one alert. */
-  intervalMs: number;
-  /** At most this many updates per alert. */
-  max: number;
-}
+/** What deciding on an alert's next update needs to know of each update it has. */
+export type UpdateState = Pick<OutboxRow, 'status' | 'created_at' | 'claimed_at' | 'sent_at' | 'attempt_started_at'>;
 
 /** A delivery as listed by `ainews deliveries`. */
 export interface DeliveryRow extends OutboxRow {
@@ -51,6 +44,7 @@ export const DEFAULT_CLAIM_TIMEOUT_MS = 60_000;
 /** The alert outbox: one row per (item, channel), claimed atomically by whichever worker sends it. */
 export class Outbox {
   private readonly insert: Statement;
+  private readonly updatesOfAlert: Statement;
 
   constructor(private readonly db: Database) {
     this.insert = db.prepare(
@@ -58,6 +52,9 @@ export class Outbox {
        SELECT @kind, @itemId, @storyId, @parentId, @channel, c.platform, @watchId, @watchQuery, @due, @now FROM channels c
        WHERE c.id = @channel AND c.active = 1
        ON CONFLICT DO NOTHING`,
+    );
+    this.updatesOfAlert = db.prepare(
+      "SELECT status, created_at, claimed_at, sent_at, attempt_started_at FROM outbox WHERE parent_id = ? AND kind = 'update' ORDER BY id",
     );
   }
 
@@ -84,26 +81,17 @@ export class Outbox {
     return this.db.prepare("SELECT * FROM outbox WHERE kind = 'alert' AND story_id = ? ORDER BY id").all(storyId) as OutboxRow[];
   }
 
+  /** The updates queued under an alert, the first first. */
+  updates(alertId: number): UpdateState[] {
+    return this.updatesOfAlert.all(alertId) as UpdateState[];
+  }
+
   /**
-   * Queues an update of a story's alert for a later item of the story; returns whether a row was added.
-   * None is needed while the alert has not been tried (it will name every source when it goes out), or
-   * while an update waits that has not been tried either (it will name this source too); none is
-   * possible once the alert failed, or made its `max` updates. An update is due `delayMs` from now, and
-   * `intervalMs` after the alert's previous update.
+   * Queues an update of a story's alert, due at `due`, for a later item of the story; returns whether a
+   * row was added (none while the channel is inactive). Whether one is wanted, and when, is the caller's
+   * to decide.
    */
-  enqueueUpdate(alert: OutboxRow, itemId: number, settings: UpdateSettings, now = new Date()): boolean {
-    if (alert.kind !== 'alert' || alert.status === 'failed' || (alert.status === 'pending' && alert.attempts === 0)) return false;
-    const updates = this.db
-      .prepare("SELECT status, created_at, claimed_at, sent_at, attempt_started_at FROM outbox WHERE parent_id = ? AND kind = 'update'")
-      .all(alert.id) as Pick<OutboxRow, 'status' | 'created_at' | 'claimed_at' | 'sent_at' | 'attempt_started_at'>[];
-    // An update retried after an unknown outcome may turn out to have been posted as it was: it cannot
-    // take this source in, so another update follows it.
-    const waiting = (u: (typeof updates)[number]) => (u.status === 'pending' || u.status === 'retrying') && u.attempt_started_at === null;
-    if (updates.some(waiting)) return false;
-    const made = updates.filter((u) => u.status !== 'failed' && u.status !== 'skipped');
-    if (made.length >= settings.max) return false;
-    const previous = Math.max(0, ...made.map((u) => Date.parse(u.sent_at ?? u.attempt_started_at ?? u.claimed_at ?? u.created_at)));
-    const due = new Date(Math.max(now.getTime() + settings.delayMs, previous ? previous + settings.intervalMs : 0));
+  enqueueUpdate(alert: OutboxRow, itemId: number, due: Date, now = new Date()): boolean {
     const row = { kind: 'update', itemId, storyId: alert.story_id, parentId: alert.id, channel: alert.channel, watchId: alert.watch_id, watchQuery: alert.watch_query };
     return this.insert.run({ ...row, due: due.toISOString(), now: now.toISOString() }).changes > 0;
   }
@@ -277,11 +265,6 @@ export class Outbox {
 
   find(itemId: number, channel: string): OutboxRow | undefined {
     return this.db.prepare('SELECT * FROM outbox WHERE item_id = ? AND channel = ?').get(itemId, channel) as OutboxRow | undefined;
-  }
-
-  /** The updates of an alert, the first first. */
-  updatesOf(alertId: number): OutboxRow[] {
-    return this.db.prepare("SELECT * FROM outbox WHERE parent_id = ? AND kind = 'update' ORDER BY id").all(alertId) as OutboxRow[];
   }
 
   /** The channel's alert for a story, if it got one. */

@@ -1,8 +1,9 @@
 import type { ItemRow } from '../db/items.ts';
-import type { Outbox, UpdateSettings } from '../db/outbox.ts';
+import type { Outbox } from '../db/outbox.ts';
 import type { WatchStore } from '../db/watches.ts';
 import type { Logger } from '../log.ts';
 import { WatchMatcher } from '../match/matcher.ts';
+import { takesUpdates, updateDueAt, type UpdateSettings } from './story-updates.ts';
 
 /**
  * Turns new items into outbox rows: an alert per channel whose watches match, unless the channel already
@@ -34,7 +35,9 @@ export class AlertRouter {
       if (storyId !== item.id) {
         for (const alert of this.outbox.storyAlerts(storyId)) {
           alerted.add(alert.channel);
-          if (this.outbox.enqueueUpdate(alert, item.id, this.updates, now)) updates++;
+          if (!takesUpdates(alert)) continue;
+          const due = updateDueAt(this.outbox.updates(alert.id), this.updates, now);
+          if (due && this.outbox.enqueueUpdate(alert, item.id, due, now)) updates++;
         }
       }
       for (const watch of matcher.match({ title: item.title, body: item.body, sources })) {
