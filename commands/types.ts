@@ -4,6 +4,7 @@ import type { Outbox } from '../src/db/outbox.ts';
 import type { StoryStore } from '../src/db/stories.ts';
 import type { WatchStore } from '../src/db/watches.ts';
 import type { FeedAdmin } from '../src/feeds/feed-admin.ts';
+import type { AlertRouter } from '../src/pipeline/route-alerts.ts';
 import type { SearchService } from '../src/search/search.ts';
 import type { Marked } from '../src/search/snippet.ts';
 
@@ -16,6 +17,7 @@ export interface CommandServices {
   watches: WatchStore;
   outbox: Outbox;
   stories: StoryStore;
+  router: AlertRouter;
 }
 
 /** Who is asking, and where. `channel` is null only on the CLI when no channel was given. */

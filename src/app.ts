@@ -73,10 +73,12 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
   };
   const watches = new WatchStore(db);
   const outbox = new Outbox(db);
-  const router = new AlertRouter(watches, outbox, log.child({ component: 'router' }), {
-    delayMs: config.STORY_UPDATE_DELAY,
-    intervalMs: config.STORY_UPDATE_INTERVAL,
-    max: config.STORY_MAX_UPDATES,
+  const router = new AlertRouter({
+    watches,
+    outbox,
+    items,
+    log: log.child({ component: 'router' }),
+    updates: { delayMs: config.STORY_UPDATE_DELAY, intervalMs: config.STORY_UPDATE_INTERVAL, max: config.STORY_MAX_UPDATES },
   });
   const stories = new StoryStore(db);
   const limits = { zhChars: config.SUMMARY_MAX_CHARS_ZH, enWords: config.SUMMARY_MAX_WORDS_EN, maxSentences: 3 };

@@ -137,7 +137,7 @@ export class ItemProcessor {
         this.deps.stories.assign(rows, first.feed_id, now).forEach(({ storyId }, i) => (rows[i]!.story_id = storyId));
         const backlog = first.item.backlog === 1;
         llm.push(...this.deps.summaries.fill(rows, { backlog }));
-        if (!backlog) alerts += this.deps.router.route(rows, [first.source_name, first.source_url], now);
+        alerts += this.deps.router.route(rows, [first.source_name, first.source_url], now);
       }
       this.deps.pending.remove(batch.map((row) => row.seq));
       return { result: { items: batch.length, alerts }, llm };
