@@ -103,7 +103,7 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
   const processor = new ItemProcessor({
     pending: new PendingItems(db),
     index: new SearchIndex(db),
-    stories: new StoryClusterer(stories, { windowMs: config.STORY_WINDOW }),
+    clusterer: new StoryClusterer(stories, { windowMs: config.STORY_WINDOW }),
     summaries,
     router,
     // IMMEDIATE: the write lock is taken at once, waiting (AINEWS_DB_BUSY_TIMEOUT) for another process to

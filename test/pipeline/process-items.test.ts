@@ -183,7 +183,7 @@ function processorWith(fails: (rows: ItemRow[]) => boolean, lines: string[], now
   return new ItemProcessor({
     pending: new PendingItems(app.db),
     index: new SearchIndex(app.db),
-    stories: new StoryClusterer(app.stories, { windowMs: 48 * 3_600_000 }),
+    clusterer: new StoryClusterer(app.stories, { windowMs: 48 * 3_600_000 }),
     summaries: failing,
     router: app.router,
     transaction: (work) => app.db.transaction(work).immediate(),
