@@ -11,6 +11,7 @@ import { Summaries } from './summarize/summaries.ts';
 import { ItemStore } from './db/items.ts';
 import { StoryStore } from './db/stories.ts';
 import { StoryClusterer } from './cluster/clusterer.ts';
+import { LlmUsage } from './db/llm-usage.ts';
 import { installId } from './db/meta.ts';
 import type { Migration } from './db/migrate.ts';
 import { openDatabase, type Database } from './db/open.ts';
@@ -22,6 +23,7 @@ import { FeedPoller, type PollOutcome } from './pipeline/poll-feed.ts';
 import { ItemProcessor } from './pipeline/process-items.ts';
 import { PendingItems } from './db/pending-items.ts';
 import { SearchIndex } from './db/search-index.ts';
+import { SummaryPending } from './db/summary-pending.ts';
 import { PollScheduler } from './pipeline/scheduler.ts';
 
 export interface App {
@@ -84,8 +86,9 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
   const limits = { zhChars: config.SUMMARY_MAX_CHARS_ZH, enWords: config.SUMMARY_MAX_WORDS_EN, maxSentences: 3 };
   const llm = config.LLM_BASE_URL
     ? new LlmSummaries({
-        db,
         items,
+        pending: new SummaryPending(db),
+        usage: new LlmUsage(db),
         settings: {
           baseUrl: config.LLM_BASE_URL,
           apiKey: config.LLM_API_KEY,
