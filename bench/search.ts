@@ -2,7 +2,10 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, type Database } from '../src/db/open.ts';
+import { FeedStore } from '../src/db/feeds.ts';
 import { SearchIndex } from '../src/db/search-index.ts';
+import { SearchMatches } from '../src/db/search-matches.ts';
+import { StoryStore } from '../src/db/stories.ts';
 import { parseSearchQuery } from '../src/search/query.ts';
 import { SearchService } from '../src/search/search.ts';
 import { percentile } from './stats.ts';
@@ -87,7 +90,7 @@ export async function searchBenchmark(): Promise<void> {
     db.pragma('wal_checkpoint(TRUNCATE)');
     const sizeMb = statSync(path).size / 1024 / 1024;
 
-    const service = new SearchService(db);
+    const service = new SearchService({ matches: new SearchMatches(db), feeds: new FeedStore(db), stories: new StoryStore(db) });
     const now = new Date();
     const timings: number[] = [];
     const medians = new Map<string, number>();

@@ -23,6 +23,7 @@ import { FeedPoller, type PollOutcome } from './pipeline/poll-feed.ts';
 import { ItemProcessor } from './pipeline/process-items.ts';
 import { PendingItems } from './db/pending-items.ts';
 import { SearchIndex } from './db/search-index.ts';
+import { SearchMatches } from './db/search-matches.ts';
 import { SummaryPending } from './db/summary-pending.ts';
 import { PollScheduler } from './pipeline/scheduler.ts';
 
@@ -151,7 +152,7 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
     stories,
     router,
     summaries,
-    search: new SearchService(db, stories),
+    search: new SearchService({ matches: new SearchMatches(db), feeds, stories }),
     processor,
     poller,
     scheduler,
