@@ -1,4 +1,4 @@
-import type { Config } from './config.ts';
+import { FEED_MIN_INTERVAL_MS, type Config } from './config.ts';
 import { FeedStore } from './db/feeds.ts';
 import { Outbox } from './db/outbox.ts';
 import { WatchStore } from './db/watches.ts';
@@ -62,7 +62,11 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
   for (const migration of applied) log.info({ version: migration.version, name: migration.name }, 'migration applied');
   const feeds = new FeedStore(db);
   const items = new ItemStore(db);
-  const admin = new FeedAdmin(feeds, config.FEED_DEFAULT_INTERVAL, config.AINEWS_ALLOW_PRIVATE_NETWORK);
+  const admin = new FeedAdmin(feeds, {
+    defaultIntervalMs: config.FEED_DEFAULT_INTERVAL,
+    minIntervalMs: FEED_MIN_INTERVAL_MS,
+    allowPrivateNetwork: config.AINEWS_ALLOW_PRIVATE_NETWORK,
+  });
   if (applied.some((m) => m.version === 1) && config.AINEWS_SEED_DEFAULT_FEEDS) {
     const added = admin.addDefaults().filter((r) => r.created).length;
     log.info({ feeds: added }, 'new database seeded with the default feeds');
@@ -84,7 +88,7 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
     updates: { delayMs: config.STORY_UPDATE_DELAY, intervalMs: config.STORY_UPDATE_INTERVAL, max: config.STORY_MAX_UPDATES },
   });
   const stories = new StoryStore(db);
-  const limits = { zhChars: config.SUMMARY_MAX_CHARS_ZH, enWords: config.SUMMARY_MAX_WORDS_EN, maxSentences: 3 };
+  const limits = { zhChars: config.SUMMARY_MAX_CHARS_ZH, enWords: config.SUMMARY_MAX_WORDS_EN };
   const llm = config.LLM_BASE_URL
     ? new LlmSummaries({
         items,

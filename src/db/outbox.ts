@@ -33,13 +33,23 @@ export interface OutboxRow {
 /** What deciding on an alert's next update needs to know of each update it has. */
 export type UpdateState = Pick<OutboxRow, 'status' | 'created_at' | 'claimed_at' | 'sent_at' | 'attempt_started_at'>;
 
+export interface ClaimOptions {
+  /** A claim not renewed for this long belongs to a process that died mid-send (DELIVERY_CLAIM_TIMEOUT). */
+  claimTimeoutMs: number;
+  /** How long an alert waits for its item's LLM summary (0 without an LLM). */
+  summaryWaitMs: number;
+  /** Rows due after this are left for later (by default, `now`). */
+  dueBy?: Date;
+  /** Channels left out: those this worker is already sending to. */
+  skipChannels?: string[];
+  /** Only this channel's alerts. */
+  onlyChannel?: string;
+}
+
 /** A delivery as listed by `ainews deliveries`. */
 export interface DeliveryRow extends OutboxRow {
   title: string;
 }
-
-/** By default, a claim older than this is taken to belong to a process that died mid-send. */
-export const DEFAULT_CLAIM_TIMEOUT_MS = 60_000;
 
 /** The alert outbox: one row per (item, channel), claimed atomically by whichever worker sends it. */
 export class Outbox {
@@ -105,19 +115,10 @@ export class Outbox {
     platforms: readonly Platform[],
     worker: string,
     limit: number,
-    now = new Date(),
-    options: {
-      /** Rows due after this are left for later (by default, `now`). */
-      dueBy?: Date;
-      summaryWaitMs?: number;
-      claimTimeoutMs?: number;
-      /** Channels left out: those this worker is already sending to. */
-      skipChannels?: string[];
-      /** Only this channel's alerts. */
-      onlyChannel?: string;
-    } = {},
+    now: Date,
+    options: ClaimOptions,
   ): OutboxRow[] {
-    const { dueBy = now, summaryWaitMs = 0, claimTimeoutMs = DEFAULT_CLAIM_TIMEOUT_MS, skipChannels = [], onlyChannel } = options;
+    const { dueBy = now, summaryWaitMs, claimTimeoutMs, skipChannels = [], onlyChannel } = options;
     const at = now.toISOString();
     const stale = new Date(now.getTime() - claimTimeoutMs).toISOString();
     // An alert whose item is still being summarized by the LLM waits, but not past summaryWaitMs.
@@ -254,13 +255,14 @@ export class Outbox {
       .run(reason, channel, worker).changes;
   }
 
+  /** The newest deliveries first; all of them unless `limit` says how many. */
   list(filter: { channel?: string; limit?: number } = {}): DeliveryRow[] {
     return this.db
       .prepare(
         `SELECT o.*, i.title FROM outbox o JOIN items i ON i.id = o.item_id
          ${filter.channel ? 'WHERE o.channel = @channel' : ''} ORDER BY o.id DESC LIMIT @limit`,
       )
-      .all({ channel: filter.channel, limit: filter.limit ?? 50 }) as DeliveryRow[];
+      .all({ channel: filter.channel, limit: filter.limit ?? -1 }) as DeliveryRow[];
   }
 
   find(itemId: number, channel: string): OutboxRow | undefined {

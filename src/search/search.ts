@@ -51,8 +51,9 @@ export class SearchService {
     },
   ) {}
 
-  search(query: SearchQuery, options: { pageSize?: number; now?: Date } = {}): SearchResult {
-    const pageSize = options.pageSize ?? 5;
+  /** One page of results, `pageSize` of them, ranked by relevance and recency, one per story. */
+  search(query: SearchQuery, options: { pageSize: number; now?: Date }): SearchResult {
+    const { pageSize } = options;
     const now = options.now ?? new Date();
     const rows = needsPhraseCheck(query) ? this.candidates(query, true).filter((row) => holdsPhrases(row, query)) : this.candidates(query, false);
     const terms = query.groups.flat();

@@ -88,9 +88,10 @@ describe('the outbox', () => {
     app.watches.add('console:team', '*', 'u1');
     await pollWithFresh([item(1, 'Only story')]);
     const otherProcess = new Outbox(new Sqlite(app.config.AINEWS_DB, { timeout: 5000 }));
-    expect(app.outbox.claim(['console'], 'a', 10)).toHaveLength(1);
-    expect(otherProcess.claim(['console'], 'b', 10)).toEqual([]);
-    const [taken] = otherProcess.claim(['console'], 'b', 10, new Date(Date.now() + 6 * 60_000));
+    const claiming = { claimTimeoutMs: app.config.DELIVERY_CLAIM_TIMEOUT, summaryWaitMs: 0 };
+    expect(app.outbox.claim(['console'], 'a', 10, new Date(), claiming)).toHaveLength(1);
+    expect(otherProcess.claim(['console'], 'b', 10, new Date(), claiming)).toEqual([]);
+    const [taken] = otherProcess.claim(['console'], 'b', 10, new Date(Date.now() + 6 * 60_000), claiming);
     expect(taken).toMatchObject({ claimed_by: 'b', attempts: 2 });
     // The first worker wakes up late: its outcome no longer counts.
     expect(app.outbox.markSent(taken!.id, 'a', 'late')).toBe(false);

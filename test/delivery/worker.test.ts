@@ -112,7 +112,7 @@ describe('DeliveryWorker outcomes', () => {
 
   it('takes over an alert whose process died mid-send, and looks for it before posting', async () => {
     const [id] = queue('console:team', ['One']);
-    const [claimed] = app.outbox.claim(['console'], 'dead-worker', 1);
+    const [claimed] = app.outbox.claim(['console'], 'dead-worker', 1, new Date(), settings);
     app.outbox.startAttempt(claimed!.id, 'dead-worker');
     const sender = new ScriptedSender();
     sender.posted.set(id!, 'm-posted-before-the-crash');

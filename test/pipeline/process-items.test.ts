@@ -173,7 +173,7 @@ describe('the follow-up pass after a poll stores its items', () => {
 
 /** A processor over the app's database whose summarizer fails on the rows `fails` picks, as a bug on some input would. */
 function processorWith(fails: (rows: ItemRow[]) => boolean, lines: string[], now: () => Date): ItemProcessor {
-  const summaries = new Summaries(app.items, { zhChars: 80, enWords: 40, maxSentences: 3 });
+  const summaries = new Summaries(app.items, { zhChars: 80, enWords: 40 });
   const failing = Object.assign(Object.create(summaries) as Summaries, {
     fill: (rows: ItemRow[], options?: { backlog?: boolean }) => {
       if (fails(rows)) throw new TypeError('cannot read properties of undefined');

@@ -36,7 +36,7 @@ async function summarizeNew(titles: string[], body = ARTICLE) {
   return titles.map((title) => app.items.recent(50).find((i) => i.title === title)!);
 }
 
-const builtinOf = (title: string, body = ARTICLE) => summarizeBuiltin({ title, body: htmlToText(body), lang: 'en' });
+const builtinOf = (title: string, body = ARTICLE) => summarizeBuiltin({ title, body: htmlToText(body), lang: 'en' }, { zhChars: app.config.SUMMARY_MAX_CHARS_ZH, enWords: app.config.SUMMARY_MAX_WORDS_EN });
 
 describe('LLM summaries', () => {
   it('stores the model’s summary, with the key sent as a Bearer token and the article framed as data', async () => {
@@ -106,7 +106,7 @@ describe('LLM summaries', () => {
       return app.summaries.fill(created);
     })();
     app.summaries.start(pending);
-    expect(app.outbox.claim(['console'], 'w', 10, new Date(), { summaryWaitMs: 60_000 })).toEqual([]);
+    expect(app.outbox.claim(['console'], 'w', 10, new Date(), { summaryWaitMs: 60_000, claimTimeoutMs: app.config.DELIVERY_CLAIM_TIMEOUT })).toEqual([]);
     await app.summaries.llm!.idle();
     const sent: string[] = [];
     await app.deliveryWorker([{ platform: 'console', send: async (alert) => (sent.push(alert.summary), 'm') }]).drain();
