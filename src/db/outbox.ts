@@ -51,7 +51,10 @@ export interface DeliveryRow extends OutboxRow {
   title: string;
 }
 
-/** The alert outbox: one row per (item, channel), claimed atomically by whichever worker sends it. */
+/**
+ * The alert outbox: one row per (item, channel), and one alert per (story, channel), each claimed
+ * atomically by whichever worker sends it.
+ */
 export class Outbox {
   private readonly insert: Statement;
   private readonly updatesOfAlert: Statement;
@@ -206,10 +209,10 @@ export class Outbox {
 
   /**
    * Records a failed attempt: retried at `retryAt`, or failed for good when it is null. When the attempt
-   * may have been posted all the same (`outcomeUnknown`), its start time is kept for the next attempt to
+   * may have been posted all the same (`mayHaveLanded`), its start time is kept for the next attempt to
    * look for it first.
    */
-  markFailed(id: number, worker: string, error: string, retryAt: Date | null, outcomeUnknown = false): boolean {
+  markFailed(id: number, worker: string, error: string, retryAt: Date | null, mayHaveLanded = false): boolean {
     return this.db.transaction(() => {
       const marked =
         this.db
@@ -218,7 +221,7 @@ export class Outbox {
                attempt_started_at = CASE WHEN ? THEN attempt_started_at END
              WHERE id = ? AND claimed_by = ?`,
           )
-          .run(retryAt ? 'retrying' : 'failed', error, retryAt?.toISOString() ?? null, outcomeUnknown ? 1 : 0, id, worker).changes > 0;
+          .run(retryAt ? 'retrying' : 'failed', error, retryAt?.toISOString() ?? null, mayHaveLanded ? 1 : 0, id, worker).changes > 0;
       // An alert that failed for good takes its waiting updates with it: there is nothing to reply to.
       if (marked && !retryAt) {
         this.db
@@ -267,10 +270,5 @@ export class Outbox {
 
   find(itemId: number, channel: string): OutboxRow | undefined {
     return this.db.prepare('SELECT * FROM outbox WHERE item_id = ? AND channel = ?').get(itemId, channel) as OutboxRow | undefined;
-  }
-
-  /** The channel's alert for a story, if it got one. */
-  findStoryAlert(storyId: number, channel: string): OutboxRow | undefined {
-    return this.db.prepare("SELECT * FROM outbox WHERE kind = 'alert' AND story_id = ? AND channel = ?").get(storyId, channel) as OutboxRow | undefined;
   }
 }

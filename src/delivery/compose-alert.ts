@@ -28,7 +28,7 @@ export function composeAlert(row: OutboxRow, { items, stories }: ComposeStores):
     source,
     publishedAt: item.published_at,
     lang: item.lang,
-    // Computed once, when the item was stored: never again for each channel.
+    // Computed once, by the follow-up pass after the item was stored: never again for each channel.
     summary: item.summary ?? '',
     watch: row.watch_query,
     alsoCoveredBy: [...new Set([...item.sources.slice(1), ...others])],

@@ -26,14 +26,14 @@ export interface DeliverySettings extends RetrySettings {
  * say (an update), its claim was taken over as stale (another worker now has it), or what it was about
  * is gone.
  */
-export type FailedWhy = 'refused' | 'out-of-attempts' | 'skipped' | 'claim-lost' | 'unsendable';
+type FailedWhy = 'refused' | 'out-of-attempts' | 'skipped' | 'claim-lost' | 'unsendable';
 
 /**
  * Where a row, and its channel, stand after one delivery. `failed` is for good, or the row is no longer
  * this worker's; `retrying` is an update that will be tried again and holds nothing back; `paused` holds
  * the channel until the row's retry; `gone` is a channel the bot cannot post to.
  */
-export type DeliveryOutcome =
+type DeliveryOutcome =
   | { kind: 'sent'; found: boolean }
   | { kind: 'failed'; why: FailedWhy }
   | { kind: 'retrying'; at: Date }

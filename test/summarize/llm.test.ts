@@ -28,7 +28,7 @@ const ARTICLE =
   '<p>It is faster than GPT-4o on every benchmark the company reported, and cheaper to run.</p>' +
   '<p>Prices stay the same for the API. Free users get limited access from next week.</p>';
 
-/** Stores items and summarizes them as a poll does (marking in the transaction, starting after it); waits for the LLM. */
+/** Stores items and summarizes them as the follow-up pass does (marking in its transaction, starting after it); waits for the LLM. */
 async function summarizeNew(titles: string[], body = ARTICLE) {
   const { created } = storeItems(app, titles.map((title) => ({ title, body })));
   app.summaries.start(app.db.transaction(() => app.summaries.fill(created))());
