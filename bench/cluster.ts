@@ -5,6 +5,7 @@ import { StoryClusterer, termsOf } from '../src/cluster/clusterer.ts';
 import { fingerprint } from '../src/cluster/fingerprint.ts';
 import { openDatabase, type Database } from '../src/db/open.ts';
 import { StoryStore } from '../src/db/stories.ts';
+import { defaults } from './settings.ts';
 import { percentile } from './stats.ts';
 import { Vocabulary } from './vocabulary.ts';
 
@@ -56,7 +57,7 @@ function fillWindow(db: Database, size: number, now: number): void {
 function measure(size: number): string {
   const dir = mkdtempSync(join(tmpdir(), 'ainews-bench-cluster-'));
   try {
-    const { db } = openDatabase(join(dir, 'cluster.db'));
+    const { db } = openDatabase(join(dir, 'cluster.db'), defaults.AINEWS_DB_BUSY_TIMEOUT);
     const now = Date.now();
     const buildStart = performance.now();
     fillWindow(db, size, now);

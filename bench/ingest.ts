@@ -16,6 +16,7 @@ import { normalizeEntry, type NormalizedItem } from '../src/feeds/normalize.ts';
 import { parseFeed } from '../src/feeds/parse.ts';
 import { createLogger } from '../src/log.ts';
 import { BATCH_SIZE } from '../src/pipeline/process-items.ts';
+import { defaults } from './settings.ts';
 import { median } from './stats.ts';
 
 const ITEMS = 2000;
@@ -123,7 +124,7 @@ export async function ingestBenchmark(): Promise<void> {
       let normalised: NormalizedItem[] = [];
       const ctx = { feedId: 1, feedUrl: url, feedLanguage: null, now: new Date() };
       stages.normalise!.push(await time(() => (normalised = entries.map((e) => normalizeEntry(e, ctx)!))));
-      const staged = openDatabase(join(dir, `stages-${run}.db`)).db;
+      const staged = openDatabase(join(dir, `stages-${run}.db`), defaults.AINEWS_DB_BUSY_TIMEOUT).db;
       staged.prepare("INSERT INTO feeds (id, url, interval_seconds, next_poll_at, created_at) VALUES (1, 'x', 900, 'x', 'x')").run();
       stages.store!.push(await time(() => new ItemStore(staged).store(1, normalised, { backlog: true, now: new Date() })));
       staged.close();

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../src/db/open.ts';
 import { Outbox } from '../src/db/outbox.ts';
+import { defaults } from './settings.ts';
 import { percentile } from './stats.ts';
 
 const SENT = 100_000;
@@ -16,7 +17,7 @@ const RUNS = 21;
  */
 export async function outboxBenchmark(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'ainews-bench-outbox-'));
-  const { db } = openDatabase(join(dir, 'outbox.db'));
+  const { db } = openDatabase(join(dir, 'outbox.db'), defaults.AINEWS_DB_BUSY_TIMEOUT);
   try {
     const at = new Date(Date.now() - 86_400_000).toISOString();
     // Alerts only: no items, channels or watches behind them, so the foreign keys are left unchecked.
@@ -33,7 +34,7 @@ export async function outboxBenchmark(): Promise<void> {
     const timings: number[] = [];
     for (let run = 0; run < RUNS; run++) {
       const start = process.hrtime.bigint();
-      const claimed = outbox.claim(['slack'], 'bench', CHANNELS);
+      const claimed = outbox.claim(['slack'], 'bench', CHANNELS, new Date(), { claimTimeoutMs: defaults.DELIVERY_CLAIM_TIMEOUT, summaryWaitMs: 0 });
       timings.push(Number(process.hrtime.bigint() - start) / 1e6);
       if (claimed.length !== CHANNELS) throw new Error(`claimed ${claimed.length} alerts, expected ${CHANNELS}`);
       db.prepare("UPDATE outbox SET status = 'pending', claimed_by = NULL, claimed_at = NULL WHERE status = 'sending'").run();

@@ -1,9 +1,9 @@
 import type { FeedStore } from '../src/db/feeds.ts';
 import type { ItemStore } from '../src/db/items.ts';
-import type { Outbox } from '../src/db/outbox.ts';
 import type { StoryStore } from '../src/db/stories.ts';
 import type { WatchStore } from '../src/db/watches.ts';
 import type { FeedAdmin } from '../src/feeds/feed-admin.ts';
+import type { AlertRouter } from '../src/pipeline/route-alerts.ts';
 import type { SearchService } from '../src/search/search.ts';
 
 /**
@@ -18,5 +18,6 @@ export interface CommandServices {
   admin: Pick<FeedAdmin, 'add' | 'remove'>;
   watches: Pick<WatchStore, 'add' | 'remove' | 'list' | 'channel'>;
   stories: Pick<StoryStore, 'recent' | 'sources' | 'joined' | 'find' | 'items'>;
-  outbox: Pick<Outbox, 'find' | 'findStoryAlert'>;
+  /** Why an item went, or did not go, to a channel: routing's own answer. */
+  router: Pick<AlertRouter, 'explain'>;
 }

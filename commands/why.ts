@@ -1,5 +1,6 @@
 import { shortTime } from '../src/format.ts';
-import { WatchMatcher, type Verdict } from '../src/match/matcher.ts';
+import type { Verdict } from '../src/match/matcher.ts';
+import type { RouteVerdict } from '../src/pipeline/route-alerts.ts';
 import { defineCommand, requireChannel } from './types.ts';
 
 export const whyCommand = defineCommand({
@@ -9,12 +10,12 @@ export const whyCommand = defineCommand({
   description: 'Whether this channel got an item, and why',
   options: [{ name: 'item', type: 'string', rest: true, required: 'which item? Give its URL or its id (search results show ids)', description: 'the item URL or #id' }],
   access: 'anyone',
-  uses: ['items', 'outbox', 'watches', 'stories'],
+  uses: ['items', 'router', 'stories'],
   cli: { name: 'why', channel: 'last' },
   run({ item: asked }, ctx) {
     const channel = requireChannel(ctx);
     const key = asked.replace(/^#/, '');
-    const { items, outbox, watches } = ctx.services;
+    const { items, router, stories } = ctx.services;
     const item = items.find(key);
     if (!item) {
       return { kind: 'notice', heading: `Why: ${key}`, lines: ['ainews has no such item: no feed has carried it yet, or its feed has not been polled since it was published.'] };
@@ -29,64 +30,66 @@ export const whyCommand = defineCommand({
       );
       return { kind: 'notice', heading: `Why: #${item.id}`, lines };
     }
-    const story = ctx.services.stories.joined(item.id);
+    const story = stories.joined(item.id);
     if (story?.story_via) lines.push(`It is part of story #${story.story_id}: it was found like item #${story.story_via} (${story.story_reason}).`);
-    const delivery = outbox.find(item.id, channel);
-    if (delivery?.kind === 'update') {
-      lines.push(`Not posted as an alert of its own: ${channel} already had story #${delivery.story_id}'s alert, so it was ${describeUpdate(delivery)}.`);
-      return { kind: 'notice', heading: `Why: #${item.id}`, lines, data: delivery };
-    }
-    const storyAlert = !delivery && story && story.story_id !== item.id ? outbox.findStoryAlert(story.story_id, channel) : undefined;
-    if (storyAlert) {
-      const first = storyAlert.sent_at ? `first alerted at ${shortTime(storyAlert.sent_at)}` : `whose alert is ${storyAlert.status}`;
-      lines.push(
-        `Not posted on its own: ${channel} gets one alert per story, and story #${story!.story_id} was ${first} (item #${storyAlert.item_id}, watch "${storyAlert.watch_query}").`,
-        storyAlert.status === 'sent' || storyAlert.status === 'pending' || storyAlert.status === 'retrying'
-          ? 'Its source is named in that alert, or in an update of it (a thread reply on Slack, an edit on Discord), at most STORY_MAX_UPDATES times per alert.'
-          : 'That alert was not posted, so no update was.',
-      );
-      return { kind: 'notice', heading: `Why: #${item.id}`, lines, data: storyAlert };
-    }
-    if (delivery) {
-      const cause = `it matched the watch "${delivery.watch_query}"`;
-      if (delivery.status === 'sent') lines.push(`Posted to ${channel} at ${shortTime(delivery.sent_at)}: ${cause}.`);
-      else if (delivery.status === 'failed') lines.push(`Not posted: ${cause}, but delivery failed after ${delivery.attempts} attempts: ${delivery.last_error}.`);
-      else lines.push(`Queued for ${channel} (${delivery.status}, ${delivery.attempts} attempts so far${delivery.last_error ? `, last error: ${delivery.last_error}` : ''}): ${cause}.`);
-      return { kind: 'notice', heading: `Why: #${item.id}`, lines, data: delivery };
-    }
-    if (item.backlog) {
-      const feed = items.feedsOf(item.id)[0];
-      lines.push(`Not posted: it was already in ${feed?.name ?? 'its feed'} when ainews first polled that feed, so it is backlog (searchable, never posted).`);
-      return { kind: 'notice', heading: `Why: #${item.id}`, lines };
-    }
-    const channelRow = watches.channel(channel);
-    if (channelRow && !channelRow.active) {
-      lines.push(`Not posted: ${channel} is inactive (${channelRow.inactive_reason ?? 'no reason recorded'}); adding a watch there makes it active again.`);
-      return { kind: 'notice', heading: `Why: #${item.id}`, lines };
-    }
-    const channelWatches = watches.list(channel);
-    if (channelWatches.length === 0) {
-      lines.push(`Not posted: ${channel} watches nothing. Add a watch with /ainews watch <keyword>.`);
-      return { kind: 'notice', heading: `Why: #${item.id}`, lines };
-    }
-    // Alerts were routed when the first feed delivered the item, with that feed as its source.
-    const first = items.feedsOf(item.id)[0];
-    const verdicts = new WatchMatcher(channelWatches).explain({ title: item.title, body: item.body, sources: first ? [first.name ?? '', first.url] : [] });
-    const matched = verdicts.find((v) => v.verdict.kind === 'match');
-    if (matched) {
-      const watch = channelWatches.find((w) => w.id === matched.watch.id)!;
-      lines.push(
-        watch.created_at > item.first_seen_at
-          ? `Not posted: it matches the watch "${watch.query}", but that watch was added (${shortTime(watch.created_at)}) after the item arrived. Watches apply to items that arrive after them.`
-          : `It matches the watch "${watch.query}", yet no alert was queued for it.`,
-      );
-    } else {
-      lines.push(`Not posted: none of the ${channelWatches.length} watches of ${channel} matches it.`);
-      for (const { watch, verdict } of verdicts) lines.push(`  "${watch.query}": ${describe(verdict)}`);
-    }
-    return { kind: 'notice', heading: `Why: #${item.id}`, lines };
+    const { said, data } = describeVerdict(router.explain(item, channel), channel);
+    return { kind: 'notice', heading: `Why: #${item.id}`, lines: [...lines, ...said], ...(data === undefined ? {} : { data }) };
   },
 });
+
+/** The router's verdict in words, with the outbox row it rests on, if any. */
+function describeVerdict(verdict: RouteVerdict, channel: string): { said: string[]; data?: unknown } {
+  switch (verdict.kind) {
+    case 'update': {
+      const { delivery } = verdict;
+      return { said: [`Not posted as an alert of its own: ${channel} already had story #${delivery.story_id}'s alert, so it was ${describeUpdate(delivery)}.`], data: delivery };
+    }
+    case 'story-alerted': {
+      const { alert } = verdict;
+      const first = alert.sent_at ? `first alerted at ${shortTime(alert.sent_at)}` : `whose alert is ${alert.status}`;
+      return {
+        said: [
+          `Not posted on its own: ${channel} gets one alert per story, and story #${alert.story_id} was ${first} (item #${alert.item_id}, watch "${alert.watch_query}").`,
+          alert.status === 'sent' || alert.status === 'pending' || alert.status === 'retrying'
+            ? 'Its source is named in that alert, or in an update of it (a thread reply on Slack, an edit on Discord), at most STORY_MAX_UPDATES times per alert.'
+            : 'That alert was not posted, so no update was.',
+        ],
+        data: alert,
+      };
+    }
+    case 'alert': {
+      const { delivery } = verdict;
+      const cause = `it matched the watch "${delivery.watch_query}"`;
+      if (delivery.status === 'sent') return { said: [`Posted to ${channel} at ${shortTime(delivery.sent_at)}: ${cause}.`], data: delivery };
+      if (delivery.status === 'failed') return { said: [`Not posted: ${cause}, but delivery failed after ${delivery.attempts} attempts: ${delivery.last_error}.`], data: delivery };
+      return {
+        said: [`Queued for ${channel} (${delivery.status}, ${delivery.attempts} attempts so far${delivery.last_error ? `, last error: ${delivery.last_error}` : ''}): ${cause}.`],
+        data: delivery,
+      };
+    }
+    case 'backlog':
+      return { said: [`Not posted: it was already in ${verdict.feed ?? 'its feed'} when ainews first polled that feed, so it is backlog (searchable, never posted).`] };
+    case 'channel-inactive':
+      return { said: [`Not posted: ${channel} is inactive (${verdict.reason ?? 'no reason recorded'}); adding a watch there makes it active again.`] };
+    case 'no-watches':
+      return { said: [`Not posted: ${channel} watches nothing. Add a watch with /ainews watch <keyword>.`] };
+    case 'watch-added-later':
+      return {
+        said: [
+          `Not posted: it matches the watch "${verdict.watch.query}", but that watch was added (${shortTime(verdict.watch.created_at)}) after the item arrived. Watches apply to items that arrive after them.`,
+        ],
+      };
+    case 'matched-not-queued':
+      return { said: [`It matches the watch "${verdict.watch.query}", yet no alert was queued for it.`] };
+    case 'no-match':
+      return {
+        said: [
+          `Not posted: none of the ${verdict.watches.length} watches of ${channel} matches it.`,
+          ...verdict.watches.map(({ watch, verdict: made }) => `  "${watch.query}": ${describe(made)}`),
+        ],
+      };
+  }
+}
 
 function describe(verdict: Verdict): string {
   switch (verdict.kind) {

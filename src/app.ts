@@ -1,4 +1,4 @@
-import type { Config } from './config.ts';
+import { FEED_MIN_INTERVAL_MS, type Config } from './config.ts';
 import { FeedStore } from './db/feeds.ts';
 import { Outbox } from './db/outbox.ts';
 import { WatchStore } from './db/watches.ts';
@@ -11,6 +11,7 @@ import { Summaries } from './summarize/summaries.ts';
 import { ItemStore } from './db/items.ts';
 import { StoryStore } from './db/stories.ts';
 import { StoryClusterer } from './cluster/clusterer.ts';
+import { LlmUsage } from './db/llm-usage.ts';
 import { installId } from './db/meta.ts';
 import type { Migration } from './db/migrate.ts';
 import { openDatabase, type Database } from './db/open.ts';
@@ -22,6 +23,8 @@ import { FeedPoller, type PollOutcome } from './pipeline/poll-feed.ts';
 import { ItemProcessor } from './pipeline/process-items.ts';
 import { PendingItems } from './db/pending-items.ts';
 import { SearchIndex } from './db/search-index.ts';
+import { SearchMatches } from './db/search-matches.ts';
+import { SummaryPending } from './db/summary-pending.ts';
 import { PollScheduler } from './pipeline/scheduler.ts';
 
 export interface App {
@@ -59,7 +62,11 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
   for (const migration of applied) log.info({ version: migration.version, name: migration.name }, 'migration applied');
   const feeds = new FeedStore(db);
   const items = new ItemStore(db);
-  const admin = new FeedAdmin(feeds, config.FEED_DEFAULT_INTERVAL, config.AINEWS_ALLOW_PRIVATE_NETWORK);
+  const admin = new FeedAdmin(feeds, {
+    defaultIntervalMs: config.FEED_DEFAULT_INTERVAL,
+    minIntervalMs: FEED_MIN_INTERVAL_MS,
+    allowPrivateNetwork: config.AINEWS_ALLOW_PRIVATE_NETWORK,
+  });
   if (applied.some((m) => m.version === 1) && config.AINEWS_SEED_DEFAULT_FEEDS) {
     const added = admin.addDefaults().filter((r) => r.created).length;
     log.info({ feeds: added }, 'new database seeded with the default feeds');
@@ -73,17 +80,20 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
   };
   const watches = new WatchStore(db);
   const outbox = new Outbox(db);
-  const router = new AlertRouter(watches, outbox, log.child({ component: 'router' }), {
-    delayMs: config.STORY_UPDATE_DELAY,
-    intervalMs: config.STORY_UPDATE_INTERVAL,
-    max: config.STORY_MAX_UPDATES,
+  const router = new AlertRouter({
+    watches,
+    outbox,
+    items,
+    log: log.child({ component: 'router' }),
+    updates: { delayMs: config.STORY_UPDATE_DELAY, intervalMs: config.STORY_UPDATE_INTERVAL, max: config.STORY_MAX_UPDATES },
   });
   const stories = new StoryStore(db);
-  const limits = { zhChars: config.SUMMARY_MAX_CHARS_ZH, enWords: config.SUMMARY_MAX_WORDS_EN, maxSentences: 3 };
+  const limits = { zhChars: config.SUMMARY_MAX_CHARS_ZH, enWords: config.SUMMARY_MAX_WORDS_EN };
   const llm = config.LLM_BASE_URL
     ? new LlmSummaries({
-        db,
         items,
+        pending: new SummaryPending(db),
+        usage: new LlmUsage(db),
         settings: {
           baseUrl: config.LLM_BASE_URL,
           apiKey: config.LLM_API_KEY,
@@ -101,7 +111,7 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
   const processor = new ItemProcessor({
     pending: new PendingItems(db),
     index: new SearchIndex(db),
-    stories: new StoryClusterer(stories, { windowMs: config.STORY_WINDOW }),
+    clusterer: new StoryClusterer(stories, { windowMs: config.STORY_WINDOW }),
     summaries,
     router,
     // IMMEDIATE: the write lock is taken at once, waiting (AINEWS_DB_BUSY_TIMEOUT) for another process to
@@ -130,6 +140,7 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
     summaryWaitMs: llm ? config.LLM_ALERT_WAIT : 0,
     sendTimeoutMs: config.DELIVERY_SEND_TIMEOUT,
     claimTimeoutMs: config.DELIVERY_CLAIM_TIMEOUT,
+    concurrency: config.DELIVERY_CONCURRENCY,
   };
   return {
     config,
@@ -145,7 +156,7 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
     stories,
     router,
     summaries,
-    search: new SearchService(db, stories),
+    search: new SearchService({ matches: new SearchMatches(db), feeds, stories }),
     processor,
     poller,
     scheduler,

@@ -7,6 +7,9 @@ import { UserError } from './user-error.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/** The shortest poll interval, for FEED_DEFAULT_INTERVAL and for a feed's own (`--every`). */
+export const FEED_MIN_INTERVAL_MS = 60_000;
+
 function duration(defaultValue: string, minMs = 0) {
   return z
     .string()
@@ -68,7 +71,7 @@ export const configSchema = z.object({
     .default('* * * * *')
     .refine((expr) => cron.validate(expr), { message: 'expected a cron expression such as "* * * * *"' }),
   POLL_CONCURRENCY: int(8, 1, 64),
-  FEED_DEFAULT_INTERVAL: duration('15m', 60_000),
+  FEED_DEFAULT_INTERVAL: duration('15m', FEED_MIN_INTERVAL_MS),
   FEED_MAX_FAILURES: int(10, 1, 1000),
   FEED_BACKOFF_BASE: duration('5m', 1000),
   FEED_BACKOFF_MAX: duration('6h', 1000),
@@ -106,6 +109,7 @@ export const configSchema = z.object({
   DELIVERY_BACKOFF_MAX: duration('1h', 1000),
   DELIVERY_SEND_TIMEOUT: duration('10s', 100),
   DELIVERY_CLAIM_TIMEOUT: duration('60s', 1000),
+  DELIVERY_CONCURRENCY: int(10, 1, 100),
   STORY_WINDOW: duration('48h', 3_600_000),
   STORY_UPDATE_DELAY: duration('10m', 0),
   STORY_UPDATE_INTERVAL: duration('1h', 0),

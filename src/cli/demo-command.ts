@@ -1,9 +1,9 @@
 import { existsSync, rmSync } from 'node:fs';
-import Sqlite from 'better-sqlite3';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
 import { createApp } from '../app.ts';
 import { loadConfig, readEnvironment } from '../config.ts';
+import { readFeedUrls } from '../db/feeds.ts';
 import { DemoFeedServer } from '../demo/demo-feeds.ts';
 import { createLogger } from '../log.ts';
 import { printOutcome } from '../platforms/console/print-items.ts';
@@ -64,13 +64,7 @@ function refuseNonDemoDatabase(path: string): void {
   if (!existsSync(path)) return;
   let foreign = true;
   try {
-    const db = new Sqlite(path, { readonly: true, fileMustExist: true });
-    try {
-      const urls = db.prepare('SELECT url FROM feeds').all() as { url: string }[];
-      foreign = urls.some(({ url }) => !DEMO_FEED_URL.test(url));
-    } finally {
-      db.close();
-    }
+    foreign = readFeedUrls(path).some((url) => !DEMO_FEED_URL.test(url));
   } catch {
     foreign = true;
   }

@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import Sqlite, { type Database } from 'better-sqlite3';
 
 export type FeedStatus = 'ok' | 'failing' | 'disabled';
 
@@ -123,5 +123,18 @@ export class FeedStore {
     this.db
       .prepare(`UPDATE feeds SET status = 'ok', consecutive_failures = 0, last_error = NULL, next_poll_at = ? WHERE id = ?`)
       .run(now.toISOString(), id);
+  }
+}
+
+/**
+ * The URLs of the feeds in the database file at `path`, read without writing to it (nor migrating it);
+ * throws when the file is missing or is not an ainews database.
+ */
+export function readFeedUrls(path: string): string[] {
+  const db = new Sqlite(path, { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare('SELECT url FROM feeds').pluck().all() as string[];
+  } finally {
+    db.close();
   }
 }

@@ -10,8 +10,11 @@ export interface OpenedDatabase {
   applied: Migration[];
 }
 
-/** Opens (creating its folder if needed) and migrates the database. */
-export function openDatabase(path: string, busyTimeoutMs = 5000): OpenedDatabase {
+/**
+ * Opens (creating its folder if needed) and migrates the database. A write waits up to `busyTimeoutMs`
+ * for another process to release the lock (AINEWS_DB_BUSY_TIMEOUT).
+ */
+export function openDatabase(path: string, busyTimeoutMs: number): OpenedDatabase {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Sqlite(path, { timeout: busyTimeoutMs });
   try {

@@ -30,14 +30,20 @@ export interface OutboxRow {
   shown_sources: string | null;
 }
 
-/** How often a story's alert is updated with its later sources. */
-export interface UpdateSettings {
-  /** Sources arriving within this time of the first make one update. */
-  delayMs: number;
-  /** At least this long between two updates of one alert. */
-  intervalMs: number;
-  /** At most this many updates per alert. */
-  max: number;
+/** What deciding on an alert's next update needs to know of each update it has. */
+export type UpdateState = Pick<OutboxRow, 'status' | 'created_at' | 'claimed_at' | 'sent_at' | 'attempt_started_at'>;
+
+export interface ClaimOptions {
+  /** A claim not renewed for this long belongs to a process that died mid-send (DELIVERY_CLAIM_TIMEOUT). */
+  claimTimeoutMs: number;
+  /** How long an alert waits for its item's LLM summary (0 without an LLM). */
+  summaryWaitMs: number;
+  /** Rows due after this are left for later (by default, `now`). */
+  dueBy?: Date;
+  /** Channels left out: those this worker is already sending to. */
+  skipChannels?: string[];
+  /** Only this channel's alerts. */
+  onlyChannel?: string;
 }
 
 /** A delivery as listed by `ainews deliveries`. */
@@ -45,12 +51,13 @@ export interface DeliveryRow extends OutboxRow {
   title: string;
 }
 
-/** By default, a claim older than this is taken to belong to a process that died mid-send. */
-export const DEFAULT_CLAIM_TIMEOUT_MS = 60_000;
-
-/** The alert outbox: one row per (item, channel), claimed atomically by whichever worker sends it. */
+/**
+ * The alert outbox: one row per (item, channel), and one alert per (story, channel), each claimed
+ * atomically by whichever worker sends it.
+ */
 export class Outbox {
   private readonly insert: Statement;
+  private readonly updatesOfAlert: Statement;
 
   constructor(private readonly db: Database) {
     this.insert = db.prepare(
@@ -58,6 +65,9 @@ export class Outbox {
        SELECT @kind, @itemId, @storyId, @parentId, @channel, c.platform, @watchId, @watchQuery, @due, @now FROM channels c
        WHERE c.id = @channel AND c.active = 1
        ON CONFLICT DO NOTHING`,
+    );
+    this.updatesOfAlert = db.prepare(
+      "SELECT status, created_at, claimed_at, sent_at, attempt_started_at FROM outbox WHERE parent_id = ? AND kind = 'update' ORDER BY id",
     );
   }
 
@@ -84,26 +94,17 @@ export class Outbox {
     return this.db.prepare("SELECT * FROM outbox WHERE kind = 'alert' AND story_id = ? ORDER BY id").all(storyId) as OutboxRow[];
   }
 
+  /** The updates queued under an alert, the first first. */
+  updates(alertId: number): UpdateState[] {
+    return this.updatesOfAlert.all(alertId) as UpdateState[];
+  }
+
   /**
-   * Queues an update of a story's alert for a later item of the story; returns whether a row was added.
-   * None is needed while the alert has not been tried (it will name every source when it goes out), or
-   * while an update waits that has not been tried either (it will name this source too); none is
-   * possible once the alert failed, or made its `max` updates. An update is due `delayMs` from now, and
-   * `intervalMs` after the alert's previous update.
+   * Queues an update of a story's alert, due at `due`, for a later item of the story; returns whether a
+   * row was added (none while the channel is inactive). Whether one is wanted, and when, is the caller's
+   * to decide.
    */
-  enqueueUpdate(alert: OutboxRow, itemId: number, settings: UpdateSettings, now = new Date()): boolean {
-    if (alert.kind !== 'alert' || alert.status === 'failed' || (alert.status === 'pending' && alert.attempts === 0)) return false;
-    const updates = this.db
-      .prepare("SELECT status, created_at, claimed_at, sent_at, attempt_started_at FROM outbox WHERE parent_id = ? AND kind = 'update'")
-      .all(alert.id) as Pick<OutboxRow, 'status' | 'created_at' | 'claimed_at' | 'sent_at' | 'attempt_started_at'>[];
-    // An update retried after an unknown outcome may turn out to have been posted as it was: it cannot
-    // take this source in, so another update follows it.
-    const waiting = (u: (typeof updates)[number]) => (u.status === 'pending' || u.status === 'retrying') && u.attempt_started_at === null;
-    if (updates.some(waiting)) return false;
-    const made = updates.filter((u) => u.status !== 'failed' && u.status !== 'skipped');
-    if (made.length >= settings.max) return false;
-    const previous = Math.max(0, ...made.map((u) => Date.parse(u.sent_at ?? u.attempt_started_at ?? u.claimed_at ?? u.created_at)));
-    const due = new Date(Math.max(now.getTime() + settings.delayMs, previous ? previous + settings.intervalMs : 0));
+  enqueueUpdate(alert: OutboxRow, itemId: number, due: Date, now = new Date()): boolean {
     const row = { kind: 'update', itemId, storyId: alert.story_id, parentId: alert.id, channel: alert.channel, watchId: alert.watch_id, watchQuery: alert.watch_query };
     return this.insert.run({ ...row, due: due.toISOString(), now: now.toISOString() }).changes > 0;
   }
@@ -117,19 +118,10 @@ export class Outbox {
     platforms: readonly Platform[],
     worker: string,
     limit: number,
-    now = new Date(),
-    options: {
-      /** Rows due after this are left for later (by default, `now`). */
-      dueBy?: Date;
-      summaryWaitMs?: number;
-      claimTimeoutMs?: number;
-      /** Channels left out: those this worker is already sending to. */
-      skipChannels?: string[];
-      /** Only this channel's alerts. */
-      onlyChannel?: string;
-    } = {},
+    now: Date,
+    options: ClaimOptions,
   ): OutboxRow[] {
-    const { dueBy = now, summaryWaitMs = 0, claimTimeoutMs = DEFAULT_CLAIM_TIMEOUT_MS, skipChannels = [], onlyChannel } = options;
+    const { dueBy = now, summaryWaitMs, claimTimeoutMs, skipChannels = [], onlyChannel } = options;
     const at = now.toISOString();
     const stale = new Date(now.getTime() - claimTimeoutMs).toISOString();
     // An alert whose item is still being summarized by the LLM waits, but not past summaryWaitMs.
@@ -217,10 +209,10 @@ export class Outbox {
 
   /**
    * Records a failed attempt: retried at `retryAt`, or failed for good when it is null. When the attempt
-   * may have been posted all the same (`outcomeUnknown`), its start time is kept for the next attempt to
+   * may have been posted all the same (`mayHaveLanded`), its start time is kept for the next attempt to
    * look for it first.
    */
-  markFailed(id: number, worker: string, error: string, retryAt: Date | null, outcomeUnknown = false): boolean {
+  markFailed(id: number, worker: string, error: string, retryAt: Date | null, mayHaveLanded = false): boolean {
     return this.db.transaction(() => {
       const marked =
         this.db
@@ -229,7 +221,7 @@ export class Outbox {
                attempt_started_at = CASE WHEN ? THEN attempt_started_at END
              WHERE id = ? AND claimed_by = ?`,
           )
-          .run(retryAt ? 'retrying' : 'failed', error, retryAt?.toISOString() ?? null, outcomeUnknown ? 1 : 0, id, worker).changes > 0;
+          .run(retryAt ? 'retrying' : 'failed', error, retryAt?.toISOString() ?? null, mayHaveLanded ? 1 : 0, id, worker).changes > 0;
       // An alert that failed for good takes its waiting updates with it: there is nothing to reply to.
       if (marked && !retryAt) {
         this.db
@@ -266,26 +258,17 @@ export class Outbox {
       .run(reason, channel, worker).changes;
   }
 
+  /** The newest deliveries first; all of them unless `limit` says how many. */
   list(filter: { channel?: string; limit?: number } = {}): DeliveryRow[] {
     return this.db
       .prepare(
         `SELECT o.*, i.title FROM outbox o JOIN items i ON i.id = o.item_id
          ${filter.channel ? 'WHERE o.channel = @channel' : ''} ORDER BY o.id DESC LIMIT @limit`,
       )
-      .all({ channel: filter.channel, limit: filter.limit ?? 50 }) as DeliveryRow[];
+      .all({ channel: filter.channel, limit: filter.limit ?? -1 }) as DeliveryRow[];
   }
 
   find(itemId: number, channel: string): OutboxRow | undefined {
     return this.db.prepare('SELECT * FROM outbox WHERE item_id = ? AND channel = ?').get(itemId, channel) as OutboxRow | undefined;
-  }
-
-  /** The updates of an alert, the first first. */
-  updatesOf(alertId: number): OutboxRow[] {
-    return this.db.prepare("SELECT * FROM outbox WHERE parent_id = ? AND kind = 'update' ORDER BY id").all(alertId) as OutboxRow[];
-  }
-
-  /** The channel's alert for a story, if it got one. */
-  findStoryAlert(storyId: number, channel: string): OutboxRow | undefined {
-    return this.db.prepare("SELECT * FROM outbox WHERE kind = 'alert' AND story_id = ? AND channel = ?").get(storyId, channel) as OutboxRow | undefined;
   }
 }

@@ -1,7 +1,8 @@
 import type { ItemStore } from '../db/items.ts';
 import type { Outbox, OutboxRow } from '../db/outbox.ts';
 import type { StoryStore } from '../db/stories.ts';
-import type { Alert, StoryUpdate } from './port.ts';
+import type { Message } from './look-before-post.ts';
+import type { Alert, AlertSender, StoryUpdate } from './port.ts';
 
 export interface ComposeStores {
   items: ItemStore;
@@ -27,7 +28,7 @@ export function composeAlert(row: OutboxRow, { items, stories }: ComposeStores):
     source,
     publishedAt: item.published_at,
     lang: item.lang,
-    // Computed once, when the item was stored: never again for each channel.
+    // Computed once, by the follow-up pass after the item was stored: never again for each channel.
     summary: item.summary ?? '',
     watch: row.watch_query,
     alsoCoveredBy: [...new Set([...item.sources.slice(1), ...others])],
@@ -35,7 +36,7 @@ export function composeAlert(row: OutboxRow, { items, stories }: ComposeStores):
 }
 
 /** The sources an alert names, as recorded when its attempt starts. */
-export function sourcesShown(alert: Alert): string[] {
+function sourcesShown(alert: Alert): string[] {
   return [...(alert.source ? [alert.source] : []), ...alert.alsoCoveredBy];
 }
 
@@ -44,7 +45,7 @@ export function sourcesShown(alert: Alert): string[] {
  * named, and what it names (those and the earlier ones). Null when the alert was not posted or its item
  * is gone.
  */
-export function composeUpdate(row: OutboxRow, stores: ComposeStores): { update: StoryUpdate; shown: string[] } | null {
+function composeUpdate(row: OutboxRow, stores: ComposeStores): { update: StoryUpdate; shown: string[] } | null {
   const parent = row.parent_id === null ? undefined : stores.outbox.byId(row.parent_id);
   if (parent?.status !== 'sent' || !parent.platform_message_id) return null;
   const alert = composeAlert(parent, stores);
@@ -56,4 +57,28 @@ export function composeUpdate(row: OutboxRow, stores: ComposeStores): { update: 
     .map(({ name, title, url }) => ({ name, title, url }));
   const update = { deliveryId: row.id, channel: row.channel, storyId: row.story_id, alertMessageId: parent.platform_message_id, alert, newSources };
   return { update, shown: [...before, ...newSources.map((source) => source.name)] };
+}
+
+/**
+ * The message an outbox row posts through `sender`, or why there is none to post: `unsendable` when what
+ * it would be about is gone, `skipped` when it would say nothing new or the platform has no updates.
+ */
+export function composeMessage(row: OutboxRow, sender: AlertSender, stores: ComposeStores): Message | { unsendable: string } | { skipped: string } {
+  if (row.kind === 'update') {
+    const composed = composeUpdate(row, stores);
+    if (!composed) return { unsendable: 'its alert was not posted, or its item no longer exists' };
+    const { update, shown } = composed;
+    if (update.newSources.length === 0) return { skipped: 'every source was already named' };
+    if (!sender.sendUpdate) return { skipped: `${row.platform} alerts are not updated` };
+    const { sendUpdate, findPostedUpdate } = sender;
+    return {
+      post: () => sendUpdate.call(sender, update),
+      look: findPostedUpdate ? (since) => findPostedUpdate.call(sender, update, since) : null,
+      shown,
+    };
+  }
+  const alert = composeAlert(row, stores);
+  if (!alert) return { unsendable: 'the item no longer exists' };
+  const { findPosted } = sender;
+  return { post: () => sender.send(alert), look: findPosted ? (since) => findPosted.call(sender, alert, since) : null, shown: sourcesShown(alert) };
 }

@@ -57,27 +57,35 @@ export interface AlertSender {
   findPostedUpdate?(update: StoryUpdate, since: Date): Promise<string | null>;
 }
 
-export interface PlatformErrorOptions {
-  /** Retrying cannot help (a bad request, no permission): the alert fails now. */
-  permanent?: boolean;
-  /** The bot cannot post to this channel at all: the channel is marked inactive, its alerts fail. */
-  channelGone?: boolean;
-  /** Do not retry before this many milliseconds (the platform's Retry-After). */
-  retryAfterMs?: number;
-  /** The message may have been posted even so (a timeout, a lost answer, a 5xx). */
-  outcomeUnknown?: boolean;
-}
-
 /**
- * A delivery failed, with what the platform said. Errors that are not PlatformErrors are treated as
- * transient with an unknown outcome.
+ * What a failed request means for delivery, as one kind: a wait the platform asked for, a failure that
+ * may have posted the message all the same, one that did not and may pass, a refusal that retrying cannot
+ * change, or a channel the bot cannot post to at all.
  */
+export type PlatformFailure =
+  /** Not posted: the platform asked to wait this long (its Retry-After). */
+  | { kind: 'rate-limited'; retryAfterMs: number }
+  /** The message may have been posted even so (a timeout, a lost answer, a 5xx). */
+  | { kind: 'outcome-unknown' }
+  /** Not posted, and trying again later may work. */
+  | { kind: 'transient' }
+  /** Not posted, and retrying cannot help (a bad request, no permission): the message fails now. */
+  | { kind: 'refused' }
+  /** The bot cannot post to this channel at all: the channel is marked inactive, its messages fail. */
+  | { kind: 'channel-gone' };
+
+/** A delivery failed, with what the platform said and what kind of failure it was. */
 export class PlatformError extends Error {
   override name = 'PlatformError';
   constructor(
     message: string,
-    readonly options: PlatformErrorOptions = {},
+    readonly failure: PlatformFailure,
   ) {
     super(message);
   }
+}
+
+/** The failure an error stands for: anything but a PlatformError may have posted the message. */
+export function failureOf(error: unknown): PlatformFailure {
+  return error instanceof PlatformError ? error.failure : { kind: 'outcome-unknown' };
 }

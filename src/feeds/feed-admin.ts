@@ -1,11 +1,9 @@
 import type { FeedRow, FeedStore } from '../db/feeds.ts';
-import { parseDuration } from '../duration.ts';
+import { formatDuration, parseDuration } from '../duration.ts';
 import { defaultAddressGuard, isIpLiteral } from './address-guard.ts';
 import { defaultFeeds } from './default-feeds.ts';
 import { parseFeedUrl } from './feed-url.ts';
 import { UserError } from '../user-error.ts';
-
-export const MIN_INTERVAL_MS = 60_000;
 
 export class FeedInputError extends UserError {
   override name = 'FeedInputError';
@@ -26,19 +24,24 @@ export type AddFeedResult = { created: true; feed: FeedRow } | { created: false;
 export class FeedAdmin {
   constructor(
     private readonly feeds: FeedStore,
-    private readonly defaultIntervalMs: number,
-    private readonly allowPrivateNetwork: boolean,
+    private readonly settings: {
+      /** For a feed added without an interval (FEED_DEFAULT_INTERVAL). */
+      defaultIntervalMs: number;
+      /** The shortest interval a feed may be given. */
+      minIntervalMs: number;
+      allowPrivateNetwork: boolean;
+    },
   ) {}
 
   add(request: AddFeedRequest): AddFeedResult {
     const parsed = parseFeedUrl(request.url);
     // What can be told without DNS is refused now rather than failing on every poll; names are checked when fetched.
-    if (!this.allowPrivateNetwork) {
+    if (!this.settings.allowPrivateNetwork) {
       if (isIpLiteral(parsed.hostname)) defaultAddressGuard.check(parsed.hostname, parsed.hostname);
       if (/(^|\.)localhost$/i.test(parsed.hostname)) defaultAddressGuard.check('127.0.0.1', parsed.hostname);
     }
     const url = parsed.href;
-    const intervalMs = request.every ? parseInterval(request.every) : this.defaultIntervalMs;
+    const intervalMs = request.every ? this.parseInterval(request.every) : this.settings.defaultIntervalMs;
     const { feed, created } = this.feeds.add({ url, name: request.name?.trim() || null, intervalSeconds: Math.round(intervalMs / 1000) });
     if (created) return { created, feed };
     return { created, feed, message: `already subscribed: feed #${feed.id} ${feed.name ? `(${feed.name}) ` : ''}has this URL` };
@@ -67,11 +70,12 @@ export class FeedAdmin {
     if (!feed) throw new FeedInputError(`no feed ${/^\d+$/.test(key) ? `#${key}` : key}; "ainews feeds list" shows the feeds`);
     return feed;
   }
-}
 
-export function parseInterval(text: string): number {
-  const ms = parseDuration(text);
-  if (ms === null) throw new FeedInputError(`"${text}" is not an interval; write it like 30m, 2h or 1d`);
-  if (ms < MIN_INTERVAL_MS) throw new FeedInputError(`the shortest interval is 1m (got ${text})`);
-  return ms;
+  private parseInterval(text: string): number {
+    const ms = parseDuration(text);
+    if (ms === null) throw new FeedInputError(`"${text}" is not an interval; write it like 30m, 2h or 1d`);
+    const { minIntervalMs } = this.settings;
+    if (ms < minIntervalMs) throw new FeedInputError(`the shortest interval is ${formatDuration(minIntervalMs)} (got ${text})`);
+    return ms;
+  }
 }

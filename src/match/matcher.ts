@@ -71,10 +71,12 @@ export class WatchMatcher {
     return [...byChannel.values()];
   }
 
-  /** For `why`: what each watch made of the item. */
-  explain(item: MatchableItem): { watch: WatchDefinition; verdict: Verdict }[] {
+  /** For `why`: what each watch (of `channel`, when given) made of the item. */
+  explain(item: MatchableItem, channel?: string): { watch: WatchDefinition; verdict: Verdict }[] {
     const { title, all } = this.scan(item);
-    return this.compiled.map((entry) => ({ watch: entry.watch, verdict: this.verdict(entry, item, title, all) }));
+    return this.compiled
+      .filter((entry) => channel === undefined || entry.watch.channel === channel)
+      .map((entry) => ({ watch: entry.watch, verdict: this.verdict(entry, item, title, all) }));
   }
 
   private scan(item: MatchableItem): { title: Set<number>; all: Set<number> } {

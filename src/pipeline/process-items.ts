@@ -12,7 +12,7 @@ import type { AlertRouter } from './route-alerts.ts';
 export interface ProcessorDeps {
   pending: PendingItems;
   index: SearchIndex;
-  stories: StoryClusterer;
+  clusterer: StoryClusterer;
   summaries: Summaries;
   router: AlertRouter;
   /** Runs `work` in one database transaction. */
@@ -134,10 +134,10 @@ export class ItemProcessor {
           continue;
         }
         for (const row of rows) this.deps.index.add(row.id, row.title, row.body);
-        this.deps.stories.assign(rows, first.feed_id, now).forEach(({ storyId }, i) => (rows[i]!.story_id = storyId));
+        this.deps.clusterer.assign(rows, first.feed_id, now).forEach(({ storyId }, i) => (rows[i]!.story_id = storyId));
         const backlog = first.item.backlog === 1;
         llm.push(...this.deps.summaries.fill(rows, { backlog }));
-        if (!backlog) alerts += this.deps.router.route(rows, [first.source_name, first.source_url], now);
+        alerts += this.deps.router.route(rows, [first.source_name, first.source_url], now);
       }
       this.deps.pending.remove(batch.map((row) => row.seq));
       return { result: { items: batch.length, alerts }, llm };

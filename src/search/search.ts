@@ -1,8 +1,7 @@
-import type { Database } from 'better-sqlite3';
-import { SOURCES_OF_ITEM } from '../db/items.ts';
-import { StoryStore, STORY_ITEMS } from '../db/stories.ts';
+import type { FeedStore } from '../db/feeds.ts';
+import type { SearchCandidate, SearchMatches } from '../db/search-matches.ts';
+import type { StoryStore } from '../db/stories.ts';
 import { mark, snippet, termPattern, type Marked } from './snippet.ts';
-import { FUTURE_TOLERANCE_MS } from '../feeds/normalize.ts';
 import { containsUnits, keywordUnits, sourceMatches, textUnits } from '../text/fold.ts';
 import { needsPhraseCheck, toFtsMatch, type SearchQuery, type Term } from './query.ts';
 
@@ -42,33 +41,19 @@ const SCORED_BODY_CHARS = 1000;
 const TITLE_WEIGHT = 3;
 const RECENCY_HALF_LIFE_HOURS = 72;
 
-interface Candidate {
-  id: number;
-  story_id: number;
-  published_at: string;
-  title: string;
-  lead: string;
-}
-
-interface Details {
-  id: number;
-  title: string;
-  url: string | null;
-  body: string;
-  summary: string | null;
-  lang: SearchHit['lang'];
-  sources: string;
-  story_items: number;
-}
-
 export class SearchService {
   constructor(
-    private readonly db: Database,
-    private readonly stories = new StoryStore(db),
+    private readonly stores: {
+      matches: SearchMatches;
+      /** For `source:`, matched against each feed's name and URL. */
+      feeds: Pick<FeedStore, 'list'>;
+      stories: Pick<StoryStore, 'sources'>;
+    },
   ) {}
 
-  search(query: SearchQuery, options: { pageSize?: number; now?: Date } = {}): SearchResult {
-    const pageSize = options.pageSize ?? 5;
+  /** One page of results, `pageSize` of them, ranked by relevance and recency, one per story. */
+  search(query: SearchQuery, options: { pageSize: number; now?: Date }): SearchResult {
+    const { pageSize } = options;
     const now = options.now ?? new Date();
     const rows = needsPhraseCheck(query) ? this.candidates(query, true).filter((row) => holdsPhrases(row, query)) : this.candidates(query, false);
     const terms = query.groups.flat();
@@ -87,7 +72,7 @@ export class SearchService {
       .filter(({ row }) => !seenStories.has(row.story_id) && seenStories.add(row.story_id));
     const start = (query.page - 1) * pageSize;
     const page = scored.slice(start, start + pageSize);
-    const details = new Map(this.details(page.map(({ row }) => row.id)).map((d) => [d.id, d]));
+    const details = new Map(this.stores.matches.details(page.map(({ row }) => row.id)).map((d) => [d.id, d]));
     const hits = page.map(({ row, score }) => {
       const item = details.get(row.id)!;
       const sources = JSON.parse(item.sources) as string[];
@@ -105,61 +90,29 @@ export class SearchService {
         snippet: snippet(item.body, pattern),
         story_id: row.story_id,
         story_items: item.story_items,
-        story_sources: this.stories.sources(row.story_id).map((source) => source.name),
+        story_sources: this.stores.stories.sources(row.story_id).map((source) => source.name),
       };
     });
     return { hits, page: query.page, hasMore: scored.length > start + pageSize };
   }
 
-  private details(ids: number[]): Details[] {
-    if (ids.length === 0) return [];
-    return this.db
-      .prepare(
-        `SELECT i.id, i.title, i.url, i.body, i.summary, i.lang, ${SOURCES_OF_ITEM} AS sources, ${STORY_ITEMS} AS story_items
-         FROM items i WHERE i.id IN (${ids.map(() => '?').join(',')})`,
-      )
-      .all(...ids) as Details[];
-  }
-
   /** The newest matches; with `wholeBody`, the body is read whole rather than its lead, to check phrases. */
-  private candidates(query: SearchQuery, wholeBody: boolean): Candidate[] {
-    const match = toFtsMatch(query);
-    const where: string[] = [];
-    const params: Record<string, string> = {};
-    if (match) {
-      where.push('items_fts MATCH @match');
-      params.match = match;
-    }
-    if (query.lang) {
-      where.push('i.lang = @lang');
-      params.lang = query.lang;
-    }
-    if (query.since) {
-      where.push('i.published_at >= @since');
-      params.since = query.since.toISOString();
-      // Items are numbered as they arrive, and none is published after it was first seen (future dates are
-      // replaced), so older ids cannot match: bounding the id lets FTS5 stop at the cut-off.
-      const first = this.db.prepare('SELECT id FROM items WHERE first_seen_at >= ? ORDER BY first_seen_at LIMIT 1').get(
-        new Date(query.since.getTime() - FUTURE_TOLERANCE_MS).toISOString(),
-      ) as { id: number } | undefined;
-      where.push(`${match ? 'items_fts.rowid' : 'i.id'} >= ${first?.id ?? Number.MAX_SAFE_INTEGER}`);
-    }
-    if (query.source) {
-      const feeds = (this.db.prepare('SELECT id, name, url FROM feeds').all() as { id: number; name: string | null; url: string }[])
-        .filter((feed) => sourceMatches(query.source!, [feed.name ?? '', feed.url]))
-        .map((feed) => feed.id);
-      where.push(`EXISTS (SELECT 1 FROM item_sources s WHERE s.item_id = i.id AND s.feed_id IN (${feeds.join(', ') || 'NULL'}))`);
-    }
-    const columns = `i.id, coalesce(i.story_id, i.id) AS story_id, i.published_at, i.title, ${wholeBody ? 'i.body' : `substr(i.body, 1, ${SCORED_BODY_CHARS})`} AS lead`;
-    const sql = match
-      ? `SELECT ${columns} FROM items_fts JOIN items i ON i.id = items_fts.rowid WHERE ${where.join(' AND ')} ORDER BY items_fts.rowid DESC LIMIT ${WINDOW}`
-      : `SELECT ${columns} FROM items i WHERE ${where.join(' AND ') || '1'} ORDER BY i.id DESC LIMIT ${WINDOW}`;
-    return this.db.prepare(sql).all(params) as Candidate[];
+  private candidates(query: SearchQuery, wholeBody: boolean): SearchCandidate[] {
+    const feedIds = query.source
+      ? this.stores.feeds
+          .list()
+          .filter((feed) => sourceMatches(query.source!, [feed.name ?? '', feed.url]))
+          .map((feed) => feed.id)
+      : null;
+    return this.stores.matches.newest(
+      { match: toFtsMatch(query), lang: query.lang, since: query.since, feedIds },
+      { limit: WINDOW, leadChars: wholeBody ? null : SCORED_BODY_CHARS },
+    );
   }
 }
 
 /** Term frequency, saturated, in the title (weighted) and the lead of the body, summed over the terms. */
-function relevance(row: Candidate, terms: Term[]): number {
+function relevance(row: SearchCandidate, terms: Term[]): number {
   let score = 0;
   for (const term of terms) {
     const pattern = termPattern([term]);
@@ -172,7 +125,7 @@ function relevance(row: Candidate, terms: Term[]): number {
 }
 
 /** Whether some group of the query has all its terms, words in order, in the item's title or body. */
-function holdsPhrases(row: Candidate, query: SearchQuery): boolean {
+function holdsPhrases(row: SearchCandidate, query: SearchQuery): boolean {
   const units = [textUnits(row.title), textUnits(row.lead)];
   return query.groups.some((group) =>
     group.every((term) => {

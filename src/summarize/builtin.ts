@@ -8,10 +8,10 @@ export interface SummaryLimits {
   zhChars: number;
   /** Most words for a summary in a language written with spaces. */
   enWords: number;
-  maxSentences: number;
 }
 
-export const DEFAULT_LIMITS: SummaryLimits = { zhChars: 120, enWords: 60, maxSentences: 3 };
+/** A summary is at most this many sentences. */
+const MAX_SENTENCES = 3;
 /** Articles longer than this are ranked on their first part: the ranking is quadratic in sentences. */
 const MAX_SENTENCES_RANKED = 60;
 
@@ -21,7 +21,7 @@ const MAX_SENTENCES_RANKED = 60;
  * within the length limit. A short article gives its cleaned lead. Never cuts a character or a word;
  * an ellipsis marks any cut.
  */
-export function summarizeBuiltin(item: { title: string; body: string; lang: Lang }, limits: SummaryLimits = DEFAULT_LIMITS): string {
+export function summarizeBuiltin(item: { title: string; body: string; lang: Lang }, limits: SummaryLimits): string {
   const text = cleanArticle(item.body);
   const sentences = splitSentences(text, MAX_SENTENCES_RANKED);
   const byChars = countsCharacters(item.lang, text);
@@ -35,7 +35,7 @@ export function summarizeBuiltin(item: { title: string; body: string; lang: Lang
   const chosen: number[] = [];
   let used = 0;
   for (const index of byScore) {
-    if (chosen.length === limits.maxSentences) break;
+    if (chosen.length === MAX_SENTENCES) break;
     const length = measure(sentences[index]!);
     if (chosen.length > 0 && used + length > limit) continue;
     chosen.push(index);

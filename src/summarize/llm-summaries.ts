@@ -1,5 +1,6 @@
-import type { Database } from 'better-sqlite3';
 import type { ItemRow, ItemStore } from '../db/items.ts';
+import type { LlmUsage } from '../db/llm-usage.ts';
+import type { SummaryPending } from '../db/summary-pending.ts';
 import type { Logger } from '../log.ts';
 import { countsCharacters, fit, type SummaryLimits } from './builtin.ts';
 import { cleanArticle } from './clean-article.ts';
@@ -33,8 +34,9 @@ export class LlmSummaries {
 
   constructor(
     private readonly deps: {
-      db: Database;
       items: ItemStore;
+      pending: SummaryPending;
+      usage: LlmUsage;
       settings: LlmSettings;
       limits: SummaryLimits;
       concurrency: number;
@@ -48,14 +50,14 @@ export class LlmSummaries {
   }
 
   /**
-   * Marks the items worth an LLM summary as pending, inside the transaction that stores them (so that a
-   * rollback takes the marks with it), and returns them: pass them to `start` once it has committed.
-   * Items whose cleaned text is short keep the built-in summary, which is then the text itself.
+   * Marks the items worth an LLM summary as pending, inside the transaction of the follow-up pass that
+   * summarizes and routes them (so that a rollback takes the marks with it), and returns them: pass them
+   * to `start` once it has committed. Items whose cleaned text is short keep the built-in summary, which
+   * is then the text itself.
    */
   markPending(rows: ItemRow[]): ItemRow[] {
     const worth = rows.filter((row) => [...cleanArticle(row.body)].length >= MIN_LLM_CHARS);
-    const mark = this.deps.db.prepare('UPDATE items SET summary_pending = 1 WHERE id = ?');
-    for (const row of worth) mark.run(row.id);
+    this.deps.pending.mark(worth.map((row) => row.id));
     return worth;
   }
 
@@ -72,18 +74,14 @@ export class LlmSummaries {
    */
   async stop(): Promise<void> {
     this.stopped = true;
-    const dropped = this.queue.splice(0);
-    const clear = this.deps.db.prepare('UPDATE items SET summary_pending = 0 WHERE id = ?');
-    for (const row of dropped) clear.run(row.id);
+    this.deps.pending.clear(this.queue.splice(0).map((row) => row.id));
     this.abort.abort();
     await this.idle();
   }
 
   /** Items left pending by a process that stopped without settling them: their alerts need not wait. */
   clearAbandoned(olderThanMs: number): void {
-    this.deps.db
-      .prepare('UPDATE items SET summary_pending = 0 WHERE summary_pending = 1 AND first_seen_at < ?')
-      .run(new Date(Date.now() - olderThanMs).toISOString());
+    this.deps.pending.clearSeenBefore(new Date(Date.now() - olderThanMs));
   }
 
   /** Resolves when nothing is queued or in flight. */
@@ -109,7 +107,7 @@ export class LlmSummaries {
       log.warn({ err: (error as Error).message }, 'LLM summary failed; the built-in summary stays');
       return null;
     } finally {
-      this.deps.db.prepare('UPDATE items SET summary_pending = 0 WHERE id = ?').run(row.id);
+      this.deps.pending.clear([row.id]);
       this.onSettled?.();
     }
   }
@@ -136,18 +134,17 @@ export class LlmSummaries {
   }
 
   private reserveCall(): boolean {
-    const day = new Date().toISOString().slice(0, 10);
     const { budget } = this.deps;
-    const reserved = this.deps.db
-      .prepare(
-        `INSERT INTO llm_usage (day, calls) VALUES (@day, 1)
-         ON CONFLICT (day) DO UPDATE SET calls = calls + 1 WHERE calls < @calls AND tokens < @tokens`,
-      )
-      .run({ day, calls: budget.dailyCalls, tokens: budget.dailyTokens });
-    return reserved.changes > 0 && budget.dailyCalls > 0 && budget.dailyTokens > 0;
+    const reserved = this.deps.usage.reserveCall(today(), { calls: budget.dailyCalls, tokens: budget.dailyTokens });
+    return reserved && budget.dailyCalls > 0 && budget.dailyTokens > 0;
   }
 
   private addTokens(tokens: number): void {
-    this.deps.db.prepare('UPDATE llm_usage SET tokens = tokens + ? WHERE day = ?').run(tokens, new Date().toISOString().slice(0, 10));
+    this.deps.usage.addTokens(today(), tokens);
   }
+}
+
+/** The budget's day: a UTC date. */
+function today(): string {
+  return new Date().toISOString().slice(0, 10);
 }

@@ -17,8 +17,9 @@ export class Summaries {
   /**
    * Gives new items their built-in summary now (the rows are updated in place) and, with an LLM, marks
    * them for a better one, unless they are a feed's first-poll backlog: no alert will show those, and a
-   * first poll of twenty feeds would spend hundreds of calls. Runs inside the transaction that stores
-   * them; returns what it marked, for `start` once that transaction has committed.
+   * first poll of twenty feeds would spend hundreds of calls. Runs inside the follow-up pass's
+   * transaction that finishes them; returns what it marked, for `start` once that transaction has
+   * committed.
    */
   fill(rows: ItemRow[], options: { backlog?: boolean } = {}): ItemRow[] {
     for (const row of rows) {

@@ -225,7 +225,7 @@ describe('stories', () => {
     await verge.publish(app, GPT5_EN);
     await qbit.publish(app, '谷歌发布Gemini 3 Pro：原生多模态，GPT-5 的对手来了');
     await ithome.publish(app, '网友实测 GPT-5 写代码：十个编程任务逐一对比评测');
-    sender.failUpdates.push(new PlatformError('Slack answered 500', { outcomeUnknown: true }));
+    sender.failUpdates.push(new PlatformError('Slack answered 500', { kind: 'outcome-unknown' }));
     await worker.drain();
     // The update failed and waits for its retry; the next alerts went out all the same, in the same call.
     expect(rows().map((r) => [r.kind, r.status])).toEqual([
@@ -245,7 +245,7 @@ describe('stories', () => {
     const sender = new ScriptedSender();
     const worker = app.deliveryWorker([sender]);
     await ithome.publish(app, GPT5_ZH);
-    sender.failAlerts.push(new PlatformError('Slack answered 500', { outcomeUnknown: false }));
+    sender.failAlerts.push(new PlatformError('Slack answered 500', { kind: 'transient' }));
     await worker.drain();
     // Tried once: a later source makes an update, which waits for the alert.
     await verge.publish(app, GPT5_EN);

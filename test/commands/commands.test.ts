@@ -127,7 +127,7 @@ describe('why', () => {
     app.db.prepare("UPDATE watches SET created_at = '2000-01-01T00:00:00.000Z'").run();
     app.watches.add('console:late', 'gpt-5', 'U1');
     expect(text(await run(`why ${idOf('GPT-5 launches')}`, { channel: 'console:late' }))).toContain('was added');
-    await app.deliveryWorker([{ platform: 'console', send: async () => Promise.reject(new (await import('../../src/delivery/port.ts')).PlatformError('channel_not_found', { permanent: true })) }]).drain();
+    await app.deliveryWorker([{ platform: 'console', send: async () => Promise.reject(new (await import('../../src/delivery/port.ts')).PlatformError('channel_not_found', { kind: 'refused' })) }]).drain();
     expect(await why(idOf('Claude 5 launches'))).toContain('delivery failed after 1 attempts: channel_not_found');
   });
 });

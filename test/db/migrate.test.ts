@@ -25,19 +25,19 @@ describe('openDatabase', () => {
     expect(db.prepare('SELECT version, name FROM schema_migrations').all()).toEqual(readMigrations().map(({ version, name }) => ({ version, name })));
     expect(readMigrations()[0]).toMatchObject({ version: 1, name: 'init' });
     db.close();
-    const again = openDatabase(path);
+    const again = openDatabase(path, 1000);
     expect(again.applied).toEqual([]);
     again.db.close();
   });
 
   it('refuses a database written by a newer schema, naming both versions', () => {
     const path = tempPath('ainews.db');
-    openDatabase(path).db.close();
+    openDatabase(path, 1000).db.close();
     const raw = new Sqlite(path);
     raw.prepare("INSERT INTO schema_migrations VALUES (999, 'from_the_future', '2030-01-01')").run();
     raw.close();
-    expect(() => openDatabase(path)).toThrow(SchemaTooNewError);
-    expect(() => openDatabase(path)).toThrow(/schema version 999.*only knows up to version \d+/);
+    expect(() => openDatabase(path, 1000)).toThrow(SchemaTooNewError);
+    expect(() => openDatabase(path, 1000)).toThrow(/schema version 999.*only knows up to version \d+/);
   });
 
   it('rolls back a migration that fails, leaving it unrecorded', () => {
@@ -51,7 +51,7 @@ describe('openDatabase', () => {
   });
 
   it('keeps dedupe in the schema: a second row with the same dedupe key is refused', () => {
-    const { db } = openDatabase(tempPath('ainews.db'));
+    const { db } = openDatabase(tempPath('ainews.db'), 1000);
     const insert = db.prepare(
       `INSERT INTO items (dedupe_key, title, lang, published_at, published_at_source, first_seen_at, updated_at)
        VALUES ('example.com/a', 't', 'en', 'x', 'feed', 'x', 'x')`,

@@ -46,7 +46,7 @@ class RecordingSender implements AlertSender {
   }
 }
 
-const settings = { intervalMs: 50, maxAttempts: 3, backoffBaseMs: 1, backoffMaxMs: 5, summaryWaitMs: 0, sendTimeoutMs: 1, claimTimeoutMs: 60_000 };
+const settings = { intervalMs: 50, maxAttempts: 3, backoffBaseMs: 1, backoffMaxMs: 5, summaryWaitMs: 0, sendTimeoutMs: 1, claimTimeoutMs: 60_000, concurrency: 10 };
 const worker = (sender: AlertSender) =>
   new DeliveryWorker({ outbox: app.outbox, items: app.items, stories: app.stories, channels: app.watches, log: createLogger('silent'), settings }, [sender]);
 const waitFor = (check: () => boolean) => waitUntil(check);
@@ -88,9 +88,10 @@ describe('the outbox', () => {
     app.watches.add('console:team', '*', 'u1');
     await pollWithFresh([item(1, 'Only story')]);
     const otherProcess = new Outbox(new Sqlite(app.config.AINEWS_DB, { timeout: 5000 }));
-    expect(app.outbox.claim(['console'], 'a', 10)).toHaveLength(1);
-    expect(otherProcess.claim(['console'], 'b', 10)).toEqual([]);
-    const [taken] = otherProcess.claim(['console'], 'b', 10, new Date(Date.now() + 6 * 60_000));
+    const claiming = { claimTimeoutMs: app.config.DELIVERY_CLAIM_TIMEOUT, summaryWaitMs: 0 };
+    expect(app.outbox.claim(['console'], 'a', 10, new Date(), claiming)).toHaveLength(1);
+    expect(otherProcess.claim(['console'], 'b', 10, new Date(), claiming)).toEqual([]);
+    const [taken] = otherProcess.claim(['console'], 'b', 10, new Date(Date.now() + 6 * 60_000), claiming);
     expect(taken).toMatchObject({ claimed_by: 'b', attempts: 2 });
     // The first worker wakes up late: its outcome no longer counts.
     expect(app.outbox.markSent(taken!.id, 'a', 'late')).toBe(false);
@@ -152,7 +153,7 @@ describe('DeliveryWorker', () => {
     app.watches.add('console:team', '*', 'u1');
     await pollWithFresh([item(1, 'First'), item(2, 'Second')]);
     const sender = new RecordingSender();
-    sender.failures = [new PlatformError('503 from the platform'), new PlatformError('msg_too_long', { permanent: true })];
+    sender.failures = [new PlatformError('503 from the platform', { kind: 'transient' }), new PlatformError('msg_too_long', { kind: 'refused' })];
     await worker(sender).drain();
     const byTitle = () => Object.fromEntries(app.outbox.list().map((r) => [r.title, r]));
     // Second waits behind First: a channel's alerts never overtake one another.

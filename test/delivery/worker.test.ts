@@ -1,3 +1,4 @@
+import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PlatformError, type Alert, type AlertSender } from '../../src/delivery/port.ts';
 import { DeliveryWorker, type DeliverySettings } from '../../src/delivery/worker.ts';
@@ -29,24 +30,33 @@ class ScriptedSender implements AlertSender {
     if (next instanceof Error) throw next;
     const id = `m-${alert.deliveryId}-${this.sendCalls}`;
     this.posted.set(alert.deliveryId, id);
-    if (next === 'post-then-throw') throw new PlatformError('socket hang up', { outcomeUnknown: true });
+    if (next === 'post-then-throw') throw new PlatformError('socket hang up', { kind: 'outcome-unknown' });
     return id;
   }
 
   /** Errors the next lookups throw, one per lookup. */
   lookupFailures: Error[] = [];
 
+  onLookup: (alert: Alert) => void = () => undefined;
+
   async findPosted(alert: Alert, since: Date): Promise<string | null> {
     this.lookups.push({ deliveryId: alert.deliveryId, since });
+    this.onLookup(alert);
     const failure = this.lookupFailures.shift();
     if (failure) throw failure;
     return this.posted.get(alert.deliveryId) ?? null;
   }
 }
 
-const settings: DeliverySettings = { intervalMs: 50, maxAttempts: 5, backoffBaseMs: 1, backoffMaxMs: 5, summaryWaitMs: 0, sendTimeoutMs: 200, claimTimeoutMs: 1000 };
-const worker = (sender: AlertSender, overrides: Partial<DeliverySettings> = {}) =>
-  new DeliveryWorker({ outbox: app.outbox, items: app.items, stories: app.stories, channels: app.watches, log: createLogger('silent'), settings: { ...settings, ...overrides } }, [sender]);
+const settings: DeliverySettings = { intervalMs: 50, maxAttempts: 5, backoffBaseMs: 1, backoffMaxMs: 5, summaryWaitMs: 0, sendTimeoutMs: 200, claimTimeoutMs: 1000, concurrency: 10 };
+const worker = (sender: AlertSender, overrides: Partial<DeliverySettings> = {}, log = createLogger('silent')) =>
+  new DeliveryWorker({ outbox: app.outbox, items: app.items, stories: app.stories, channels: app.watches, log, settings: { ...settings, ...overrides } }, [sender]);
+
+/** A real logger whose records are kept, to see what the worker says about each row. */
+function recordingLogger() {
+  const records: Record<string, unknown>[] = [];
+  return { log: pino({ level: 'debug' }, { write: (line: string) => void records.push(JSON.parse(line) as Record<string, unknown>) }), records };
+}
 
 /** Queues one alert per title for the channel, as a matching poll would. */
 function queue(channel: string, titles: string[]): number[] {
@@ -91,7 +101,7 @@ describe('DeliveryWorker outcomes', () => {
     const [lost] = queue('console:a', ['Lost']);
     const [refused] = queue('console:b', ['Refused']);
     const sender = new ScriptedSender();
-    sender.script = [new PlatformError('request timed out', { outcomeUnknown: true }), new PlatformError('internal_error')];
+    sender.script = [new PlatformError('request timed out', { kind: 'outcome-unknown' }), new PlatformError('internal_error', { kind: 'transient' })];
     await worker(sender).drain();
     await sleep(settings.sendTimeoutMs + 20);
     await worker(sender).drain();
@@ -102,7 +112,7 @@ describe('DeliveryWorker outcomes', () => {
 
   it('takes over an alert whose process died mid-send, and looks for it before posting', async () => {
     const [id] = queue('console:team', ['One']);
-    const [claimed] = app.outbox.claim(['console'], 'dead-worker', 1);
+    const [claimed] = app.outbox.claim(['console'], 'dead-worker', 1, new Date(), settings);
     app.outbox.startAttempt(claimed!.id, 'dead-worker');
     const sender = new ScriptedSender();
     sender.posted.set(id!, 'm-posted-before-the-crash');
@@ -121,7 +131,7 @@ describe('DeliveryWorker outcomes', () => {
     sender.onSend = (alert) => {
       if (alert.channel !== 'console:busy' || limited) return;
       limited = true;
-      sender.script.unshift(new PlatformError('ratelimited', { retryAfterMs: 300 }));
+      sender.script.unshift(new PlatformError('ratelimited', { kind: 'rate-limited', retryAfterMs: 300 }));
     };
     const before = Date.now();
     await worker(sender).drain();
@@ -137,11 +147,11 @@ describe('DeliveryWorker outcomes', () => {
   it('never lets a later alert of the channel overtake one waiting for its retry, even one queued meanwhile', async () => {
     const ids = queue('console:busy', ['A', 'B', 'C']);
     const sender = new ScriptedSender();
-    sender.script = [new PlatformError('ratelimited', { retryAfterMs: 60_000 })];
-    await worker(sender, { batchSize: 2 }).drain();
+    sender.script = [new PlatformError('ratelimited', { kind: 'rate-limited', retryAfterMs: 60_000 })];
+    await worker(sender, { concurrency: 2 }).drain();
     // Queued while A waits: it waits too.
     const [late] = queue('console:busy', ['D']);
-    await worker(sender, { batchSize: 2 }).drain();
+    await worker(sender, { concurrency: 2 }).drain();
     expect(sender.sendCalls).toBe(1);
     expect([...ids, late!].map((id) => row(id).status)).toEqual(['retrying', 'pending', 'pending', 'pending']);
   });
@@ -149,7 +159,7 @@ describe('DeliveryWorker outcomes', () => {
   it('holds the channel behind an alert that keeps failing until it fails for good, then goes on', async () => {
     const [stuck, next] = queue('console:team', ['Stuck', 'Next']);
     const sender = new ScriptedSender();
-    sender.script = Array.from({ length: 3 }, () => new PlatformError('internal_error'));
+    sender.script = Array.from({ length: 3 }, () => new PlatformError('internal_error', { kind: 'transient' }));
     for (let round = 0; round < 4; round++) {
       await worker(sender, { maxAttempts: 3 }).drain();
       await sleep(20);
@@ -163,7 +173,7 @@ describe('DeliveryWorker outcomes', () => {
     const [id] = queue('console:team', ['One']);
     const sender = new ScriptedSender();
     sender.script = ['post-then-throw'];
-    sender.lookupFailures = [new PlatformError('ratelimited', { retryAfterMs: 10 }), new PlatformError('missing_scope', { permanent: true })];
+    sender.lookupFailures = [new PlatformError('ratelimited', { kind: 'rate-limited', retryAfterMs: 10 }), new PlatformError('missing_scope', { kind: 'refused' })];
     for (let round = 0; round < 4; round++) {
       await sleep(settings.sendTimeoutMs + 20);
       await worker(sender).drain();
@@ -177,7 +187,7 @@ describe('DeliveryWorker outcomes', () => {
     const [id] = queue('console:team', ['One']);
     const sender = new ScriptedSender();
     sender.script = ['post-then-throw'];
-    sender.lookupFailures = [new PlatformError('missing_scope', { permanent: true })];
+    sender.lookupFailures = [new PlatformError('missing_scope', { kind: 'refused' })];
     await worker(sender, { maxAttempts: 2 }).drain();
     await sleep(settings.sendTimeoutMs + 20);
     await worker(sender, { maxAttempts: 2 }).drain();
@@ -205,7 +215,7 @@ describe('DeliveryWorker outcomes', () => {
     sender.onSend = (alert) => {
       if (alert.channel !== 'console:other' || failedOnce) return;
       failedOnce = true;
-      sender.script.unshift(new PlatformError('internal_error'));
+      sender.script.unshift(new PlatformError('internal_error', { kind: 'transient' }));
     };
     const sentAt = new Map<number, number>();
     const running = worker(sender, { intervalMs: 20 });
@@ -229,7 +239,7 @@ describe('DeliveryWorker outcomes', () => {
     const sender = new ScriptedSender();
     const order: number[] = [];
     sender.onSend = (alert) => order.push(alert.deliveryId);
-    expect(await worker(sender, { batchSize: 1 }).drain()).toBe(9);
+    expect(await worker(sender, { concurrency: 1 }).drain()).toBe(9);
     // One channel at a time: the busy one gives its slot up after five alerts, and the oldest alert
     // waiting, the other channel's, goes next; without turns it would wait for all eight.
     expect(order).toEqual([...busy.slice(0, 5), other!, ...busy.slice(5)]);
@@ -238,7 +248,7 @@ describe('DeliveryWorker outcomes', () => {
   it('leaves what is queued during a call, and what fails in it, for the next call', async () => {
     const [first] = queue('console:team', ['First']);
     const sender = new ScriptedSender();
-    sender.script = [new PlatformError('internal_error')];
+    sender.script = [new PlatformError('internal_error', { kind: 'transient' })];
     let late: number | undefined;
     sender.onSend = () => (late ??= queue('console:late', ['Queued meanwhile'])[0]);
     expect(await worker(sender).drain()).toBe(0);
@@ -253,7 +263,7 @@ describe('DeliveryWorker outcomes', () => {
     const [fine] = queue('console:fine', ['D']);
     const sender = new ScriptedSender();
     sender.onSend = (alert) => {
-      if (alert.channel === 'console:gone') sender.script.unshift(new PlatformError('not_in_channel: invite the bot', { channelGone: true }));
+      if (alert.channel === 'console:gone') sender.script.unshift(new PlatformError('not_in_channel: invite the bot', { kind: 'channel-gone' }));
     };
     await worker(sender).drain();
     expect(gone.map((id) => [row(id).status, row(id).last_error])).toEqual(Array(3).fill(['failed', 'not_in_channel: invite the bot']));
@@ -261,6 +271,32 @@ describe('DeliveryWorker outcomes', () => {
     expect(row(fine!).status).toBe('sent');
     expect(app.watches.channel('console:gone')).toMatchObject({ active: 0, inactive_reason: 'not_in_channel: invite the bot' });
     expect(storeAndQueueAgain()).toBe(false);
+  });
+});
+
+describe('DeliveryWorker failure reasons', () => {
+  it('says which failure ended a row: refused, out of attempts, or a claim lost to another worker', async () => {
+    const [refused] = queue('console:a', ['Refused']);
+    const [exhausted] = queue('console:b', ['Exhausted']);
+    const [taken] = queue('console:c', ['Taken over']);
+    const sender = new ScriptedSender();
+    sender.onSend = (alert) => {
+      if (alert.deliveryId === refused) sender.script.unshift(new PlatformError('msg_too_long', { kind: 'refused' }));
+      if (alert.deliveryId === exhausted) sender.script.unshift(new PlatformError('internal_error', { kind: 'transient' }));
+      if (alert.deliveryId === taken) sender.script.unshift(new PlatformError('request timed out', { kind: 'outcome-unknown' }));
+    };
+    // While the look for the lost attempt runs, another worker takes the row over as stale.
+    sender.onLookup = (alert) => void app.db.prepare("UPDATE outbox SET claimed_by = 'other-worker' WHERE id = ?").run(alert.deliveryId);
+    const { log, records } = recordingLogger();
+    await worker(sender, { maxAttempts: 2 }, log).drain();
+    await sleep(settings.sendTimeoutMs + 20);
+    await worker(sender, { maxAttempts: 2 }, log).drain();
+    const why = (id: number) => records.filter((r) => r.outbox === id && r.outcome === 'failed').map((r) => r.why);
+    expect(why(refused!)).toEqual(['refused']);
+    expect(why(exhausted!)).toEqual(['out-of-attempts']);
+    expect(why(taken!)).toEqual(['claim-lost']);
+    expect(row(taken!)).toMatchObject({ status: 'sending', claimed_by: 'other-worker' });
+    expect(sender.sendCalls).toBe(4);
   });
 });
 

@@ -123,7 +123,7 @@ export function fuzzParsers(seed: number, inputs: number): FuzzReport {
     for (let i = 0; i < inputs; i++) {
       const text = randomText(random);
       try {
-        app.search.search(parseSearchQuery(text));
+        app.search.search(parseSearchQuery(text), { pageSize: 5 });
         report.stored++;
       } catch (error) {
         if (error instanceof QueryError) report.rejected++;

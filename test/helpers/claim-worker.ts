@@ -2,13 +2,16 @@
 // (which lets the next of its channel be claimed), until none is left; prints the ids it got, so that two
 // such processes can be checked for overlap.
 import Sqlite from 'better-sqlite3';
+import { loadConfig } from '../../src/config.ts';
 import { Outbox } from '../../src/db/outbox.ts';
 
 const [path, worker] = process.argv.slice(2) as [string, string];
 const outbox = new Outbox(new Sqlite(path, { timeout: 10_000 }));
+const config = loadConfig({});
+const settings = { claimTimeoutMs: config.DELIVERY_CLAIM_TIMEOUT, summaryWaitMs: 0 };
 const ids: number[] = [];
 for (;;) {
-  const claimed = outbox.claim(['console'], worker, 1);
+  const claimed = outbox.claim(['console'], worker, 1, new Date(), settings);
   if (claimed.length === 0) break;
   for (const row of claimed) {
     ids.push(row.id);

@@ -173,7 +173,7 @@ describe('the follow-up pass after a poll stores its items', () => {
 
 /** A processor over the app's database whose summarizer fails on the rows `fails` picks, as a bug on some input would. */
 function processorWith(fails: (rows: ItemRow[]) => boolean, lines: string[], now: () => Date): ItemProcessor {
-  const summaries = new Summaries(app.items, { zhChars: 80, enWords: 40, maxSentences: 3 });
+  const summaries = new Summaries(app.items, { zhChars: 80, enWords: 40 });
   const failing = Object.assign(Object.create(summaries) as Summaries, {
     fill: (rows: ItemRow[], options?: { backlog?: boolean }) => {
       if (fails(rows)) throw new TypeError('cannot read properties of undefined');
@@ -183,7 +183,7 @@ function processorWith(fails: (rows: ItemRow[]) => boolean, lines: string[], now
   return new ItemProcessor({
     pending: new PendingItems(app.db),
     index: new SearchIndex(app.db),
-    stories: new StoryClusterer(app.stories, { windowMs: 48 * 3_600_000 }),
+    clusterer: new StoryClusterer(app.stories, { windowMs: 48 * 3_600_000 }),
     summaries: failing,
     router: app.router,
     transaction: (work) => app.db.transaction(work).immediate(),

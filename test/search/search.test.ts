@@ -11,8 +11,7 @@ const hoursAgo = (h: number) => new Date(now.getTime() - h * 3_600_000).toUTCStr
 
 beforeEach(() => {
   app = testApp();
-  const service = new SearchService(app.db);
-  search = (text, pageSize) => service.search(parseSearchQuery(text, now), { now, pageSize });
+  search = (text, pageSize = 5) => app.search.search(parseSearchQuery(text, now), { now, pageSize });
   storeItems(app, [
     { title: 'OpenAI 发布 GPT-5：推理能力大幅提升', body: '<p>新模型在数学、代码上全面领先。</p>', date: hoursAgo(2) },
     { title: 'AI 芯片初创公司完成 83 亿美元融资', body: '<p>本轮融资将用于扩大产能。</p>', date: hoursAgo(5) },

@@ -28,7 +28,7 @@ const ARTICLE =
   '<p>It is faster than GPT-4o on every benchmark the company reported, and cheaper to run.</p>' +
   '<p>Prices stay the same for the API. Free users get limited access from next week.</p>';
 
-/** Stores items and summarizes them as a poll does (marking in the transaction, starting after it); waits for the LLM. */
+/** Stores items and summarizes them as the follow-up pass does (marking in its transaction, starting after it); waits for the LLM. */
 async function summarizeNew(titles: string[], body = ARTICLE) {
   const { created } = storeItems(app, titles.map((title) => ({ title, body })));
   app.summaries.start(app.db.transaction(() => app.summaries.fill(created))());
@@ -36,7 +36,7 @@ async function summarizeNew(titles: string[], body = ARTICLE) {
   return titles.map((title) => app.items.recent(50).find((i) => i.title === title)!);
 }
 
-const builtinOf = (title: string, body = ARTICLE) => summarizeBuiltin({ title, body: htmlToText(body), lang: 'en' });
+const builtinOf = (title: string, body = ARTICLE) => summarizeBuiltin({ title, body: htmlToText(body), lang: 'en' }, { zhChars: app.config.SUMMARY_MAX_CHARS_ZH, enWords: app.config.SUMMARY_MAX_WORDS_EN });
 
 describe('LLM summaries', () => {
   it('stores the model’s summary, with the key sent as a Bearer token and the article framed as data', async () => {
@@ -106,7 +106,7 @@ describe('LLM summaries', () => {
       return app.summaries.fill(created);
     })();
     app.summaries.start(pending);
-    expect(app.outbox.claim(['console'], 'w', 10, new Date(), { summaryWaitMs: 60_000 })).toEqual([]);
+    expect(app.outbox.claim(['console'], 'w', 10, new Date(), { summaryWaitMs: 60_000, claimTimeoutMs: app.config.DELIVERY_CLAIM_TIMEOUT })).toEqual([]);
     await app.summaries.llm!.idle();
     const sent: string[] = [];
     await app.deliveryWorker([{ platform: 'console', send: async (alert) => (sent.push(alert.summary), 'm') }]).drain();

@@ -21,19 +21,20 @@ export function toPlatformError(error: unknown): PlatformError {
   if (error instanceof PlatformError) return error;
   if (error instanceof RateLimitError) {
     return new PlatformError(`Discord rate limit (${error.scope}${error.global ? ', global' : ''}): retry after ${Math.ceil(error.retryAfter / 1000)}s`, {
+      kind: 'rate-limited',
       retryAfterMs: error.retryAfter,
     });
   }
   if (error instanceof DiscordAPIError) {
     const code = Number(error.code);
-    if (code in CHANNEL_GONE) return new PlatformError(`${code} ${CHANNEL_GONE[code]}`, { channelGone: true });
-    if (error.status === 401) return new PlatformError(TOKEN_REJECTED, { channelGone: true });
-    if (error.status >= 500) return new PlatformError(`Discord answered ${error.status}: ${error.message}`, { outcomeUnknown: true });
-    return new PlatformError(`Discord refused the message: ${code} ${error.message}`, { permanent: true });
+    if (code in CHANNEL_GONE) return new PlatformError(`${code} ${CHANNEL_GONE[code]}`, { kind: 'channel-gone' });
+    if (error.status === 401) return new PlatformError(TOKEN_REJECTED, { kind: 'channel-gone' });
+    if (error.status >= 500) return new PlatformError(`Discord answered ${error.status}: ${error.message}`, { kind: 'outcome-unknown' });
+    return new PlatformError(`Discord refused the message: ${code} ${error.message}`, { kind: 'refused' });
   }
-  if (error instanceof HTTPError) return new PlatformError(`Discord answered HTTP ${error.status}`, { outcomeUnknown: true });
+  if (error instanceof HTTPError) return new PlatformError(`Discord answered HTTP ${error.status}`, { kind: 'outcome-unknown' });
   const message = error instanceof Error ? error.message : String(error);
   // After a 401 the REST client drops its token, and every later request fails before it is sent.
-  if (/Expected token to be set/.test(message)) return new PlatformError(TOKEN_REJECTED, { channelGone: true });
-  return new PlatformError(`could not reach Discord: ${message}`, { outcomeUnknown: true });
+  if (/Expected token to be set/.test(message)) return new PlatformError(TOKEN_REJECTED, { kind: 'channel-gone' });
+  return new PlatformError(`could not reach Discord: ${message}`, { kind: 'outcome-unknown' });
 }

@@ -18,7 +18,7 @@ export function alertNonce(installId: string, deliveryId: number): string {
 /** The ainews channel name's Discord channel id (`discord:123` → `123`); threads are channels too. */
 export function discordChannelId(name: string): string {
   const match = /^discord:(\d{15,21})$/.exec(name);
-  if (!match) throw new PlatformError(`"${name}" is not a Discord channel (discord:<channel id>, a number)`, { channelGone: true });
+  if (!match) throw new PlatformError(`"${name}" is not a Discord channel (discord:<channel id>, a number)`, { kind: 'channel-gone' });
   return match[1]!;
 }
 
@@ -48,7 +48,7 @@ export class DiscordSender implements AlertSender {
         signal: AbortSignal.timeout(this.options.sendTimeoutMs),
       })) as APIMessage;
       // A nonce answered with a message elsewhere belongs to something else: never take it for this alert.
-      if (message.channel_id !== channel) throw new PlatformError(`Discord matched the nonce to a message in another channel (${message.channel_id})`, { permanent: true });
+      if (message.channel_id !== channel) throw new PlatformError(`Discord matched the nonce to a message in another channel (${message.channel_id})`, { kind: 'refused' });
       return message.id;
     } catch (error) {
       throw toPlatformError(error);
@@ -94,7 +94,7 @@ export class DiscordSender implements AlertSender {
     } catch (error) {
       const reason = toPlatformError(error);
       // Without Read Message History the look cannot be made: the nonce still stops a repeat.
-      if (reason.options.channelGone) return null;
+      if (reason.failure.kind === 'channel-gone') return null;
       throw reason;
     }
   }

@@ -24,17 +24,17 @@ export function toPlatformError(error: unknown): PlatformError {
   switch (coded.code) {
     case webApi.ErrorCode.PlatformError: {
       const reason = coded.data?.error ?? 'unknown_error';
-      if (reason in CHANNEL_GONE) return new PlatformError(`${reason}: ${CHANNEL_GONE[reason]}`, { channelGone: true });
-      if (TRANSIENT.has(reason)) return new PlatformError(`Slack answered ${reason}`, { outcomeUnknown: true });
-      return new PlatformError(`Slack refused the message: ${reason}`, { permanent: true });
+      if (reason in CHANNEL_GONE) return new PlatformError(`${reason}: ${CHANNEL_GONE[reason]}`, { kind: 'channel-gone' });
+      if (TRANSIENT.has(reason)) return new PlatformError(`Slack answered ${reason}`, { kind: 'outcome-unknown' });
+      return new PlatformError(`Slack refused the message: ${reason}`, { kind: 'refused' });
     }
     case webApi.ErrorCode.RateLimitedError:
-      return new PlatformError(`Slack rate limit: retry after ${coded.retryAfter ?? 1}s`, { retryAfterMs: (coded.retryAfter ?? 1) * 1000 });
+      return new PlatformError(`Slack rate limit: retry after ${coded.retryAfter ?? 1}s`, { kind: 'rate-limited', retryAfterMs: (coded.retryAfter ?? 1) * 1000 });
     case webApi.ErrorCode.HTTPError:
-      return new PlatformError(`Slack answered HTTP ${coded.statusCode}`, { outcomeUnknown: true });
+      return new PlatformError(`Slack answered HTTP ${coded.statusCode}`, { kind: 'outcome-unknown' });
     case webApi.ErrorCode.RequestError:
-      return new PlatformError(`could not reach Slack: ${coded.message ?? 'request failed'}`, { outcomeUnknown: true });
+      return new PlatformError(`could not reach Slack: ${coded.message ?? 'request failed'}`, { kind: 'outcome-unknown' });
     default:
-      return new PlatformError(coded.message ?? String(error), { outcomeUnknown: true });
+      return new PlatformError(coded.message ?? String(error), { kind: 'outcome-unknown' });
   }
 }

@@ -103,8 +103,8 @@ describe('Discord delivery details', () => {
   });
 
   it('takes the REST client losing its token after a 401 for the rejected token it is, not an outage', () => {
-    expect(toPlatformError(new Error('Expected token to be set for this request, but none was present')).options).toEqual({ channelGone: true });
-    expect(toPlatformError(new Error('socket hang up')).options).toEqual({ outcomeUnknown: true });
+    expect(toPlatformError(new Error('Expected token to be set for this request, but none was present')).failure).toEqual({ kind: 'channel-gone' });
+    expect(toPlatformError(new Error('socket hang up')).failure).toEqual({ kind: 'outcome-unknown' });
   });
 
   it('shows a source as typed in the author line, with mentions broken invisibly', () => {

@@ -1,0 +1,85 @@
+import type { Database } from 'better-sqlite3';
+import { FUTURE_TOLERANCE_MS } from '../feeds/normalize.ts';
+import { SOURCES_OF_ITEM } from './items.ts';
+import { STORY_ITEMS } from './stories.ts';
+
+/** Which items a search reads. */
+export interface MatchFilter {
+  /** An FTS5 MATCH expression over `items_fts`; null for every item. */
+  match: string | null;
+  lang: 'zh' | 'en' | 'other' | null;
+  /** Published at or after this. */
+  since: Date | null;
+  /** Only items some of these feeds carry. */
+  feedIds: number[] | null;
+}
+
+/** A match as it is ranked: its story, its date, its title and the start of its body (`lead`). */
+export interface SearchCandidate {
+  id: number;
+  story_id: number;
+  published_at: string;
+  title: string;
+  lead: string;
+}
+
+/** What a result shows of an item. */
+export interface SearchDetails {
+  id: number;
+  title: string;
+  url: string | null;
+  body: string;
+  summary: string | null;
+  lang: 'zh' | 'en' | 'other';
+  /** A JSON array of the names of the feeds that carry it, first first. */
+  sources: string;
+  story_items: number;
+}
+
+/** The reads behind search: the newest matches of a filter, and what the results show of them. */
+export class SearchMatches {
+  constructor(private readonly db: Database) {}
+
+  /** The newest `limit` matches, with `leadChars` of their body as their lead (null: the whole body). */
+  newest(filter: MatchFilter, options: { limit: number; leadChars: number | null }): SearchCandidate[] {
+    const where: string[] = [];
+    const params: Record<string, string> = {};
+    if (filter.match) {
+      where.push('items_fts MATCH @match');
+      params.match = filter.match;
+    }
+    if (filter.lang) {
+      where.push('i.lang = @lang');
+      params.lang = filter.lang;
+    }
+    if (filter.since) {
+      where.push('i.published_at >= @since');
+      params.since = filter.since.toISOString();
+      // Items are numbered as they arrive, and none is published after it was first seen (future dates are
+      // replaced), so older ids cannot match: bounding the id lets FTS5 stop at the cut-off.
+      const first = this.db.prepare('SELECT id FROM items WHERE first_seen_at >= ? ORDER BY first_seen_at LIMIT 1').get(
+        new Date(filter.since.getTime() - FUTURE_TOLERANCE_MS).toISOString(),
+      ) as { id: number } | undefined;
+      where.push(`${filter.match ? 'items_fts.rowid' : 'i.id'} >= ${first?.id ?? Number.MAX_SAFE_INTEGER}`);
+    }
+    if (filter.feedIds) {
+      where.push(`EXISTS (SELECT 1 FROM item_sources s WHERE s.item_id = i.id AND s.feed_id IN (${filter.feedIds.join(', ') || 'NULL'}))`);
+    }
+    const lead = options.leadChars === null ? 'i.body' : `substr(i.body, 1, ${options.leadChars})`;
+    const columns = `i.id, coalesce(i.story_id, i.id) AS story_id, i.published_at, i.title, ${lead} AS lead`;
+    const sql = filter.match
+      ? `SELECT ${columns} FROM items_fts JOIN items i ON i.id = items_fts.rowid WHERE ${where.join(' AND ')} ORDER BY items_fts.rowid DESC LIMIT ${options.limit}`
+      : `SELECT ${columns} FROM items i WHERE ${where.join(' AND ') || '1'} ORDER BY i.id DESC LIMIT ${options.limit}`;
+    return this.db.prepare(sql).all(params) as SearchCandidate[];
+  }
+
+  details(ids: number[]): SearchDetails[] {
+    if (ids.length === 0) return [];
+    return this.db
+      .prepare(
+        `SELECT i.id, i.title, i.url, i.body, i.summary, i.lang, ${SOURCES_OF_ITEM} AS sources, ${STORY_ITEMS} AS story_items
+         FROM items i WHERE i.id IN (${ids.map(() => '?').join(',')})`,
+      )
+      .all(...ids) as SearchDetails[];
+  }
+}
