@@ -1,26 +1,11 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { canonicalUrl, dedupeKey } from '../feeds/canonical-url.ts';
 import type { NormalizedItem } from '../feeds/normalize.ts';
+import { ITEM_COLUMNS, type ItemRow } from './item-row.ts';
 import { PendingItems, type PendingState } from './pending-items.ts';
 
-export interface ItemRow {
-  id: number;
-  url: string | null;
-  title: string;
-  author: string | null;
-  body: string;
-  lang: 'zh' | 'en' | 'other';
-  published_at: string;
-  published_at_source: 'feed' | 'first_seen';
-  backlog: 0 | 1;
-  first_seen_at: string;
-  updated_at: string;
-  /** Null until the summarizer has run; `summarizer` says which one wrote it. */
-  summary: string | null;
-  summarizer: string | null;
-  /** The story the item belongs to: its lead item's id (see src/cluster/). Null only until it is clustered. */
-  story_id: number | null;
-}
+// The row is part of this store's interface: its callers import it from here.
+export type { ItemRow };
 
 /** An item with the names of the feeds that carry it, first one first. */
 export interface ListedItem extends ItemRow {
@@ -41,9 +26,6 @@ export interface StoreResult {
 export const SOURCES_OF_ITEM = `(SELECT json_group_array(name) FROM (
   SELECT coalesce(f.name, f.url) AS name FROM item_sources s JOIN feeds f ON f.id = s.feed_id
   WHERE s.item_id = i.id ORDER BY s.first_seen_at, s.feed_id))`;
-
-export const ITEM_COLUMNS =
-  'i.id, i.url, i.title, i.author, i.body, i.lang, i.published_at, i.published_at_source, i.backlog, i.first_seen_at, i.updated_at, i.summary, i.summarizer, i.story_id';
 
 /** Items and the feeds they came from. Dedupe is the schema's job: unique keys and ON CONFLICT. */
 export class ItemStore {
