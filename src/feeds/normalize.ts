@@ -5,7 +5,7 @@ import { cleanTitle } from './clean-title.ts';
 import { parseFeedDate } from './dates.ts';
 import { htmlToText } from './html-text.ts';
 import { detectLanguage, type Lang } from './language.ts';
-import type { RawEntry } from './parse.ts';
+import type { RawEntry } from './parsed-feed.ts';
 
 export interface NormalizedItem {
   /** Identifies the entry within its feed: guid, else canonical link, else a hash of title and date. */
