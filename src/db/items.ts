@@ -1,11 +1,27 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { canonicalUrl, dedupeKey } from '../feeds/canonical-url.ts';
-import type { NormalizedItem } from '../feeds/normalize.ts';
+import { canonicalUrl, dedupeKey } from '../canonical-url.ts';
 import { ITEM_COLUMNS, type ItemRow } from './item-row.ts';
 import { PendingItems, type PendingState } from './pending-items.ts';
 
 // The row is part of this store's interface: its callers import it from here.
 export type { ItemRow };
+
+/** One entry of a poll as the store takes it, normalised (src/feeds/normalize.ts). */
+export interface NewItem {
+  /** Identifies the entry within its feed: guid, else canonical link, else a hash of title and date. */
+  guid: string;
+  /** Identifies the article across feeds and URL decorations. */
+  dedupeKey: string;
+  url: string | null;
+  title: string;
+  author: string | null;
+  body: string;
+  lang: 'zh' | 'en' | 'other';
+  publishedAt: string;
+  publishedAtSource: 'feed' | 'first_seen';
+  /** Changes when the feed edits the item. */
+  contentHash: string;
+}
 
 /** An item with the names of the feeds that carry it, first one first. */
 export interface ListedItem extends ItemRow {
@@ -78,7 +94,7 @@ export class ItemStore {
    * clusters, summarizes and routes them (src/pipeline/process-items.ts): storing stays quick, and a
    * crash between the two loses nothing. `source` names the feed for watches; by default its stored name.
    */
-  store(feedId: number, polled: NormalizedItem[], options: { backlog: boolean; now: Date; source?: { name: string; url: string } }): StoreResult {
+  store(feedId: number, polled: NewItem[], options: { backlog: boolean; now: Date; source?: { name: string; url: string } }): StoreResult {
     const now = options.now.toISOString();
     const result: StoreResult = { created: [], updated: 0, linked: 0, unchanged: 0 };
     const items = distinctEntries(feedId, polled);
@@ -167,7 +183,7 @@ export class ItemStore {
   }
 }
 
-function rowOf(id: number, item: NormalizedItem, backlog: 0 | 1, now: string): ItemRow {
+function rowOf(id: number, item: NewItem, backlog: 0 | 1, now: string): ItemRow {
   return {
     id,
     url: item.url,
@@ -190,7 +206,7 @@ export function withSources<T extends { sources: string }>(row: T): Omit<T, 'sou
   return { ...row, sources: JSON.parse(row.sources) as string[] };
 }
 
-function distinctEntries(feedId: number, items: NormalizedItem[]): NormalizedItem[] {
+function distinctEntries(feedId: number, items: NewItem[]): NewItem[] {
   const seen = new Set<string>();
   const unique = items.filter((item) => !seen.has(item.guid) && seen.add(item.guid));
   const guidsByKey = new Map<string, number>();
