@@ -3,6 +3,7 @@ import { parseEnv } from 'node:util';
 import cron from 'node-cron';
 import { z } from 'zod';
 import { parseByteSize, parseDuration } from './duration.ts';
+import { LOG_FORMATS } from './log.ts';
 import { UserError } from './user-error.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -63,6 +64,7 @@ export const configSchema = z.object({
   AINEWS_DB: z.string().min(1).default('./data/ainews.db'),
   AINEWS_DB_BUSY_TIMEOUT: duration('5s', 0),
   LOG_LEVEL: z.enum(LOG_LEVELS).optional(),
+  LOG_FORMAT: z.enum(LOG_FORMATS).optional(),
   AINEWS_SEED_DEFAULT_FEEDS: bool(true),
   AINEWS_ALLOW_PRIVATE_NETWORK: bool(false),
   AINEWS_USER_AGENT: z.string().min(1).default('ainews/0.1 (self-hosted AI news bot)'),

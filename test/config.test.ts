@@ -28,6 +28,8 @@ describe('loadConfig', () => {
     expect(config.AINEWS_SEED_DEFAULT_FEEDS).toBe(true);
     expect(config.POLL_CRON).toBe('* * * * *');
     expect(config.LOG_LEVEL).toBeUndefined();
+    // Unset: chosen by where stderr goes (src/log.ts).
+    expect(config.LOG_FORMAT).toBeUndefined();
   });
 
   it('treats empty values as unset and ignores variables it does not know', () => {
@@ -62,6 +64,8 @@ describe('loadConfig', () => {
   it('accepts valid log levels, cron expressions and integers', () => {
     const config = loadConfig({ LOG_LEVEL: 'debug', POLL_CRON: '*/5 * * * *', POLL_CONCURRENCY: '64', FETCH_MAX_REDIRECTS: '0' });
     expect(config.LOG_LEVEL).toBe('debug');
+    expect(loadConfig({ LOG_FORMAT: 'pretty' }).LOG_FORMAT).toBe('pretty');
+    expect(loadConfig({ LOG_FORMAT: 'json' }).LOG_FORMAT).toBe('json');
     expect(config.POLL_CRON).toBe('*/5 * * * *');
     expect(config.POLL_CONCURRENCY).toBe(64);
     expect(config.FETCH_MAX_REDIRECTS).toBe(0);
@@ -75,6 +79,7 @@ describe('loadConfig', () => {
     ['FEED_DEFAULT_INTERVAL', '30s'],
     ['POLL_CRON', 'not cron'],
     ['LOG_LEVEL', 'loud'],
+    ['LOG_FORMAT', 'yaml'],
     ['AINEWS_SEED_DEFAULT_FEEDS', 'maybe'],
     ['FETCH_MAX_BYTES', '100'],
     ['FETCH_MAX_BYTES', 'huge'],

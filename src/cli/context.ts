@@ -16,7 +16,7 @@ export function loadCliConfig(): Config {
 
 /** One-shot commands log only warnings unless LOG_LEVEL says otherwise; `run` logs at info. */
 export function cliLogger(config: Config, fallback: 'warn' | 'info'): Logger {
-  return createLogger(config.LOG_LEVEL ?? fallback);
+  return createLogger(config.LOG_LEVEL ?? fallback, { format: config.LOG_FORMAT });
 }
 
 /** Builds the app for one CLI command, runs it, and always closes the database. */

@@ -27,7 +27,7 @@ export function registerDemoCommand(program: Command): void {
       const config = loadConfig({ ...env, AINEWS_DB: opts.db, AINEWS_SEED_DEFAULT_FEEDS: 'false', AINEWS_ALLOW_PRIVATE_NETWORK: 'true' });
       const server = new DemoFeedServer();
       const urls = await server.listen();
-      const app = createApp(config, createLogger(config.LOG_LEVEL ?? 'warn'), (outcome) => printOutcome(outcome, (line) => console.log(line)));
+      const app = createApp(config, createLogger(config.LOG_LEVEL ?? 'warn', { format: config.LOG_FORMAT }), (outcome) => printOutcome(outcome, (line) => console.log(line)));
       const delivery = app.deliveryWorker([new ConsoleSender((text) => console.log(text))]);
       const say = (text: string) => console.log(`\n== ${text}`);
       try {

@@ -64,7 +64,7 @@ export class StoryClusterer {
     shared.delete(item.id);
     const closest = [...shared].sort((a, b) => b[1] - a[1] || b[0] - a[0]).slice(0, COMPARED).map(([id]) => id);
     let best: StoryAssignment & { score: number } = { itemId: item.id, storyId: item.id, via: null, reason: null, score: -1 };
-    for (const candidate of this.stories.texts(closest)) {
+    for (const candidate of this.stories.texts(closest, LEAD_CHARS)) {
       // A story keeps to the window around its lead (it does not chain from day to day), and takes one
       // article per outlet (an item another feed brought may have reached this one too since).
       if (Math.abs(Date.parse(candidate.story_published_at) - print.publishedAt) > this.settings.windowMs) continue;

@@ -1,25 +1,26 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { canonicalUrl, dedupeKey } from '../feeds/canonical-url.ts';
-import type { NormalizedItem } from '../feeds/normalize.ts';
+import { canonicalUrl, dedupeKey } from '../canonical-url.ts';
+import { ITEM_COLUMNS, type ItemRow } from './item-row.ts';
 import { PendingItems, type PendingState } from './pending-items.ts';
 
-export interface ItemRow {
-  id: number;
+// The row is part of this store's interface: its callers import it from here.
+export type { ItemRow };
+
+/** One entry of a poll as the store takes it, normalised (src/feeds/normalize.ts). */
+export interface NewItem {
+  /** Identifies the entry within its feed: guid, else canonical link, else a hash of title and date. */
+  guid: string;
+  /** Identifies the article across feeds and URL decorations. */
+  dedupeKey: string;
   url: string | null;
   title: string;
   author: string | null;
   body: string;
   lang: 'zh' | 'en' | 'other';
-  published_at: string;
-  published_at_source: 'feed' | 'first_seen';
-  backlog: 0 | 1;
-  first_seen_at: string;
-  updated_at: string;
-  /** Null until the summarizer has run; `summarizer` says which one wrote it. */
-  summary: string | null;
-  summarizer: string | null;
-  /** The story the item belongs to: its lead item's id (see src/cluster/). Null only until it is clustered. */
-  story_id: number | null;
+  publishedAt: string;
+  publishedAtSource: 'feed' | 'first_seen';
+  /** Changes when the feed edits the item. */
+  contentHash: string;
 }
 
 /** An item with the names of the feeds that carry it, first one first. */
@@ -41,9 +42,6 @@ export interface StoreResult {
 export const SOURCES_OF_ITEM = `(SELECT json_group_array(name) FROM (
   SELECT coalesce(f.name, f.url) AS name FROM item_sources s JOIN feeds f ON f.id = s.feed_id
   WHERE s.item_id = i.id ORDER BY s.first_seen_at, s.feed_id))`;
-
-export const ITEM_COLUMNS =
-  'i.id, i.url, i.title, i.author, i.body, i.lang, i.published_at, i.published_at_source, i.backlog, i.first_seen_at, i.updated_at, i.summary, i.summarizer, i.story_id';
 
 /** Items and the feeds they came from. Dedupe is the schema's job: unique keys and ON CONFLICT. */
 export class ItemStore {
@@ -96,7 +94,7 @@ export class ItemStore {
    * clusters, summarizes and routes them (src/pipeline/process-items.ts): storing stays quick, and a
    * crash between the two loses nothing. `source` names the feed for watches; by default its stored name.
    */
-  store(feedId: number, polled: NormalizedItem[], options: { backlog: boolean; now: Date; source?: { name: string; url: string } }): StoreResult {
+  store(feedId: number, polled: NewItem[], options: { backlog: boolean; now: Date; source?: { name: string; url: string } }): StoreResult {
     const now = options.now.toISOString();
     const result: StoreResult = { created: [], updated: 0, linked: 0, unchanged: 0 };
     const items = distinctEntries(feedId, polled);
@@ -185,7 +183,7 @@ export class ItemStore {
   }
 }
 
-function rowOf(id: number, item: NormalizedItem, backlog: 0 | 1, now: string): ItemRow {
+function rowOf(id: number, item: NewItem, backlog: 0 | 1, now: string): ItemRow {
   return {
     id,
     url: item.url,
@@ -208,7 +206,7 @@ export function withSources<T extends { sources: string }>(row: T): Omit<T, 'sou
   return { ...row, sources: JSON.parse(row.sources) as string[] };
 }
 
-function distinctEntries(feedId: number, items: NormalizedItem[]): NormalizedItem[] {
+function distinctEntries(feedId: number, items: NewItem[]): NewItem[] {
   const seen = new Set<string>();
   const unique = items.filter((item) => !seen.has(item.guid) && seen.add(item.guid));
   const guidsByKey = new Map<string, number>();

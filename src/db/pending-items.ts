@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { ITEM_COLUMNS, type ItemRow } from './items.ts';
+import { ITEM_COLUMNS, type ItemRow } from './item-row.ts';
 
 /** A stored item waiting for the follow-up pass (migration 009), with the feed that brought it. */
 export interface PendingItem {
@@ -37,7 +37,6 @@ export class PendingItems {
   private readonly waiting: Statement;
 
   constructor(private readonly db: Database) {
-    // Built here, not at module level: items.ts and this module import each other.
     const columns = `p.seq, p.feed_id, p.source_name, p.source_url, p.edited, ${ITEM_COLUMNS}`;
     const due = '(p.next_attempt_at IS NULL OR p.next_attempt_at <= @now)';
     this.insert = db.prepare(

@@ -1,5 +1,4 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { LEAD_CHARS } from '../cluster/fingerprint.ts';
 
 /** SQL for how many items item `i`'s story has. */
 export const STORY_ITEMS = '(SELECT count(*) FROM items si WHERE si.story_id = coalesce(i.story_id, i.id))';
@@ -60,12 +59,12 @@ export class StoryStore {
     this.addTerms = db.prepare('INSERT INTO story_terms (term, at, item_id, feed_id) SELECT value, ?, ?, ? FROM json_each(?) WHERE true ON CONFLICT DO NOTHING');
     this.setStory = db.prepare('UPDATE items SET story_id = ?, story_via = ?, story_reason = ? WHERE id = ?');
     this.candidateTexts = db.prepare(
-      `SELECT i.id, i.title, substr(i.body, 1, ${LEAD_CHARS}) AS lead, i.lang, i.published_at, coalesce(i.story_id, i.id) AS story_id,
+      `SELECT i.id, i.title, substr(i.body, 1, @leadChars) AS lead, i.lang, i.published_at, coalesce(i.story_id, i.id) AS story_id,
          coalesce(lead.published_at, i.published_at) AS story_published_at,
          (SELECT json_group_array(DISTINCT s.feed_id) FROM items si JOIN item_sources s ON s.item_id = si.id
           WHERE si.story_id = coalesce(i.story_id, i.id) OR si.id = i.id) AS story_feeds
        FROM items i LEFT JOIN items lead ON lead.id = coalesce(i.story_id, i.id)
-       WHERE i.id IN (SELECT value FROM json_each(?))`,
+       WHERE i.id IN (SELECT value FROM json_each(@ids))`,
     );
     this.storySources = db.prepare(
       `SELECT feed_id, name, item_id, title, url, first_seen_at FROM (
@@ -89,9 +88,12 @@ export class StoryStore {
     return shared;
   }
 
-  /** The candidates' text and their stories' lead time and feeds, to compare them with the new item. */
-  texts(ids: number[]): StoryCandidate[] {
-    return ids.length ? (this.candidateTexts.all(JSON.stringify(ids)) as StoryCandidate[]) : [];
+  /**
+   * The candidates' text and their stories' lead time and feeds, to compare them with the new item: the
+   * title and the first `leadChars` characters of the body, as much as the comparison reads.
+   */
+  texts(ids: number[], leadChars: number): StoryCandidate[] {
+    return ids.length ? (this.candidateTexts.all({ ids: JSON.stringify(ids), leadChars }) as StoryCandidate[]) : [];
   }
 
   index(itemId: number, feedId: number, at: number, terms: Iterable<string>): void {

@@ -1,5 +1,5 @@
 import { FeedParseError } from './errors.ts';
-import type { ParsedFeed, RawEntry } from './parse.ts';
+import type { ParsedFeed, RawEntry } from './parsed-feed.ts';
 
 /** JSON Feed 1.0 and 1.1 (https://jsonfeed.org/version/1.1). */
 export function parseJsonFeed(text: string): ParsedFeed {

@@ -1,27 +1,15 @@
 import { hash } from 'node:crypto';
+import { canonicalUrl, dedupeKey, stableGuid } from '../canonical-url.ts';
+import type { NewItem } from '../db/items.ts';
 import { truncate } from '../format.ts';
-import { canonicalUrl, dedupeKey, stableGuid } from './canonical-url.ts';
 import { cleanTitle } from './clean-title.ts';
 import { parseFeedDate } from './dates.ts';
 import { htmlToText } from './html-text.ts';
-import { detectLanguage, type Lang } from './language.ts';
-import type { RawEntry } from './parse.ts';
+import { detectLanguage } from './language.ts';
+import type { RawEntry } from './parsed-feed.ts';
 
-export interface NormalizedItem {
-  /** Identifies the entry within its feed: guid, else canonical link, else a hash of title and date. */
-  guid: string;
-  /** Identifies the article across feeds and URL decorations. */
-  dedupeKey: string;
-  url: string | null;
-  title: string;
-  author: string | null;
-  body: string;
-  lang: Lang;
-  publishedAt: string;
-  publishedAtSource: 'feed' | 'first_seen';
-  /** Changes when the feed edits the item. */
-  contentHash: string;
-}
+/** An entry made ready to store: what the item store takes. */
+export type NormalizedItem = NewItem;
 
 export interface NormalizeContext {
   feedId: number;

@@ -2,26 +2,8 @@ import { createRequire } from 'node:module';
 import Parser from 'rss-parser';
 import { FeedParseError } from './errors.ts';
 import { parseJsonFeed } from './json-feed.ts';
+import type { ParsedFeed } from './parsed-feed.ts';
 import { refuseEntityDeclarations, repairXml } from './xml-repair.ts';
-
-/** One entry as the feed wrote it, before any cleaning. */
-export interface RawEntry {
-  guid: string | null;
-  link: string | null;
-  title: string | null;
-  /** The richest body the feed offers (content:encoded, content, then description/summary), usually HTML. */
-  html: string | null;
-  author: string | null;
-  /** The publication date exactly as written; parsing is left to normalisation. */
-  date: string | null;
-  language: string | null;
-}
-
-export interface ParsedFeed {
-  title: string | null;
-  language: string | null;
-  entries: RawEntry[];
-}
 
 type Fields = Record<string, unknown>;
 

@@ -1,6 +1,6 @@
 // Chinese–English labelled pairs for the story clustering evaluation (see eval-pairs.ts).
 // In every pair `a` is the Chinese item and `b` the English one.
-import type { EvalPair } from './eval-pairs.ts';
+import type { EvalPair } from './eval-types.ts';
 
 export const CROSS_PAIRS: EvalPair[] = [
   {

@@ -1,5 +1,5 @@
 // English–English labelled pairs for the story clustering evaluation (see eval-pairs.ts).
-import type { EvalPair } from './eval-pairs.ts';
+import type { EvalPair } from './eval-types.ts';
 
 export const EN_PAIRS: EvalPair[] = [
   {

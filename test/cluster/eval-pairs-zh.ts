@@ -1,5 +1,5 @@
 // Chinese–Chinese labelled pairs for the story clustering evaluation (see eval-pairs.ts).
-import type { EvalPair } from './eval-pairs.ts';
+import type { EvalPair } from './eval-types.ts';
 
 export const ZH_PAIRS: EvalPair[] = [
   {

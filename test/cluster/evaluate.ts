@@ -1,6 +1,6 @@
 import { fingerprint } from '../../src/cluster/fingerprint.ts';
 import { sameStory } from '../../src/cluster/same-story.ts';
-import type { EvalItem, EvalPair } from './eval-pairs.ts';
+import type { EvalItem, EvalPair } from './eval-types.ts';
 
 export interface Scores {
   pairs: number;

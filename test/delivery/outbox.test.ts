@@ -1,5 +1,3 @@
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import Sqlite from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Outbox } from '../../src/db/outbox.ts';
@@ -69,19 +67,6 @@ describe('the outbox', () => {
     expect(again.alerts).toBe(0);
     expect(app.outbox.list()).toHaveLength(2);
     expect(app.outbox.enqueue({ itemId: rows[0]!.item_id, channel: rows[0]!.channel, watchId: 1, watchQuery: 'x' })).toBe(false);
-  });
-
-  it('lets two processes claiming at the same time get disjoint alerts that add up to all of them', async () => {
-    app.watches.add('console:team', '*', 'u1');
-    await pollWithFresh(Array.from({ length: 200 }, (_, i) => item(i + 1, `Story ${i + 1}`)));
-    const claimer = fileURLToPath(new URL('../helpers/claim-worker.ts', import.meta.url));
-    const run = (worker: string) =>
-      new Promise<number[]>((resolve, reject) =>
-        execFile(process.execPath, ['--import', 'tsx', claimer, app.config.AINEWS_DB, worker], (error, stdout) => (error ? reject(error) : resolve(JSON.parse(stdout) as number[]))),
-      );
-    const [a, b] = await Promise.all([run('a'), run('b')]);
-    expect(a.length + b.length).toBe(200);
-    expect(new Set([...a, ...b]).size).toBe(200);
   });
 
   it('does not give out a fresh claim again, but takes back one abandoned by a dead process', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalUrl, dedupeKey, stableGuid } from '../../src/feeds/canonical-url.ts';
+import { canonicalUrl, dedupeKey, stableGuid } from '../../src/canonical-url.ts';
 import { cleanTitle } from '../../src/feeds/clean-title.ts';
 import { parseFeedDate } from '../../src/feeds/dates.ts';
 import { htmlToText } from '../../src/feeds/html-text.ts';

@@ -1,0 +1,19 @@
+/** One entry as the feed wrote it, before any cleaning. */
+export interface RawEntry {
+  guid: string | null;
+  link: string | null;
+  title: string | null;
+  /** The richest body the feed offers (content:encoded, content, then description/summary), usually HTML. */
+  html: string | null;
+  author: string | null;
+  /** The publication date exactly as written; parsing is left to normalisation. */
+  date: string | null;
+  language: string | null;
+}
+
+/** What each parser (rss-parser for RSS and Atom, json-feed.ts for JSON Feed) hands to normalisation. */
+export interface ParsedFeed {
+  title: string | null;
+  language: string | null;
+  entries: RawEntry[];
+}

@@ -1,0 +1,86 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const DEPCRUISE = join(ROOT, 'node_modules/dependency-cruiser/bin/dependency-cruise.mjs');
+const ESLINT = join(ROOT, 'node_modules/eslint/bin/eslint.js');
+const SCRIPTS = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+// Spawning the linters costs a second or two each, more on a busy machine; this is no timed assertion.
+const SLOW = 90_000;
+
+interface Run {
+  code: number;
+  output: string;
+}
+
+function run(file: string, args: string[], cwd: string): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(file, args, { cwd, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number(error.code ?? 1) : 0, output: `${stdout}${stderr}` });
+    });
+  });
+}
+
+/** The project's own lint configuration, run on another tree laid out like this one. */
+const lintImports = (cwd: string, dirs: string[]) => run(process.execPath, [DEPCRUISE, '--config', join(ROOT, '.dependency-cruiser.mjs'), ...dirs], cwd);
+const lintLines = (cwd: string) => run(process.execPath, [ESLINT, '--config', join(ROOT, 'eslint.config.js'), '.'], cwd);
+
+const lines = (n: number) => Array.from({ length: n }, (_, i) => `export const n${i} = ${i};`).join('\n') + '\n';
+
+describe.concurrent('lint', () => {
+  let tree: string;
+
+  beforeAll(() => {
+    tree = mkdtempSync(join(tmpdir(), 'ainews-lint-'));
+    // The SDKs resolve as they do in the real tree.
+    symlinkSync(join(ROOT, 'node_modules'), join(tree, 'node_modules'), 'dir');
+    const files: Record<string, string> = {
+      // A cycle through a type-only import is a cycle all the same.
+      'src/feeds/parse.ts': "import { parseJson } from './json.ts';\nexport interface Entry { title: string }\nexport const parse = parseJson;\n",
+      'src/feeds/json.ts': "import type { Entry } from './parse.ts';\nexport const parseJson = (text: string): Entry => ({ title: text });\n",
+      'commands/leak.ts': "import { EmbedBuilder } from 'discord.js';\nexport const embed = new EmbedBuilder();\n",
+      'src/delivery/send.ts': "import type { WebClient } from '@slack/web-api';\nexport type Client = WebClient;\n",
+      'src/db/store.ts': "import { parse } from '../feeds/parse.ts';\nexport const store = parse;\n",
+      'src/platforms/discord/ok.ts': "import { EmbedBuilder } from 'discord.js';\nexport const embed = new EmbedBuilder();\n",
+      'src/long.ts': lines(401),
+      'src/just-fits.ts': lines(400),
+    };
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(tree, path)), { recursive: true });
+      writeFileSync(join(tree, path), text);
+    }
+  });
+
+  afterAll(() => rmSync(tree, { recursive: true, force: true }));
+
+  test('an import cycle, a platform SDK outside its platform, and db reaching up each fail, by rule and file', { timeout: SLOW }, async () => {
+    const { code, output } = await lintImports(tree, ['src', 'commands']);
+    expect(code).not.toBe(0);
+    expect(output).toMatch(/error no-cycles: src\/feeds\/(json|parse)\.ts/);
+    expect(output).toMatch(/error commands-platform-free: commands\/leak\.ts → \S*node_modules\/discord\.js\//);
+    expect(output).toMatch(/error discord-sdk-only-in-discord: commands\/leak\.ts/);
+    expect(output).toMatch(/error slack-sdk-only-in-slack: src\/delivery\/send\.ts → \S*node_modules\/@slack\/web-api\//);
+    expect(output).toMatch(/error db-imports-nothing-above-it: src\/db\/store\.ts → src\/feeds\/parse\.ts/);
+    // The Discord SDK is at home in the Discord platform.
+    expect(output).not.toContain('src/platforms/discord/ok.ts');
+  });
+
+  test('a source file over 400 lines fails, by rule and file; one of 400 passes', { timeout: SLOW }, async () => {
+    const { code, output } = await lintLines(tree);
+    expect(code).not.toBe(0);
+    expect(output).toContain(join(tree, 'src/long.ts'));
+    expect(output).toMatch(/too many lines \(401\).*max-lines/);
+    expect(output).not.toContain('just-fits.ts');
+  });
+
+  test.for(['lint:imports', 'lint:lines'])('the real tree passes npm run %s', { timeout: SLOW }, async (name) => {
+    // The script as package.json has it, without npm's own start-up around it.
+    const [bin, ...args] = SCRIPTS[name]!.split(/\s+/);
+    const result = await run(join(ROOT, 'node_modules/.bin', bin!), args, ROOT);
+    expect(result).toEqual({ code: 0, output: expect.not.stringMatching(/error/i) });
+  });
+});
