@@ -1,5 +1,4 @@
 import type { Database } from 'better-sqlite3';
-import { FUTURE_TOLERANCE_MS } from '../feeds/normalize.ts';
 import { SOURCES_OF_ITEM } from './items.ts';
 import { STORY_ITEMS } from './stories.ts';
 
@@ -10,6 +9,11 @@ export interface MatchFilter {
   lang: 'zh' | 'en' | 'other' | null;
   /** Published at or after this. */
   since: Date | null;
+  /**
+   * How far in the future a feed's date may be and still be kept: an item published at `since` was first
+   * seen no earlier than this before it, which bounds the items read.
+   */
+  futureToleranceMs: number;
   /** Only items some of these feeds carry. */
   feedIds: number[] | null;
 }
@@ -58,7 +62,7 @@ export class SearchMatches {
       // Items are numbered as they arrive, and none is published after it was first seen (future dates are
       // replaced), so older ids cannot match: bounding the id lets FTS5 stop at the cut-off.
       const first = this.db.prepare('SELECT id FROM items WHERE first_seen_at >= ? ORDER BY first_seen_at LIMIT 1').get(
-        new Date(filter.since.getTime() - FUTURE_TOLERANCE_MS).toISOString(),
+        new Date(filter.since.getTime() - filter.futureToleranceMs).toISOString(),
       ) as { id: number } | undefined;
       where.push(`${filter.match ? 'items_fts.rowid' : 'i.id'} >= ${first?.id ?? Number.MAX_SAFE_INTEGER}`);
     }

@@ -1,6 +1,7 @@
 import type { FeedStore } from '../db/feeds.ts';
 import type { SearchCandidate, SearchMatches } from '../db/search-matches.ts';
 import type { StoryStore } from '../db/stories.ts';
+import { FUTURE_TOLERANCE_MS } from '../feeds/normalize.ts';
 import { mark, snippet, termPattern, type Marked } from './snippet.ts';
 import { containsUnits, keywordUnits, sourceMatches, textUnits } from '../text/fold.ts';
 import { needsPhraseCheck, toFtsMatch, type SearchQuery, type Term } from './query.ts';
@@ -105,7 +106,7 @@ export class SearchService {
           .map((feed) => feed.id)
       : null;
     return this.stores.matches.newest(
-      { match: toFtsMatch(query), lang: query.lang, since: query.since, feedIds },
+      { match: toFtsMatch(query), lang: query.lang, since: query.since, futureToleranceMs: FUTURE_TOLERANCE_MS, feedIds },
       { limit: WINDOW, leadChars: wholeBody ? null : SCORED_BODY_CHARS },
     );
   }
