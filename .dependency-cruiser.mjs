@@ -10,6 +10,13 @@
 // Rules enforce 1 and 2 (the layers everything else stands on) and keep commands/ free of platforms;
 // the order within 3 is the intended one, not yet checked.
 
+import { readFileSync } from 'node:fs';
+
+/** The test files that may start processes (vitest.config.ts leaves them out of `npm run test:quick`). */
+const STARTS_PROCESSES = JSON.parse(readFileSync(new URL('./test/starts-processes.json', import.meta.url), 'utf8')).map(
+  (glob) => `^${glob.replace(/\./g, '\\.').replace(/\*/g, '[^/]*')}$`,
+);
+
 const LEAVES = '^src/(text|match)/|^src/(?!app\\.ts$)[^/]+\\.ts$';
 const OURS = '^(src|commands|bench|test)/';
 // An SDK installed (node_modules/…) or, in a tree without node_modules, named but unresolved.
@@ -67,6 +74,13 @@ export default {
       severity: 'error',
       from: { path: '^(src|commands|bench)/' },
       to: { path: '^test/' },
+    },
+    {
+      name: 'process-tests-are-listed',
+      comment: 'A test that can start a process (child_process, by itself or through a helper) is listed in test/starts-processes.json, so that npm run test:quick leaves it out.',
+      severity: 'error',
+      from: { path: '^test/.*\\.test\\.ts$', pathNot: STARTS_PROCESSES },
+      to: { path: '^(node:)?child_process$', reachable: true },
     },
   ],
   options: {

@@ -46,6 +46,9 @@ describe.concurrent('lint', () => {
       'src/delivery/send.ts': "import type { WebClient } from '@slack/web-api';\nexport type Client = WebClient;\n",
       'src/db/store.ts': "import { parse } from '../feeds/parse.ts';\nexport const store = parse;\n",
       'src/platforms/discord/ok.ts': "import { EmbedBuilder } from 'discord.js';\nexport const embed = new EmbedBuilder();\n",
+      // A quick test that starts a process, through a helper, without being listed as one.
+      'test/helpers/spawner.ts': "import { spawn } from 'node:child_process';\nexport const start = () => spawn('true');\n",
+      'test/runs-a-process.test.ts': "import { start } from './helpers/spawner.ts';\nstart();\n",
       'src/long.ts': lines(401),
       'src/just-fits.ts': lines(400),
     };
@@ -57,14 +60,15 @@ describe.concurrent('lint', () => {
 
   afterAll(() => rmSync(tree, { recursive: true, force: true }));
 
-  test('an import cycle, a platform SDK outside its platform, and db reaching up each fail, by rule and file', { timeout: SLOW }, async () => {
-    const { code, output } = await lintImports(tree, ['src', 'commands']);
+  test('an import cycle, a platform SDK outside its platform, db reaching up, and an unlisted process test each fail, by rule and file', { timeout: SLOW }, async () => {
+    const { code, output } = await lintImports(tree, ['src', 'commands', 'test']);
     expect(code).not.toBe(0);
     expect(output).toMatch(/error no-cycles: src\/feeds\/(json|parse)\.ts/);
     expect(output).toMatch(/error commands-platform-free: commands\/leak\.ts → \S*node_modules\/discord\.js\//);
     expect(output).toMatch(/error discord-sdk-only-in-discord: commands\/leak\.ts/);
     expect(output).toMatch(/error slack-sdk-only-in-slack: src\/delivery\/send\.ts → \S*node_modules\/@slack\/web-api\//);
     expect(output).toMatch(/error db-imports-nothing-above-it: src\/db\/store\.ts → src\/feeds\/parse\.ts/);
+    expect(output).toMatch(/error process-tests-are-listed: test\/runs-a-process\.test\.ts/);
     // The Discord SDK is at home in the Discord platform.
     expect(output).not.toContain('src/platforms/discord/ok.ts');
   });
