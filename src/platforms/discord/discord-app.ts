@@ -101,8 +101,12 @@ export function createDiscord(
     // for good between login and ready).
     const ready = once(attempt, Events.ClientReady, { signal: AbortSignal.any([stopping.signal, AbortSignal.timeout(READY_TIMEOUT_MS)]) });
     ready.catch(() => undefined);
+    const login = attempt.login(token);
+    login.catch(() => undefined);
     try {
-      await attempt.login(token);
+      // Stopping (which ends `ready`) ends a login still waiting for Discord: its request goes on until
+      // its timeout, unheard, rather than holding the stop up.
+      await Promise.race([login, ready]);
       await ready;
     } catch (error) {
       client = null;
