@@ -1,6 +1,7 @@
 import type { APIEmbed } from 'discord.js';
 import type { Alert } from '../../delivery/port.ts';
-import { embedUrl, fitDiscord, fitPlain, linkHost } from './markdown.ts';
+import { linkHost } from '../shared-text.ts';
+import { embedUrl, fitDiscord, fitPlain } from './markdown.ts';
 
 // Discord's embed limits: title 256, description 4096, author name 256, field value 1024, footer 2048.
 const SUMMARY_MAX = 1500;

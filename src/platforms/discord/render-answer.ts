@@ -1,8 +1,8 @@
 import { sourceCount } from '../../format.ts';
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed } from 'discord.js';
 import type { Answer, ResultItem } from '../../../commands/index.ts';
-import type { Marked } from '../../search/snippet.ts';
-import { embedUrl, escapeDiscord, fitDiscord, fitPlain, linkHost } from './markdown.ts';
+import { emphasize, linkHost, resultBody, type Emphasis } from '../shared-text.ts';
+import { embedUrl, escapeDiscord, fitDiscord, fitPlain } from './markdown.ts';
 import { sourceColor } from './render-alert.ts';
 
 /** A reply as discord.js takes it (content, embeds, buttons); mentions are never parsed. */
@@ -49,8 +49,8 @@ export function answerReply(answer: Answer, moreId: (next: string) => string): D
  * context (else the summary), source, id and host. Title and footer stay under 300 together.
  */
 function resultEmbed(result: ResultItem, textMax: number): APIEmbed {
-  const hasMatch = result.snippet.some((part) => part.match);
-  const text = hasMatch || !result.summary ? bold(result.snippet, textMax) : fitDiscord(result.summary, textMax);
+  const shown = resultBody(result);
+  const text = 'marked' in shown ? emphasize(shown.marked, textMax, BOLD) : fitDiscord(shown.summary, textMax);
   const footer = [result.source, sourceCount(result.sourceCount), `#${result.id}`, linkHost(result.url)].filter(Boolean).join(' · ');
   return {
     title: fitDiscord(result.title.map((p) => p.text).join(''), 180),
@@ -62,21 +62,8 @@ function resultEmbed(result: ResultItem, textMax: number): APIEmbed {
   };
 }
 
-/** Matched words in bold, within `max` characters. */
-function bold(parts: Marked, max: number): string {
-  let out = '';
-  for (const part of parts) {
-    const room = max - out.length - (part.match ? 4 : 0);
-    const escaped = escapeDiscord(part.text);
-    if (escaped.length > room) {
-      if (room < 2) return `${out}…`;
-      const cut = fitDiscord(part.text, room);
-      return out + (part.match ? `**${cut}**` : cut);
-    }
-    out += part.match ? `**${escaped}**` : escaped;
-  }
-  return out;
-}
+/** Matched words in bold. */
+const BOLD: Emphasis = { escape: escapeDiscord, strong: (escaped) => `**${escaped}**`, extra: 4 };
 
 /** Lines joined, as many as fit, and a count of the rest. */
 function joinWithin(lines: string[], max: number): string {

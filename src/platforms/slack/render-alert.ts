@@ -1,7 +1,7 @@
 import type { types } from '@slack/bolt';
 import type { Alert, StoryUpdate } from '../../delivery/port.ts';
 import { shortTime } from '../../format.ts';
-import { fitMrkdwn, linkHost, mrkdwnLink, slackDate } from './mrkdwn.ts';
+import { fitMrkdwn, mrkdwnHost, mrkdwnLink, slackDate } from './mrkdwn.ts';
 
 /** A message as chat.postMessage and response_url take it: Block Kit, and plain text for notifications. */
 export interface SlackMessage {
@@ -26,7 +26,7 @@ export function alertMessage(alert: Alert): SlackMessage {
   const meta = [
     alert.source ? fitMrkdwn(alert.source, 100) : null,
     slackDate(alert.publishedAt, '{date_short_pretty} {time}', shortTime(alert.publishedAt)),
-    linkHost(alert.url),
+    mrkdwnHost(alert.url),
   ].filter(Boolean);
   const footer = [`Watch “${fitMrkdwn(alert.watch, 200)}”`];
   if (alert.alsoCoveredBy.length) footer.push(`Also covered by ${fitMrkdwn(alert.alsoCoveredBy.join(', '), 500)}`);

@@ -2,7 +2,8 @@ import type { types } from '@slack/bolt';
 import type { Answer, ResultItem } from '../../../commands/index.ts';
 import { relativeTime, sourceCount } from '../../format.ts';
 import type { Marked } from '../../search/snippet.ts';
-import { escapeMrkdwn, fitMrkdwn, linkHost, mrkdwnLink } from './mrkdwn.ts';
+import { emphasize, resultBody } from '../shared-text.ts';
+import { escapeMrkdwn, fitMrkdwn, MRKDWN_BOLD, mrkdwnHost, mrkdwnLink } from './mrkdwn.ts';
 import type { SlackMessage } from './render-alert.ts';
 
 /** The action id of the "More" button; its value is the command that fetches the next page. */
@@ -50,32 +51,12 @@ export function answerMessage(answer: Answer, now = new Date()): SlackMessage {
  */
 function resultBlock(result: ResultItem, now: Date): types.KnownBlock {
   const title = fitMrkdwn(plain(result.title), 300);
-  const meta = [result.source ? fitMrkdwn(result.source, 100) : null, sourceCount(result.sourceCount), relativeTime(result.publishedAt, now), `#${result.id}`, linkHost(result.url)]
+  const meta = [result.source ? fitMrkdwn(result.source, 100) : null, sourceCount(result.sourceCount), relativeTime(result.publishedAt, now), `#${result.id}`, mrkdwnHost(result.url)]
     .filter(Boolean)
     .join(' · ');
-  const hasMatch = result.snippet.some((part) => part.match);
-  const body = hasMatch || !result.summary ? bold(result.snippet, 1500) : fitMrkdwn(result.summary, 1500);
+  const shown = resultBody(result);
+  const body = 'marked' in shown ? emphasize(shown.marked, 1500, MRKDWN_BOLD) : fitMrkdwn(shown.summary, 1500);
   return section([`*${mrkdwnLink(result.url, title, 1000)}*`, meta, ...(body ? [body] : [])].join('\n'));
-}
-
-/**
- * Matched words in bold, within `max` characters. Slack only sees `*…*` as bold at a word boundary,
- * which Chinese text has none of: zero-width spaces make one without showing.
- */
-function bold(parts: Marked, max: number): string {
-  let out = '';
-  for (const part of parts) {
-    const text = part.match ? part.text.replace(/\*/g, '∗') : part.text;
-    const room = max - out.length - (part.match ? 4 : 0);
-    const escaped = escapeMrkdwn(text);
-    if (escaped.length > room) {
-      if (room < 2) return `${out}…`;
-      const cut = fitMrkdwn(text, room);
-      return out + (part.match ? `\u200b*${cut}*\u200b` : cut);
-    }
-    out += part.match ? `\u200b*${escaped}*\u200b` : escaped;
-  }
-  return out;
 }
 
 function plain(parts: Marked): string {
