@@ -7,37 +7,51 @@ import type { Marked } from '../search/snippet.ts';
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
-/** Where each whole character (grapheme cluster: an emoji with its modifiers, a letter with its accents) of `text` ends, up to `max`. */
-function characterEnds(text: string, max: number): number[] {
-  const ends: number[] = [];
-  // The segmenter is lazy: a 60 KB body costs only the characters looked at.
-  for (const { index, segment } of graphemes.segment(text)) {
-    const end = index + segment.length;
-    if (end > max) break;
-    ends.push(end);
-  }
-  return ends;
-}
-
 /**
  * `text` escaped, within `max` characters: whole when it fits, else the longest run of whole characters
  * from its start whose escaped form fits with an ellipsis after it. The text is cut before it is
- * escaped, so that neither a character nor an escape sequence (`&amp;`, `\*`) is ever cut in two.
+ * escaped, so that neither a character (a grapheme cluster: an emoji with its modifiers, a letter with
+ * its accents) nor an escape sequence (`&amp;`, `\*`) is ever cut in two.
  */
 export function fitEscaped(text: string, max: number, escape: (text: string) => string): string {
   const whole = escape(text);
   if (whole.length <= max) return whole;
   if (max < 1) return '';
-  // Escaping never shortens text: nothing longer than `max` before escaping can fit after it.
-  const ends = characterEnds(text, max - 1);
+  // Escaping never shortens text, so the cut is within the first `max - 1` units. The segmenter is given
+  // a little more, so that the character boundaries up to there are certain, and no more: iterating
+  // the segments of a long text is slow, looking one up is not.
+  const segments = graphemes.segment(text.slice(0, max + 64));
+  const boundary = (at: number) => (at >= text.length ? text.length : segments.containing(at)!.index);
+  const fits = (at: number) => escape(text.slice(0, boundary(at))).length + 1 <= max;
   let low = 0;
-  let high = ends.length;
+  let high = max - 1;
   while (low < high) {
     const mid = Math.ceil((low + high) / 2);
-    if (escape(text.slice(0, ends[mid - 1])).length + 1 <= max) low = mid;
+    if (fits(mid)) low = mid;
     else high = mid - 1;
   }
-  return `${low ? escape(text.slice(0, ends[low - 1])) : ''}…`;
+  return `${escape(text.slice(0, boundary(low)))}…`;
+}
+
+/**
+ * Lines joined by newlines within `max` characters: as many whole lines as fit, then `more(n)` for the
+ * n left out. `render` makes a line what is shown (escaped, and short enough): only the lines looked at
+ * are rendered, and a rendered line is never cut, so neither a link nor an escape in it is broken.
+ */
+export function joinWithin(lines: string[], max: number, more: (left: number) => string, render: (line: string, index: number) => string = (line) => line): string {
+  let out = '';
+  for (const [index, raw] of lines.entries()) {
+    const line = render(raw, index);
+    const next = out ? `${out}\n${line}` : line;
+    const left = lines.length - index - 1;
+    // Room is kept for the note, unless this is the last line.
+    if (next.length + (left ? more(left).length + 1 : 0) > max) {
+      const note = more(lines.length - index);
+      return out ? `${out}\n${note}` : note;
+    }
+    out = next;
+  }
+  return out;
 }
 
 /** A URL that may be linked: http(s) only, in its normal form (spaces and quotes percent-encoded). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emphasize, fitEscaped, linkableUrl, linkHost, resultBody, type Emphasis } from '../../src/platforms/shared-text.ts';
+import { emphasize, fitEscaped, joinWithin, linkableUrl, linkHost, resultBody, type Emphasis } from '../../src/platforms/shared-text.ts';
 
 const entities = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 const same = (text: string) => text;
@@ -33,6 +33,17 @@ describe('fitEscaped', () => {
   it('stays within the limit for any length of a long body', () => {
     const body = `${'中文 English & <tags> 😀 '.repeat(3000)}`;
     for (const max of [1, 2, 7, 100, 1500, 4096]) expect(fitEscaped(body, max, entities).length).toBeLessThanOrEqual(max);
+  });
+});
+
+describe('joinWithin', () => {
+  const more = (n: number) => `…and ${n} more`;
+
+  it('joins whole lines while they fit with room for the note, then says how many are left', () => {
+    expect(joinWithin(['one', 'two'], 20, more)).toBe('one\ntwo');
+    expect(joinWithin(['alpha', 'beta', 'gamma', 'delta'], 26, more)).toBe('alpha\nbeta\n…and 2 more');
+    expect(joinWithin(['a'.repeat(30), 'b'], 20, more)).toBe('…and 2 more');
+    for (let max = 11; max < 40; max++) expect(joinWithin(['alpha', 'beta', 'gamma', 'delta'], max, more).length).toBeLessThanOrEqual(max);
   });
 });
 

@@ -39,9 +39,9 @@ export function slackDate(iso: string, format: string, fallback: string): string
 }
 
 /** The host of a link (escaped), shown beside it so that readers see where it goes whatever its label says. */
-export function mrkdwnHost(url: string | null): string | null {
+export function mrkdwnHost(url: string | null, max = 100): string | null {
   const host = linkHost(url);
-  return host ? fitMrkdwn(host, 100) : null;
+  return host ? fitMrkdwn(host, max) : null;
 }
 
 /**
