@@ -44,7 +44,11 @@ export function fitPlain(text: string, max: number): string {
   return fitEscaped(text, max, breakMentions);
 }
 
-/** A URL Discord may link an embed title to: http(s) only. */
+/** Discord refuses an embed whose url is longer than this. */
+export const EMBED_URL_MAX = 2048;
+
+/** A URL Discord may link an embed title to: http(s) only, and no longer than it takes. */
 export function embedUrl(url: string | null): string | undefined {
-  return linkableUrl(url) ?? undefined;
+  const safe = linkableUrl(url);
+  return safe && safe.length <= EMBED_URL_MAX ? safe : undefined;
 }
