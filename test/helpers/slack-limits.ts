@@ -1,14 +1,17 @@
 // What Slack refuses in a message (chat.postMessage, chat.update, a response_url body), so that the fake
 // refuses it too. Lengths are counted in UTF-16 code units: never fewer than the characters Slack counts,
 // so a message the fake accepts is one Slack accepts. Sources:
-// - Block Kit reference, as @slack/types 3.2 documents it (block-kit/blocks.d.ts, block-elements.d.ts,
-//   extensions.d.ts): 50 blocks a message; block_id 255; section text 1–3,000, fields 10 of 2,000; header
-//   text 150; context elements 10; actions elements 25; button text 75, value 2,000, url 3,000, action_id 255.
-// - Composition objects: a text object's text is 1–3,000 characters (docs.slack.dev, text object).
+// - Slack's Block Kit reference: up to 50 blocks in each message.
+// - The block and element definitions of @slack/types 3.2 (block-kit/blocks.d.ts, block-elements.d.ts,
+//   extensions.d.ts, composition-objects.d.ts): block_id 255; section text 1–3,000, fields 10 of 2,000;
+//   header text 150; context elements 10; actions elements 25; button text 75, value 2,000, url 3,000,
+//   action_id 255; a text object's text 1–3,000.
 // - chat.postMessage: `text` beside blocks should stay within 4,000 characters, and Slack truncates past
 //   40,000; chat.update refuses more than 4,000 with msg_too_long. The fake holds every method to 4,000.
 // - The text of all blocks together: Slack answers msg_blocks_too_long past about 12,000 characters of text
 //   (an undocumented limit, as Slack's SDK maintainers describe it: slackapi/bolt-js#2509, #2867).
+// - Slack's answer to invalid blocks: `{ ok: false, error: 'invalid_blocks', errors: ['must be less than
+//   3001 characters [json-pointer:/blocks/0/text/text]'], response_metadata: { messages: ['[ERROR] …'] } }`.
 
 export const SLACK_LIMITS = {
   blocks: 50,
