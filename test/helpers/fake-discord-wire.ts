@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { ApplicationCommandOptionType as Opt } from 'discord-api-types/v10';
 import type { APIApplicationCommandInteractionDataBasicOption as Option, APIMessage } from 'discord-api-types/v10';
+import { choiceErrors, invalidFormBody, isEmptyMessage, messageErrors, type FieldError } from './discord-limits.ts';
 
 // The fake Discord's wire helpers: how requests are read and answers written, as Discord does.
 
@@ -46,6 +47,22 @@ export const route = (name: string, method: string, pattern: RegExp, auth: boole
 export const ok = (body: unknown): Reply => ({ status: 200, body });
 export const found = (message: APIMessage | undefined): Reply => (message ? ok(wire(message)) : error(404, 10008, 'Unknown Message'));
 export const error = (status: number, code: number, message: string): Reply => ({ status, body: { message, code } });
+
+/**
+ * Discord's 400 for a request body it would refuse (see discord-limits.ts), or null. An interaction's
+ * callback is checked by its type: a reply or update by its message, an autocomplete by its choices.
+ */
+export function formRefusal(route: string, body: Record<string, any>): Reply | null {
+  const creates = route === 'createMessage' || route === 'followup' || (route === 'interactionCallback' && body.type === 4);
+  const data = route === 'interactionCallback' ? (body.data ?? {}) : body;
+  const at = route === 'interactionCallback' ? ['data'] : [];
+  let errors: FieldError[] = [];
+  if (route === 'interactionCallback' && body.type === 8) errors = choiceErrors(data.choices ?? [], at);
+  else if (creates || route === 'editMessage' || route === 'editOriginal' || (route === 'interactionCallback' && body.type === 7)) errors = messageErrors(data, at);
+  if (errors.length) return { status: 400, body: invalidFormBody(errors) };
+  if (creates && isEmptyMessage(data)) return error(400, 50006, 'Cannot send an empty message');
+  return null;
+}
 
 export function scriptedError(scripted: Exclude<Scripted, { hang: true }>): Reply {
   if (scripted.status !== 429) return error(scripted.status, 0, `${scripted.status}: Server Error`);

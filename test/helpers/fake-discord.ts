@@ -6,7 +6,7 @@ import type { APIApplicationCommandAutocompleteInteraction, APIApplicationComman
 import type { APIGuildMember, APIMessage, APIMessageComponentButtonInteraction, APITextChannel, APIUser, GuildMemberFlags } from 'discord-api-types/v10';
 import { closeFake } from './close-server.ts';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { error, found, nest, ok, parseBody, pick, route, scriptedError, send, typed, wire, type Params, type PostedMessage, type Reply, type Route, type Scripted } from './fake-discord-wire.ts';
+import { error, formRefusal, found, nest, ok, parseBody, pick, route, scriptedError, send, typed, wire, type Params, type PostedMessage, type Reply, type Route, type Scripted } from './fake-discord-wire.ts';
 import { waitUntil } from './wait.ts';
 
 export type { PostedMessage, Scripted } from './fake-discord-wire.ts';
@@ -41,6 +41,8 @@ export class FakeDiscord {
   readonly webhookEdits: { token: string; messageId: string; body: Record<string, unknown> }[] = [];
   readonly followups: { token: string; body: Record<string, unknown> }[] = [];
   readonly commandPuts: { path: string; body: Record<string, unknown>[] }[] = [];
+  /** Requests refused as Discord would refuse them (50035 Invalid Form Body, 50006), with the answer given. */
+  readonly refused: { route: string; body: Record<string, unknown>; answer: unknown }[] = [];
   /** Channels whose every REST call fails this way, e.g. 403 { code: 50001, message: 'Missing Access' }. */
   readonly channelErrors = new Map<string, ChannelError>();
   /** A bot without Read Message History: Discord then lists no messages (200, empty); posting still works. */
@@ -371,6 +373,8 @@ export class FakeDiscord {
     if (route.auth && auth !== `Bot ${this.token}`) return error(401, 0, '401: Unauthorized');
     const channelError = this.channelErrors.get(/^\/channels\/(\d+)/.exec(path)?.[1] ?? '');
     if (channelError) return error(channelError.status, channelError.code, channelError.message);
+    const refusal = formRefusal(route.name, body);
+    if (refusal) return (this.refused.push({ route: route.name, body, answer: refusal.body }), refusal);
     const scripted = this.script.get(route.name)?.shift();
     if (scripted && 'status' in scripted) return scriptedError(scripted);
     const reply = route.handle({ match: path.match(route.pattern)!, body, query });

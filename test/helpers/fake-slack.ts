@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { closeFake } from './close-server.ts';
+import { slackRefusal, type SlackRefusal } from './slack-limits.ts';
 import { WebSocketServer, type WebSocket } from 'ws';
 
 /** A message the fake holds, as chat.postMessage received it. */
@@ -25,6 +26,8 @@ export interface PostedMessage {
 export type Scripted = { status: 500 | 503 } | { status: 429; retryAfter: number } | { error: string } | { hang: true };
 
 const JSON_FIELDS = new Set(['blocks', 'attachments', 'metadata']);
+/** The methods and paths whose bodies are messages, checked against Block Kit's limits. */
+const MESSAGE_METHODS = new Set(['chat.postMessage', 'chat.update']);
 
 /**
  * A Slack on 127.0.0.1 that speaks the wire protocol Bolt and the Web API client use: Web API methods
@@ -38,6 +41,8 @@ export class FakeSlack {
   readonly posts: PostedMessage[] = [];
   readonly calls: { method: string; body: Record<string, unknown>; at: number }[] = [];
   readonly responses: { path: string; body: Record<string, unknown> }[] = [];
+  /** Messages refused as Slack would refuse them (too long, too many blocks…), with Slack's answer. */
+  readonly refused: { method: string; body: Record<string, unknown>; refusal: SlackRefusal }[] = [];
   /** Channels the bot is not in (chat.postMessage answers not_in_channel; conversations.info says so). */
   readonly notMember = new Set<string>();
   readonly workspaceAdmins = new Set<string>();
@@ -183,6 +188,12 @@ export class FakeSlack {
     const url = new URL(req.url ?? '/', this.url);
     const body = parseBody(raw, req.headers['content-type'] ?? '');
     if (url.pathname.startsWith('/respond/')) {
+      const refusal = slackRefusal(body);
+      if (refusal) {
+        this.refused.push({ method: 'response_url', body, refusal });
+        // A response_url answers like an incoming webhook: an HTTP error whose body is the reason.
+        return void res.writeHead(400, { 'Content-Type': 'text/plain' }).end(refusal.error);
+      }
       this.responses.push({ path: url.pathname, body });
       return send(res, 200, { ok: true });
     }
@@ -192,6 +203,11 @@ export class FakeSlack {
     if (!token) return send(res, 200, { ok: false, error: 'not_authed' });
     const wanted = method === 'apps.connections.open' ? this.appToken : this.botToken;
     if (token !== wanted) return send(res, 200, { ok: false, error: method === 'apps.connections.open' ? 'not_allowed_token_type' : 'invalid_auth' });
+    const refusal = MESSAGE_METHODS.has(method) ? slackRefusal(body) : null;
+    if (refusal) {
+      this.refused.push({ method, body, refusal });
+      return send(res, 200, refusal);
+    }
     const scripted = this.script.get(method)?.shift();
     if (scripted && 'hang' in scripted) {
       if (method === 'chat.postMessage') this.post(body);
@@ -218,6 +234,12 @@ export class FakeSlack {
         if (this.notMember.has(channel)) return { ok: false, error: 'not_in_channel' };
         const message = this.post(body);
         return { ok: true, channel, ts: message.ts, message: { text: message.text, ts: message.ts } };
+      }
+      case 'chat.update': {
+        const message = this.posts.find((m) => m.channel === body.channel && m.ts === body.ts);
+        if (!message) return { ok: false, error: 'message_not_found' };
+        Object.assign(message, { text: String(body.text ?? message.text), blocks: (body.blocks as unknown[]) ?? message.blocks });
+        return { ok: true, channel: message.channel, ts: message.ts, text: message.text };
       }
       case 'conversations.history': {
         const oldest = Number(body.oldest ?? 0);

@@ -1,5 +1,6 @@
 import Sqlite from 'better-sqlite3';
 import type { OutboxRow } from '../../src/db/outbox.ts';
+import { escapeXml } from '../../src/format.ts';
 import type { DeliveryWorker } from '../../src/delivery/worker.ts';
 import type { TestApp } from './app.ts';
 import { rss, type FeedServer } from './feed-server.ts';
@@ -38,18 +39,25 @@ export class NewsFeed {
     return this.poll(app);
   }
 
-  /** Puts articles on the feed, newest first, without polling it. */
-  post(title: string | string[], description = '', pubDate?: Date): void {
+  /** Puts articles on the feed, newest first, without polling it. `link` replaces the one each would get. */
+  post(title: string | string[], description = '', pubDate?: Date, link?: string): void {
     for (const one of [title].flat()) {
       const n = this.entries.length + 1;
-      const link = `https://news.example.com${this.path === '/feed' ? '' : this.path}/${n}`;
-      this.entries.unshift({ title: one, link, guid: `g${n}`, description, ...(pubDate ? { pubDate: pubDate.toUTCString() } : {}) });
+      const own = link ?? `https://news.example.com${this.path === '/feed' ? '' : this.path}/${n}`;
+      this.entries.unshift({ title: one, link: own, guid: `g${n}`, description, ...(pubDate ? { pubDate: pubDate.toUTCString() } : {}) });
     }
     this.serve();
   }
 
+  /** Publishes one article at a link of the test's choosing (as XML text: escape what needs it), and polls. */
+  async publishAt(app: TestApp, link: string, title: string, description = '') {
+    this.post(title, description, undefined, link);
+    return this.poll(app);
+  }
+
   private serve(): void {
-    this.server.route(this.path, { body: rss(this.entries, this.name) });
+    // The name is the feed's own, as typed; in the document it is XML text.
+    this.server.route(this.path, { body: rss(this.entries, escapeXml(this.name)) });
   }
 
   private poll(app: TestApp) {

@@ -1,6 +1,7 @@
 import type { Answer } from '../../../commands/index.ts';
 import { relativeTime, sourceCount } from '../../format.ts';
 import type { Marked } from '../../search/snippet.ts';
+import { resultBody } from '../shared-text.ts';
 
 /**
  * An answer as plain text for a terminal; matched terms are shown «like this». `more` turns the next
@@ -19,8 +20,8 @@ export function renderAnswer(answer: Answer, options: { now?: Date; more?: (next
     case 'results': {
       const blocks = answer.results.map((r) => {
         const meta = [r.source, sourceCount(r.sourceCount), relativeTime(r.publishedAt, now), `#${r.id}`].filter(Boolean).join(' · ');
-        // The matched words in context when the text has them, else the item's summary.
-        const snippet = r.snippet.some((part) => part.match) || !r.summary ? marked(r.snippet) : r.summary;
+        const shown = resultBody(r);
+        const snippet = 'marked' in shown ? marked(shown.marked) : shown.summary;
         return [`${marked(r.title)}`, `   ${meta}`, ...(snippet ? [`   ${snippet}`] : []), ...(r.url ? [`   ${r.url}`] : [])].join('\n');
       });
       return [answer.heading, ...blocks, ...(answer.more ? [`more: ${more(answer.more)}`] : [])].join('\n\n');

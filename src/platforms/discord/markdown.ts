@@ -1,3 +1,5 @@
+import { fitEscaped, linkableUrl } from '../shared-text.ts';
+
 const URL_PATTERN = /https?:\/\/[^\s<>]+/g;
 
 /**
@@ -31,17 +33,7 @@ function escapePlain(text: string): string {
 
 /** Escaped text of at most `max` characters, cut on a whole character and ended with an ellipsis when cut. */
 export function fitDiscord(text: string, max: number): string {
-  const escaped = escapeDiscord(text);
-  if (escaped.length <= max) return escaped;
-  const chars = Array.from(text);
-  let low = 0;
-  let high = chars.length;
-  while (low < high) {
-    const mid = Math.ceil((low + high) / 2);
-    if (escapeDiscord(chars.slice(0, mid).join('')).length + 1 <= max) low = mid;
-    else high = mid - 1;
-  }
-  return `${escapeDiscord(chars.slice(0, low).join('')).replace(/\\$/, '')}…`;
+  return fitEscaped(text, max, escapeDiscord);
 }
 
 /**
@@ -49,23 +41,14 @@ export function fitDiscord(text: string, max: number): string {
  * choice's name): mention syntax broken invisibly, and cut to `max` characters on a whole character.
  */
 export function fitPlain(text: string, max: number): string {
-  const chars = Array.from(breakMentions(text));
-  return chars.length <= max ? chars.join('') : `${chars.slice(0, max - 1).join('')}…`;
+  return fitEscaped(text, max, breakMentions);
 }
 
-/** A URL Discord may link an embed title to: http(s) only. */
+/** Discord refuses an embed whose url is longer than this. */
+export const EMBED_URL_MAX = 2048;
+
+/** A URL Discord may link an embed title to: http(s) only, and no longer than it takes. */
 export function embedUrl(url: string | null): string | undefined {
-  if (!url) return undefined;
-  try {
-    const parsed = new URL(url);
-    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.href : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The host of a link, shown beside it so that readers see where it goes. */
-export function linkHost(url: string | null): string | null {
-  const safe = embedUrl(url);
-  return safe ? new URL(safe).hostname.replace(/^www\./, '') || null : null;
+  const safe = linkableUrl(url);
+  return safe && safe.length <= EMBED_URL_MAX ? safe : undefined;
 }

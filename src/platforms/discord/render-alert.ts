@@ -1,9 +1,13 @@
-import type { APIEmbed } from 'discord.js';
+import { embedLength, type APIEmbed } from 'discord.js';
 import type { Alert } from '../../delivery/port.ts';
-import { embedUrl, fitDiscord, fitPlain, linkHost } from './markdown.ts';
+import { linkableUrl, linkHost } from '../shared-text.ts';
+import { embedUrl, fitDiscord, fitPlain } from './markdown.ts';
 
-// Discord's embed limits: title 256, description 4096, author name 256, field value 1024, footer 2048.
+// Discord's embed limits: title 256, description 4096, author name 256, field value 1024, footer 2048,
+// and 6000 for all of an embed's text.
 const SUMMARY_MAX = 1500;
+const DESCRIPTION_MAX = 4096;
+const EMBED_TEXT_MAX = 6000;
 
 /** Distinct, readable colours on both themes; each source keeps one. */
 const PALETTE = [0x5865f2, 0x57f287, 0xfee75c, 0xeb459e, 0xed4245, 0x3ba55c, 0xfaa61a, 0x00a8fc, 0x9b59b6, 0x1abc9c, 0xe67e22, 0x95a5a6];
@@ -18,13 +22,17 @@ export function sourceColor(source: string | null): number {
  * An alert as an embed: the title linked to the item, the summary as the description, the source as
  * author (in its own colour), the published time, the watch that matched, and the other sources of the
  * story when there are any. The link's host is the footer, so that readers see where it goes.
+ *
+ * A link too long for the title (Discord refuses an embed url over 2,048 characters) is shown under the
+ * summary instead, where Discord links it as it is, when the embed has room for it; otherwise it is left
+ * out, and the host still says where the item is.
  */
 export function alertEmbed(alert: Alert): APIEmbed {
   const host = linkHost(alert.url);
-  return {
+  const url = embedUrl(alert.url);
+  const embed: APIEmbed = {
     title: fitDiscord(alert.title, 256),
-    url: embedUrl(alert.url),
-    ...(alert.summary ? { description: fitDiscord(alert.summary, SUMMARY_MAX) } : {}),
+    url,
     ...(alert.source ? { author: { name: fitPlain(alert.source, 256) } } : {}),
     timestamp: new Date(alert.publishedAt).toISOString(),
     color: sourceColor(alert.source),
@@ -32,6 +40,12 @@ export function alertEmbed(alert: Alert): APIEmbed {
       { name: 'Watch', value: fitDiscord(alert.watch, 1024), inline: true },
       ...(alert.alsoCoveredBy.length ? [{ name: 'Also covered by', value: fitDiscord(alert.alsoCoveredBy.join(', '), 1024), inline: true }] : []),
     ],
-    ...(host ? { footer: { text: host } } : {}),
+    ...(host ? { footer: { text: fitPlain(host, 256) } } : {}),
   };
+  const room = Math.min(DESCRIPTION_MAX, EMBED_TEXT_MAX - embedLength(embed));
+  const link = url ? null : linkableUrl(alert.url);
+  const shownLink = link && link.length <= room ? link : null;
+  const summary = alert.summary ? fitDiscord(alert.summary, Math.min(SUMMARY_MAX, room - (shownLink ? shownLink.length + 1 : 0))) : '';
+  const description = [summary, shownLink].filter(Boolean).join('\n');
+  return description ? { ...embed, description } : embed;
 }

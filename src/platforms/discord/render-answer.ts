@@ -1,8 +1,8 @@
 import { sourceCount } from '../../format.ts';
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed } from 'discord.js';
 import type { Answer, ResultItem } from '../../../commands/index.ts';
-import type { Marked } from '../../search/snippet.ts';
-import { embedUrl, escapeDiscord, fitDiscord, fitPlain, linkHost } from './markdown.ts';
+import { emphasize, fitEscaped, joinWithin, linkHost, resultBody, type Emphasis } from '../shared-text.ts';
+import { embedUrl, escapeDiscord, fitDiscord, fitPlain } from './markdown.ts';
 import { sourceColor } from './render-alert.ts';
 
 /** A reply as discord.js takes it (content, embeds, buttons); mentions are never parsed. */
@@ -16,19 +16,28 @@ export interface DiscordReply {
 const CONTENT_MAX = 2000;
 const EMBEDS_MAX = 10;
 const EMBED_TEXT_TOTAL = 5800;
+const DESCRIPTION_MAX = 4000;
+
+const andMore = (left: number) => `…and ${left} more`;
 
 /** A command's answer for Discord. Results come with a "More" button whose id `moreId` gives. */
 export function answerReply(answer: Answer, moreId: (next: string) => string): DiscordReply {
   switch (answer.kind) {
-    case 'error':
-      return { content: fit(`⚠️ ${escapeDiscord(answer.message)}${answer.usage ? `\nUsage: \`${answer.usage.replace(/`/g, "'")}\`` : ''}`), embeds: [], components: [] };
+    case 'error': {
+      // A code span shows its text as typed: only a backquote could end it early.
+      const usage = answer.usage ? `\nUsage: \`${fitEscaped(answer.usage, 300, (text) => text.replace(/`/g, "'"))}\`` : '';
+      return { content: `⚠️ ${fitDiscord(answer.message, CONTENT_MAX - 3 - usage.length)}${usage}`, embeds: [], components: [] };
+    }
     case 'notice': {
-      const warnings = (answer.warnings ?? []).map((warning) => `⚠️ ${escapeDiscord(warning)}`);
-      return { content: fit([...(answer.heading ? [`**${escapeDiscord(answer.heading)}**`] : []), ...answer.lines.map(escapeDiscord), ...warnings].join('\n')), embeds: [], components: [] };
+      const heading = answer.heading ? [`**${fitDiscord(answer.heading, CONTENT_MAX - 4)}**`] : [];
+      const render = (line: string, index: number) => (index < heading.length ? line : fitDiscord(line, CONTENT_MAX));
+      const warnings = (answer.warnings ?? []).map((warning) => `⚠️ ${warning}`);
+      return { content: joinWithin([...heading, ...answer.lines, ...warnings], CONTENT_MAX, andMore, render), embeds: [], components: [] };
     }
     case 'list': {
-      const rows = answer.rows.length ? answer.rows.map(escapeDiscord) : [`*${escapeDiscord(answer.empty)}*`];
-      return { embeds: [{ title: fitDiscord(answer.heading, 256), description: joinWithin(rows, 4000) }], components: [] };
+      const rows = answer.rows.length ? answer.rows : [`*${fitDiscord(answer.empty, DESCRIPTION_MAX - 2)}*`];
+      const render = answer.rows.length ? (row: string) => fitDiscord(row, DESCRIPTION_MAX) : undefined;
+      return { embeds: [{ title: fitDiscord(answer.heading, 256), description: joinWithin(rows, DESCRIPTION_MAX, andMore, render) }], components: [] };
     }
     case 'results': {
       const shown = answer.results.slice(0, EMBEDS_MAX);
@@ -48,11 +57,12 @@ export function answerReply(answer: Answer, moreId: (next: string) => string): D
 
 /**
  * One result within `textMax` characters of description: the linked title, the matched words in
- * context (else the summary), source, id and host. Title and footer stay under 300 together.
+ * context (else the summary), source, id and host. Title and footer stay under 300 together. A link
+ * too long for Discord to take is not linked; the footer still shows its host.
  */
 function resultEmbed(result: ResultItem, textMax: number): APIEmbed {
-  const hasMatch = result.snippet.some((part) => part.match);
-  const text = hasMatch || !result.summary ? bold(result.snippet, textMax) : fitDiscord(result.summary, textMax);
+  const shown = resultBody(result);
+  const text = 'marked' in shown ? emphasize(shown.marked, textMax, BOLD) : fitDiscord(shown.summary, textMax);
   const footer = [result.source, sourceCount(result.sourceCount), `#${result.id}`, linkHost(result.url)].filter(Boolean).join(' · ');
   return {
     title: fitDiscord(result.title.map((p) => p.text).join(''), 180),
@@ -64,33 +74,5 @@ function resultEmbed(result: ResultItem, textMax: number): APIEmbed {
   };
 }
 
-/** Matched words in bold, within `max` characters. */
-function bold(parts: Marked, max: number): string {
-  let out = '';
-  for (const part of parts) {
-    const room = max - out.length - (part.match ? 4 : 0);
-    const escaped = escapeDiscord(part.text);
-    if (escaped.length > room) {
-      if (room < 2) return `${out}…`;
-      const cut = fitDiscord(part.text, room);
-      return out + (part.match ? `**${cut}**` : cut);
-    }
-    out += part.match ? `**${escaped}**` : escaped;
-  }
-  return out;
-}
-
-/** Lines joined, as many as fit, and a count of the rest. */
-function joinWithin(lines: string[], max: number): string {
-  let out = '';
-  for (const [index, line] of lines.entries()) {
-    const next = out ? `${out}\n${line}` : line;
-    if (next.length > max - 20) return `${out}\n…and ${lines.length - index} more`;
-    out = next;
-  }
-  return out;
-}
-
-function fit(text: string): string {
-  return text.length <= CONTENT_MAX ? text : `${text.slice(0, CONTENT_MAX - 1)}…`;
-}
+/** Matched words in bold. */
+const BOLD: Emphasis = { escape: escapeDiscord, strong: (escaped) => `**${escaped}**`, extra: 4 };

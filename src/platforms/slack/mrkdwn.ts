@@ -1,3 +1,5 @@
+import { fitEscaped, linkableUrl, linkHost, type Emphasis } from '../shared-text.ts';
+
 /**
  * Text for Slack's mrkdwn. `&`, `<` and `>` are its only control characters: escaped, feed text can no
  * longer mention anyone (`<!channel>`, `<!here>`, `<@U…>`) or make a link that shows one address and
@@ -12,15 +14,7 @@ export function escapeMrkdwn(text: string): string {
  * surrogate pair) and ended with an ellipsis when cut.
  */
 export function fitMrkdwn(text: string, max: number): string {
-  const escaped = escapeMrkdwn(text);
-  if (escaped.length <= max) return escaped;
-  let out = '';
-  for (const char of text) {
-    const next = escapeMrkdwn(char);
-    if (out.length + next.length > max - 1) break;
-    out += next;
-  }
-  return `${out}…`;
+  return fitEscaped(text, max, escapeMrkdwn);
 }
 
 /**
@@ -29,20 +23,9 @@ export function fitMrkdwn(text: string, max: number): string {
  * is shown as the label alone.
  */
 export function mrkdwnLink(url: string | null, label: string, max = Infinity): string {
-  const safe = url ? linkableUrl(url) : null;
-  const link = safe ? `<${safe}|${label}>` : label;
+  const safe = linkableUrl(url);
+  const link = safe ? `<${escapeMrkdwn(safe.replace(/\|/g, '%7C').replace(/</g, '%3C').replace(/>/g, '%3E'))}|${label}>` : label;
   return link.length <= max ? link : label;
-}
-
-function linkableUrl(url: string): string | null {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return null;
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return null;
-  return escapeMrkdwn(parsed.href.replace(/\|/g, '%7C').replace(/</g, '%3C').replace(/>/g, '%3E'));
 }
 
 /**
@@ -56,12 +39,17 @@ export function slackDate(iso: string, format: string, fallback: string): string
 }
 
 /** The host of a link (escaped), shown beside it so that readers see where it goes whatever its label says. */
-export function linkHost(url: string | null): string | null {
-  if (!url) return null;
-  try {
-    const host = new URL(url).hostname.replace(/^www\./, '');
-    return host ? fitMrkdwn(host, 100) : null;
-  } catch {
-    return null;
-  }
+export function mrkdwnHost(url: string | null, max = 100): string | null {
+  const host = linkHost(url);
+  return host ? fitMrkdwn(host, max) : null;
 }
+
+/**
+ * Matched words in bold. Slack only sees `*…*` as bold at a word boundary, which Chinese text has none
+ * of: zero-width spaces make one without showing. An asterisk inside would end the bold early.
+ */
+export const MRKDWN_BOLD: Emphasis = {
+  escape: escapeMrkdwn,
+  strong: (escaped) => `\u200b*${escaped.replace(/\*/g, '∗')}*\u200b`,
+  extra: 4,
+};

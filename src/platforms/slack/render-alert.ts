@@ -1,7 +1,8 @@
 import type { types } from '@slack/bolt';
 import type { Alert, StoryUpdate } from '../../delivery/port.ts';
 import { shortTime } from '../../format.ts';
-import { fitMrkdwn, linkHost, mrkdwnLink, slackDate } from './mrkdwn.ts';
+import { joinWithin } from '../shared-text.ts';
+import { fitMrkdwn, mrkdwnHost, mrkdwnLink, slackDate } from './mrkdwn.ts';
 
 /** A message as chat.postMessage and response_url take it: Block Kit, and plain text for notifications. */
 export interface SlackMessage {
@@ -9,7 +10,8 @@ export interface SlackMessage {
   blocks: types.KnownBlock[];
 }
 
-// Block Kit caps a section's text at 3000 characters; titles are kept to what reads as a headline.
+// Block Kit caps a section's text at 3000 characters; titles are kept to what reads as a headline. The
+// parts together stay well within the 12,000 characters of text Slack takes in a message's blocks.
 const SECTION_MAX = 3000;
 const TITLE_MAX = 300;
 const SUMMARY_MAX = 2900;
@@ -26,7 +28,7 @@ export function alertMessage(alert: Alert): SlackMessage {
   const meta = [
     alert.source ? fitMrkdwn(alert.source, 100) : null,
     slackDate(alert.publishedAt, '{date_short_pretty} {time}', shortTime(alert.publishedAt)),
-    linkHost(alert.url),
+    mrkdwnHost(alert.url),
   ].filter(Boolean);
   const footer = [`Watch “${fitMrkdwn(alert.watch, 200)}”`];
   if (alert.alsoCoveredBy.length) footer.push(`Also covered by ${fitMrkdwn(alert.alsoCoveredBy.join(', '), 500)}`);
@@ -40,11 +42,16 @@ export function alertMessage(alert: Alert): SlackMessage {
   return { text, blocks };
 }
 
-/** A story's later sources, as a reply in its alert's thread: each source linked to its report. */
+/**
+ * A story's later sources, as a reply in its alert's thread: each source linked to its report (the
+ * first ten, as many as the section holds), and how many more there are.
+ */
 export function updateMessage(update: StoryUpdate): SlackMessage {
-  const names = update.newSources.map((source) => fitMrkdwn(source.name, 100));
+  const text = `Also covered by ${fitMrkdwn(update.newSources.map((source) => source.name).join(', '), 500)}`;
   const lines = update.newSources.slice(0, 10).map((source) => `• ${fitMrkdwn(source.name, 100)}: ${mrkdwnLink(source.url, fitMrkdwn(source.title, TITLE_MAX), 600)}`);
-  if (update.newSources.length > 10) lines.push(`…and ${update.newSources.length - 10} more`);
-  const text = `Also covered by ${fitMrkdwn(names.join(', '), 500)}`;
-  return { text, blocks: [{ type: 'section', text: mrkdwn(`*${text}*\n${lines.join('\n')}`.slice(0, SECTION_MAX)) }] };
+  const hidden = update.newSources.length - lines.length;
+  // A cut below the tenth source counts the sources left out, beyond the ten too (not the note line).
+  const more = (left: number) => `…and ${hidden ? left - 1 + hidden : left} more`;
+  const body = joinWithin([`*${text}*`, ...lines, ...(hidden ? [`…and ${hidden} more`] : [])], SECTION_MAX, more);
+  return { text, blocks: [{ type: 'section', text: mrkdwn(body) }] };
 }

@@ -56,6 +56,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
+  const refused = [...discord.refused];
   await worker?.stop();
   await platform?.stop();
   worker = undefined;
@@ -63,6 +64,8 @@ afterEach(async () => {
   app?.dispose();
   await discord.close();
   await feeds.close();
+  // Whatever the bot sent, Discord would have taken.
+  expect(refused).toEqual([]);
 });
 
 describe('Discord story updates', () => {
@@ -83,6 +86,8 @@ describe('Discord story updates', () => {
   });
 });
 
+// Escaping, retries after an unknown outcome or a 429, a channel that is gone, search and More, the admin
+// gate and the rate limit are checked for every platform in test/platforms/contract.
 describe('Discord alerts', () => {
   it('posts a matching new item as an embed, with no mentions and a nonce Discord enforces', async () => {
     await startDiscord();
@@ -108,81 +113,15 @@ describe('Discord alerts', () => {
     expect(app.outbox.list()[0]!.platform_message_id).toBe(post!.id);
   });
 
-  it('neutralises hostile feed text: no ping, no markdown, no disguised link', async () => {
-    await startDiscord();
-    app.watches.add(channel(), 'gpus', 'u1');
-    await publish('@everyone **FREE GPUs** &lt;@&amp;123456789012345678&gt; ||now||', '<p>Claim at [openai.com](https://evil.example/login) @here &lt;@111111111111111111&gt; # big</p>');
-    worker!.nudge();
-    await waitUntil(() => posts().length === 1);
-    const embed = JSON.stringify(posts()[0]!.request.embeds);
-    expect(embed).not.toMatch(/@everyone|@here|<@|\]\(|(?<!\\\\)\*\*|(?<!\\\\)\|\|/);
-    expect(embed).toContain('\\\\*\\\\*FREE GPUs\\\\*\\\\*');
-    // The summary keeps the link's text and address, as text.
-    expect(embed).toContain('\\\\[openai.com\\\\]\\\\(https://evil.example/login)');
-    expect(posts()[0]!.request.allowed_mentions).toEqual({ parse: [] });
-  });
-
-  it('after a 5xx, whose outcome is unknown, looks through the channel first and posts once', async () => {
-    await startDiscord();
-    app.watches.add(channel(), '*', 'u1');
-    discord.fail('createMessage', { status: 500 });
-    await publish('One story');
-    worker!.nudge();
-    await waitUntil(() => app.outbox.list()[0]?.status === 'sent', 10_000, 'the alert sent');
-    const calls = discord.calls.filter((c) => /^\/channels\/\d+\/messages$/.test(c.path)).map((c) => c.method);
-    expect(calls).toEqual(['POST', 'GET', 'POST']);
-    expect(posts()).toHaveLength(1);
-  });
-
-  it('waits out a 429 and ends with exactly one message', async () => {
-    await startDiscord();
-    app.watches.add(channel(), '*', 'u1');
-    discord.fail('createMessage', { status: 429, retryAfter: 1 });
-    await publish('One story');
-    worker!.nudge();
-    await waitUntil(() => posts().length === 1, 10_000, 'the message after the 429');
-    const attempts = discord.callsTo('POST', /^\/channels\/\d+\/messages$/);
-    expect(attempts).toHaveLength(2);
-    expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThanOrEqual(1000);
-    await waitUntil(() => app.outbox.list()[0]!.status === 'sent');
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(posts()).toHaveLength(1);
-  });
-
-  it('records Missing Access as permanent, marks the channel inactive, and does not retry', async () => {
-    await startDiscord();
-    app.watches.add(channel(), '*', 'u1');
-    discord.channelErrors.set(discord.channelId, { status: 403, code: 50001, message: 'Missing Access' });
-    expect((await publish(['First', 'Second'])).alerts).toBe(2);
-    worker!.nudge();
-    await waitUntil(() => app.outbox.list().every((r) => r.status === 'failed'), 5000, 'both alerts failed');
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(discord.callsTo('POST', /^\/channels\/\d+\/messages$/)).toHaveLength(1);
-    expect(app.outbox.list()[0]!.last_error).toMatch(/^50001 Missing Access/);
-    expect(app.watches.channel(channel())).toMatchObject({ active: 0, inactive_reason: expect.stringMatching(/^50001/) });
-  });
 });
 
 describe('/ainews on Discord', () => {
-  it('answers search query:gpt-5 privately with the stored item, and pages with More', async () => {
-    await startDiscord();
-    for (let i = 1; i <= 7; i++) await publish(`GPT-5 story ${i}`);
-    const answer = await slash('search', { query: 'gpt-5' });
-    expect(answer.type).toBe(4);
-    expect(answer.ephemeral).toBe(true);
-    expect(answer.text).toContain('GPT-5 story 7');
-    const button = (answer.message.components![0] as { components: { custom_id: string }[] }).components[0]!;
-    expect(button.custom_id).toBe('ainews:more:gpt-5 page:2');
-    const { id, token } = discord.button(button.custom_id);
-    expect((await discord.response(id)).type).toBe(7);
-    const page2 = JSON.stringify(await discord.waitForOriginal(token));
-    expect(page2).toContain('GPT-5 story 2');
-    expect(page2).not.toContain('GPT-5 story 7');
-  });
-
-  it('shares an answer with the channel when asked', async () => {
+  it('answers a search at once, privately unless shared with the channel', async () => {
     await startDiscord();
     await publish('OpenAI ships GPT-5');
+    const answer = await slash('search', { query: 'gpt-5' });
+    expect(answer).toMatchObject({ type: 4, ephemeral: true });
+    expect(answer.text).toContain('OpenAI ships GPT-5');
     expect((await slash('search', { query: 'gpt-5', share: true })).ephemeral).toBe(false);
   });
 
@@ -214,17 +153,17 @@ describe('/ainews on Discord', () => {
     expect(answer.message.content).toContain('I cannot post alerts here yet: I need Send Messages, Embed Links in this channel');
   });
 
-  it('lets only Manage Server and AINEWS_ADMINS add feeds', async () => {
-    await startDiscord({ AINEWS_ADMINS: 'discord:900000000000000009' });
+  // Adding feeds as an AINEWS_ADMINS user, and the refusal to others, are in the contract suite.
+  it('lets members with Manage Server add feeds through /ainews-admin, and tells the others it is theirs to do', async () => {
+    await startDiscord();
     const add = (url: string, opts: Parameters<FakeDiscord['slash']>[2]) => slash('add', { url }, { commandName: 'ainews-admin', group: 'feeds', ...opts });
     expect((await add('https://example.com/a.xml', {})).message.content).toMatch(/only admins can add feeds: members with Manage Server, and the users in AINEWS/);
     expect((await add('https://example.com/b.xml', { permissions: PermissionFlagsBits.ManageGuild })).message.content).toContain('Added feed');
-    expect((await add('https://example.com/c.xml', { user: '900000000000000009' })).message.content).toContain('Added feed');
-    expect(app.feeds.list().map((f) => f.url)).toEqual(expect.arrayContaining(['https://example.com/b.xml', 'https://example.com/c.xml']));
+    expect(app.feeds.list().map((f) => f.url)).toContain('https://example.com/b.xml');
     expect(app.feeds.list().map((f) => f.url)).not.toContain('https://example.com/a.xml');
   });
 
-  it('slows down a user who sends too many commands, privately', async () => {
+  it('keeps its refusal to a user over the limit private, even for an answer meant for the channel', async () => {
     await startDiscord({ COMMANDS_PER_MINUTE: '1' });
     await slash('help');
     const refused = await slash('search', { query: 'gpt-5', share: true });

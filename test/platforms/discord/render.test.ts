@@ -1,4 +1,5 @@
-import { sampleAlert, sampleResults } from '../../helpers/samples.ts';
+import { messageErrors } from '../../helpers/discord-limits.ts';
+import { oversizeAlert, oversizeResults, OVERSIZE, sampleAlert, sampleResults } from '../../helpers/samples.ts';
 import { describe, expect, it } from 'vitest';
 import type { Answer } from '../../../commands/index.ts';
 import { escapeDiscord, fitDiscord } from '../../../src/platforms/discord/markdown.ts';
@@ -153,5 +154,44 @@ describe('Discord registration', () => {
     expect(url.searchParams.get('scope')).toBe('bot applications.commands');
     // View Channel, Send Messages, Embed Links, Read Message History, Send Messages in Threads.
     expect(BigInt(url.searchParams.get('permissions')!)).toBe(1024n + 2048n + 16384n + 65536n + (1n << 38n));
+  });
+});
+
+describe('any item, however long, in a message Discord takes', () => {
+  const langs = ['en', 'zh'] as const;
+  const sent = (body: Record<string, unknown>) => messageErrors({ ...body, allowed_mentions: { parse: [] } });
+
+  it.each(langs)('an alert (%s): a link too long for the title shows under the summary when it fits', (lang) => {
+    const embed = alertEmbed(oversizeAlert('discord:300000000000000001', lang));
+    expect(sent({ embeds: [embed] })).toEqual([]);
+    expect(embed.url).toBeUndefined();
+    expect(embed.description!.endsWith(`\n${OVERSIZE.url(lang)}`)).toBe(true);
+    expect(embed.description!.split('\n')[0]).toMatch(/…$/);
+    expect(embed.footer).toEqual({ text: 'news.example.com' });
+  });
+
+  it('links the title with any URL Discord takes there, and leaves out one too long for anywhere', () => {
+    const fits = `https://news.example.com/${'a'.repeat(2048 - 25)}`;
+    expect(alertEmbed({ ...alert, url: fits })).toMatchObject({ url: fits, description: 'The new model is out.' });
+    const huge = alertEmbed({ ...oversizeAlert('discord:300000000000000001', 'en'), url: `https://news.example.com/${'a'.repeat(5000)}` });
+    expect(sent({ embeds: [huge] })).toEqual([]);
+    expect(huge.url).toBeUndefined();
+    expect(huge.description).not.toContain('https://');
+    expect(huge.footer).toEqual({ text: 'news.example.com' });
+  });
+
+  it.each(langs)('search results with the More button, ten and more of them (%s)', (lang) => {
+    const pages = new MorePages();
+    for (const n of [5, 12]) expect(sent(answerReply(oversizeResults(n, lang), (next) => pages.idFor(next)) as unknown as Record<string, unknown>)).toEqual([]);
+  });
+
+  it('notices and lists of any length (why, stories), and errors', () => {
+    const line = `${OVERSIZE.title('zh')} ${OVERSIZE.title('en')}`;
+    const notice = answerReply({ kind: 'notice', heading: line, lines: Array.from({ length: 200 }, () => line) }, String);
+    const list = answerReply({ kind: 'list', heading: line, rows: Array.from({ length: 500 }, (_, i) => `#${i} ${line}`), empty: '', data: [] }, String);
+    const error = answerReply({ kind: 'error', message: line.repeat(3), usage: line }, String);
+    for (const reply of [notice, list, error]) expect(sent(reply as unknown as Record<string, unknown>)).toEqual([]);
+    expect(notice.content).toMatch(/…and \d+ more$/);
+    expect(error.content).toMatch(/^⚠️ .+…\nUsage: `.+…`$/s);
   });
 });

@@ -1,8 +1,9 @@
-import { sampleAlert, sampleResults } from '../../helpers/samples.ts';
+import { oversizeAlert, oversizeResults, OVERSIZE, sampleAlert, sampleResults } from '../../helpers/samples.ts';
+import { slackRefusal } from '../../helpers/slack-limits.ts';
 import { describe, expect, it } from 'vitest';
 import type { Answer } from '../../../commands/index.ts';
 import { escapeMrkdwn, fitMrkdwn, mrkdwnLink } from '../../../src/platforms/slack/mrkdwn.ts';
-import { alertMessage } from '../../../src/platforms/slack/render-alert.ts';
+import { alertMessage, updateMessage } from '../../../src/platforms/slack/render-alert.ts';
 import { answerMessage, MORE_ACTION } from '../../../src/platforms/slack/render-answer.ts';
 
 const alert = sampleAlert('slack:T1/C1');
@@ -114,5 +115,56 @@ describe('answers', () => {
     const list = answerMessage({ kind: 'list', heading: 'Watches', rows: Array.from({ length: 100 }, (_, i) => `#${i} ${'x'.repeat(80)}`), empty: '', data: [] });
     expect(list.blocks.length).toBeGreaterThan(3);
     expect(JSON.stringify(list.blocks)).toContain('#99 ');
+  });
+});
+
+describe('any item, however long, in a message Slack takes', () => {
+  const now = new Date('2025-08-07T18:00:00Z');
+  const langs = ['en', 'zh'] as const;
+
+  it.each(langs)('an alert (%s): the title cut on a whole character, the link dropped when it does not fit', (lang) => {
+    const message = alertMessage(oversizeAlert('slack:T1/C1', lang));
+    expect(slackRefusal(message)).toBeNull();
+    const title = (message.blocks[0] as { text: { text: string } }).text.text;
+    // The 2,500-character URL fits beside a 300-character title; the host shows all the same.
+    expect(title).toMatch(/^\*<https:\/\/news\.example\.com\/[^|]+\|.+…>\*$/);
+    expect(JSON.stringify(message.blocks[1])).toContain('news.example.com');
+    const longer = alertMessage({ ...oversizeAlert('slack:T1/C1', lang), url: `${OVERSIZE.url(lang)}${'z'.repeat(400)}` });
+    expect(slackRefusal(longer)).toBeNull();
+    expect((longer.blocks[0] as { text: { text: string } }).text.text).toMatch(/^\*[^<]+…\*$/);
+  });
+
+  it.each(langs)('a story update naming many oversize sources (%s)', (lang) => {
+    const sources = Array.from({ length: 25 }, (_, i) => ({ name: `${i} ${OVERSIZE.name(lang)}`, title: OVERSIZE.title(lang), url: OVERSIZE.url(lang) }));
+    const alert = oversizeAlert('slack:T1/C1', lang);
+    const message = updateMessage({ deliveryId: 9, channel: alert.channel, storyId: 3, alertMessageId: '1.2', alert, newSources: sources });
+    expect(slackRefusal(message)).toBeNull();
+    expect(JSON.stringify(message.blocks)).toMatch(/…and \d+ more"/);
+  });
+
+  it.each(langs)('search results, twenty of them, with the More button (%s)', (lang) => {
+    for (const n of [5, 20]) {
+      const message = answerMessage(oversizeResults(n, lang), now);
+      expect(slackRefusal(message)).toBeNull();
+      // Every result shows, however little room each gets.
+      expect(message.blocks).toHaveLength(n + 2);
+      expect(message.blocks.at(-1)).toMatchObject({ type: 'actions' });
+    }
+  });
+
+  it('notices and lists of any length (why, stories), and errors', () => {
+    const line = `${OVERSIZE.title('zh')} ${OVERSIZE.title('en')}`;
+    const notice = answerMessage({ kind: 'notice', heading: line, lines: Array.from({ length: 200 }, () => line) });
+    const list = answerMessage({ kind: 'list', heading: line, rows: Array.from({ length: 500 }, (_, i) => `#${i} ${line}`), empty: '', data: [] });
+    const error = answerMessage({ kind: 'error', message: line.repeat(3), usage: line });
+    for (const message of [notice, list, error]) expect(slackRefusal(message)).toBeNull();
+    expect(JSON.stringify(list.blocks)).toMatch(/_…and \d+ more_"/);
+  });
+
+  it('names each source once escaped in an update', () => {
+    const alert = sampleAlert('slack:T1/C1');
+    const message = updateMessage({ deliveryId: 9, channel: alert.channel, storyId: 3, alertMessageId: '1.2', alert, newSources: [{ name: 'AT&T News', title: 'A & B', url: null }] });
+    expect(message.text).toBe('Also covered by AT&amp;T News');
+    expect(message.blocks).toEqual([{ type: 'section', text: { type: 'mrkdwn', text: '*Also covered by AT&amp;T News*\n• AT&amp;T News: A &amp; B' } }]);
   });
 });

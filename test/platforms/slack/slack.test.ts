@@ -52,12 +52,15 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
+  const refused = [...slack.refused];
   await worker?.stop();
   worker = undefined;
   await platform?.stop().catch(() => undefined);
   app?.dispose();
   await slack.close();
   await feeds.close();
+  // Whatever the bot sent, Slack would have taken.
+  expect(refused).toEqual([]);
 });
 
 describe('Slack story updates', () => {
@@ -76,6 +79,8 @@ describe('Slack story updates', () => {
   });
 });
 
+// Escaping, retries after an unknown outcome or a 429, a channel that is gone, search and More, the admin
+// gate and the rate limit are checked for every platform in test/platforms/contract.
 describe('Slack alerts', () => {
   it('posts a matching new item to the watching channel as Block Kit, escaped, without unfurling', async () => {
     await startSlack();
@@ -94,23 +99,6 @@ describe('Slack alerts', () => {
     expect(app.outbox.list()[0]).toMatchObject({ platform_message_id: post!.ts, attempts: 1 });
   });
 
-  it('neutralises hostile feed text: it can mention no one and disguise no link', async () => {
-    await startSlack();
-    app.watches.add(CHANNEL, 'gpus', 'u1');
-    await publish(
-      'Free GPUs &lt;!channel&gt; &lt;@U0ADMIN&gt; &lt;https://evil.example|https://openai.com&gt;',
-      '<p>Claim free GPUs &lt;!here&gt; at &lt;https://evil.example/login|openai.com/login&gt; today, &lt;!subteam^S0ADMINS&gt;.</p>',
-    );
-    worker!.nudge();
-    await waitUntil(() => slack.posts.length === 1);
-    const posted = [slack.posts[0]!.text, ...JSON.stringify(slack.posts[0]!.blocks).match(/"text":"(?:[^"\\]|\\.)*"/g)!].join('\n');
-    expect(posted).toContain('&lt;!channel&gt; &lt;@U0ADMIN&gt; &lt;https://evil.example|https://openai.com&gt;');
-    expect(posted).toContain('&lt;!here&gt;');
-    // Only our own link and date tokens open with <.
-    expect(posted.match(/<[^!]|<!(?!date\^)/g)).toEqual(['<h']);
-    expect(posted).toContain('<https://news.example.com/1|');
-  });
-
   it('unfurls when SLACK_UNFURL says so', async () => {
     await startSlack({ SLACK_UNFURL: 'true' });
     app.watches.add(CHANNEL, '*', 'u1');
@@ -120,60 +108,9 @@ describe('Slack alerts', () => {
     expect(slack.posts[0]).toMatchObject({ unfurl_links: 'true', unfurl_media: 'true' });
   });
 
-  it('retries a 500, honours a 429 Retry-After, and ends with exactly one message', async () => {
-    await startSlack();
-    app.watches.add(CHANNEL, '*', 'u1');
-    slack.fail('chat.postMessage', { status: 500 }, { status: 429, retryAfter: 1 });
-    await publish('One story');
-    worker!.nudge();
-    await waitUntil(() => slack.posts.length === 1, 10_000, 'the message after the retries');
-    const attempts = slack.callsOf('chat.postMessage');
-    expect(attempts).toHaveLength(3);
-    // The 500's outcome was unknown: the channel was searched before posting again.
-    expect(slack.callsOf('conversations.history')).toHaveLength(1);
-    expect(attempts[2]!.at - attempts[1]!.at).toBeGreaterThanOrEqual(1000);
-    await waitUntil(() => app.outbox.list()[0]!.status === 'sent');
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(slack.posts).toHaveLength(1);
-  });
-
-  it('records not_in_channel as permanent, marks the channel inactive, and does not retry', async () => {
-    await startSlack();
-    app.watches.add('slack:T0TEST/C0GONE', '*', 'u1');
-    slack.notMember.add('C0GONE');
-    // Both alerts are queued before either is tried: the second fails with the channel, unsent.
-    expect((await publish(['First', 'Second'])).alerts).toBe(2);
-    worker!.nudge();
-    await waitUntil(() => app.outbox.list().every((r) => r.status === 'failed'), 5000, 'both alerts failed');
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(slack.callsOf('chat.postMessage')).toHaveLength(1);
-    expect(app.outbox.list()[0]!.last_error).toMatch(/^not_in_channel: the bot is not in this channel; invite it/);
-    expect(app.watches.channel('slack:T0TEST/C0GONE')).toMatchObject({ active: 0, inactive_reason: expect.stringMatching(/^not_in_channel/) });
-    expect((await publish('Third')).alerts).toBe(0);
-  });
 });
 
 describe('/ainews on Slack', () => {
-  it('answers a search over Socket Mode privately, with the stored item, and pages with More', async () => {
-    await startSlack();
-    for (let i = 1; i <= 7; i++) await publish(`GPT-5 story ${i}`);
-    const answer = await slash('gpt-5');
-    expect(answer.response_type).toBe('ephemeral');
-    const blocks = JSON.stringify(answer.blocks);
-    expect(blocks).toContain('GPT-5 story 7');
-    expect(blocks).toContain('Example News');
-    const more = (answer.blocks.at(-1) as { elements: { action_id: string; value: string }[] }).elements[0]!;
-    expect(more).toMatchObject({ action_id: 'ainews_more', value: 'gpt-5 page:2' });
-
-    const before = slack.responses.length;
-    await slack.envelope('interactive', slack.buttonPayload(more.action_id, more.value));
-    await waitUntil(() => slack.responses.length > before);
-    const page2 = slack.responses[before]!.body as { replace_original: boolean; blocks: unknown[] };
-    expect(page2.replace_original).toBe(true);
-    expect(JSON.stringify(page2.blocks)).toContain('GPT-5 story 2');
-    expect(JSON.stringify(page2.blocks)).not.toContain('GPT-5 story 7');
-  });
-
   it('persists /ainews watch 推理模型 for the channel, announces it, and posts the next matching item', async () => {
     await startSlack();
     const answer = await slash('watch 推理模型');
@@ -195,15 +132,15 @@ describe('/ainews on Slack', () => {
     expect(answer.text).toContain('/invite @ainews');
   });
 
-  it('lets workspace admins and AINEWS_ADMINS add feeds, and no one else', async () => {
-    await startSlack({ AINEWS_ADMINS: 'slack:U0CAROL' });
+  // Adding feeds as an AINEWS_ADMINS user, and the refusal to others, are in the contract suite.
+  it('lets workspace admins add feeds, as Slack tells them apart (users.info)', async () => {
+    await startSlack();
     slack.workspaceAdmins.add('U0BOB');
     const refused = await slash('feeds add https://example.com/a.xml', { user: 'U0ALICE' });
     expect(refused.text).toMatch(/only admins can add feeds: workspace admins and owners, and the users in AINEWS_ADMINS/);
     expect((await slash('feeds add https://example.com/b.xml', { user: 'U0BOB' })).text).toContain('Added feed');
-    expect((await slash('feeds add https://example.com/c.xml', { user: 'U0CAROL' })).text).toContain('Added feed');
-    expect(app.feeds.list().map((f) => f.url)).toEqual(expect.arrayContaining(['https://example.com/b.xml', 'https://example.com/c.xml']));
-    expect(app.feeds.list().map((f) => f.url)).not.toContain('https://example.com/a.xml');
+    expect(app.feeds.list().map((f) => f.url)).toContain('https://example.com/b.xml');
+    expect(slack.callsOf('users.info').at(-1)?.body).toMatchObject({ user: 'U0BOB' });
   });
 
   it('reconnects when Slack asks it to, or when the connection drops, and keeps answering', async () => {
@@ -218,26 +155,6 @@ describe('/ainews on Slack', () => {
     await waitUntil(() => opened() === 6 && slack.connected, 10_000, 'a reconnection after a dropped connection and three failures');
     expect((await slash('help')).text).toContain('/ainews watch');
   }, 30_000);
-
-  it('slows down a user who sends too many commands, privately, and not the others', async () => {
-    await startSlack({ COMMANDS_PER_MINUTE: '2' });
-    await slash('help');
-    await slash('help');
-    const refused = await slash('help');
-    expect(refused.response_type).toBe('ephemeral');
-    expect(refused.text).toMatch(/^Error: easy there: at most 2 commands a minute each\. Try again in \d+ s\.$/);
-    expect((await slash('help', { user: 'U0BOB' })).text).toContain('/ainews watch');
-  });
-
-  it('leaves the results in place when More is pressed over the limit', async () => {
-    await startSlack({ COMMANDS_PER_MINUTE: '1' });
-    for (let i = 1; i <= 7; i++) await publish(`GPT-5 story ${i}`);
-    await slash('gpt-5');
-    const before = slack.responses.length;
-    await slack.envelope('interactive', slack.buttonPayload('ainews_more', 'gpt-5 page:2'));
-    await waitUntil(() => slack.responses.length > before);
-    expect(slack.responses[before]!.body).toMatchObject({ replace_original: false, response_type: 'ephemeral', text: expect.stringContaining('easy there') });
-  });
 
   it('answers a bad command with its usage, privately', async () => {
     await startSlack();
