@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { channelPlatform } from '../channel-name.ts';
-import { operatorAsker } from '../platforms/console/console-asker.ts';
+import { ConsoleChat, OPERATOR } from '../platforms/console/console-chat.ts';
 import { renderAnswer } from '../platforms/console/render-answer.ts';
-import { cliDispatcher, CliError, printJson, withApp } from './context.ts';
+import { CliError, printJson, withApp } from './context.ts';
 
 export function registerChatCommand(program: Command): void {
   program
@@ -16,7 +16,7 @@ export function registerChatCommand(program: Command): void {
     .action(async (channel: string, words: string[], opts: { json?: boolean }) => {
       channelPlatform(channel);
       await withApp(async (app) => {
-        const { answer } = await cliDispatcher(app).dispatch({ text: words.join(' ') }, operatorAsker(channel));
+        const answer = await ConsoleChat.forOperator(app, app.log).type(channel, OPERATOR, words.join(' '));
         if (opts.json) printJson(answer);
         else if (answer.kind !== 'error') console.log(renderAnswer(answer, { more: (next) => `ainews chat ${channel} ${next}` }));
         if (answer.kind === 'error') {

@@ -2,9 +2,9 @@ import type { Command } from 'commander';
 import type { Answer, CommandDefinition } from '../../commands/index.ts';
 import type { CliForm, OptionSpec } from '../../commands/types.ts';
 import { channelPlatform } from '../channel-name.ts';
-import { operatorAsker } from '../platforms/console/console-asker.ts';
+import { ConsoleChat, OPERATOR } from '../platforms/console/console-chat.ts';
 import { renderAnswer } from '../platforms/console/render-answer.ts';
-import { cliDispatcher, CliError, positiveInt, printJson, withApp } from './context.ts';
+import { CliError, positiveInt, printJson, withApp } from './context.ts';
 
 const CHANNEL_HELP = 'a channel: console:<name>, slack:<team>/<channel> or discord:<channel>';
 const PAGE_SIZE_DEFAULT = '10';
@@ -15,11 +15,11 @@ const PAGE_SIZE_DEFAULT = '10';
  * operator as an admin in the channel named on the command line.
  */
 export function registerCommandForms(program: Command, commands: readonly CommandDefinition[]): void {
-  const forms = commands.flatMap((c) => (c.cli ? [c.cli.name] : []));
-  for (const command of commands) if (command.cli) registerForm(program, command, command.cli, forms);
+  for (const command of commands) if (command.cli) registerForm(program, command, command.cli, commands);
 }
 
-function registerForm(program: Command, command: CommandDefinition, form: CliForm, forms: string[]): void {
+function registerForm(program: Command, command: CommandDefinition, form: CliForm, commands: readonly CommandDefinition[]): void {
+  const forms = commands.flatMap((c) => (c.cli ? [c.cli.name] : []));
   const words = form.name.split(' ');
   let parent = program;
   for (const word of words.slice(0, -1)) {
@@ -54,7 +54,7 @@ function registerForm(program: Command, command: CommandDefinition, form: CliFor
     const pageSize = form.pageSize ? positiveInt(String(opts.limit), '--limit', 100) : undefined;
     const more = (next: string) => `ainews ${form.name} ${next}${opts.limit === undefined || opts.limit === PAGE_SIZE_DEFAULT ? '' : ` --limit ${pageSize}`}`;
     await withApp(async (app) => {
-      const { answer } = await cliDispatcher(app).dispatch({ command, values }, operatorAsker(channel, pageSize));
+      const answer = await ConsoleChat.forOperator(app, app.log, commands).run(command, values, { channel, user: OPERATOR, pageSize });
       print(answer, usage, { json: opts.json === true, more });
     });
   });

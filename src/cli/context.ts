@@ -1,8 +1,6 @@
 import { createApp, type App } from '../app.ts';
 import { loadConfig, readEnvironment, type Config } from '../config.ts';
 import { describeDatabaseError } from '../db/errors.ts';
-import { Dispatcher } from '../../commands/dispatch.ts';
-import { COMMANDS, type CommandDefinition } from '../../commands/index.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { UserError } from '../user-error.ts';
 
@@ -57,9 +55,4 @@ export function positiveInt(text: string, name: string, max = 10_000): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n < 1 || n > max) throw new CliError(`${name} must be a whole number from 1 to ${max} (got "${text}")`);
   return n;
-}
-
-/** The operator's dispatcher: the chat commands, with no rate limit; failures that are bugs go to the log. */
-export function cliDispatcher(app: App, commands: readonly CommandDefinition[] = COMMANDS): Dispatcher {
-  return new Dispatcher({ commands, services: app, onBug: (error, command) => app.log.error({ err: error, command }, 'command failed') });
 }

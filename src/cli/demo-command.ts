@@ -8,10 +8,10 @@ import { DemoFeedServer } from '../demo/demo-feeds.ts';
 import { createLogger } from '../log.ts';
 import { printOutcome } from '../platforms/console/print-items.ts';
 import type { App } from '../app.ts';
-import { consoleAsker } from '../platforms/console/console-asker.ts';
+import { ConsoleChat } from '../platforms/console/console-chat.ts';
 import { ConsoleSender } from '../platforms/console/console-sender.ts';
 import { renderAnswer } from '../platforms/console/render-answer.ts';
-import { cliDispatcher, CliError, positiveInt } from './context.ts';
+import { CliError, positiveInt } from './context.ts';
 
 export function registerDemoCommand(program: Command): void {
   program
@@ -54,7 +54,7 @@ export function registerDemoCommand(program: Command): void {
 
 /** The answer to `text` typed in the demo's console channel. */
 async function typed(app: App, text: string) {
-  return (await cliDispatcher(app).dispatch({ text }, consoleAsker({ channel: 'console:demo', user: 'demo', admins: [] }))).answer;
+  return new ConsoleChat(app, app.log, { perMinute: 0, admins: [] }).type('console:demo', 'demo', text);
 }
 
 const DEMO_FEED_URL = /^http:\/\/127\.0\.0\.1:\d+\/(en\/atom|zh\/rss)\.xml$/;

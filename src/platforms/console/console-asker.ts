@@ -1,10 +1,9 @@
 import type { Asker } from '../../../commands/dispatch.ts';
 
 /**
- * Someone typing commands for a console channel: a user of the console platform (an admin when
- * AINEWS_ADMINS lists `console:<user>`), or the operator at the CLI (always an admin). The console prints
- * alerts, so the bot can always post there; in another platform's channel named from the CLI it cannot
- * tell, and says nothing.
+ * Someone typing commands for a console channel (an admin when `admins` lists `console:<user>`), or the
+ * operator at the CLI. The console prints alerts, so the bot can always post there; in another
+ * platform's channel named from the CLI it cannot tell, and says nothing.
  */
 export function consoleAsker(options: { channel: string | null; user: string; admins: readonly string[]; pageSize?: number }): Asker {
   const admin = options.admins.includes(`console:${options.user}`);
@@ -20,11 +19,3 @@ export function consoleAsker(options: { channel: string | null; user: string; ad
     cannotPost: async () => null,
   };
 }
-
-/** The operator at the CLI: acts as an admin, in the channel named on the command line. */
-export function operatorAsker(channel: string | null, pageSize?: number): Asker {
-  return consoleAsker({ channel, user: OPERATOR, admins: [`console:${OPERATOR}`], pageSize });
-}
-
-/** How the operator is recorded, e.g. as the creator of a watch added from the CLI. */
-export const OPERATOR = 'cli';

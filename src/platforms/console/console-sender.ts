@@ -1,7 +1,11 @@
 import type { Alert, AlertSender, StoryUpdate } from '../../delivery/port.ts';
 import { shortTime } from '../../format.ts';
+import { terminalText } from './terminal-text.ts';
 
-/** The embedded default platform: alerts for `console:<name>` channels, printed as a block each. */
+/**
+ * The embedded default platform: alerts for `console:<name>` channels, printed as a block each, with
+ * nothing a terminal would act on.
+ */
 export class ConsoleSender implements AlertSender {
   readonly platform = 'console' as const;
   private sent = 0;
@@ -17,7 +21,7 @@ export class ConsoleSender implements AlertSender {
       ...(alert.alsoCoveredBy.length ? [`│ also covered by ${alert.alsoCoveredBy.join(', ')}`] : []),
       ...(alert.url ? [`└ ${alert.url}`] : ['└']),
     ];
-    this.write(lines.join('\n'));
+    this.write(terminalText(lines.join('\n')));
     return `console-${process.pid}-${++this.sent}`;
   }
 
@@ -26,7 +30,7 @@ export class ConsoleSender implements AlertSender {
       `┌ ${update.channel} · story #${update.storyId} "${update.alert.title}" also covered by ${update.newSources.map((s) => s.name).join(', ')}`,
       ...update.newSources.map((source, i) => `${i === update.newSources.length - 1 ? '└' : '│'} ${source.name}: ${source.title}${source.url ? ` ${source.url}` : ''}`),
     ];
-    this.write(lines.join('\n'));
+    this.write(terminalText(lines.join('\n')));
     return `console-${process.pid}-${++this.sent}`;
   }
 }

@@ -2,12 +2,17 @@ import type { Answer } from '../../../commands/index.ts';
 import { relativeTime, sourceCount } from '../../format.ts';
 import type { Marked } from '../../search/snippet.ts';
 import { resultBody } from '../shared-text.ts';
+import { terminalText } from './terminal-text.ts';
 
 /**
- * An answer as plain text for a terminal; matched terms are shown «like this». `more` turns the next
- * page's query into the command that fetches it.
+ * An answer as plain text for a terminal, with nothing a terminal would act on; matched terms are shown
+ * «like this». `more` turns the next page's query into the command that fetches it.
  */
 export function renderAnswer(answer: Answer, options: { now?: Date; more?: (next: string) => string } = {}): string {
+  return terminalText(render(answer, options));
+}
+
+function render(answer: Answer, options: { now?: Date; more?: (next: string) => string }): string {
   const now = options.now ?? new Date();
   const more = options.more ?? ((next: string) => `/ainews ${next}`);
   switch (answer.kind) {

@@ -12,7 +12,7 @@ const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const HOSTILE_TITLE = 'Free GPUs <!channel> <@U0ADMIN> @everyone <@&123456789012345678> **FREE** ||now|| <https://evil.example|https://openai.com> [openai.com](https://evil.example/x)';
 const HOSTILE_BODY = 'Claim free GPUs <!here> at <https://evil.example/login|openai.com/login> today, <!subteam^S0ADMINS>. Ask @here or <@111111111111111111> in <#222222222222222222>, at [openai.com](https://evil.example/login).';
 
-describe.each(PLATFORMS)('alerts on $name', ({ harness }) => {
+describe.each(PLATFORMS)('alerts on $name', ({ harness, failures }) => {
   let h: PlatformHarness;
   let app: TestApp;
 
@@ -41,7 +41,8 @@ describe.each(PLATFORMS)('alerts on $name', ({ harness }) => {
     expect(post!.text).toContain('<https://evil.example/login|openai.com/login>');
   });
 
-  it.each(['server-error', 'no-answer'] as const)('after an unknown outcome (%s), looks in the channel before posting again, and ends with exactly one message', async (how) => {
+  // Only a platform that answers over a network can leave an outcome unknown, rate limit, or go away.
+  it.skipIf(!failures.includes('no-answer')).each(['server-error', 'no-answer'] as const)('after an unknown outcome (%s), looks in the channel before posting again, and ends with exactly one message', async (how) => {
     app = await h.start();
     app.watches.add(h.channel, '*', 'u1');
     h.failNextPost(how);
@@ -58,7 +59,7 @@ describe.each(PLATFORMS)('alerts on $name', ({ harness }) => {
     expect(app.outbox.list()[0]).toMatchObject({ platform_message_id: h.posts()[0]!.id });
   });
 
-  it('honours a 429’s Retry-After and ends with exactly one message', async () => {
+  it.skipIf(!failures.includes('rate-limited'))('honours a 429’s Retry-After and ends with exactly one message', async () => {
     app = await h.start();
     app.watches.add(h.channel, '*', 'u1');
     h.failNextPost('rate-limited');
@@ -72,7 +73,7 @@ describe.each(PLATFORMS)('alerts on $name', ({ harness }) => {
     expect(h.posts()).toHaveLength(1);
   });
 
-  it('fails for good, with the reason, when the channel is gone: marked inactive, its other alert failed with it, no retry', async () => {
+  it.skipIf(!failures.includes('gone'))('fails for good, with the reason, when the channel is gone: marked inactive, its other alert failed with it, no retry', async () => {
     app = await h.start();
     app.watches.add(h.channel, '*', 'u1');
     h.failNextPost('gone');

@@ -1,6 +1,9 @@
 import { MessageFlags } from 'discord.js';
 import { createLogger } from '../../../src/log.ts';
+import { COMMANDS } from '../../../commands/index.ts';
+import { parseTypedArgs, resolveTyped } from '../../../commands/options.ts';
 import { createDiscord } from '../../../src/platforms/discord/discord-app.ts';
+import { commandPath } from '../../../src/platforms/discord/slash-commands.ts';
 import type { TestApp } from '../../helpers/app.ts';
 import { FakeDiscord, type PostedMessage } from '../../helpers/fake-discord.ts';
 import { answerOrRefusal, BaseHarness, type Asker, type PlatformHarness, type Posted, type PostFailure, type Reply } from './harness.ts';
@@ -35,8 +38,8 @@ export class DiscordHarness extends BaseHarness implements PlatformHarness {
 
   /** What typed text would be in Discord: the subcommand and options the user picks for it. */
   async command(text: string, as: Asker = {}): Promise<Reply> {
-    const { sub, options, admin } = slashCommand(text);
-    const sent = this.discord.slash(sub, options, { user: this.userId(as), ...(admin ? { commandName: 'ainews-admin', group: 'feeds' } : {}) });
+    const { sub, options, top, group } = slashCommand(text);
+    const sent = this.discord.slash(sub, options, { user: this.userId(as), commandName: top, ...(group ? { group } : {}) });
     return this.answer(sent, `/ainews ${text}`);
   }
 
@@ -86,31 +89,13 @@ export class DiscordHarness extends BaseHarness implements PlatformHarness {
 }
 
 /** Typed text as the subcommand and options a Discord user would pick for it. */
-function slashCommand(text: string): { sub: string; options: Record<string, string | number>; admin?: true } {
-  const [first = '', ...rest] = text.trim().split(/\s+/);
-  const args = rest.join(' ');
-  switch (first.toLowerCase()) {
-    case 'watch':
-    case 'unwatch':
-      return { sub: first, options: { keyword: args } };
-    case 'watches':
-    case 'help':
-      return { sub: first, options: {} };
-    case 'feeds': {
-      const [action = '', ...target] = rest;
-      if (action === 'add') return { sub: 'add', options: { url: target.join(' ') }, admin: true };
-      if (action === 'remove') return { sub: 'remove', options: { feed: target.join(' ') }, admin: true };
-      return { sub: 'feeds', options: {} };
-    }
-    case 'latest':
-      return { sub: 'latest', options: args ? { count: Number(args) } : {} };
-    case 'stories':
-      return { sub: 'stories', options: /^#\d+$/.test(args) ? { story: Number(args.slice(1)) } : args ? { count: Number(args) } : {} };
-    case 'why':
-      return { sub: 'why', options: { item: args } };
-    default:
-      return { sub: 'search', options: { query: text.trim() } };
-  }
+/** The subcommand and options a user picks in Discord for what would be typed in chat: the same definitions decide. */
+function slashCommand(text: string): { sub: string; options: Record<string, string | number>; top: string; group: string | null } {
+  const { command, args } = resolveTyped(COMMANDS, text);
+  const values = parseTypedArgs(command, args);
+  const options = Object.fromEntries(Object.entries(values).filter((entry): entry is [string, string | number] => entry[1] !== undefined));
+  const path = commandPath(command);
+  return { ...path, options };
 }
 
 const unescape = (text: string) => text.replace(/\u200b/g, '').replace(/\\([\\*_~`|[\]()>#.+-])/g, '$1');
