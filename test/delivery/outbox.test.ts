@@ -5,7 +5,8 @@ import { PlatformError, type Alert, type AlertSender } from '../../src/delivery/
 import { DeliveryWorker } from '../../src/delivery/worker.ts';
 import { createLogger } from '../../src/log.ts';
 import { ConsoleSender } from '../../src/platforms/console/console-sender.ts';
-import { FeedServer, rss } from '../helpers/feed-server.ts';
+import { FeedServer } from '../helpers/feed-server.ts';
+import { item, pollWithFresh } from '../helpers/poll-fresh.ts';
 import { testApp, type TestApp } from '../helpers/app.ts';
 import { waitUntil } from '../helpers/wait.ts';
 
@@ -20,17 +21,6 @@ afterEach(async () => {
   app.dispose();
   await server.close();
 });
-
-const item = (n: number, title: string) => ({ title, link: `https://news.example.com/${n}`, guid: `g${n}` });
-
-/** A feed polled once (its backlog), then again with `fresh` new items on top. */
-async function pollWithFresh(fresh: { title: string; link: string; guid: string }[], backlog = [item(0, 'Old GPT-5 story')]) {
-  server.route('/feed', { body: rss(backlog, 'Example News') });
-  const { feed } = app.admin.add({ url: server.url('/feed'), name: 'Example News' });
-  await app.poller.poll(app.feeds.find(feed.id)!);
-  server.route('/feed', { body: rss([...fresh, ...backlog], 'Example News') });
-  return app.poller.poll(app.feeds.find(feed.id)!);
-}
 
 class RecordingSender implements AlertSender {
   readonly platform = 'console' as const;
@@ -54,7 +44,7 @@ describe('the outbox', () => {
     app.watches.add('console:team', 'GPT-5', 'u1');
     app.watches.add('console:team', 'openai', 'u1');
     app.watches.add('console:other', 'gpt5', 'u2');
-    const outcome = await pollWithFresh([item(1, 'OpenAI ships GPT-5'), item(2, 'Unrelated news')]);
+    const outcome = await pollWithFresh(app, server, [item(1, 'OpenAI ships GPT-5'), item(2, 'Unrelated news')]);
     expect(outcome.alerts).toBe(2);
     const rows = app.outbox.list();
     expect(rows.map((r) => [r.channel, r.title, r.watch_query, r.status]).sort()).toEqual([
@@ -71,7 +61,7 @@ describe('the outbox', () => {
 
   it('does not give out a fresh claim again, but takes back one abandoned by a dead process', async () => {
     app.watches.add('console:team', '*', 'u1');
-    await pollWithFresh([item(1, 'Only story')]);
+    await pollWithFresh(app, server, [item(1, 'Only story')]);
     const otherProcess = new Outbox(new Sqlite(app.config.AINEWS_DB, { timeout: 5000 }));
     const claiming = { claimTimeoutMs: app.config.DELIVERY_CLAIM_TIMEOUT, summaryWaitMs: 0 };
     expect(app.outbox.claim(['console'], 'a', 10, new Date(), claiming)).toHaveLength(1);
@@ -98,7 +88,7 @@ describe('the outbox', () => {
   it('queues nothing for an inactive channel, until a watch there makes it active again', async () => {
     app.watches.add('console:gone', 'gpt-5', 'u1');
     app.db.prepare("UPDATE channels SET active = 0, inactive_reason = 'channel_not_found' WHERE id = 'console:gone'").run();
-    const outcome = await pollWithFresh([item(1, 'GPT-5 ships')]);
+    const outcome = await pollWithFresh(app, server, [item(1, 'GPT-5 ships')]);
     expect(outcome.alerts).toBe(0);
     expect(app.outbox.list()).toEqual([]);
     const again = app.watches.add('console:gone', 'gpt 5', 'u1');
@@ -110,7 +100,7 @@ describe('the outbox', () => {
 describe('DeliveryWorker', () => {
   it('sends each alert once, with what the channel needs to see', async () => {
     app.watches.add('console:team', 'gpt-5 -mini', 'u1');
-    await pollWithFresh([{ ...item(1, 'OpenAI ships GPT-5'), description: '<p>The new model is out.</p><p>More later.</p>' } as never]);
+    await pollWithFresh(app, server, [{ ...item(1, 'OpenAI ships GPT-5'), description: '<p>The new model is out.</p><p>More later.</p>' }]);
     const sender = new RecordingSender();
     expect(await worker(sender).drain()).toBe(1);
     expect(await worker(sender).drain()).toBe(0);
@@ -124,7 +114,7 @@ describe('DeliveryWorker', () => {
     app.watches.add('console:a', 'gpt-5', 'u1');
     app.watches.add('console:b', 'gpt-5', 'u1');
     const body = '<p>IT之家 8 月 2 日消息，OpenAI 今日发布 GPT-5 模型。</p><p>新模型推理能力大幅提升。</p><p>感谢IT之家网友 小星 的线索投递！</p>';
-    await pollWithFresh([{ ...item(1, 'OpenAI 发布 GPT-5'), description: body } as never]);
+    await pollWithFresh(app, server, [{ ...item(1, 'OpenAI 发布 GPT-5'), description: body }]);
     const stored = app.items.recent(10).find((i) => i.title === 'OpenAI 发布 GPT-5')!;
     expect(stored).toMatchObject({ summarizer: 'builtin', summary: 'OpenAI 今日发布 GPT-5 模型。' });
     // Alerts read the stored summary: a summary changed after storing is what every channel gets.
@@ -136,7 +126,7 @@ describe('DeliveryWorker', () => {
 
   it('retries a transient failure with the channel held behind it, and stops at a permanent one, recording the error', async () => {
     app.watches.add('console:team', '*', 'u1');
-    await pollWithFresh([item(1, 'First'), item(2, 'Second')]);
+    await pollWithFresh(app, server, [item(1, 'First'), item(2, 'Second')]);
     const sender = new RecordingSender();
     sender.failures = [new PlatformError('503 from the platform', { kind: 'transient' }), new PlatformError('msg_too_long', { kind: 'refused' })];
     await worker(sender).drain();
@@ -152,7 +142,7 @@ describe('DeliveryWorker', () => {
 
   it('gives up after the maximum number of attempts', async () => {
     app.watches.add('console:team', '*', 'u1');
-    await pollWithFresh([item(1, 'Doomed')]);
+    await pollWithFresh(app, server, [item(1, 'Doomed')]);
     const sender = new RecordingSender();
     sender.failures = [new Error('boom 1'), new Error('boom 2'), new Error('boom 3'), new Error('boom 4')];
     for (let i = 0; i < 4; i++) {
@@ -164,7 +154,7 @@ describe('DeliveryWorker', () => {
 
   it('delivers alerts another process queued, while it runs', async () => {
     app.watches.add('console:team', '*', 'u1');
-    await pollWithFresh([]);
+    await pollWithFresh(app, server, []);
     const sender = new RecordingSender();
     const running = worker(sender);
     running.start();
@@ -191,7 +181,7 @@ describe('DeliveryWorker', () => {
 
   it('once stopped, starts nothing new and gives back what it had claimed but not sent', async () => {
     app.watches.add('console:team', '*', 'u1');
-    await pollWithFresh([item(1, 'First'), item(2, 'Second')]);
+    await pollWithFresh(app, server, [item(1, 'First'), item(2, 'Second')]);
     let release!: () => void;
     const slow: AlertSender = { platform: 'console', send: () => new Promise<string>((resolve) => (release = () => resolve('m'))) };
     const running = worker(slow);

@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { escapeXml } from '../../../src/format.ts';
 import type { TestApp } from '../../helpers/app.ts';
 import { waitUntil } from '../../helpers/wait.ts';
-import type { PlatformHarness } from './harness.ts';
+import { harnessPerTest, type PlatformHarness } from './harness.ts';
 import { PLATFORMS } from './platforms.ts';
 
 const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -16,16 +16,7 @@ describe.each(PLATFORMS)('alerts on $name', ({ harness, failures }) => {
   let h: PlatformHarness;
   let app: TestApp;
 
-  beforeEach(() => {
-    h = harness();
-  });
-
-  afterEach(async () => {
-    const refused = [...h.refused()];
-    await h.stop();
-    // Whatever the bot sent, the platform would have taken.
-    expect(refused).toEqual([]);
-  });
+  harnessPerTest(harness, (made) => (h = made));
 
   it('shows hostile feed text as typed: it pings no one, and the only link is the item’s own', async () => {
     app = await h.start();

@@ -1,21 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TestApp } from '../../helpers/app.ts';
-import type { PlatformHarness } from './harness.ts';
+import { harnessPerTest, type PlatformHarness } from './harness.ts';
 import { PLATFORMS } from './platforms.ts';
 
 describe.each(PLATFORMS)('/ainews on $name', ({ harness, pagesInPlace }) => {
   let h: PlatformHarness;
   let app: TestApp;
 
-  beforeEach(() => {
-    h = harness();
-  });
-
-  afterEach(async () => {
-    const refused = [...h.refused()];
-    await h.stop();
-    expect(refused).toEqual([]);
-  });
+  harnessPerTest(harness, (made) => (h = made));
 
   const publishSeven = async () => {
     for (let i = 1; i <= 7; i++) await h.publish(`GPT-5 story ${i}`);

@@ -1,3 +1,4 @@
+import { afterEach, beforeEach, expect } from 'vitest';
 import type { AlertSender } from '../../../src/delivery/port.ts';
 import type { DeliveryWorker } from '../../../src/delivery/worker.ts';
 import { testApp, type TestApp } from '../../helpers/app.ts';
@@ -139,4 +140,22 @@ export async function answerOrRefusal(answered: () => boolean, refused: () => un
     if (Date.now() - start > ms) throw new Error(`${what} not answered within ${ms} ms`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/**
+ * A fresh harness for each test of the suite it is called in, handed to `use`, and stopped after the
+ * test, which fails if the platform's fake refused anything the bot sent: whatever the bot sends, the
+ * platform would take.
+ */
+export function harnessPerTest(make: () => PlatformHarness, use: (harness: PlatformHarness) => void): void {
+  let harness: PlatformHarness;
+  beforeEach(() => {
+    harness = make();
+    use(harness);
+  });
+  afterEach(async () => {
+    const refused = [...harness.refused()];
+    await harness.stop();
+    expect(refused).toEqual([]);
+  });
 }

@@ -1,9 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { escapeXml } from '../../../src/format.ts';
 import type { TestApp } from '../../helpers/app.ts';
 import { OVERSIZE } from '../../helpers/samples.ts';
 import { waitUntil } from '../../helpers/wait.ts';
-import type { PlatformHarness } from './harness.ts';
+import { harnessPerTest, type PlatformHarness } from './harness.ts';
 import { PLATFORMS } from './platforms.ts';
 
 const LANGS = ['en', 'zh'] as const;
@@ -14,16 +14,7 @@ describe.each(PLATFORMS)('an item beyond every limit of $name', ({ harness }) =>
   let h: PlatformHarness;
   let app: TestApp;
 
-  beforeEach(() => {
-    h = harness();
-  });
-
-  afterEach(async () => {
-    const refused = [...h.refused()];
-    await h.stop();
-    // The point of these tests: every payload went out in a form the platform takes.
-    expect(refused).toEqual([]);
-  });
+  harnessPerTest(harness, (made) => (h = made));
 
   it('is alerted, found by search (with More), and shown by latest, stories and why, all in messages the platform takes', async () => {
     app = await h.start();
