@@ -30,12 +30,6 @@ export interface Asker {
 /** Text typed after /ainews; or text for a given command (a More button's next page); or a platform form's values. */
 export type Request = { text: string } | { command: CommandDefinition; text: string } | { command: CommandDefinition; values: RawValues };
 
-export interface Dispatched {
-  answer: Answer;
-  /** The command that answered; null when none ran (the user is over the rate limit). */
-  command: CommandDefinition | null;
-}
-
 export interface DispatcherDeps {
   commands: readonly CommandDefinition[];
   services: CommandServices;
@@ -57,22 +51,22 @@ export class Dispatcher {
     return this.deps.commands;
   }
 
-  async dispatch(request: Request, asker: Asker, now?: Date): Promise<Dispatched> {
+  async dispatch(request: Request, asker: Asker, now?: Date): Promise<Answer> {
     const wait = this.deps.limiter?.take(asker.id) ?? 0;
-    if (wait) return { answer: this.deps.limiter!.refusal(wait), command: null };
+    if (wait) return this.deps.limiter!.refusal(wait);
     let command: CommandDefinition | null = null;
     try {
       const resolved = 'command' in request ? { command: request.command, args: 'text' in request ? request.text : '' } : resolveTyped(this.commands, request.text);
       command = resolved.command;
       const values = 'values' in request ? checkValues(command, request.values) : parseTypedArgs(command, resolved.args, this.family(command));
       const refusal = await this.refusal(command, asker);
-      if (refusal) return { answer: { kind: 'error', message: refusal, usage: '' }, command };
+      if (refusal) return { kind: 'error', message: refusal, usage: '' };
       if (command.writes) await asker.defer?.();
       const services = Object.fromEntries(command.uses.map((name) => [name, this.deps.services[name]])) as unknown as CommandServices;
       const answer = command.run(values as never, { channel: asker.channel, user: asker.name, services, now, pageSize: asker.pageSize });
-      return { answer: await this.withPostingWarning(command, answer, asker), command };
+      return await this.withPostingWarning(command, answer, asker);
     } catch (error) {
-      return { answer: this.failure(error, command), command };
+      return this.failure(error, command);
     }
   }
 

@@ -45,24 +45,24 @@ function dispatcher(options: { perMinute?: number; commands?: typeof COMMANDS } 
 describe('the dispatcher applies what a command declares', () => {
   it('refuses admin commands to non-admins, naming who may, and runs them for admins', async () => {
     const refused = await dispatcher().dispatch({ text: 'feeds add https://example.com/a.xml' }, asker());
-    expect(refused.answer).toEqual({ kind: 'error', message: 'only admins can add feeds: the people this test calls admins', usage: '' });
+    expect(refused).toEqual({ kind: 'error', message: 'only admins can add feeds: the people this test calls admins', usage: '' });
     expect(app.feeds.list()).toEqual([]);
     const added = await dispatcher().dispatch({ text: 'feeds add https://example.com/a.xml' }, asker({ isAdmin: async () => true }));
-    expect(added.answer).toMatchObject({ kind: 'notice', lines: [expect.stringContaining('Added feed #1')] });
+    expect(added).toMatchObject({ kind: 'notice', lines: [expect.stringContaining('Added feed #1')] });
   });
 
   it("lets channel managers and admins change a channel's watches, and no one else", async () => {
     const member = { isChannelManager: async () => false };
-    expect((await dispatcher().dispatch({ text: 'watch gpt-5' }, asker(member))).answer).toMatchObject({
+    expect((await dispatcher().dispatch({ text: 'watch gpt-5' }, asker(member)))).toMatchObject({
       kind: 'error',
       message: "only those who manage this channel can change this channel's watches: the people this test calls channel-managers",
     });
-    expect((await dispatcher().dispatch({ text: 'unwatch gpt-5' }, asker(member))).answer.kind).toBe('error');
+    expect((await dispatcher().dispatch({ text: 'unwatch gpt-5' }, asker(member))).kind).toBe('error');
     expect(app.watches.list()).toEqual([]);
     await dispatcher().dispatch({ text: 'watch gpt-5' }, asker({ ...member, isAdmin: async () => true }));
     expect(app.watches.list()).toEqual([expect.objectContaining({ query: 'gpt-5', created_by: '@alice' })]);
     // Reading is for anyone.
-    expect((await dispatcher().dispatch({ text: 'watches' }, asker(member))).answer.kind).toBe('list');
+    expect((await dispatcher().dispatch({ text: 'watches' }, asker(member))).kind).toBe('list');
   });
 
   it('defers the reply before a command that writes, and not before one that reads', async () => {
@@ -77,22 +77,22 @@ describe('the dispatcher applies what a command declares', () => {
 
   it('warns, when a watch is added, that the bot cannot post here, and only then', async () => {
     const cannot = asker({ cannotPost: async () => 'invite me first' });
-    expect((await dispatcher().dispatch({ text: 'watch gpt-5' }, cannot)).answer).toMatchObject({ kind: 'notice', warnings: ['invite me first'] });
-    expect((await dispatcher().dispatch({ text: 'watch' }, cannot)).answer).not.toHaveProperty('warnings');
-    expect((await dispatcher().dispatch({ text: 'watches' }, cannot)).answer).not.toHaveProperty('warnings');
+    expect((await dispatcher().dispatch({ text: 'watch gpt-5' }, cannot))).toMatchObject({ kind: 'notice', warnings: ['invite me first'] });
+    expect((await dispatcher().dispatch({ text: 'watch' }, cannot))).not.toHaveProperty('warnings');
+    expect((await dispatcher().dispatch({ text: 'watches' }, cannot))).not.toHaveProperty('warnings');
     // A platform that cannot tell is logged, and the watch is answered all the same.
     const broken = asker({ cannotPost: () => Promise.reject(new Error('conversations.info timed out')) });
-    expect((await dispatcher().dispatch({ text: 'watch claude' }, broken)).answer).toMatchObject({ kind: 'notice', lines: expect.arrayContaining([expect.stringContaining('Watching "claude"')]) });
+    expect((await dispatcher().dispatch({ text: 'watch claude' }, broken))).toMatchObject({ kind: 'notice', lines: expect.arrayContaining([expect.stringContaining('Watching "claude"')]) });
     expect(bugs).toEqual([expect.objectContaining({ message: 'conversations.info timed out' })]);
   });
 
   it('applies the rate limit per user before anything runs', async () => {
     const limited = dispatcher({ perMinute: 1 });
-    expect((await limited.dispatch({ text: 'help' }, asker())).command?.name).toBe('help');
+    expect(await limited.dispatch({ text: 'help' }, asker())).toMatchObject({ kind: 'notice', heading: expect.stringContaining('ainews') });
     const refused = await limited.dispatch({ text: 'watch gpt-5' }, asker());
-    expect(refused).toMatchObject({ command: null, answer: { kind: 'error', message: expect.stringMatching(/^easy there: at most 1 commands a minute each\. Try again in \d+ s\.$/), usage: '' } });
+    expect(refused).toEqual({ kind: 'error', message: expect.stringMatching(/^easy there: at most 1 commands a minute each\. Try again in \d+ s\.$/), usage: '' });
     expect(app.watches.list()).toEqual([]);
-    expect((await limited.dispatch({ text: 'help' }, asker({ id: 'test:U2' }))).answer.kind).toBe('notice');
+    expect((await limited.dispatch({ text: 'help' }, asker({ id: 'test:U2' }))).kind).toBe('notice');
   });
 
   it('answers any UserError with its message, and anything else without internals', async () => {
@@ -111,9 +111,9 @@ describe('the dispatcher applies what a command declares', () => {
       },
     });
     const commands = commandSet([odd]);
-    expect((await dispatcher({ commands }).dispatch({ text: 'odd' }, asker())).answer).toEqual({ kind: 'error', message: 'that is odd, and yours to fix', usage: '/ainews odd [boom]' });
+    expect((await dispatcher({ commands }).dispatch({ text: 'odd' }, asker()))).toEqual({ kind: 'error', message: 'that is odd, and yours to fix', usage: '/ainews odd [boom]' });
     expect(bugs).toEqual([]);
-    expect((await dispatcher({ commands }).dispatch({ text: 'odd boom' }, asker())).answer).toEqual({
+    expect((await dispatcher({ commands }).dispatch({ text: 'odd boom' }, asker()))).toEqual({
       kind: 'error',
       message: 'something went wrong on our side; it has been logged',
       usage: '/ainews odd [boom]',
@@ -123,7 +123,7 @@ describe('the dispatcher applies what a command declares', () => {
 });
 
 describe('options, typed or from a form', () => {
-  const run = async (text: string) => (await dispatcher().dispatch({ text }, asker({ isAdmin: async () => true }))).answer;
+  const run = async (text: string) => (await dispatcher().dispatch({ text }, asker({ isAdmin: async () => true })));
 
   it('reads typed words into the options a command declares, and says what is wrong with the usage', async () => {
     expect(await run('latest x')).toEqual({ kind: 'error', message: 'latest takes a number from 1 to 20 (got "x")', usage: '/ainews latest [n]' });
@@ -137,11 +137,11 @@ describe('options, typed or from a form', () => {
 
   it('checks values a platform form gives the same way', async () => {
     const latest = COMMANDS.find((c) => c.name === 'latest')!;
-    const check = async (values: Record<string, string | number | boolean | null>) => (await dispatcher().dispatch({ command: latest, values }, asker())).answer;
+    const check = async (values: Record<string, string | number | boolean | null>) => (await dispatcher().dispatch({ command: latest, values }, asker()));
     expect(await check({ count: 0 })).toMatchObject({ kind: 'error', message: 'latest takes a number from 1 to 20 (got "0")' });
     expect(await check({ count: null })).toMatchObject({ kind: 'results', heading: expect.stringContaining('No items yet') });
     const why = COMMANDS.find((c) => c.name === 'why')!;
-    expect((await dispatcher().dispatch({ command: why, values: {} }, asker())).answer).toMatchObject({ message: expect.stringContaining('which item?') });
+    expect((await dispatcher().dispatch({ command: why, values: {} }, asker()))).toMatchObject({ message: expect.stringContaining('which item?') });
   });
 
   it('explains one command with help <command>, and every command with help', async () => {

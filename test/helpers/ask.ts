@@ -28,5 +28,5 @@ export async function ask(app: App, text: string, options: AskOptions = {}): Pro
       }),
   });
   const asker = consoleAsker({ channel: options.channel === undefined ? 'console:team' : options.channel, user, admins: options.admin ? [`console:${user}`] : [], pageSize: options.pageSize });
-  return (await dispatcher.dispatch({ text }, asker, options.now)).answer;
+  return dispatcher.dispatch({ text }, asker, options.now);
 }

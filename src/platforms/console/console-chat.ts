@@ -45,17 +45,17 @@ export class ConsoleChat {
 
   /** The answer to `text` typed after /ainews by `user` in `channel`. */
   async type(channel: string | null, user: string, text: string): Promise<Answer> {
-    return (await this.dispatcher.dispatch({ text }, this.asker(channel, user))).answer;
+    return this.dispatcher.dispatch({ text }, this.asker(channel, user));
   }
 
   /** The next page of results, whose command an answer's `more` gives. */
   async more(channel: string | null, user: string, next: string, pageSize?: number): Promise<Answer> {
-    return (await this.dispatcher.dispatch({ command: searchCommand, text: next }, this.asker(channel, user, pageSize))).answer;
+    return this.dispatcher.dispatch({ command: searchCommand, text: next }, this.asker(channel, user, pageSize));
   }
 
   /** A command with its options given rather than typed (the CLI's form of it). */
   async run(command: CommandDefinition, values: RawValues, where: { channel: string | null; user: string; pageSize?: number }): Promise<Answer> {
-    return (await this.dispatcher.dispatch({ command, values }, this.asker(where.channel, where.user, where.pageSize))).answer;
+    return this.dispatcher.dispatch({ command, values }, this.asker(where.channel, where.user, where.pageSize));
   }
 
   private asker(channel: string | null, user: string, pageSize?: number) {

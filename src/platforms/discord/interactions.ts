@@ -64,7 +64,7 @@ async function slashCommand(interaction: ChatInputCommandInteraction, deps: Inte
     deferred = true;
   });
   const values = Object.fromEntries(command.options.map((option) => [option.name, interaction.options.get(option.name)?.value]));
-  const { answer } = await deps.dispatcher.dispatch({ command, values }, asker);
+  const answer = await deps.dispatcher.dispatch({ command, values }, asker);
   const reply = answerReply(answer, (next) => deps.pages.idFor(next));
   if (deferred) await interaction.editReply({ ...reply, allowedMentions: NO_MENTIONS });
   else await interaction.reply({ ...reply, flags: answer.kind === 'error' ? MessageFlags.Ephemeral : flags, allowedMentions: NO_MENTIONS });
@@ -119,7 +119,7 @@ async function morePage(interaction: ButtonInteraction, deps: InteractionDeps): 
     await interaction.update({ content: 'These results have expired: search again.', embeds: [], components: [], allowedMentions: NO_MENTIONS });
     return;
   }
-  const { answer } = await deps.dispatcher.dispatch({ command: searchCommand, text: next }, discordAsker(interaction, deps));
+  const answer = await deps.dispatcher.dispatch({ command: searchCommand, text: next }, discordAsker(interaction, deps));
   const reply = answerReply(answer, (more) => deps.pages.idFor(more));
   if (answer.kind === 'error') await interaction.reply({ ...reply, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
   else await interaction.update({ ...reply, allowedMentions: NO_MENTIONS });

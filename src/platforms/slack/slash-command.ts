@@ -32,7 +32,7 @@ export function registerSlashCommand(app: App, deps: SlashCommandDeps): void {
   app.command(SLASH_COMMAND, async ({ command, ack, respond, client }) => {
     await ack();
     const asker = slackAsker({ team: command.team_id, channel: command.channel_id, user: command.user_id, userName: command.user_name }, client, deps);
-    const { answer } = await deps.dispatcher.dispatch({ text: command.text }, asker);
+    const answer = await deps.dispatcher.dispatch({ text: command.text }, asker);
     const announce = answer.kind === 'notice' && answer.announce === true;
     await respond({ ...answerMessage(answer), response_type: announce ? 'in_channel' : 'ephemeral' });
   });
@@ -41,7 +41,7 @@ export function registerSlashCommand(app: App, deps: SlashCommandDeps): void {
     await ack();
     if (action.type !== 'button' || body.type !== 'block_actions' || !body.channel || !action.value) return;
     const who = { team: body.team?.id ?? body.user.team_id ?? '', channel: body.channel.id, user: body.user.id, userName: body.user.name };
-    const { answer } = await deps.dispatcher.dispatch({ command: searchCommand, text: action.value }, slackAsker(who, client, deps));
+    const answer = await deps.dispatcher.dispatch({ command: searchCommand, text: action.value }, slackAsker(who, client, deps));
     // The next page takes the place of the one whose button was pressed; a refusal leaves it in place.
     const replace = answer.kind !== 'error';
     await respond({ ...answerMessage(answer), response_type: 'ephemeral', replace_original: replace });
