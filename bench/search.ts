@@ -11,11 +11,10 @@ import { SearchService } from '../src/search/search.ts';
 import { defaults } from './settings.ts';
 import { percentile } from './stats.ts';
 import { Vocabulary } from './vocabulary.ts';
+import { PAGE_SIZE } from '../commands/search.ts';
 
 const ITEMS = Number(process.env.BENCH_SEARCH_ITEMS ?? 1_000_000);
 const REPEATS = 20;
-/** Results per page, as a chat search shows them. */
-const PAGE_SIZE = 5;
 
 const QUERIES = [
   'model', // the most common English word

@@ -47,6 +47,7 @@ export interface DispatcherDeps {
 export class Dispatcher {
   constructor(private readonly deps: DispatcherDeps) {}
 
+  /** The commands it runs, for a platform to offer (Discord's slash commands, autocompletion). */
   get commands(): readonly CommandDefinition[] {
     return this.deps.commands;
   }
@@ -108,7 +109,7 @@ export class Dispatcher {
   }
 
   /** The usage shown with a mistake: the command's, with its family's when it has one. */
-  usage(command: CommandDefinition): string {
+  private usage(command: CommandDefinition): string {
     return `/ainews ${this.family(command).map((c) => c.usage).join(' | ')}`;
   }
 }

@@ -56,12 +56,15 @@ function int(defaultValue: number, min: number, max: number) {
     });
 }
 
+/** Where the database is when AINEWS_DB does not say. */
+export const DEFAULT_DB = './data/ainews.db';
+
 /**
  * Every setting ainews reads, with its default and validation. `.env.example` documents the same
  * names; test/config.test.ts checks that the two agree.
  */
 export const configSchema = z.object({
-  AINEWS_DB: z.string().min(1).default('./data/ainews.db'),
+  AINEWS_DB: z.string().min(1).default(DEFAULT_DB),
   AINEWS_DB_BUSY_TIMEOUT: duration('5s', 0),
   LOG_LEVEL: z.enum(LOG_LEVELS).optional(),
   LOG_FORMAT: z.enum(LOG_FORMATS).optional(),

@@ -1,5 +1,5 @@
 import { createApp, type App } from '../app.ts';
-import { loadConfig, readEnvironment, type Config } from '../config.ts';
+import { DEFAULT_DB, loadConfig, readEnvironment, type Config } from '../config.ts';
 import { describeDatabaseError } from '../db/errors.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { UserError } from '../user-error.ts';
@@ -41,9 +41,9 @@ export function reportError(error: unknown): void {
 /** The configured database path, for error messages; never throws (a broken .env must not hide the error). */
 function databasePath(): string {
   try {
-    return readEnvironment().AINEWS_DB ?? './data/ainews.db';
+    return readEnvironment().AINEWS_DB ?? DEFAULT_DB;
   } catch {
-    return process.env.AINEWS_DB ?? './data/ainews.db';
+    return process.env.AINEWS_DB ?? DEFAULT_DB;
   }
 }
 
