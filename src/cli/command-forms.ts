@@ -94,7 +94,7 @@ function fromArgument(option: OptionSpec, value: string | string[] | undefined):
 }
 
 /** Prints an answer; an error answer fails the command with the CLI's own usage, not the chat one. */
-export function print(answer: Answer, usage: string, options: { json?: boolean; more?: (next: string) => string } = {}): void {
+function print(answer: Answer, usage: string, options: { json?: boolean; more?: (next: string) => string } = {}): void {
   if (answer.kind === 'error') throw new CliError(answer.usage ? `${answer.message}\nusage: ${usage}` : answer.message);
   if (options.json) return printJson('data' in answer ? (answer.data ?? null) : null);
   console.log(renderAnswer(answer, { more: options.more }));
