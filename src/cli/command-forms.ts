@@ -26,10 +26,12 @@ function registerForm(program: Command, command: CommandDefinition, form: CliFor
     const subcommands = forms.filter((name) => name.startsWith(`${word} `)).map((name) => name.slice(word.length + 1));
     parent = parent.commands.find((c) => c.name() === word) ?? parent.command(word).description(`${word}: ${subcommands.join(', ')}`);
   }
-  const cli = parent.command(words.at(-1)!).description(`${command.description} (/ainews ${command.usage} in chat)`);
+  const description = command.description.charAt(0).toLowerCase() + command.description.slice(1);
+  const cli = parent.command(words.at(-1)!).description(`${description} (/ainews ${command.usage} in chat)`);
   const args = argumentsOf(command, form);
   for (const arg of args) cli.argument(arg.syntax, arg.description);
-  for (const [name, flag] of Object.entries(form.flags ?? {})) cli.option(flag.flag, optionNamed(command, name).description, flag.default);
+  // The option's description says its default already.
+  for (const [name, flag] of Object.entries(form.flags ?? {})) cli.option(flag.flag, optionNamed(command, name).description);
   if (form.pageSize) cli.option('--limit <n>', 'results per page', PAGE_SIZE_DEFAULT);
   if (form.json) cli.option('--json', 'print JSON');
   // "-word" excludes a word from a search or a watch: it is part of the text, not an option.
@@ -47,7 +49,7 @@ function registerForm(program: Command, command: CommandDefinition, form: CliFor
     });
     for (const [name, flag] of Object.entries(form.flags ?? {})) {
       const option = optionNamed(command, name);
-      const text = String(opts[attributeOf(flag.flag)]);
+      const text = String(opts[attributeOf(flag.flag)] ?? flag.default);
       values[name] = option.type === 'integer' ? positiveInt(text, longFlag(flag.flag), option.max) : text;
     }
     if (channel !== null) channelPlatform(channel);
