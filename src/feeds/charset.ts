@@ -1,4 +1,5 @@
 import { isAscii, isUtf8, transcode } from 'node:buffer';
+import iconv from 'iconv-lite';
 
 /**
  * Turns feed bytes into text. The encoding is taken from, in order: a byte-order mark, the HTTP
@@ -15,11 +16,17 @@ export function decodeFeed(bytes: Buffer, contentType: string | null): { text: s
   let encoding = header ?? declared ?? 'utf-8';
   if (encoding === 'utf-8' && declared && declared !== 'utf-8' && !isUtf8(bytes)) encoding = declared;
   // Bytes that are valid UTF-8 with non-ASCII in them are UTF-8, whatever single-byte charset is claimed.
-  if (SINGLE_BYTE.test(encoding) && isUtf8(bytes) && hasNonAscii(bytes)) encoding = 'utf-8';
+  if (LEGACY_SINGLE_BYTE.test(encoding) && isUtf8(bytes) && hasNonAscii(bytes)) encoding = 'utf-8';
   return { text: decode(bytes, encoding), encoding };
 }
 
-const SINGLE_BYTE = /^(windows-125\d|iso-8859-\d+)$/;
+/**
+ * Single-byte charsets by their WHATWG names (the ISO-8859-1 label means windows-1252), read with
+ * iconv-lite's tables rather than Node's decoder: since 20.18.3 and 22.13.0 Node reads windows-1252 as
+ * ISO-8859-1 proper, so ’ “ ” – — € … came out as C1 control characters. The Mac charsets stay with
+ * Node, whose tables are Apple's current ones (iconv-lite's Mac Roman predates the euro).
+ */
+const LEGACY_SINGLE_BYTE = /^(?:windows-(?:874|125\d)|iso-8859-\d+(?:-i)?|koi8-[ru]|ibm866)$/;
 
 function hasNonAscii(bytes: Buffer): boolean {
   return bytes.some((byte) => byte > 0x7f);
@@ -49,7 +56,30 @@ export function normaliseLabel(label: string): string | null {
 
 function decode(bytes: Buffer, encoding: string): string {
   if (encoding === 'utf-8') return decodeUtf8(bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes);
+  if (LEGACY_SINGLE_BYTE.test(encoding)) return decodeSingleByte(bytes, encoding);
   return new TextDecoder(encoding).decode(bytes);
+}
+
+function decodeSingleByte(bytes: Buffer, encoding: string): string {
+  const text = iconv.decode(bytes, encoding, { stripBOM: false });
+  return text.includes('\uFFFD') ? undefinedAsControls(text, bytes) : text;
+}
+
+/**
+ * iconv-lite reads a byte that its table leaves undefined as U+FFFD. The WHATWG tables, which browsers
+ * follow, read one in 0x80–0x9F as the C1 control of the same number, which cleaning drops as it drops
+ * any control character; so does this. One byte is one character here, so text and bytes line up.
+ */
+function undefinedAsControls(text: string, bytes: Buffer): string {
+  let out = '';
+  let from = 0;
+  for (let at = text.indexOf('\uFFFD'); at >= 0; at = text.indexOf('\uFFFD', at + 1)) {
+    const byte = bytes[at]!;
+    if (byte < 0x80 || byte > 0x9f) continue;
+    out += text.slice(from, at) + String.fromCharCode(byte);
+    from = at + 1;
+  }
+  return out + text.slice(from);
 }
 
 /**

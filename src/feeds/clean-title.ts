@@ -1,4 +1,5 @@
 import { decodeHTMLStrict } from 'entities';
+import { c1AsWindows1252 } from './c1-controls.ts';
 
 // Zero-width characters, bidirectional controls and soft hyphens: invisible, and a way to disguise text.
 // ZWJ and ZWNJ (U+200C, U+200D) stay: emoji sequences and several scripts need them.
@@ -19,10 +20,11 @@ function stripMarkup(text: string): string {
 
 /**
  * A title fit to show: inline markup removed, entities decoded (twice-escaped ones too, as `&amp;amp;`
- * is common in feeds), invisible characters stripped and whitespace collapsed.
+ * is common in feeds), C1 controls read as windows-1252, invisible characters stripped and whitespace
+ * collapsed.
  */
 export function cleanTitle(raw: string): string {
   let text = stripMarkup(raw);
   for (let pass = 0; pass < 2 && text.includes('&'); pass++) text = stripMarkup(decodeHTMLStrict(text));
-  return text.replace(INVISIBLE, '').replace(CONTROL, ' ').replace(/\s{2,}|[^\S ]/g, ' ').trim();
+  return c1AsWindows1252(text).replace(INVISIBLE, '').replace(CONTROL, ' ').replace(/\s{2,}|[^\S ]/g, ' ').trim();
 }

@@ -1,5 +1,6 @@
 import { decodeHTML } from 'entities';
 import { type Handler, Parser, Tokenizer } from 'htmlparser2';
+import { c1AsWindows1252 } from './c1-controls.ts';
 
 /** Control characters and bidi overrides: they can rewrite a terminal or disguise text, so they are never passed on. */
 const UNSAFE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
@@ -110,7 +111,7 @@ class ArticleText implements Partial<Handler> {
     if (this.current.length === 0) return;
     let text = this.current.join('');
     this.current = [];
-    if (NEEDS_CLEANUP.test(text) || text.includes('  ')) text = text.replace(COLLAPSIBLE, ' ').replace(UNSAFE, '');
+    if (NEEDS_CLEANUP.test(text) || text.includes('  ')) text = c1AsWindows1252(text).replace(COLLAPSIBLE, ' ').replace(UNSAFE, '');
     text = text.trim();
     if (text) this.paragraphs.push(text);
   }

@@ -1,5 +1,6 @@
 import { decodeHTML } from 'entities';
 import { FeedParseError } from './errors.ts';
+import { closeTruncated } from './truncated-xml.ts';
 
 const XML_ENTITIES = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
 // C0 controls other than tab, newline and carriage return are not allowed anywhere in XML 1.0.
@@ -8,14 +9,14 @@ const INVALID_XML_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/
 /**
  * Mends the breakage a browser shrugs off, so that a strict XML parser can read the feed:
  * a stray `&` (as in `?a=1&b=2`), HTML entities such as `&nbsp;` that XML does not define, control
- * characters, and junk before the root element. CDATA sections are left exactly as they are.
+ * characters, junk before the root element, and an end cut off (see closeTruncated). CDATA sections
+ * are left exactly as they are.
  */
 export function repairXml(xml: string): string {
   const start = xml.indexOf('<');
   if (start < 0) throw new FeedParseError('the body is not XML: no element found');
   refuseEntityDeclarations(xml);
-  return xml
-    .slice(start)
+  return closeTruncated(xml.slice(start))
     .replace(INVALID_XML_CHARS, '')
     .split(/(<!\[CDATA\[[\s\S]*?\]\]>)/)
     .map((part) => (part.startsWith('<![CDATA[') ? part : repairEntities(part)))
