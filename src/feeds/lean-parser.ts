@@ -57,6 +57,8 @@ function take(element: Fields, name: string): unknown {
  */
 function newParser(): LeanFeedParser {
   const parser = new LeanFeedParser({
+    // RSS whose version is missing or not one rss-parser knows (every reader takes them) is read as 2.0.
+    defaultRSS: 2,
     customFields: {
       feed: ['language', 'dc:language'] as never,
       item: ['rawDate', 'id'] as never,
