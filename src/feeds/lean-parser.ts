@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import Parser from 'rss-parser';
+import { FeedParseError } from './errors.ts';
 
 export type Fields = Record<string, unknown>;
 export type XmlFeed = Fields & { items: Fields[] };
@@ -16,12 +17,44 @@ const contentOf = (createRequire(import.meta.url)('rss-parser/lib/utils.js') as 
  * date and loses the whole feed. Dates are taken raw instead and parsed strictly in normalisation.
  */
 class LeanFeedParser extends Parser<Fields, Fields> {
+  /**
+   * rss-parser's own, but choosing by the root element alone: every `<rss>` is read as RSS 2.0 (0.9x
+   * differ in nothing read here, and other readers take one with no version or an unknown one), and a
+   * document that is XML but no feed gets an error that says so, where rss-parser threw JavaScript's own
+   * ("Cannot read properties of undefined (reading '0')") or called an empty `<feed/>` no RSS.
+   */
+  override parseString(xml: string): Promise<Fields & Parser.Output<Fields>> {
+    const internals = this as unknown as Internals;
+    return new Promise((resolve, reject) => {
+      internals.xmlParser.parseString(xml, (error, document) => {
+        if (error) return reject(error);
+        try {
+          resolve(build(internals, document) as Fields & Parser.Output<Fields>);
+        } catch (failure) {
+          reject(failure as Error);
+        }
+      });
+    });
+  }
+
+  buildAtomFeed(document: { feed: Fields }): Fields {
+    // Not read here, and rss-parser's reading of it throws on a <link> with no attributes.
+    take(document.feed, 'link');
+    const entries = document.feed.entry;
+    // An entry of text alone (or empty) has nothing to read; rss-parser throws on it.
+    if (Array.isArray(entries)) document.feed.entry = entries.map((entry: unknown) => (isElement(entry) ? entry : {}));
+    // @ts-expect-error buildAtomFeed is an internal method of rss-parser, present in 3.x
+    return super.buildAtomFeed(document) as Fields;
+  }
+
   parseItemAtom(entry: Fields): Fields {
+    const links = take(entry, 'link');
     const published = take(entry, 'published');
     const updated = take(entry, 'updated');
     const content = take(entry, 'content');
     // @ts-expect-error parseItemAtom is an internal method of rss-parser, present in 3.x
     const item = super.parseItemAtom(entry) as Fields;
+    item.link = atomLink(links);
     item.rawDate = first(published) ?? first(updated);
     if (Array.isArray(content) && content.length) item.content = contentOf(content[0]);
     return item;
@@ -38,6 +71,67 @@ class LeanFeedParser extends Parser<Fields, Fields> {
   }
 
   setISODate(): void {}
+}
+
+/** rss-parser 3.x's internals that the subclass calls. */
+interface Internals {
+  xmlParser: { parseString(xml: string, callback: (error: Error | null, document: Fields | null) => void): void };
+  buildRSS2(document: Fields): Fields;
+  buildRSS1(document: Fields): Fields;
+  buildAtomFeed(document: Fields): Fields;
+}
+
+function build(parser: Internals, document: Fields | null): Fields {
+  const root = document ? Object.keys(document)[0] : undefined;
+  if (!document || !root) throw new FeedParseError('not a feed: the document is empty');
+  const element = document[root];
+  if (root === 'rss') {
+    if (!isElement(element) || !readableChannel(element)) throw new FeedParseError('not a feed: RSS with no channel');
+    return parser.buildRSS2(document);
+  }
+  if (root === 'rdf:RDF') {
+    // RSS 1.0's items are the channel's siblings: a document of items alone is still read.
+    if (!isElement(element) || !(readableChannel(element) || Array.isArray(element.item))) throw new FeedParseError('not a feed: RDF with no channel');
+    element.channel ??= [{}];
+    return parser.buildRSS1(document);
+  }
+  if (root === 'feed') {
+    if (!isElement(element)) throw new FeedParseError('not a feed: an empty Atom <feed>');
+    return parser.buildAtomFeed(document);
+  }
+  throw new FeedParseError(`not a readable RSS, Atom or RDF feed: its root element is <${root}>`);
+}
+
+/**
+ * Whether the element has a channel rss-parser can read; an empty one is made an empty element, and
+ * one of text alone is refused.
+ */
+function readableChannel(parent: Fields): boolean {
+  const channels = parent.channel;
+  if (!Array.isArray(channels)) return false;
+  if (isElement(channels[0])) return true;
+  if (typeof channels[0] === 'string' && channels[0].trim() !== '') {
+    throw new FeedParseError('not a feed: the channel holds text, not elements');
+  }
+  channels[0] = {};
+  return true;
+}
+
+/** xml2js gives an element with children or attributes as an object, and one of text alone (or nothing) as a string. */
+function isElement(value: unknown): value is Fields {
+  return typeof value === 'object' && value !== null;
+}
+
+/**
+ * An Atom entry's link: the first of rel="alternate" (the default), else the first with an address.
+ * rss-parser took the first link of any kind when none said "alternate", and threw on a <link> with no
+ * attributes, losing the feed; such a link's text is read as its address, as other readers do.
+ */
+function atomLink(links: unknown): string | undefined {
+  if (!Array.isArray(links)) return undefined;
+  const href = (link: unknown) => (isElement(link) && isElement(link.$) ? (link.$ as Record<string, string>).href : undefined);
+  const alternate = links.find((link) => href(link) && ((link as { $: Record<string, string> }).$.rel ?? 'alternate') === 'alternate');
+  return href(alternate) ?? links.map(href).find(Boolean) ?? links.find((link): link is string => typeof link === 'string' && link.trim() !== '')?.trim();
 }
 
 /**
@@ -57,8 +151,6 @@ function take(element: Fields, name: string): unknown {
  */
 function newParser(): LeanFeedParser {
   const parser = new LeanFeedParser({
-    // RSS whose version is missing or not one rss-parser knows (every reader takes them) is read as 2.0.
-    defaultRSS: 2,
     customFields: {
       feed: ['language', 'dc:language'] as never,
       item: ['rawDate', 'id'] as never,

@@ -13,11 +13,14 @@ export async function parseFeed(text: string): Promise<ParsedFeed> {
   let feed: XmlFeed;
   try {
     feed = await parseXml(xml);
-  } catch {
+  } catch (error) {
+    // XML that is no feed stays so, however it is mended.
+    if (error instanceof FeedParseError) throw error;
     xml = repairXml(text);
     try {
       feed = await parseXml(xml);
     } catch (error) {
+      if (error instanceof FeedParseError) throw error;
       throw new FeedParseError(`not a readable RSS, Atom or RDF feed: ${firstLine((error as Error).message)}`);
     }
   }

@@ -26,3 +26,30 @@ describe('feeds other readers take', () => {
     expect(title).toBe('From the future');
   });
 });
+
+describe('XML that is no feed', () => {
+  it('says what is missing, never a JavaScript error', async () => {
+    await expect(parseFeed(fixture('rss-no-channel.xml').toString())).rejects.toThrow(/^not a feed: RSS with no channel$/);
+    const shapes: [string, RegExp][] = [
+      ['<rss/>', /^not a feed: RSS with no channel$/],
+      ['<rss version="2.0"><channel>text, not elements</channel></rss>', /^not a feed: the channel holds text, not elements$/],
+      ['<feed/>', /^not a feed: an empty Atom <feed>$/],
+      ['<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>', /^not a feed: RDF with no channel$/],
+      ['<?xml version="1.0"?>', /^not a feed: the document is empty$/],
+      ['<html><body>Not a feed</body></html>', /^not a readable RSS, Atom or RDF feed: its root element is <html>$/],
+    ];
+    for (const [xml, message] of shapes) await expect(parseFeed(xml), xml).rejects.toThrow(message);
+  });
+
+  it('reads what rss-parser threw on: Atom links of text alone, entries of text, RDF items with no channel', async () => {
+    const atom = await parseFeed(
+      `<feed xmlns="http://www.w3.org/2005/Atom"><link>https://lab.example.com/</link>
+        <entry><id>a</id><title>Linked by text</title><link>https://lab.example.com/a</link></entry>
+        <entry>text alone</entry>
+        <entry><id>b</id><title>Replies first</title><link rel="replies" href="/b#comments"/><link href="/b"/></entry></feed>`,
+    );
+    expect(atom.entries.map((e) => [e.title, e.link])).toEqual([['Linked by text', 'https://lab.example.com/a'], [null, null], ['Replies first', '/b']]);
+    const rdf = await parseFeed('<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"><item><title>Orphan</title><link>https://e.example/1</link></item></rdf:RDF>');
+    expect(rdf.entries.map((e) => e.link)).toEqual(['https://e.example/1']);
+  });
+});
