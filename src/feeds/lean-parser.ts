@@ -1,12 +1,9 @@
-import { createRequire } from 'node:module';
 import Parser from 'rss-parser';
 import { FeedParseError } from './errors.ts';
+import { flattenMixedContent, type SaxHandlers } from './mixed-content.ts';
 
 export type Fields = Record<string, unknown>;
 export type XmlFeed = Fields & { items: Fields[] };
-
-/** rss-parser's own reading of a body element: its text, or the element's markup rebuilt when it holds child elements. */
-const contentOf = (createRequire(import.meta.url)('rss-parser/lib/utils.js') as { getContent: (content: unknown) => unknown }).getContent;
 
 /**
  * rss-parser, minus two things ainews does not use and that cost a sixth of the parse of a full-text feed:
@@ -56,7 +53,7 @@ class LeanFeedParser extends Parser<Fields, Fields> {
     const item = super.parseItemAtom(entry) as Fields;
     item.link = atomLink(links);
     item.rawDate = first(published) ?? first(updated);
-    if (Array.isArray(content) && content.length) item.content = contentOf(content[0]);
+    if (Array.isArray(content) && content.length) item.content = elementText(content[0]);
     return item;
   }
 
@@ -65,7 +62,7 @@ class LeanFeedParser extends Parser<Fields, Fields> {
     const encoded = take(xmlItem, 'content:encoded');
     // @ts-expect-error parseItemRss is an internal method of rss-parser, present in 3.x
     const item = super.parseItemRss(xmlItem, itemFields) as Fields;
-    if (Array.isArray(description)) item.content = contentOf(description[0]);
+    if (Array.isArray(description)) item.content = elementText(description[0]);
     if (Array.isArray(encoded)) item['content:encoded'] = elementText(encoded[0]);
     return item;
   }
@@ -159,8 +156,9 @@ function newParser(): LeanFeedParser {
   // sax counts lines and columns at every character, a sixth of the parse, for error messages whose first
   // line is all a feed error keeps. Its `position` option turns that off, but xml2js does not pass
   // options to sax, so it is set on the sax parser xml2js made.
-  const sax = (parser as unknown as { xmlParser?: { saxParser?: { trackPosition?: boolean } } }).xmlParser?.saxParser;
-  if (sax && 'trackPosition' in sax) sax.trackPosition = false;
+  const sax = (parser as unknown as { xmlParser: { saxParser: SaxHandlers & { trackPosition?: boolean } } }).xmlParser.saxParser;
+  if ('trackPosition' in sax) sax.trackPosition = false;
+  flattenMixedContent(sax);
   return parser;
 }
 

@@ -53,3 +53,18 @@ describe('XML that is no feed', () => {
     expect(rdf.entries.map((e) => e.link)).toEqual(['https://e.example/1']);
   });
 });
+
+describe('elements that hold elements', () => {
+  it('takes the whole text of an Atom XHTML title, and its body in document order', async () => {
+    const [item] = await items('atom-xhtml-title.xml');
+    expect(item!.title).toBe('Hello world, and again');
+    expect(item!.url).toBe('https://xhtml.example.com/2025/08/hello');
+    expect(item!.body).toBe('The interface is low level, but workable.\n\nUse <b> for bold.');
+  });
+
+  it('takes the whole text of an RSS title with markup left unescaped, less any script', async () => {
+    const [item] = await items('rss-markup-in-title.xml');
+    expect(item!.title).toBe('Hello world again');
+    expect(item!.body).toBe('Markup left unescaped in the XML.');
+  });
+});
