@@ -1,8 +1,8 @@
 import Parser from 'rss-parser';
 import { FeedParseError } from './errors.ts';
+import { bodyHtml, elementText, type Fields, first, isElement } from './feed-elements.ts';
 import { flattenMixedContent, type SaxHandlers } from './mixed-content.ts';
 
-export type Fields = Record<string, unknown>;
 export type XmlFeed = Fields & { items: Fields[] };
 
 /**
@@ -49,11 +49,14 @@ class LeanFeedParser extends Parser<Fields, Fields> {
     const published = take(entry, 'published');
     const updated = take(entry, 'updated');
     const content = take(entry, 'content');
+    const summary = take(entry, 'summary');
     // @ts-expect-error parseItemAtom is an internal method of rss-parser, present in 3.x
     const item = super.parseItemAtom(entry) as Fields;
     item.link = atomLink(links);
     item.rawDate = first(published) ?? first(updated);
-    if (Array.isArray(content) && content.length) item.content = elementText(content[0]);
+    // Atom's text (its default) is text: only html and xhtml hold markup.
+    item.content = bodyHtml(first(content), 'text');
+    item.summary = bodyHtml(first(summary), 'text');
     return item;
   }
 
@@ -114,11 +117,6 @@ function readableChannel(parent: Fields): boolean {
   return true;
 }
 
-/** xml2js gives an element with children or attributes as an object, and one of text alone (or nothing) as a string. */
-function isElement(value: unknown): value is Fields {
-  return typeof value === 'object' && value !== null;
-}
-
 /**
  * An Atom entry's link: the first of rel="alternate" (the default), else the first with an address.
  * rss-parser took the first link of any kind when none said "alternate", and threw on a <link> with no
@@ -176,13 +174,4 @@ export async function parseXml(xml: string): Promise<XmlFeed> {
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** An element's value as rss-parser copies fields: its text when it has attributes, otherwise as it is. */
-function elementText(value: unknown): unknown {
-  return value && typeof (value as { _?: unknown })._ === 'string' ? (value as { _: string })._ : value;
-}
-
-export function first(value: unknown): unknown {
-  return Array.isArray(value) ? value[0] : value;
 }

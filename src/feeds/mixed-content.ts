@@ -12,6 +12,9 @@ interface SaxTag {
   isSelfClosing?: boolean;
 }
 
+/** A child no XML can name, added to a body that held elements: its text is then markup, whatever its type says. */
+export const HAD_ELEMENTS = '#elements';
+
 const TEXT_ELEMENTS = new Set(['title', 'media:title']);
 const MARKUP_ELEMENTS = new Set(['content', 'summary', 'description', 'content:encoded', 'media:description']);
 /** Elements whose text is no part of a title's. */
@@ -31,7 +34,7 @@ export function flattenMixedContent(sax: SaxHandlers): void {
   sax.onopentag = (node) => {
     if (inside) return inside.open(node);
     if (TEXT_ELEMENTS.has(node.name)) inside = new Flattening(false, false);
-    else if (MARKUP_ELEMENTS.has(node.name)) inside = new Flattening(true, isXhtml(node.attributes));
+    else if (MARKUP_ELEMENTS.has(node.name)) inside = new Flattening(true, declaredXhtml(node.attributes));
     open(node);
   };
   sax.ontext = (value) => {
@@ -60,7 +63,10 @@ export function flattenMixedContent(sax: SaxHandlers): void {
     ) {}
 
     open(node: SaxTag): void {
-      this.depth++;
+      if (this.depth++ === 0 && this.markup) {
+        open({ name: HAD_ELEMENTS, attributes: {} });
+        close(HAD_ELEMENTS);
+      }
       if (this.passing) return;
       if (!this.markup) {
         if (NOT_TEXT.has(node.name.toLowerCase())) this.passing = this.depth;
@@ -91,10 +97,13 @@ export function flattenMixedContent(sax: SaxHandlers): void {
   }
 }
 
-/** Atom's XHTML (and Atom 0.3's inline XML) bodies hold text as text; RSS and HTML bodies hold HTML source. */
-function isXhtml(attributes: Record<string, string>): boolean {
-  const type = attributes.type?.toLowerCase();
-  return type === 'xhtml' || type === 'application/xhtml+xml' || attributes.mode === 'xml';
+/**
+ * Whether a body says it is XHTML (Atom's type="xhtml", Atom 0.3's application/xhtml+xml unless escaped):
+ * its text is then text, where RSS's and HTML bodies' text is HTML source.
+ */
+export function declaredXhtml(attributes: Record<string, string> | undefined): boolean {
+  const type = attributes?.type?.toLowerCase().trim();
+  return (type === 'xhtml' || type === 'application/xhtml+xml') && attributes!.mode?.toLowerCase() !== 'escaped';
 }
 
 function escapeXml(text: string): string {

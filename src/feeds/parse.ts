@@ -1,6 +1,7 @@
 import { FeedParseError } from './errors.ts';
 import { parseJsonFeed } from './json-feed.ts';
-import { first, parseXml, type XmlFeed } from './lean-parser.ts';
+import { first } from './feed-elements.ts';
+import { parseXml, type XmlFeed } from './lean-parser.ts';
 import type { ParsedFeed } from './parsed-feed.ts';
 import { refuseEntityDeclarations, repairXml } from './xml-repair.ts';
 

@@ -68,3 +68,12 @@ describe('elements that hold elements', () => {
     expect(item!.body).toBe('Markup left unescaped in the XML.');
   });
 });
+
+describe('Atom text constructs', () => {
+  it('reads text content and summaries as text, and only html and xhtml as markup', async () => {
+    const [text, untyped, html] = await items('atom-text-content.xml');
+    expect(text!.body).toBe('A Vec<String> owns its strings; a &str borrows one.\n\nUse <b> in HTML, not here.');
+    expect(untyped!.body).toBe('Option<T> and Result<T, E>');
+    expect(html!.body).toBe('Only html carries markup.');
+  });
+});

@@ -1,0 +1,41 @@
+import { declaredXhtml, HAD_ELEMENTS } from './mixed-content.ts';
+import { plainTextAsHtml } from './plain-text.ts';
+
+export type Fields = Record<string, unknown>;
+
+/** xml2js gives an element with children or attributes as an object, and one of text alone (or nothing) as a string. */
+export function isElement(value: unknown): value is Fields {
+  return typeof value === 'object' && value !== null;
+}
+
+export function first(value: unknown): unknown {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** An element's value as rss-parser copies fields: its text when it has attributes, otherwise as it is. */
+export function elementText(value: unknown): unknown {
+  return isElement(value) && typeof value._ === 'string' ? value._ : value;
+}
+
+function attributesOf(element: Fields): Record<string, string> | undefined {
+  return isElement(element.$) ? (element.$ as Record<string, string>) : undefined;
+}
+
+/**
+ * A body as HTML, read by what its element says it holds: Atom's type (text, html, xhtml or a MIME
+ * type, with Atom 0.3's mode) or Media RSS's (plain or html); `untyped` is what it holds when it does not
+ * say. Text is escaped, so that "Vec&lt;String&gt;" in a text body stays "Vec<String>" rather than
+ * losing a tag; a body written as elements is markup, whatever its type.
+ */
+export function bodyHtml(element: unknown, untyped: 'text' | 'html'): string | undefined {
+  if (typeof element === 'string') return untyped === 'html' ? element : plainTextAsHtml(element);
+  if (!isElement(element) || typeof element._ !== 'string') return undefined;
+  return holdsMarkup(element, untyped) ? element._ : plainTextAsHtml(element._);
+}
+
+function holdsMarkup(element: Fields, untyped: 'text' | 'html'): boolean {
+  const attributes = attributesOf(element);
+  if (element[HAD_ELEMENTS] !== undefined || declaredXhtml(attributes)) return true;
+  const type = attributes?.type?.toLowerCase().trim();
+  return type ? type.includes('html') : untyped === 'html';
+}
