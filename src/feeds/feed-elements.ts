@@ -17,6 +17,14 @@ export function elementText(value: unknown): unknown {
   return isElement(value) && typeof value._ === 'string' ? value._ : value;
 }
 
+/** Feed fields arrive as strings, `{ _: text }` objects or arrays of those; anything else, or only whitespace, is absent. */
+export function textOf(value: unknown): string | null {
+  const v = first(value);
+  if (typeof v === 'string') return v.trim() === '' ? null : v;
+  if (isElement(v) && typeof v._ === 'string') return textOf(v._);
+  return null;
+}
+
 function attributesOf(element: Fields): Record<string, string> | undefined {
   return isElement(element.$) ? (element.$ as Record<string, string>) : undefined;
 }
@@ -38,4 +46,17 @@ function holdsMarkup(element: Fields, untyped: 'text' | 'html'): boolean {
   if (element[HAD_ELEMENTS] !== undefined || declaredXhtml(attributes)) return true;
   const type = attributes?.type?.toLowerCase().trim();
   return type ? type.includes('html') : untyped === 'html';
+}
+
+/**
+ * RSS 2.0's guid is the item's permalink unless it says isPermaLink="false". One that says nothing is
+ * taken only when it is a web address, as many guids that say nothing are not (`item-123`).
+ */
+export function guidPermalink(guid: unknown): string | undefined {
+  const text = textOf(guid)?.trim();
+  if (!text) return undefined;
+  const attributes = isElement(guid) ? attributesOf(guid) : undefined;
+  const says = (attributes?.isPermaLink ?? attributes?.ispermalink)?.trim().toLowerCase();
+  if (says === 'false') return undefined;
+  return /^https?:\/\//i.test(text) || (says === 'true' && text.startsWith('/')) ? text : undefined;
 }

@@ -1,6 +1,6 @@
 import Parser from 'rss-parser';
 import { FeedParseError } from './errors.ts';
-import { bodyHtml, elementText, type Fields, first, isElement } from './feed-elements.ts';
+import { bodyHtml, elementText, type Fields, first, guidPermalink, isElement, textOf } from './feed-elements.ts';
 import { flattenMixedContent, type SaxHandlers } from './mixed-content.ts';
 
 export type XmlFeed = Fields & { items: Fields[] };
@@ -67,6 +67,7 @@ class LeanFeedParser extends Parser<Fields, Fields> {
     const item = super.parseItemRss(xmlItem, itemFields) as Fields;
     if (Array.isArray(description)) item.content = elementText(description[0]);
     if (Array.isArray(encoded)) item['content:encoded'] = elementText(encoded[0]);
+    if (!textOf(item.link)) item.link = guidPermalink(first(xmlItem.guid));
     return item;
   }
 

@@ -1,6 +1,6 @@
 import { FeedParseError } from './errors.ts';
 import { parseJsonFeed } from './json-feed.ts';
-import { first } from './feed-elements.ts';
+import { textOf } from './feed-elements.ts';
 import { parseXml, type XmlFeed } from './lean-parser.ts';
 import type { ParsedFeed } from './parsed-feed.ts';
 import { refuseEntityDeclarations, repairXml } from './xml-repair.ts';
@@ -26,16 +26,16 @@ export async function parseFeed(text: string): Promise<ParsedFeed> {
     }
   }
   return {
-    title: text_(feed.title),
-    language: text_(feed.language) ?? text_(feed['dc:language']) ?? rootLanguage(xml),
+    title: textOf(feed.title),
+    language: textOf(feed.language) ?? textOf(feed['dc:language']) ?? rootLanguage(xml),
     entries: feed.items.map((item) => ({
-      guid: text_(item.guid) ?? text_(item.id) ?? text_(item['rdf:about']),
-      link: text_(item.link),
-      title: text_(item.title),
-      html: text_(item['content:encoded']) ?? text_(item.content) ?? text_(item.summary),
-      author: text_(item.creator) ?? text_(item.author),
-      date: text_(item.rawDate) ?? text_(item.pubDate) ?? text_(item.date),
-      language: text_(item.language),
+      guid: textOf(item.guid) ?? textOf(item.id) ?? textOf(item['rdf:about']),
+      link: textOf(item.link),
+      title: textOf(item.title),
+      html: textOf(item['content:encoded']) ?? textOf(item.content) ?? textOf(item.summary),
+      author: textOf(item.creator) ?? textOf(item.author),
+      date: textOf(item.rawDate) ?? textOf(item.pubDate) ?? textOf(item.date),
+      language: textOf(item.language),
     })),
   };
 }
@@ -43,14 +43,6 @@ export async function parseFeed(text: string): Promise<ParsedFeed> {
 /** Atom (and some RSS) feeds give their language only as xml:lang on the root element. */
 function rootLanguage(xml: string): string | null {
   return /^(?:\s*<[?!][^>]*>)*\s*<[\w:]+[^>]*?\bxml:lang\s*=\s*["']([\w-]+)["']/.exec(xml.slice(0, 4096))?.[1] ?? null;
-}
-
-/** Feed fields arrive as strings, `{ _: text }` objects or arrays of those; anything else is absent. */
-function text_(value: unknown): string | null {
-  const v = first(value);
-  if (typeof v === 'string') return v.trim() === '' ? null : v;
-  if (v && typeof v === 'object' && typeof (v as { _?: unknown })._ === 'string') return text_((v as { _: string })._);
-  return null;
 }
 
 function firstLine(message: string): string {

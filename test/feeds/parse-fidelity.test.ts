@@ -77,3 +77,17 @@ describe('Atom text constructs', () => {
     expect(html!.body).toBe('Only html carries markup.');
   });
 });
+
+describe('links', () => {
+  it("takes an RSS item's permalink guid as its link when it has no <link>", async () => {
+    const all = await items('rss-guid-permalink.xml');
+    expect(all.map((i) => i.url)).toEqual([
+      'https://guids.example.com/2025/08/permalink',
+      'https://guids.example.com/2025/08/address',
+      null,
+      null,
+      'https://guids.example.com/2025/08/the-link',
+    ]);
+    expect(all[2]!.guid).toBe('https://guids.example.com/2025/08/not-a-link');
+  });
+});
