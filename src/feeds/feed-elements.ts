@@ -60,3 +60,9 @@ export function guidPermalink(guid: unknown): string | undefined {
   if (says === 'false') return undefined;
   return /^https?:\/\//i.test(text) || (says === 'true' && text.startsWith('/')) ? text : undefined;
 }
+
+/** A Media RSS element of the item's own, or of its media:group, which is all YouTube's feeds give. */
+export function mediaElement(item: Fields, name: 'media:description' | 'media:title'): unknown {
+  const group = first(item['media:group']);
+  return first(item[name]) ?? (isElement(group) ? first(group[name]) : undefined);
+}

@@ -1,6 +1,6 @@
 import Parser from 'rss-parser';
 import { FeedParseError } from './errors.ts';
-import { bodyHtml, elementText, type Fields, first, guidPermalink, isElement, textOf } from './feed-elements.ts';
+import { bodyHtml, elementText, type Fields, first, guidPermalink, isElement, mediaElement, textOf } from './feed-elements.ts';
 import { flattenMixedContent, type SaxHandlers } from './mixed-content.ts';
 
 export type XmlFeed = Fields & { items: Fields[] };
@@ -57,6 +57,7 @@ class LeanFeedParser extends Parser<Fields, Fields> {
     // Atom's text (its default) is text: only html and xhtml hold markup.
     item.content = bodyHtml(first(content), 'text');
     item.summary = bodyHtml(first(summary), 'text');
+    readMedia(entry, item);
     return item;
   }
 
@@ -68,10 +69,18 @@ class LeanFeedParser extends Parser<Fields, Fields> {
     if (Array.isArray(description)) item.content = elementText(description[0]);
     if (Array.isArray(encoded)) item['content:encoded'] = elementText(encoded[0]);
     if (!textOf(item.link)) item.link = guidPermalink(first(xmlItem.guid));
+    readMedia(xmlItem, item);
     return item;
   }
 
   setISODate(): void {}
+}
+
+/** Media RSS's description, a body when there is no other, and its title when the item has none. */
+function readMedia(element: Fields, item: Fields): void {
+  // Media RSS's type is plain (the default) or html.
+  item.media = bodyHtml(mediaElement(element, 'media:description'), 'text');
+  if (!textOf(item.title)) item.title = textOf(mediaElement(element, 'media:title'));
 }
 
 /** rss-parser 3.x's internals that the subclass calls. */

@@ -32,7 +32,7 @@ export async function parseFeed(text: string): Promise<ParsedFeed> {
       guid: textOf(item.guid) ?? textOf(item.id) ?? textOf(item['rdf:about']),
       link: textOf(item.link),
       title: textOf(item.title),
-      html: textOf(item['content:encoded']) ?? textOf(item.content) ?? textOf(item.summary),
+      html: textOf(item['content:encoded']) ?? textOf(item.content) ?? textOf(item.summary) ?? textOf(item.media),
       author: textOf(item.creator) ?? textOf(item.author),
       date: textOf(item.rawDate) ?? textOf(item.pubDate) ?? textOf(item.date),
       language: textOf(item.language),

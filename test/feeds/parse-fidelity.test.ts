@@ -91,3 +91,16 @@ describe('links', () => {
     expect(all[2]!.guid).toBe('https://guids.example.com/2025/08/not-a-link');
   });
 });
+
+describe('Media RSS', () => {
+  it("reads a YouTube entry's media:group description as its body", async () => {
+    const [video] = await items('youtube-media-group.xml');
+    expect(video).toMatchObject({ title: 'Aurora 2, explained in ten minutes', url: 'https://www.youtube.com/watch?v=dQw4w9WgXcQ' });
+    expect(video!.body).toBe('We walk through the Aurora 2 paper & its Vec<Token> trick.\n\nChapters below.');
+  });
+
+  it("takes an item's own media:title and media:description when it has no other", async () => {
+    const [clip] = await items('rss-media-description.xml');
+    expect(clip).toMatchObject({ title: 'A clip titled only by Media RSS', body: 'Its body, as HTML.' });
+  });
+});
