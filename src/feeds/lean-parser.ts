@@ -46,14 +46,15 @@ class LeanFeedParser extends Parser<Fields, Fields> {
 
   parseItemAtom(entry: Fields): Fields {
     const links = take(entry, 'link');
-    const published = take(entry, 'published');
-    const updated = take(entry, 'updated');
+    const date = firstText(entry, ATOM_DATES);
+    take(entry, 'published');
+    take(entry, 'updated');
     const content = take(entry, 'content');
     const summary = take(entry, 'summary');
     // @ts-expect-error parseItemAtom is an internal method of rss-parser, present in 3.x
     const item = super.parseItemAtom(entry) as Fields;
     item.link = atomLink(links);
-    item.rawDate = first(published) ?? first(updated);
+    item.rawDate = date;
     // Atom's text (its default) is text: only html and xhtml hold markup.
     item.content = bodyHtml(first(content), 'text');
     item.summary = bodyHtml(first(summary), 'text');
@@ -69,11 +70,27 @@ class LeanFeedParser extends Parser<Fields, Fields> {
     if (Array.isArray(description)) item.content = elementText(description[0]);
     if (Array.isArray(encoded)) item['content:encoded'] = elementText(encoded[0]);
     if (!textOf(item.link)) item.link = guidPermalink(first(xmlItem.guid));
+    item.rawDate = firstText(xmlItem, RSS_DATES);
     readMedia(xmlItem, item);
     return item;
   }
 
   setISODate(): void {}
+}
+
+/**
+ * Where an item's publication date may be, best first: Atom 1.0's, Atom 0.3's and Dublin Core terms'
+ * (dcterms:issued, …), then when it was created, then when it last changed.
+ */
+const ATOM_DATES = ['published', 'issued', 'dcterms:issued', 'created', 'dcterms:created', 'updated', 'modified', 'dcterms:modified'];
+const RSS_DATES = ['pubDate', 'dc:date', 'dcterms:issued', 'dcterms:created', 'dcterms:modified'];
+
+function firstText(element: Fields, names: string[]): string | null {
+  for (const name of names) {
+    const text = textOf(element[name]);
+    if (text !== null) return text;
+  }
+  return null;
 }
 
 /** Media RSS's description, a body when there is no other, and its title when the item has none. */
@@ -158,7 +175,7 @@ function newParser(): LeanFeedParser {
   const parser = new LeanFeedParser({
     customFields: {
       feed: ['language', 'dc:language'] as never,
-      item: ['rawDate', 'id'] as never,
+      item: ['id'] as never,
     },
   });
   // sax counts lines and columns at every character, a sixth of the parse, for error messages whose first

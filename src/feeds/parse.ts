@@ -34,7 +34,7 @@ export async function parseFeed(text: string): Promise<ParsedFeed> {
       title: textOf(item.title),
       html: textOf(item['content:encoded']) ?? textOf(item.content) ?? textOf(item.summary) ?? textOf(item.media),
       author: textOf(item.creator) ?? textOf(item.author),
-      date: textOf(item.rawDate) ?? textOf(item.pubDate) ?? textOf(item.date),
+      date: textOf(item.rawDate),
       language: textOf(item.language),
     })),
   };

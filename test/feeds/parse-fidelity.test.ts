@@ -104,3 +104,13 @@ describe('Media RSS', () => {
     expect(clip).toMatchObject({ title: 'A clip titled only by Media RSS', body: 'Its body, as HTML.' });
   });
 });
+
+describe('dates', () => {
+  it("reads Atom 0.3's issued, modified and created, and Dublin Core terms' dates", async () => {
+    const atom = await items('atom03-dcterms-dates.xml');
+    expect(atom.map((i) => i.publishedAt)).toEqual(['2005-07-01T09:00:00.000Z', '2005-07-03T09:00:00.000Z', '2005-07-04T09:00:00.000Z', '2005-07-05T09:00:00.000Z']);
+    expect(atom.every((i) => i.publishedAtSource === 'feed')).toBe(true);
+    const rss = await items('rss-dcterms-dates.xml');
+    expect(rss.map((i) => i.publishedAt)).toEqual(['2025-08-01T09:00:00.000Z', '2025-08-02T09:00:00.000Z', '2025-08-03T09:00:00.000Z']);
+  });
+});
