@@ -42,10 +42,24 @@ export function bodyHtml(element: unknown, untyped: 'text' | 'html'): string | u
 }
 
 function holdsMarkup(element: Fields, untyped: 'text' | 'html'): boolean {
-  const attributes = attributesOf(element);
-  if (element[HAD_ELEMENTS] !== undefined || declaredXhtml(attributes)) return true;
+  return element[HAD_ELEMENTS] !== undefined || declaredType(element, untyped) !== 'text';
+}
+
+/**
+ * What a text element says it holds: Atom's type (text, html, xhtml or a MIME type, with Atom 0.3's
+ * mode) or Media RSS's (plain or html), else `untyped`.
+ */
+export function declaredType(element: unknown, untyped: 'text' | 'html'): 'text' | 'html' | 'xhtml' {
+  const attributes = isElement(element) ? attributesOf(element) : undefined;
+  if (declaredXhtml(attributes)) return 'xhtml';
   const type = attributes?.type?.toLowerCase().trim();
-  return type ? type.includes('html') : untyped === 'html';
+  if (!type) return untyped;
+  return type.includes('html') ? 'html' : 'text';
+}
+
+/** Whether a title is HTML or text (an XHTML title's elements were read as their text). */
+export function titleType(element: unknown, untyped: 'text' | 'html'): 'text' | 'html' {
+  return declaredType(element, untyped) === 'html' ? 'html' : 'text';
 }
 
 /**

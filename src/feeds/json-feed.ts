@@ -27,6 +27,7 @@ function entry(item: Record<string, unknown>): RawEntry {
     guid: item.id === undefined || item.id === null ? null : String(item.id),
     link: str(item.url) ?? str(item.external_url),
     title: str(item.title),
+    titleType: 'html',
     html: str(item.content_html) ?? plainText(str(item.content_text)) ?? str(item.summary),
     author,
     date: str(item.date_published) ?? str(item.date_modified),

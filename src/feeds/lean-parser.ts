@@ -1,6 +1,6 @@
 import Parser from 'rss-parser';
 import { FeedParseError } from './errors.ts';
-import { bodyHtml, elementText, type Fields, first, guidPermalink, isElement, mediaElement, textOf } from './feed-elements.ts';
+import { bodyHtml, elementText, type Fields, first, guidPermalink, isElement, mediaElement, textOf, titleType } from './feed-elements.ts';
 import { flattenMixedContent, type SaxHandlers } from './mixed-content.ts';
 
 export type XmlFeed = Fields & { items: Fields[] };
@@ -58,6 +58,8 @@ class LeanFeedParser extends Parser<Fields, Fields> {
     // Atom's text (its default) is text: only html and xhtml hold markup.
     item.content = bodyHtml(first(content), 'text');
     item.summary = bodyHtml(first(summary), 'text');
+    // Atom's default is text; an XHTML title's elements were read as its text.
+    item.titleType = titleType(first(entry.title), 'text');
     readMedia(entry, item);
     return item;
   }
@@ -71,6 +73,7 @@ class LeanFeedParser extends Parser<Fields, Fields> {
     if (Array.isArray(encoded)) item['content:encoded'] = elementText(encoded[0]);
     if (!textOf(item.link)) item.link = guidPermalink(first(xmlItem.guid));
     item.rawDate = firstText(xmlItem, RSS_DATES);
+    item.titleType = 'html';
     readMedia(xmlItem, item);
     return item;
   }
@@ -97,7 +100,10 @@ function firstText(element: Fields, names: string[]): string | null {
 function readMedia(element: Fields, item: Fields): void {
   // Media RSS's type is plain (the default) or html.
   item.media = bodyHtml(mediaElement(element, 'media:description'), 'text');
-  if (!textOf(item.title)) item.title = textOf(mediaElement(element, 'media:title'));
+  if (textOf(item.title)) return;
+  const title = mediaElement(element, 'media:title');
+  item.title = textOf(title);
+  item.titleType = titleType(title, 'text');
 }
 
 /** rss-parser 3.x's internals that the subclass calls. */

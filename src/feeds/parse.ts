@@ -32,6 +32,7 @@ export async function parseFeed(text: string): Promise<ParsedFeed> {
       guid: textOf(item.guid) ?? textOf(item.id) ?? textOf(item['rdf:about']),
       link: textOf(item.link),
       title: textOf(item.title),
+      titleType: item.titleType === 'text' ? 'text' : 'html',
       html: textOf(item['content:encoded']) ?? textOf(item.content) ?? textOf(item.summary) ?? textOf(item.media),
       author: textOf(item.creator) ?? textOf(item.author),
       date: textOf(item.rawDate),

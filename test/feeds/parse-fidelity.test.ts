@@ -114,3 +114,13 @@ describe('dates', () => {
     expect(rss.map((i) => i.publishedAt)).toEqual(['2025-08-01T09:00:00.000Z', '2025-08-02T09:00:00.000Z', '2025-08-03T09:00:00.000Z']);
   });
 });
+
+describe('titles declared as HTML', () => {
+  it("drops a script's and a style's text and every tag, and keeps a text title as written", async () => {
+    const [html, text] = await items('atom-title-markup.xml');
+    expect(html!.title).toBe('New model out');
+    expect(text!.title).toBe('Why <script>alert(1)</script> &amp; friends run');
+    const [rss] = await items('rss-title-markup.xml');
+    expect(rss!.title).toBe('Open weights for all');
+  });
+});
