@@ -3,6 +3,7 @@ import { parseJsonFeed } from './json-feed.ts';
 import { textOf } from './feed-elements.ts';
 import { parseXml, type XmlFeed } from './lean-parser.ts';
 import type { ParsedFeed } from './parsed-feed.ts';
+import { escapeStrayLessThan } from './stray-less-than.ts';
 import { refuseEntityDeclarations, repairXml } from './xml-repair.ts';
 
 export async function parseFeed(text: string): Promise<ParsedFeed> {
@@ -17,7 +18,7 @@ export async function parseFeed(text: string): Promise<ParsedFeed> {
   } catch (error) {
     // XML that is no feed stays so, however it is mended.
     if (error instanceof FeedParseError) throw error;
-    xml = repairXml(text);
+    xml = escapeStrayLessThan(repairXml(text));
     try {
       feed = await parseXml(xml);
     } catch (error) {

@@ -124,3 +124,11 @@ describe('titles declared as HTML', () => {
     expect(rss!.title).toBe('Open weights for all');
   });
 });
+
+describe('XML a browser shrugs off', () => {
+  it('reads a raw < in a title as text, where it cost the whole feed', async () => {
+    const [compare, hearts] = await items('rss-raw-less-than.xml');
+    expect(compare).toMatchObject({ title: 'a < b and c', url: 'https://lt.example.com/2025/08/compare', body: "CDATA's markup is left alone." });
+    expect(hearts!.title).toBe('Models <3 context, and a <b and c');
+  });
+});
