@@ -10,8 +10,10 @@ export type XmlFeed = Fields & { items: Fields[] };
  * the plain-text `contentSnippet` of every body (two regular expressions over its HTML; normalisation
  * extracts the text itself) and the `isoDate` of every item.
  *
- * It also turns Atom dates into ISO strings with `new Date(...).toISOString()`, which throws on a bad
- * date and loses the whole feed. Dates are taken raw instead and parsed strictly in normalisation.
+ * It reads itself what rss-parser reads wrong or not at all: dates raw (rss-parser's
+ * `new Date(...).toISOString()` throws on a bad Atom date and loses the feed; they are parsed strictly in
+ * normalisation), Atom 0.3's and Dublin Core terms' dates, bodies by their declared type, Atom links,
+ * permalink guids and Media RSS. Each item also says whether its title is HTML or text.
  */
 class LeanFeedParser extends Parser<Fields, Fields> {
   /**
