@@ -30,71 +30,60 @@ const NOT_TEXT = new Set(['script', 'style']);
  */
 export function flattenMixedContent(sax: SaxHandlers): void {
   const { onopentag: open, ontext: text, oncdata: cdata, onclosetag: close } = sax;
-  let inside: Flattening | null = null;
+  // The title or body being read, as plain variables rather than an object: these handlers run for
+  // every tag and text of the feed.
+  let inside: 'nothing' | 'title' | 'body' | 'xhtml body' = 'nothing';
+  let depth = 0;
+  /** The depth of a script or style in a title, or of a self-closing tag in a body, being passed over. */
+  let passing = 0;
+  let marked = false;
+
   sax.onopentag = (node) => {
-    if (inside) return inside.open(node);
-    if (TEXT_ELEMENTS.has(node.name)) inside = new Flattening(false, false);
-    else if (MARKUP_ELEMENTS.has(node.name)) inside = new Flattening(true, declaredXhtml(node.attributes));
-    open(node);
+    if (inside === 'nothing') {
+      if (TEXT_ELEMENTS.has(node.name)) inside = 'title';
+      else if (MARKUP_ELEMENTS.has(node.name)) inside = declaredXhtml(node.attributes) ? 'xhtml body' : 'body';
+      marked = false;
+      open(node);
+      return;
+    }
+    depth++;
+    if (!marked && inside !== 'title') {
+      marked = true;
+      open({ name: HAD_ELEMENTS, attributes: {} });
+      close(HAD_ELEMENTS);
+    }
+    if (passing) return;
+    if (inside === 'title') {
+      if (NOT_TEXT.has(node.name.toLowerCase())) passing = depth;
+      return;
+    }
+    if (node.isSelfClosing) passing = depth;
+    text(startTag(node));
   };
   sax.ontext = (value) => {
-    if (!inside) text(value);
-    else if (inside.keeps()) text(inside.escape(value));
+    if (inside === 'nothing') text(value);
+    else if (!passing) text(inside === 'xhtml body' ? escapeXml(value) : value);
   };
   sax.oncdata = (value) => {
-    if (!inside) cdata(value);
-    else if (inside.keeps()) cdata(inside.escape(value));
+    if (inside === 'nothing') cdata(value);
+    else if (!passing) cdata(inside === 'xhtml body' ? escapeXml(value) : value);
   };
   sax.onclosetag = (name) => {
-    if (!inside || inside.close(name)) {
-      inside = null;
+    if (inside === 'nothing' || depth === 0) {
+      inside = 'nothing';
       close(name);
+      return;
     }
+    if (passing === depth) passing = 0;
+    else if (inside !== 'title' && !passing) text(`</${name}>`);
+    depth--;
   };
+}
 
-  class Flattening {
-    private depth = 0;
-    /** The depth of a script or style in a title, or of a self-closing tag in a body, being passed over. */
-    private passing = 0;
-
-    constructor(
-      private readonly markup: boolean,
-      private readonly xhtml: boolean,
-    ) {}
-
-    open(node: SaxTag): void {
-      if (this.depth++ === 0 && this.markup) {
-        open({ name: HAD_ELEMENTS, attributes: {} });
-        close(HAD_ELEMENTS);
-      }
-      if (this.passing) return;
-      if (!this.markup) {
-        if (NOT_TEXT.has(node.name.toLowerCase())) this.passing = this.depth;
-        return;
-      }
-      let tag = `<${node.name}`;
-      for (const [name, value] of Object.entries(node.attributes)) tag += ` ${name}="${escapeXml(value).replace(/"/g, '&quot;')}"`;
-      if (node.isSelfClosing) this.passing = this.depth;
-      text(node.isSelfClosing ? `${tag}/>` : `${tag}>`);
-    }
-
-    keeps(): boolean {
-      return this.passing === 0;
-    }
-
-    escape(value: string): string {
-      return this.xhtml ? escapeXml(value) : value;
-    }
-
-    /** True when the flattened element itself closes. */
-    close(name: string): boolean {
-      if (this.depth === 0) return true;
-      if (this.passing === this.depth) this.passing = 0;
-      else if (this.markup && !this.passing) text(`</${name}>`);
-      this.depth--;
-      return false;
-    }
-  }
+function startTag(node: SaxTag): string {
+  let tag = `<${node.name}`;
+  for (const [name, value] of Object.entries(node.attributes)) tag += ` ${name}="${escapeXml(value).replace(/"/g, '&quot;')}"`;
+  return node.isSelfClosing ? `${tag}/>` : `${tag}>`;
 }
 
 /**
