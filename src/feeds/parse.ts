@@ -18,13 +18,7 @@ export async function parseFeed(text: string): Promise<ParsedFeed> {
   } catch (error) {
     // XML that is no feed stays so, however it is mended.
     if (error instanceof FeedParseError) throw error;
-    xml = escapeStrayLessThan(repairXml(text));
-    try {
-      feed = await parseXml(xml);
-    } catch (error) {
-      if (error instanceof FeedParseError) throw error;
-      throw new FeedParseError(`not a readable RSS, Atom or RDF feed: ${firstLine((error as Error).message)}`);
-    }
+    ({ feed, xml } = await parseMended(text));
   }
   return {
     title: textOf(feed.title),
@@ -40,6 +34,29 @@ export async function parseFeed(text: string): Promise<ParsedFeed> {
       language: textOf(item.language),
     })),
   };
+}
+
+/**
+ * A document the strict parser refused, mended as a browser would cope: first its entities and control
+ * characters, then, if that is not enough, its stray `<` too. When neither reads, the error is the
+ * first mended document's, which the second pass's escaping would only have moved along.
+ */
+async function parseMended(text: string): Promise<{ feed: XmlFeed; xml: string }> {
+  const xml = repairXml(text);
+  try {
+    return { feed: await parseXml(xml), xml };
+  } catch (error) {
+    if (error instanceof FeedParseError) throw error;
+    const escaped = escapeStrayLessThan(xml);
+    if (escaped !== xml) {
+      try {
+        return { feed: await parseXml(escaped), xml: escaped };
+      } catch {
+        // reported as the first mended document's error, below
+      }
+    }
+    throw new FeedParseError(`not a readable RSS, Atom or RDF feed: ${firstLine((error as Error).message)}`);
+  }
 }
 
 /** Atom (and some RSS) feeds give their language only as xml:lang on the root element. */
