@@ -49,7 +49,7 @@ function holdsMarkup(element: Fields, untyped: 'text' | 'html'): boolean {
  * What a text element says it holds: Atom's type (text, html, xhtml or a MIME type, with Atom 0.3's
  * mode) or Media RSS's (plain or html), else `untyped`.
  */
-export function declaredType(element: unknown, untyped: 'text' | 'html'): 'text' | 'html' | 'xhtml' {
+function declaredType(element: unknown, untyped: 'text' | 'html'): 'text' | 'html' | 'xhtml' {
   const attributes = isElement(element) ? attributesOf(element) : undefined;
   if (declaredXhtml(attributes)) return 'xhtml';
   const type = attributes?.type?.toLowerCase().trim();
