@@ -1,5 +1,6 @@
 import { FeedParseError } from './errors.ts';
 import type { ParsedFeed, RawEntry } from './parsed-feed.ts';
+import { plainTextAsHtml } from './plain-text.ts';
 
 /** JSON Feed 1.0 and 1.1 (https://jsonfeed.org/version/1.1). */
 export function parseJsonFeed(text: string): ParsedFeed {
@@ -26,7 +27,8 @@ function entry(item: Record<string, unknown>): RawEntry {
     guid: item.id === undefined || item.id === null ? null : String(item.id),
     link: str(item.url) ?? str(item.external_url),
     title: str(item.title),
-    html: str(item.content_html) ?? escapeText(str(item.content_text)) ?? str(item.summary),
+    titleType: 'html',
+    html: str(item.content_html) ?? plainText(str(item.content_text)) ?? str(item.summary),
     author,
     date: str(item.date_published) ?? str(item.date_modified),
     language: str(item.language),
@@ -37,7 +39,6 @@ function str(value: unknown): string | null {
   return typeof value === 'string' && value.trim() !== '' ? value : null;
 }
 
-/** content_text is plain text: escaped here so that later HTML-to-text keeps it verbatim. */
-function escapeText(text: string | null): string | null {
-  return text === null ? null : text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\n{2,}/g, '<p>');
+function plainText(text: string | null): string | null {
+  return text === null ? null : plainTextAsHtml(text);
 }

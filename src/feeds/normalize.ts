@@ -26,7 +26,7 @@ const MAX_TITLE_CHARS = 500;
 export function normalizeEntry(entry: RawEntry, ctx: NormalizeContext): NormalizedItem | null {
   const url = entry.link ? canonicalUrl(entry.link, ctx.feedUrl) : null;
   const body = entry.html ? htmlToText(entry.html) : '';
-  let title = entry.title ? cleanTitle(entry.title) : '';
+  let title = entry.title ? cleanTitle(entry.title, entry.titleType) : '';
   if (!title) title = firstWords(body) || url || '';
   if (!title) return null;
   title = truncate(title, MAX_TITLE_CHARS);

@@ -3,6 +3,11 @@ export interface RawEntry {
   guid: string | null;
   link: string | null;
   title: string | null;
+  /**
+   * `html` when the title may hold markup and entities (RSS's, Atom's type="html", JSON Feed's as feeds
+   * write them); `text` when every character is the title's own (Atom's text and XHTML titles).
+   */
+  titleType: 'text' | 'html';
   /** The richest body the feed offers (content:encoded, content, then description/summary), usually HTML. */
   html: string | null;
   author: string | null;

@@ -251,6 +251,13 @@ describe('titles and links that used to lose text', () => {
     expect(cleanTitle('R&D&notes')).toBe('R&D&notes');
   });
 
+  it("drops a script's or style's text and the tags of any HTML element, but keeps text titles as written", () => {
+    expect(cleanTitle('<script>alert(1)</script>Hi <style type="x">p{}</style><blink>there</blink>')).toBe('Hi there');
+    expect(cleanTitle('&lt;iframe src="x"&gt;&lt;/iframe&gt;Framed <h2>and</h2> <img src="a.png"> <center>centred</center>')).toBe('Framed and centred');
+    expect(cleanTitle('The <img> tag, and </script> alone')).toBe('The <img> tag, and </script> alone');
+    expect(cleanTitle('Why <script>x</script> &amp; <b>bold</b>', 'text')).toBe('Why <script>x</script> &amp; <b>bold</b>');
+  });
+
   it('leaves the rest of the query exactly as written when dropping tracking parameters', () => {
     expect(canonicalUrl('https://x.example/a?flag&utm_source=x', 'https://x.example/')).toBe('https://x.example/a?flag');
     expect(canonicalUrl('https://x.example/a?q=a%20b&utm_source=x', 'https://x.example/')).toBe('https://x.example/a?q=a%20b');

@@ -23,6 +23,7 @@ export function storeItems(
           guid: null,
           link: entry.link ?? `https://news.example.com/${++counter}`,
           title: entry.title,
+          titleType: 'html',
           html: entry.body ?? '',
           author: null,
           date: entry.date ?? now.toUTCString(),

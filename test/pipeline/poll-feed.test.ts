@@ -168,6 +168,13 @@ describe('failures', () => {
     expect(app.feeds.find(good)!.status).toBe('ok');
   });
 
+  it('records XML that is no feed with an error that says so, not a JavaScript one', async () => {
+    server.route('/no-channel', { body: fixture('rss-no-channel.xml') });
+    const id = addFeed('/no-channel');
+    await poll(id);
+    expect(app.feeds.find(id)).toMatchObject({ status: 'failing', last_error: 'not a feed: RSS with no channel' });
+  });
+
   it('backs off exponentially, disables after FEED_MAX_FAILURES, and a success resets the count', async () => {
     app.dispose();
     app = testApp({ FEED_MAX_FAILURES: '3', FEED_BACKOFF_BASE: '5m' });
