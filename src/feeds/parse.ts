@@ -13,14 +13,16 @@ export async function parseFeed(text: string): Promise<ParsedFeed> {
   // Most feeds are well-formed: parse them as they are, and mend only those the strict parser rejects.
   let xml = text.slice(Math.max(0, text.indexOf('<')));
   let feed: XmlFeed;
+  let truncated = false;
   try {
     feed = await parseXml(xml);
   } catch (error) {
     // XML that is no feed stays so, however it is mended.
     if (error instanceof FeedParseError) throw error;
-    ({ feed, xml } = await parseMended(text));
+    ({ feed, xml, truncated } = await parseMended(text));
   }
   return {
+    truncated,
     title: textOf(feed.title),
     language: textOf(feed.language) ?? textOf(feed['dc:language']) ?? rootLanguage(xml),
     entries: feed.items.map((item) => ({
@@ -41,16 +43,16 @@ export async function parseFeed(text: string): Promise<ParsedFeed> {
  * characters, then, if that is not enough, its stray `<` too. When neither reads, the error is the
  * first mended document's, which the second pass's escaping would only have moved along.
  */
-async function parseMended(text: string): Promise<{ feed: XmlFeed; xml: string }> {
-  const xml = repairXml(text);
+async function parseMended(text: string): Promise<{ feed: XmlFeed; xml: string; truncated: boolean }> {
+  const { xml, truncated } = repairXml(text);
   try {
-    return { feed: await parseXml(xml), xml };
+    return { feed: await parseXml(xml), xml, truncated };
   } catch (error) {
     if (error instanceof FeedParseError) throw error;
     const escaped = escapeStrayLessThan(xml);
     if (escaped !== xml) {
       try {
-        return { feed: await parseXml(escaped), xml: escaped };
+        return { feed: await parseXml(escaped), xml: escaped, truncated };
       } catch {
         // reported as the first mended document's error, below
       }

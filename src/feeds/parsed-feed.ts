@@ -18,6 +18,8 @@ export interface RawEntry {
 
 /** What each parser (rss-parser for RSS and Atom, json-feed.ts for JSON Feed) hands to normalisation. */
 export interface ParsedFeed {
+  /** The document broke off (a download cut short): the items after the cut are missing from it. */
+  truncated?: boolean;
   title: string | null;
   language: string | null;
   entries: RawEntry[];

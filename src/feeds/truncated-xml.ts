@@ -34,9 +34,9 @@ interface Scan {
  * before its first item is complete has nothing to give, and is refused with an error that says so
  * rather than read as a feed with no items.
  */
-export function closeTruncated(xml: string): string {
+export function closeTruncated(xml: string): { xml: string; truncated: boolean } {
   const { open, end, brokenOff, completeItems, rooted } = scanOpenElements(xml);
-  if (!rooted || (open.length === 0 && !brokenOff)) return xml;
+  if (!rooted || (open.length === 0 && !brokenOff)) return { xml, truncated: false };
   if (open.length > 0 && completeItems === 0 && FEED_ROOT.test(open[0]!.name)) {
     throw new FeedParseError('not a readable RSS, Atom or RDF feed: it breaks off before its first item is complete');
   }
@@ -44,7 +44,7 @@ export function closeTruncated(xml: string): string {
   const kept = cutItem >= 0 ? open.slice(0, cutItem) : open;
   // Text after the last tag is the start of something cut off (a title, a body): dropped too.
   const cut = cutItem >= 0 ? open[cutItem]!.at : end;
-  return xml.slice(0, cut) + kept.reverse().map((element) => `</${element.name}>`).join('');
+  return { xml: xml.slice(0, cut) + kept.reverse().map((element) => `</${element.name}>`).join(''), truncated: true };
 }
 
 /**

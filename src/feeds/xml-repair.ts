@@ -9,18 +9,20 @@ const INVALID_XML_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/
 /**
  * Mends the breakage a browser shrugs off, so that a strict XML parser can read the feed:
  * a stray `&` (as in `?a=1&b=2`), HTML entities such as `&nbsp;` that XML does not define, control
- * characters, junk before the root element, and an end cut off (see closeTruncated). CDATA sections
- * are left exactly as they are.
+ * characters, junk before the root element, and an end cut off (see closeTruncated; `truncated` says
+ * so). CDATA sections are left exactly as they are.
  */
-export function repairXml(xml: string): string {
+export function repairXml(xml: string): { xml: string; truncated: boolean } {
   const start = xml.indexOf('<');
   if (start < 0) throw new FeedParseError('the body is not XML: no element found');
   refuseEntityDeclarations(xml);
-  return closeTruncated(xml.slice(start))
+  const closed = closeTruncated(xml.slice(start));
+  const repaired = closed.xml
     .replace(INVALID_XML_CHARS, '')
     .split(/(<!\[CDATA\[[\s\S]*?\]\]>)/)
     .map((part) => (part.startsWith('<![CDATA[') ? part : repairEntities(part)))
     .join('');
+  return { xml: repaired, truncated: closed.truncated };
 }
 
 /** Entity declarations are how "billion laughs" and external-entity attacks work: a feed has no need of them. */

@@ -137,7 +137,11 @@ export class FeedPoller {
     const backlog = feed.first_success_at === null;
     const source = { name: feed.name ?? parsed.title ?? '', url: feed.url };
     const stored = this.deps.items.store(feed.id, items, { backlog, now, source });
-    this.deps.feeds.recordSuccess(feed.id, { ...this.success(feed, fetched), language: parsed.language, title: parsed.title });
+    // A document that broke off is not what the server holds: its validators would have the next poll
+    // answered 304, and the items after the cut would wait for the feed to change.
+    const validators = parsed.truncated ? { etag: null, lastModified: null } : {};
+    if (parsed.truncated) log.warn({ entries: items.length }, 'the feed broke off before its end; kept its whole items, and fetches it in full next time');
+    this.deps.feeds.recordSuccess(feed.id, { ...this.success(feed, fetched), ...validators, language: parsed.language, title: parsed.title });
     log.debug({ entries: items.length, created: stored.created.length, updated: stored.updated, linked: stored.linked, backlog }, 'polled');
     return {
       feed,
