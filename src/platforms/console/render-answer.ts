@@ -1,7 +1,7 @@
 import type { Answer } from '../../../commands/index.ts';
 import { relativeTime, sourceCount } from '../../format.ts';
 import type { Marked } from '../../search/snippet.ts';
-import { resultBody } from '../shared-text.ts';
+import { resultBody } from '../message-text.ts';
 import { terminalText } from './terminal-text.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { fitEscaped, linkableUrl } from '../shared-text.ts';
+import { fitEscaped, linkableUrl } from '../message-text.ts';
 
 const URL_PATTERN = /https?:\/\/[^\s<>]+/g;
 

@@ -1,6 +1,6 @@
 import { embedLength, type APIEmbed } from 'discord.js';
 import type { Alert } from '../../delivery/port.ts';
-import { linkableUrl, linkHost } from '../shared-text.ts';
+import { linkableUrl, linkHost } from '../message-text.ts';
 import { embedUrl, fitDiscord, fitPlain } from './markdown.ts';
 
 // Discord's embed limits: title 256, description 4096, author name 256, field value 1024, footer 2048,

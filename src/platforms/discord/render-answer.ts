@@ -1,7 +1,7 @@
 import { sourceCount } from '../../format.ts';
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed } from 'discord.js';
 import type { Answer, ResultItem } from '../../../commands/index.ts';
-import { emphasize, fitEscaped, joinWithin, linkHost, resultBody, type Emphasis } from '../shared-text.ts';
+import { emphasize, fitEscaped, joinWithin, linkHost, resultBody, type Emphasis } from '../message-text.ts';
 import { embedUrl, escapeDiscord, fitDiscord, fitPlain } from './markdown.ts';
 import { sourceColor } from './render-alert.ts';
 

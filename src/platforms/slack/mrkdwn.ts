@@ -1,4 +1,4 @@
-import { fitEscaped, linkableUrl, linkHost, type Emphasis } from '../shared-text.ts';
+import { fitEscaped, linkableUrl, linkHost, type Emphasis } from '../message-text.ts';
 
 /**
  * Text for Slack's mrkdwn. `&`, `<` and `>` are its only control characters: escaped, feed text can no

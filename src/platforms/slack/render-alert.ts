@@ -1,7 +1,7 @@
 import type { types } from '@slack/bolt';
 import type { Alert, StoryUpdate } from '../../delivery/port.ts';
 import { shortTime } from '../../format.ts';
-import { joinWithin } from '../shared-text.ts';
+import { joinWithin } from '../message-text.ts';
 import { fitMrkdwn, mrkdwnHost, mrkdwnLink, slackDate } from './mrkdwn.ts';
 
 /** A message as chat.postMessage and response_url take it: Block Kit, and plain text for notifications. */

@@ -2,7 +2,7 @@ import type { types } from '@slack/bolt';
 import type { Answer, ResultItem } from '../../../commands/index.ts';
 import { relativeTime, sourceCount } from '../../format.ts';
 import type { Marked } from '../../search/snippet.ts';
-import { emphasize, joinWithin, resultBody } from '../shared-text.ts';
+import { emphasize, joinWithin, resultBody } from '../message-text.ts';
 import { fitMrkdwn, MRKDWN_BOLD, mrkdwnHost, mrkdwnLink } from './mrkdwn.ts';
 import type { SlackMessage } from './render-alert.ts';
 

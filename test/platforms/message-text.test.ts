@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emphasize, fitEscaped, joinWithin, linkableUrl, linkHost, resultBody, type Emphasis } from '../../src/platforms/shared-text.ts';
+import { emphasize, fitEscaped, joinWithin, linkableUrl, linkHost, resultBody, type Emphasis } from '../../src/platforms/message-text.ts';
 
 const entities = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 const same = (text: string) => text;
