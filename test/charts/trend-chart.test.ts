@@ -1,6 +1,7 @@
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { svgToPng, trendPng } from '../../src/charts/render-png.ts';
+import { sparkline } from '../../src/charts/sparkline.ts';
 import {
   CHART_HEIGHT,
   CHART_WIDTH,
@@ -147,5 +148,20 @@ describe('trendSvg', () => {
     expect(yScale(8)).toEqual({ step: 2, max: 8 });
     expect(yScale(13)).toEqual({ step: 5, max: 15 });
     expect(yScale(230)).toEqual({ step: 50, max: 250 });
+  });
+});
+
+describe('sparkline', () => {
+  it('is one block a day, scaled to the busiest day', () => {
+    expect(sparkline([0, 1, 2, 3, 4, 5, 6])).toBe('▁▃▄▅▆▇█');
+    expect(sparkline([0, 10, 20])).toBe(sparkline([0, 1, 2]));
+    expect(sparkline([3, 3])).toBe('██');
+  });
+
+  it('keeps the lowest block for days without stories', () => {
+    expect(sparkline([0, 1, 100])).toBe('▁▂█');
+    expect(sparkline([0, 0, 0])).toBe('▁▁▁');
+    expect(sparkline([Number.NaN, -2, 4])).toBe('▁▁█');
+    expect(sparkline([])).toBe('');
   });
 });
