@@ -26,6 +26,14 @@ import { SearchIndex } from './db/search-index.ts';
 import { SearchMatches } from './db/search-matches.ts';
 import { SummaryPending } from './db/summary-pending.ts';
 import { PollScheduler } from './pipeline/scheduler.ts';
+import { trendPng } from './charts/render-png.ts';
+import { ChannelSettingsStore } from './db/channel-settings.ts';
+import { OutboxFolds } from './db/outbox-folds.ts';
+import { TrendItems } from './db/trend-items.ts';
+import { ChannelRhythm } from './rhythm/channel-rhythm.ts';
+import { Gatherer } from './rhythm/gatherer.ts';
+import { HoldPolicy } from './rhythm/hold-policy.ts';
+import { Trends } from './rhythm/trends.ts';
 
 export interface App {
   config: Config;
@@ -42,6 +50,11 @@ export interface App {
   outbox: Outbox;
   stories: StoryStore;
   router: AlertRouter;
+  /** Each channel's time zone, digest, quiet hours and limit, and what changing them does. */
+  rhythm: ChannelRhythm;
+  /** Queues due digests and gathers held rows into folds (the delivery worker runs it on each round). */
+  gatherer: Gatherer;
+  trends: Trends;
   summaries: Summaries;
   search: SearchService;
   /** The follow-up pass that indexes, clusters, summarizes and routes what polls stored. */
@@ -80,12 +93,23 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
   };
   const watches = new WatchStore(db);
   const outbox = new Outbox(db);
+  const transaction = <T>(work: () => T): T => db.transaction(work).immediate();
+  const settings = new ChannelSettingsStore(db, config.AINEWS_TIMEZONE);
+  const folds = new OutboxFolds(db);
+  const gatherer = new Gatherer({ folds, settings, transaction, log: log.child({ component: 'gatherer' }) });
+  const rhythm = new ChannelRhythm({ settings, folds, gatherer, transaction });
+  const trends = new Trends({ items: new TrendItems(db), watches, settings });
+  const weeklyChart = (channel: string, until: Date) => {
+    const { data } = trends.of(channel, 7, until);
+    return data.series.length ? { png: trendPng(data), filename: 'trends.png', alt: data.title } : null;
+  };
   const router = new AlertRouter({
     watches,
     outbox,
     items,
     log: log.child({ component: 'router' }),
     updates: { delayMs: config.STORY_UPDATE_DELAY, intervalMs: config.STORY_UPDATE_INTERVAL, max: config.STORY_MAX_UPDATES },
+    holds: new HoldPolicy({ settings, folds }),
   });
   const stories = new StoryStore(db);
   const limits = { zhChars: config.SUMMARY_MAX_CHARS_ZH, enWords: config.SUMMARY_MAX_WORDS_EN };
@@ -155,12 +179,19 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
     outbox,
     stories,
     router,
+    rhythm,
+    gatherer,
+    trends,
     summaries,
     search: new SearchService({ matches: new SearchMatches(db), feeds, stories }),
     processor,
     poller,
     scheduler,
-    deliveryWorker: (senders) => new DeliveryWorker({ outbox, items, stories, channels: watches, log: log.child({ component: 'delivery' }), settings: deliverySettings }, senders),
+    deliveryWorker: (senders) =>
+      new DeliveryWorker(
+        { outbox, items, stories, channels: watches, gatherer, chart: weeklyChart, log: log.child({ component: 'delivery' }), settings: deliverySettings },
+        senders,
+      ),
     close: () => db.close(),
   };
 }

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
+import { IANAZone } from 'luxon';
 import cron from 'node-cron';
 import { z } from 'zod';
 import { parseByteSize, parseDuration } from './duration.ts';
@@ -71,6 +72,10 @@ export const configSchema = z.object({
   AINEWS_SEED_DEFAULT_FEEDS: bool(true),
   AINEWS_ALLOW_PRIVATE_NETWORK: bool(false),
   AINEWS_USER_AGENT: z.string().min(1).default('ainews/0.1 (self-hosted AI news bot)'),
+  AINEWS_TIMEZONE: z
+    .string()
+    .default('UTC')
+    .refine((zone) => IANAZone.isValidZone(zone), { message: 'expected an IANA time zone such as UTC or Asia/Shanghai' }),
   POLL_CRON: z
     .string()
     .default('* * * * *')

@@ -1,14 +1,39 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { Platform } from '../channel-name.ts';
 
-export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'retrying' | 'failed' | 'skipped';
+export type DeliveryStatus = 'pending' | 'held' | 'sending' | 'sent' | 'retrying' | 'failed' | 'skipped';
 
-export interface OutboxRow {
-  id: number;
-  /** An alert (one per story and channel), or an update naming the story's later sources under it. */
+/** Why a row is held: the channel's quiet hours, its limit per hour, or its digest (which replaces live alerts). */
+export type HeldFor = 'quiet' | 'limit' | 'digest';
+
+/** A row to queue held rather than due: why, and until when. */
+export interface Hold {
+  for: HeldFor;
+  until: Date;
+}
+
+/**
+ * An outbox row: an alert (one per story and channel), an update naming the story's later sources under
+ * it, or one message gathering several stories: a fold of held rows, or a digest (about no one item).
+ */
+export type OutboxRow = ItemDelivery | RoundupDelivery;
+
+/** An alert or an update: about one item of one story. */
+export interface ItemDelivery extends OutboxFields {
   kind: 'alert' | 'update';
   item_id: number;
   story_id: number;
+}
+
+/** A fold or a digest: what it tells is in its payload. */
+export interface RoundupDelivery extends OutboxFields {
+  kind: 'fold' | 'digest';
+  item_id: null;
+  story_id: null;
+}
+
+interface OutboxFields {
+  id: number;
   /** For an update: the alert it belongs to. */
   parent_id: number | null;
   channel: string;
@@ -28,10 +53,17 @@ export interface OutboxRow {
   attempt_started_at: string | null;
   /** The sources the message names (a JSON array), recorded when its attempt starts. */
   shown_sources: string | null;
+  /** While held: until when, and why. */
+  held_until: string | null;
+  held_for: HeldFor | null;
+  /** The fold or digest this row went out in (it is marked sent with that message). */
+  fold_id: number | null;
+  /** A fold's or a digest's stories (JSON: see src/db/outbox-folds.ts). */
+  payload: string | null;
 }
 
 /** What deciding on an alert's next update needs to know of each update it has. */
-export type UpdateState = Pick<OutboxRow, 'status' | 'created_at' | 'claimed_at' | 'sent_at' | 'attempt_started_at'>;
+export type UpdateState = Pick<ItemDelivery, 'status' | 'created_at' | 'claimed_at' | 'sent_at' | 'attempt_started_at'>;
 
 export interface ClaimOptions {
   /** A claim not renewed for this long belongs to a process that died mid-send (DELIVERY_CLAIM_TIMEOUT). */
@@ -47,9 +79,7 @@ export interface ClaimOptions {
 }
 
 /** A delivery as listed by `ainews deliveries`. */
-export interface DeliveryRow extends OutboxRow {
-  title: string;
-}
+export type DeliveryRow = (ItemDelivery & { title: string }) | (RoundupDelivery & { title: null });
 
 /**
  * The alert outbox: one row per (item, channel), and one alert per (story, channel), each claimed
@@ -61,8 +91,9 @@ export class Outbox {
 
   constructor(private readonly db: Database) {
     this.insert = db.prepare(
-      `INSERT INTO outbox (kind, item_id, story_id, parent_id, channel, platform, watch_id, watch_query, next_attempt_at, created_at)
-       SELECT @kind, @itemId, @storyId, @parentId, @channel, c.platform, @watchId, @watchQuery, @due, @now FROM channels c
+      `INSERT INTO outbox (kind, item_id, story_id, parent_id, channel, platform, watch_id, watch_query, next_attempt_at, created_at, status, held_until, held_for)
+       SELECT @kind, @itemId, @storyId, @parentId, @channel, c.platform, @watchId, @watchQuery, @due, @now,
+         CASE WHEN @heldUntil IS NULL THEN 'pending' ELSE 'held' END, @heldUntil, @heldFor FROM channels c
        WHERE c.id = @channel AND c.active = 1
        ON CONFLICT DO NOTHING`,
     );
@@ -73,11 +104,11 @@ export class Outbox {
 
   /**
    * Queues an alert unless this channel already has one for the item's story, or the channel is inactive
-   * (the platform said it is gone); returns whether a row was added.
+   * (the platform said it is gone); returns whether a row was added. A `hold` queues it held.
    */
-  enqueue(alert: { itemId: number; storyId?: number; channel: string; watchId: number; watchQuery: string }, now = new Date()): boolean {
+  enqueue(alert: { itemId: number; storyId?: number; channel: string; watchId: number; watchQuery: string }, now = new Date(), hold: Hold | null = null): boolean {
     const at = now.toISOString();
-    return this.insert.run({ ...alert, storyId: alert.storyId ?? alert.itemId, kind: 'alert', parentId: null, due: at, now: at }).changes > 0;
+    return this.insert.run({ ...alert, storyId: alert.storyId ?? alert.itemId, kind: 'alert', parentId: null, due: at, now: at, ...holdParams(hold) }).changes > 0;
   }
 
   /** How many alerts (not updates) were queued for these items. */
@@ -90,8 +121,8 @@ export class Outbox {
   }
 
   /** The alerts channels got (or are getting) for a story, one per channel. */
-  storyAlerts(storyId: number): OutboxRow[] {
-    return this.db.prepare("SELECT * FROM outbox WHERE kind = 'alert' AND story_id = ? ORDER BY id").all(storyId) as OutboxRow[];
+  storyAlerts(storyId: number): ItemDelivery[] {
+    return this.db.prepare("SELECT * FROM outbox WHERE kind = 'alert' AND story_id = ? ORDER BY id").all(storyId) as ItemDelivery[];
   }
 
   /** The updates queued under an alert, the first first. */
@@ -104,9 +135,9 @@ export class Outbox {
    * row was added (none while the channel is inactive). Whether one is wanted, and when, is the caller's
    * to decide.
    */
-  enqueueUpdate(alert: OutboxRow, itemId: number, due: Date, now = new Date()): boolean {
+  enqueueUpdate(alert: ItemDelivery, itemId: number, due: Date, now = new Date(), hold: Hold | null = null): boolean {
     const row = { kind: 'update', itemId, storyId: alert.story_id, parentId: alert.id, channel: alert.channel, watchId: alert.watch_id, watchQuery: alert.watch_query };
-    return this.insert.run({ ...row, due: due.toISOString(), now: now.toISOString() }).changes > 0;
+    return this.insert.run({ ...row, due: due.toISOString(), now: now.toISOString(), ...holdParams(hold) }).changes > 0;
   }
 
   /**
@@ -142,11 +173,11 @@ export class Outbox {
              -- never overtake it, in this process or another, through an outage however long.
              AND (outbox.kind = 'update' OR NOT EXISTS (
                SELECT 1 FROM outbox earlier
-               WHERE earlier.channel = outbox.channel AND earlier.id < outbox.id AND earlier.kind = 'alert'
+               WHERE earlier.channel = outbox.channel AND earlier.id < outbox.id AND earlier.kind <> 'update'
                  AND earlier.status IN ('pending', 'sending', 'retrying')))
              -- An update (a reply to the alert, or an edit of it) waits while its alert is still to be posted,
              -- and while an earlier update of the alert is; once the alert failed, it is taken, to fail too.
-             AND (outbox.kind = 'alert' OR (
+             AND (outbox.kind <> 'update' OR (
                NOT EXISTS (SELECT 1 FROM outbox alert WHERE alert.id = outbox.parent_id AND alert.status IN ('pending', 'sending', 'retrying'))
                AND NOT EXISTS (
                  SELECT 1 FROM outbox earlier WHERE earlier.parent_id = outbox.parent_id AND earlier.id < outbox.id
@@ -196,15 +227,23 @@ export class Outbox {
     return this.db.prepare('SELECT * FROM outbox WHERE id = ?').get(id) as OutboxRow | undefined;
   }
 
+  /** Records a row sent, and with a fold or a digest, the held rows it gathered: sent in that message. */
   markSent(id: number, worker: string, messageId: string, now = new Date()): boolean {
-    return (
-      this.db
-        .prepare(
-          `UPDATE outbox SET status = 'sent', platform_message_id = ?, sent_at = ?, last_error = NULL, claimed_by = NULL, attempt_started_at = NULL
-           WHERE id = ? AND claimed_by = ?`,
-        )
-        .run(messageId, now.toISOString(), id, worker).changes > 0
-    );
+    return this.db.transaction(() => {
+      const marked =
+        this.db
+          .prepare(
+            `UPDATE outbox SET status = 'sent', platform_message_id = ?, sent_at = ?, last_error = NULL, claimed_by = NULL, attempt_started_at = NULL
+             WHERE id = ? AND claimed_by = ?`,
+          )
+          .run(messageId, now.toISOString(), id, worker).changes > 0;
+      if (marked) {
+        this.db
+          .prepare(`UPDATE outbox SET status = 'sent', platform_message_id = ?, sent_at = ?, held_until = NULL WHERE fold_id = ? AND status = 'held'`)
+          .run(messageId, now.toISOString(), id);
+      }
+      return marked;
+    }).immediate();
   }
 
   /**
@@ -222,11 +261,15 @@ export class Outbox {
              WHERE id = ? AND claimed_by = ?`,
           )
           .run(retryAt ? 'retrying' : 'failed', error, retryAt?.toISOString() ?? null, mayHaveLanded ? 1 : 0, id, worker).changes > 0;
-      // An alert that failed for good takes its waiting updates with it: there is nothing to reply to.
+      // An alert that failed for good takes its waiting updates with it: there is nothing to reply to;
+      // and a fold or digest, the rows it gathered.
       if (marked && !retryAt) {
         this.db
           .prepare(`UPDATE outbox SET status = 'failed', last_error = 'its alert was never posted' WHERE parent_id = ? AND status IN ('pending', 'retrying')`)
           .run(id);
+        this.db
+          .prepare(`UPDATE outbox SET status = 'failed', held_until = NULL, last_error = ? WHERE fold_id = ? AND status = 'held'`)
+          .run(`the message gathering it failed: ${error}`, id);
       }
       return marked;
     }).immediate();
@@ -252,8 +295,8 @@ export class Outbox {
   failChannel(channel: string, worker: string, reason: string): number {
     return this.db
       .prepare(
-        `UPDATE outbox SET status = 'failed', last_error = ?, claimed_by = NULL
-         WHERE channel = ? AND (status IN ('pending', 'retrying') OR (status = 'sending' AND claimed_by = ?))`,
+        `UPDATE outbox SET status = 'failed', last_error = ?, claimed_by = NULL, held_until = NULL
+         WHERE channel = ? AND (status IN ('pending', 'held', 'retrying') OR (status = 'sending' AND claimed_by = ?))`,
       )
       .run(reason, channel, worker).changes;
   }
@@ -262,13 +305,17 @@ export class Outbox {
   list(filter: { channel?: string; limit?: number } = {}): DeliveryRow[] {
     return this.db
       .prepare(
-        `SELECT o.*, i.title FROM outbox o JOIN items i ON i.id = o.item_id
+        `SELECT o.*, i.title FROM outbox o LEFT JOIN items i ON i.id = o.item_id
          ${filter.channel ? 'WHERE o.channel = @channel' : ''} ORDER BY o.id DESC LIMIT @limit`,
       )
       .all({ channel: filter.channel, limit: filter.limit ?? -1 }) as DeliveryRow[];
   }
 
-  find(itemId: number, channel: string): OutboxRow | undefined {
-    return this.db.prepare('SELECT * FROM outbox WHERE item_id = ? AND channel = ?').get(itemId, channel) as OutboxRow | undefined;
+  find(itemId: number, channel: string): ItemDelivery | undefined {
+    return this.db.prepare('SELECT * FROM outbox WHERE item_id = ? AND channel = ?').get(itemId, channel) as ItemDelivery | undefined;
   }
+}
+
+function holdParams(hold: Hold | null): { heldUntil: string | null; heldFor: string | null } {
+  return { heldUntil: hold?.until.toISOString() ?? null, heldFor: hold?.for ?? null };
 }

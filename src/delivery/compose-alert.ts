@@ -1,20 +1,23 @@
 import type { ItemStore } from '../db/items.ts';
-import type { Outbox, OutboxRow } from '../db/outbox.ts';
+import type { ItemDelivery, Outbox, OutboxRow } from '../db/outbox.ts';
 import type { StoryStore } from '../db/stories.ts';
 import type { Message } from './look-before-post.ts';
+import { composeRoundup, type WeeklyChart } from './compose-roundup.ts';
 import type { Alert, AlertSender, StoryUpdate } from './port.ts';
 
 export interface ComposeStores {
   items: ItemStore;
   outbox: Outbox;
   stories: StoryStore;
+  /** Draws a weekly digest's trends chart; without it, weekly digests have none. */
+  chart?: WeeklyChart;
 }
 
 /**
  * The alert for an outbox row, from the item as it is now (an edit since queueing shows), naming the
  * story's other sources known by now.
  */
-export function composeAlert(row: OutboxRow, { items, stories }: ComposeStores): Alert | null {
+export function composeAlert(row: ItemDelivery, { items, stories }: ComposeStores): Alert | null {
   const item = items.find(row.item_id);
   if (!item) return null;
   const source = item.sources[0] ?? null;
@@ -45,9 +48,9 @@ function sourcesShown(alert: Alert): string[] {
  * named, and what it names (those and the earlier ones). Null when the alert was not posted or its item
  * is gone.
  */
-function composeUpdate(row: OutboxRow, stores: ComposeStores): { update: StoryUpdate; shown: string[] } | null {
+function composeUpdate(row: ItemDelivery, stores: ComposeStores): { update: StoryUpdate; shown: string[] } | null {
   const parent = row.parent_id === null ? undefined : stores.outbox.byId(row.parent_id);
-  if (parent?.status !== 'sent' || !parent.platform_message_id) return null;
+  if (parent?.kind !== 'alert' || parent.status !== 'sent' || !parent.platform_message_id) return null;
   const alert = composeAlert(parent, stores);
   if (!alert) return null;
   const before = stores.outbox.shownSources(parent.id);
@@ -64,6 +67,17 @@ function composeUpdate(row: OutboxRow, stores: ComposeStores): { update: StoryUp
  * it would be about is gone, `skipped` when it would say nothing new or the platform has no updates.
  */
 export function composeMessage(row: OutboxRow, sender: AlertSender, stores: ComposeStores): Message | { unsendable: string } | { skipped: string } {
+  if (row.kind === 'fold' || row.kind === 'digest') {
+    const roundup = composeRoundup(row, stores);
+    if (!roundup) return { unsendable: 'none of the items it gathers exists any more' };
+    const { sendRoundup, findPostedRoundup } = sender;
+    if (!sendRoundup) return { unsendable: `${row.platform} cannot post several stories in one message` };
+    return {
+      post: () => sendRoundup.call(sender, roundup),
+      look: findPostedRoundup ? (since) => findPostedRoundup.call(sender, roundup, since) : null,
+      shown: [],
+    };
+  }
   if (row.kind === 'update') {
     const composed = composeUpdate(row, stores);
     if (!composed) return { unsendable: 'its alert was not posted, or its item no longer exists' };
@@ -77,7 +91,7 @@ export function composeMessage(row: OutboxRow, sender: AlertSender, stores: Comp
       shown,
     };
   }
-  const alert = composeAlert(row, stores);
+  const alert = composeAlert(row as ItemDelivery, stores);
   if (!alert) return { unsendable: 'the item no longer exists' };
   const { findPosted } = sender;
   return { post: () => sender.send(alert), look: findPosted ? (since) => findPosted.call(sender, alert, since) : null, shown: sourcesShown(alert) };

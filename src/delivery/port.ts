@@ -40,6 +40,39 @@ export interface StoryUpdate {
   newSources: StorySourceLink[];
 }
 
+/** One story of a roundup: its title linked to its report, its sources, its summary. */
+export interface RoundupEntry {
+  storyId: number;
+  itemId: number;
+  title: string;
+  url: string | null;
+  lang: 'zh' | 'en' | 'other';
+  summary: string;
+  /** The outlets carrying the story, the first first. */
+  sources: string[];
+  /** A digest says whether the channel already had a live alert for the story. */
+  alerted: boolean | null;
+}
+
+/**
+ * Several stories in one message: a fold of what quiet hours or the limit held back, or a digest. The
+ * heading says which ("While you were away: 5 stories"); a gathering too big for one message comes in
+ * parts, each a roundup of its own.
+ */
+export interface Roundup {
+  deliveryId: number;
+  channel: string;
+  kind: 'fold' | 'digest';
+  heading: string;
+  entries: RoundupEntry[];
+  /** Stories gathered but not shown here: a digest's beyond its top ten. */
+  more: number;
+  /** The last line, when there is one ("and 4 more stories…", "part 2 of 3"). */
+  footer: string | null;
+  /** A weekly digest's trends chart. */
+  chart: { png: Buffer; filename: string; alt: string } | null;
+}
+
 /** What a platform provides to deliver alerts: send one, and say the message id it got. */
 export interface AlertSender {
   readonly platform: Platform;
@@ -55,6 +88,10 @@ export interface AlertSender {
   sendUpdate?(update: StoryUpdate): Promise<string>;
   /** As findPosted, for an update (not needed where an update is an edit, which can be repeated). */
   findPostedUpdate?(update: StoryUpdate, since: Date): Promise<string | null>;
+  /** Posts a fold or digest as one message; returns its id. Every platform has it (test senders may not). */
+  sendRoundup?(roundup: Roundup): Promise<string>;
+  /** As findPosted, for a roundup. */
+  findPostedRoundup?(roundup: Roundup, since: Date): Promise<string | null>;
 }
 
 /**

@@ -20,7 +20,7 @@ export interface FailedAttempt {
   /** Attempts made at the row so far, this one included. */
   attempts: number;
   /** An alert keeps its channel's order; an update keeps none. */
-  row: 'alert' | 'update';
+  row: 'alert' | 'update' | 'fold' | 'digest';
   /** When the attempt went out (for a failed look: the earlier attempt it looked for). */
   startedAt: Date;
 }

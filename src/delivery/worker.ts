@@ -3,6 +3,8 @@ import type { ItemStore } from '../db/items.ts';
 import type { Outbox, OutboxRow } from '../db/outbox.ts';
 import type { StoryStore } from '../db/stories.ts';
 import type { Logger } from '../log.ts';
+import type { Gatherer } from '../rhythm/gatherer.ts';
+import type { WeeklyChart } from './compose-roundup.ts';
 import { ChannelSlots } from './channel-slots.ts';
 import { composeMessage } from './compose-alert.ts';
 import { lookThenPost } from './look-before-post.ts';
@@ -59,6 +61,10 @@ export class DeliveryWorker {
       items: ItemStore;
       stories: StoryStore;
       channels: { deactivate(channel: string, reason: string): void };
+      /** Queues due digests and gathers held rows into folds, before each round of claims. */
+      gatherer?: Pick<Gatherer, 'gather'>;
+      /** Draws a weekly digest's chart. */
+      chart?: WeeklyChart;
       log: Logger;
       settings: DeliverySettings;
     },
@@ -70,7 +76,11 @@ export class DeliveryWorker {
     this.slots = new ChannelSlots(
       deps.settings.concurrency,
       {
-        claimDue: (limit, busy, dueBy) => (this.platforms.length ? this.claim({ skipChannels: busy, dueBy }, limit) : []),
+        claimDue: (limit, busy, dueBy) => {
+          if (!this.platforms.length) return [];
+          this.gather();
+          return this.claim({ skipChannels: busy, dueBy }, limit);
+        },
         claimChannel: (channel, dueBy) => this.claim({ onlyChannel: channel, dueBy }),
         deliver: (rows) => this.deliverChannel(rows),
       },
@@ -114,6 +124,15 @@ export class DeliveryWorker {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.slots.stop();
+  }
+
+  /** What is due to be gathered is queued first, so that it is claimed in the same round. */
+  private gather(): void {
+    try {
+      this.deps.gatherer?.gather(new Date());
+    } catch (error) {
+      this.deps.log.error({ err: error }, 'could not gather held alerts or queue digests; tried again on the next round');
+    }
   }
 
   private claim(options: { skipChannels?: string[]; onlyChannel?: string; dueBy?: Date }, limit = this.deps.settings.concurrency): OutboxRow[] {

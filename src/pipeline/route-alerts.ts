@@ -1,5 +1,6 @@
 import type { ItemRow, ItemStore } from '../db/items.ts';
-import type { Outbox, OutboxRow } from '../db/outbox.ts';
+import type { Hold, ItemDelivery, Outbox } from '../db/outbox.ts';
+import type { HoldPolicy } from '../rhythm/hold-policy.ts';
 import type { WatchRow, WatchStore } from '../db/watches.ts';
 import type { Logger } from '../log.ts';
 import { WatchMatcher, type Verdict, type WatchDefinition } from '../match/matcher.ts';
@@ -13,9 +14,9 @@ import { takesUpdates, updateDueAt, type UpdateSettings } from './story-updates.
  * alert queued.
  */
 export type RouteVerdict =
-  | { kind: 'update'; delivery: OutboxRow }
-  | { kind: 'alert'; delivery: OutboxRow }
-  | { kind: 'story-alerted'; alert: OutboxRow }
+  | { kind: 'update'; delivery: ItemDelivery }
+  | { kind: 'alert'; delivery: ItemDelivery }
+  | { kind: 'story-alerted'; alert: ItemDelivery }
   /** `feed`: the feed whose first poll carried it. */
   | { kind: 'backlog'; feed: string | null }
   | { kind: 'channel-inactive'; reason: string | null }
@@ -28,7 +29,7 @@ export type RouteVerdict =
 interface Plan {
   storyId: number;
   /** The alerts channels got for the item's story (another item's): the item becomes an update of each. */
-  storyAlerts: OutboxRow[];
+  storyAlerts: ItemDelivery[];
   /** For each other channel whose watches match, the watch that fires (the first, by id). */
   alerts: WatchDefinition[];
 }
@@ -51,6 +52,8 @@ export class AlertRouter {
       items: Pick<ItemStore, 'feedsOf'>;
       log: Logger;
       updates: UpdateSettings;
+      /** Whether a channel's settings hold a row back (quiet hours, a limit, a digest): by default none does. */
+      holds?: Pick<HoldPolicy, 'holdFor'>;
     },
   ) {}
 
@@ -69,10 +72,11 @@ export class AlertRouter {
       for (const alert of plan.storyAlerts) {
         if (!takesUpdates(alert)) continue;
         const due = updateDueAt(outbox.updates(alert.id), this.deps.updates, now);
-        if (due && outbox.enqueueUpdate(alert, item.id, due, now)) updates++;
+        if (due && outbox.enqueueUpdate(alert, item.id, due, now, this.holdFor(alert.channel, 'update', due))) updates++;
       }
       for (const watch of plan.alerts) {
-        if (outbox.enqueue({ itemId: item.id, storyId: plan.storyId, channel: watch.channel, watchId: watch.id, watchQuery: watch.query }, now)) queued++;
+        const alert = { itemId: item.id, storyId: plan.storyId, channel: watch.channel, watchId: watch.id, watchQuery: watch.query };
+        if (outbox.enqueue(alert, now, this.holdFor(watch.channel, 'alert', now))) queued++;
         else if (watches.channel(watch.channel)?.active === 0) inactive.set(watch.channel, (inactive.get(watch.channel) ?? 0) + 1);
       }
     }
@@ -107,6 +111,10 @@ export class AlertRouter {
     const watch = fired && channelWatches.find((w) => w.id === fired.id);
     if (watch) return watch.created_at > item.first_seen_at ? { kind: 'watch-added-later', watch } : { kind: 'matched-not-queued', watch };
     return { kind: 'no-match', watches: matcher.explain(matchable(item, sources), channel) };
+  }
+
+  private holdFor(channel: string, kind: 'alert' | 'update', at: Date): Hold | null {
+    return this.deps.holds?.holdFor(channel, kind, at) ?? null;
   }
 
   /** The compiled watches, rebuilt only when a watch was added or removed (by this or another process). */

@@ -12,11 +12,13 @@ export interface UpdateSettings {
 
 /**
  * Whether a channel's alert about a story can be updated for a later source of it. None is needed while
- * the alert has not been tried (it will name every source when it goes out), and none is possible once
- * it failed.
+ * the alert has not been tried or is held (it will name every source when it goes out), and none is
+ * possible once it failed, or once it went out gathered in a fold or digest (that message is not the
+ * alert's to reply to or to edit).
  */
-export function takesUpdates(alert: Pick<OutboxRow, 'kind' | 'status' | 'attempts'>): boolean {
-  return alert.kind === 'alert' && alert.status !== 'failed' && !(alert.status === 'pending' && alert.attempts === 0);
+export function takesUpdates(alert: Pick<OutboxRow, 'kind' | 'status' | 'attempts'> & { fold_id?: number | null }): boolean {
+  if (alert.kind !== 'alert' || (alert.fold_id ?? null) !== null) return false;
+  return alert.status !== 'failed' && alert.status !== 'held' && !(alert.status === 'pending' && alert.attempts === 0);
 }
 
 /**
@@ -28,7 +30,7 @@ export function takesUpdates(alert: Pick<OutboxRow, 'kind' | 'status' | 'attempt
 export function updateDueAt(updates: UpdateState[], settings: UpdateSettings, now: Date): Date | null {
   // An update retried after an unknown outcome may turn out to have been posted as it was: it cannot
   // take this source in, so another update follows it.
-  const waiting = (u: UpdateState) => (u.status === 'pending' || u.status === 'retrying') && u.attempt_started_at === null;
+  const waiting = (u: UpdateState) => (u.status === 'pending' || u.status === 'retrying' || u.status === 'held') && u.attempt_started_at === null;
   if (updates.some(waiting)) return null;
   const made = updates.filter((u) => u.status !== 'failed' && u.status !== 'skipped');
   if (made.length >= settings.max) return null;

@@ -56,7 +56,7 @@ describe('the outbox', () => {
     const again = await app.poller.poll(app.feeds.list()[0]!);
     expect(again.alerts).toBe(0);
     expect(app.outbox.list()).toHaveLength(2);
-    expect(app.outbox.enqueue({ itemId: rows[0]!.item_id, channel: rows[0]!.channel, watchId: 1, watchQuery: 'x' })).toBe(false);
+    expect(app.outbox.enqueue({ itemId: rows[0]!.item_id!, channel: rows[0]!.channel, watchId: 1, watchQuery: 'x' })).toBe(false);
   });
 
   it('does not give out a fresh claim again, but takes back one abandoned by a dead process', async () => {

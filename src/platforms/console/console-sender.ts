@@ -1,4 +1,5 @@
-import type { Alert, AlertSender, StoryUpdate } from '../../delivery/port.ts';
+import { sourcesLine } from '../../delivery/compose-roundup.ts';
+import type { Alert, AlertSender, Roundup, StoryUpdate } from '../../delivery/port.ts';
 import { shortTime } from '../../format.ts';
 import { terminalText } from './terminal-text.ts';
 
@@ -21,6 +22,19 @@ export class ConsoleSender implements AlertSender {
       ...(alert.alsoCoveredBy.length ? [`│ also covered by ${alert.alsoCoveredBy.join(', ')}`] : []),
       ...(alert.url ? [`└ ${alert.url}`] : ['└']),
     ];
+    this.write(terminalText(lines.join('\n')));
+    return `console-${process.pid}-${++this.sent}`;
+  }
+
+  /** A fold or digest: its heading, then each story with its sources and summary. */
+  async sendRoundup(roundup: Roundup): Promise<string> {
+    const lines = [`┌ ${roundup.channel} · ${roundup.heading}`];
+    for (const entry of roundup.entries) {
+      const alerted = entry.alerted === null ? '' : entry.alerted ? ' · already alerted here' : ' · new to this channel';
+      lines.push(`│ • ${entry.title}${entry.url ? ` ${entry.url}` : ''}`, `│   ${sourcesLine(entry.sources)}${alerted}`);
+      if (entry.summary) lines.push(`│   ${entry.summary}`);
+    }
+    lines.push(`└${roundup.footer ? ` ${roundup.footer}` : ''}`);
     this.write(terminalText(lines.join('\n')));
     return `console-${process.pid}-${++this.sent}`;
   }

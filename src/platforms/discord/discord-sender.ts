@@ -1,7 +1,8 @@
 import { Routes, type APIMessage, type REST } from 'discord.js';
-import { PlatformError, type Alert, type AlertSender, type StoryUpdate } from '../../delivery/port.ts';
+import { PlatformError, type Alert, type AlertSender, type Roundup, type StoryUpdate } from '../../delivery/port.ts';
 import { toPlatformError } from './discord-errors.ts';
 import { alertEmbed } from './render-alert.ts';
+import { CHART_FILENAME, roundupBody } from './render-roundup.ts';
 
 // Discord's snowflakes count milliseconds from 2015-01-01.
 const DISCORD_EPOCH = 1_420_070_400_000n;
@@ -73,7 +74,36 @@ export class DiscordSender implements AlertSender {
     }
   }
 
+  /** A fold or digest as one message, with a weekly digest's chart attached: one request, repeatable by its nonce. */
+  async sendRoundup(roundup: Roundup): Promise<string> {
+    try {
+      const channel = discordChannelId(roundup.channel);
+      const body = { ...roundupBody(roundup), allowed_mentions: { parse: [] }, nonce: alertNonce(this.options.installId, roundup.deliveryId), enforce_nonce: true };
+      const message = (await this.rest.post(Routes.channelMessages(channel), {
+        body: roundup.chart ? { ...body, attachments: [{ id: 0, filename: CHART_FILENAME, description: roundup.chart.alt }] } : body,
+        ...(roundup.chart ? { files: [{ name: CHART_FILENAME, data: roundup.chart.png, contentType: 'image/png' }] } : {}),
+        signal: AbortSignal.timeout(this.options.sendTimeoutMs),
+      })) as APIMessage;
+      if (message.channel_id !== channel) throw new PlatformError(`Discord matched the nonce to a message in another channel (${message.channel_id})`, { kind: 'refused' });
+      return message.id;
+    } catch (error) {
+      throw toPlatformError(error);
+    }
+  }
+
+  async findPostedRoundup(roundup: Roundup, since: Date): Promise<string | null> {
+    const { content } = roundupBody(roundup);
+    return this.findOwn(roundup.channel, since, (m) => m.content === content);
+  }
+
   async findPosted(alert: Alert, since: Date): Promise<string | null> {
+    // The outbox holds one alert per item and channel: the bot's message with this item's embed is it.
+    const { title, url } = alertEmbed(alert);
+    return this.findOwn(alert.channel, since, (m) => m.embeds[0]?.title === title && m.embeds[0]?.url === url);
+  }
+
+  /** The bot's first message in the channel since `since` (give or take the clock skew) that `matches`. */
+  private async findOwn(channelName: string, since: Date, matches: (message: APIMessage) => boolean): Promise<string | null> {
     const after = String((BigInt(since.getTime() - CLOCK_SKEW_MS) - DISCORD_EPOCH) << 22n);
     try {
       const botId = await (this.botId ??= this.rest.get(Routes.user('@me'), { signal: AbortSignal.timeout(this.options.sendTimeoutMs) }).then(
@@ -83,13 +113,11 @@ export class DiscordSender implements AlertSender {
           throw error;
         },
       ));
-      const messages = (await this.rest.get(Routes.channelMessages(discordChannelId(alert.channel)), {
+      const messages = (await this.rest.get(Routes.channelMessages(discordChannelId(channelName)), {
         query: new URLSearchParams({ after, limit: '100' }),
         signal: AbortSignal.timeout(this.options.sendTimeoutMs),
       })) as APIMessage[];
-      // The outbox holds one alert per item and channel: the bot's message with this item's embed is it.
-      const { title, url } = alertEmbed(alert);
-      const found = messages.find((m) => m.author.id === botId && m.embeds[0]?.title === title && m.embeds[0]?.url === url);
+      const found = messages.find((m) => m.author.id === botId && matches(m));
       return found?.id ?? null;
     } catch (error) {
       const reason = toPlatformError(error);

@@ -1,6 +1,7 @@
 import type { webApi } from '@slack/bolt';
-import type { Alert, AlertSender, StoryUpdate } from '../../delivery/port.ts';
+import type { Alert, AlertSender, Roundup, StoryUpdate } from '../../delivery/port.ts';
 import { alertMessage, updateMessage } from './render-alert.ts';
+import { roundupMessage } from './render-roundup.ts';
 import { slackChannelId } from './slack-channel.ts';
 import { toPlatformError } from './slack-errors.ts';
 
@@ -58,6 +59,45 @@ export class SlackSender implements AlertSender {
     } catch (error) {
       throw toPlatformError(error);
     }
+  }
+
+  /**
+   * A fold or digest as one message. A weekly digest's chart is uploaded first, shared nowhere, and
+   * shown in the message as an image block: one message, so that a retry never posts the chart twice.
+   */
+  async sendRoundup(roundup: Roundup): Promise<string> {
+    const channel = slackChannelId(roundup.channel);
+    try {
+      const chartId = roundup.chart ? await this.uploadChart(roundup.chart) : null;
+      const result = await this.client.chat.postMessage({
+        channel,
+        ...roundupMessage(roundup, chartId),
+        unfurl_links: false,
+        unfurl_media: false,
+        metadata: { event_type: ALERT_EVENT, event_payload: { delivery_id: roundup.deliveryId, kind: roundup.kind } },
+      });
+      return result.ts ?? `${channel}/unknown`;
+    } catch (error) {
+      throw toPlatformError(error);
+    }
+  }
+
+  async findPostedRoundup(roundup: Roundup, since: Date): Promise<string | null> {
+    const channel = slackChannelId(roundup.channel);
+    return this.findMarked(
+      (cursor) => this.client.conversations.history({ channel, oldest: oldestTs(since), include_all_metadata: true, limit: 200, cursor }),
+      (payload) => payload.delivery_id === roundup.deliveryId && payload.kind === roundup.kind,
+    );
+  }
+
+  /** Uploads a chart through the files upload API, shared in no channel; returns the file's id. */
+  private async uploadChart(chart: NonNullable<Roundup['chart']>): Promise<string> {
+    const result = (await this.client.files.uploadV2({ file: chart.png, filename: chart.filename, title: chart.alt, alt_text: chart.alt })) as {
+      files?: { files?: { id?: string }[] }[];
+    };
+    const id = result.files?.[0]?.files?.[0]?.id;
+    if (!id) throw new Error('Slack answered the chart upload without a file id');
+    return id;
   }
 
   /** Looks in the alert's thread for the reply an earlier attempt at this update may have posted. */

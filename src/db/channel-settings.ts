@@ -1,0 +1,123 @@
+import type { Database } from 'better-sqlite3';
+import { channelPlatform } from '../channel-name.ts';
+
+/** A channel's digest: daily or weekly (day 1 = Monday … 7 = Sunday), at a local time, maybe instead of live alerts. */
+export interface DigestSetting {
+  every: 'daily' | 'weekly';
+  day: number | null;
+  /** `HH:MM`, in the channel's time zone. */
+  time: string;
+  /** The digest replaces live alerts in the channel. */
+  only: boolean;
+}
+
+/** Quiet hours, `HH:MM` to `HH:MM` in the channel's time zone; `from` after `to` spans midnight. */
+export interface QuietSetting {
+  from: string;
+  to: string;
+}
+
+/** How a channel wants its alerts: its time zone, digest, quiet hours and limit per rolling hour. */
+export interface ChannelSettings {
+  channel: string;
+  timezone: string;
+  digest: DigestSetting | null;
+  quiet: QuietSetting | null;
+  limitPerHour: number | null;
+  /** When the next digest is due, and when the last one was queued (ISO instants). */
+  nextDigestAt: string | null;
+  lastDigestAt: string | null;
+}
+
+interface SettingsRow {
+  id: string;
+  timezone: string | null;
+  digest_every: 'daily' | 'weekly' | null;
+  digest_day: number | null;
+  digest_time: string | null;
+  digest_only: 0 | 1;
+  next_digest_at: string | null;
+  last_digest_at: string | null;
+  quiet_from: string | null;
+  quiet_to: string | null;
+  limit_per_hour: number | null;
+}
+
+const COLUMNS = 'id, timezone, digest_every, digest_day, digest_time, digest_only, next_digest_at, last_digest_at, quiet_from, quiet_to, limit_per_hour';
+
+/**
+ * Each channel's rhythm settings, kept on its row of `channels`. A channel with no row has the defaults:
+ * the default time zone, no digest, no quiet hours, no limit. Setting anything creates the row.
+ */
+export class ChannelSettingsStore {
+  constructor(
+    private readonly db: Database,
+    /** The zone of a channel that set none (AINEWS_TIMEZONE). */
+    private readonly defaultZone: string,
+  ) {}
+
+  get(channel: string): ChannelSettings {
+    const row = this.db.prepare(`SELECT ${COLUMNS} FROM channels WHERE id = ?`).get(channel) as SettingsRow | undefined;
+    return row ? this.settings(row) : { channel, timezone: this.defaultZone, digest: null, quiet: null, limitPerHour: null, nextDigestAt: null, lastDigestAt: null };
+  }
+
+  /** Whether the channel chose a zone of its own (rather than the default). */
+  ownZone(channel: string): string | null {
+    return (this.db.prepare('SELECT timezone FROM channels WHERE id = ?').pluck().get(channel) as string | null | undefined) ?? null;
+  }
+
+  setTimezone(channel: string, zone: string | null, now = new Date()): void {
+    this.ensure(channel, now);
+    this.db.prepare('UPDATE channels SET timezone = ? WHERE id = ?').run(zone, channel);
+  }
+
+  /** Sets or clears the digest; `nextAt` is when the first one is due. */
+  setDigest(channel: string, digest: DigestSetting | null, nextAt: Date | null, now = new Date()): void {
+    this.ensure(channel, now);
+    this.db
+      .prepare('UPDATE channels SET digest_every = ?, digest_day = ?, digest_time = ?, digest_only = ?, next_digest_at = ? WHERE id = ?')
+      .run(digest?.every ?? null, digest?.day ?? null, digest?.time ?? null, digest?.only ? 1 : 0, nextAt?.toISOString() ?? null, channel);
+  }
+
+  /** Moves a digest's next time on (the zone changed, or a digest was queued at `queuedAt`). */
+  scheduleDigest(channel: string, nextAt: Date, queuedAt?: Date): void {
+    this.db
+      .prepare('UPDATE channels SET next_digest_at = ?, last_digest_at = coalesce(?, last_digest_at) WHERE id = ?')
+      .run(nextAt.toISOString(), queuedAt?.toISOString() ?? null, channel);
+  }
+
+  setQuiet(channel: string, quiet: QuietSetting | null, now = new Date()): void {
+    this.ensure(channel, now);
+    this.db.prepare('UPDATE channels SET quiet_from = ?, quiet_to = ? WHERE id = ?').run(quiet?.from ?? null, quiet?.to ?? null, channel);
+  }
+
+  setLimit(channel: string, perHour: number | null, now = new Date()): void {
+    this.ensure(channel, now);
+    this.db.prepare('UPDATE channels SET limit_per_hour = ? WHERE id = ?').run(perHour, channel);
+  }
+
+  /** The channels whose digest is due by `now`, the longest due first. */
+  dueDigests(now: Date): ChannelSettings[] {
+    return (
+      this.db
+        .prepare(`SELECT ${COLUMNS} FROM channels WHERE digest_every IS NOT NULL AND next_digest_at <= ? AND active = 1 ORDER BY next_digest_at`)
+        .all(now.toISOString()) as SettingsRow[]
+    ).map((row) => this.settings(row));
+  }
+
+  private ensure(channel: string, now: Date): void {
+    this.db.prepare('INSERT INTO channels (id, platform, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(channel, channelPlatform(channel), now.toISOString());
+  }
+
+  private settings(row: SettingsRow): ChannelSettings {
+    return {
+      channel: row.id,
+      timezone: row.timezone ?? this.defaultZone,
+      digest: row.digest_every && row.digest_time ? { every: row.digest_every, day: row.digest_day, time: row.digest_time, only: row.digest_only === 1 } : null,
+      quiet: row.quiet_from && row.quiet_to ? { from: row.quiet_from, to: row.quiet_to } : null,
+      limitPerHour: row.limit_per_hour,
+      nextDigestAt: row.next_digest_at,
+      lastDigestAt: row.last_digest_at,
+    };
+  }
+}
