@@ -6,6 +6,12 @@ import { storiesCommand } from './stories.ts';
 import type { CommandDefinition } from './types.ts';
 import { unwatchCommand, watchCommand, watchesCommand } from './watch.ts';
 import { whyCommand } from './why.ts';
+import { settingsCommand } from './settings.ts';
+import { timezoneCommand } from './timezone.ts';
+import { digestCommand } from './digest.ts';
+import { quietCommand } from './quiet.ts';
+import { limitCommand } from './limit.ts';
+import { trendsCommand } from './trends.ts';
 
 export type { Answer, CommandContext, CommandDefinition, CommandServices, ResultItem } from './types.ts';
 
@@ -31,4 +37,10 @@ export const COMMANDS: readonly CommandDefinition[] = commandSet([
   feedsAddCommand,
   feedsRemoveCommand,
   whyCommand,
+  settingsCommand,
+  digestCommand,
+  quietCommand,
+  limitCommand,
+  timezoneCommand,
+  trendsCommand,
 ]);

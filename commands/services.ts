@@ -1,9 +1,12 @@
 import type { FeedStore } from '../src/db/feeds.ts';
 import type { ItemStore } from '../src/db/items.ts';
+import type { Outbox } from '../src/db/outbox.ts';
 import type { StoryStore } from '../src/db/stories.ts';
 import type { WatchStore } from '../src/db/watches.ts';
 import type { FeedAdmin } from '../src/feeds/feed-admin.ts';
 import type { AlertRouter } from '../src/pipeline/route-alerts.ts';
+import type { ChannelRhythm } from '../src/rhythm/channel-rhythm.ts';
+import type { Trends } from '../src/rhythm/trends.ts';
 import type { SearchService } from '../src/search/search.ts';
 
 /**
@@ -18,6 +21,12 @@ export interface CommandServices {
   admin: Pick<FeedAdmin, 'add' | 'remove'>;
   watches: Pick<WatchStore, 'add' | 'remove' | 'list' | 'channel'>;
   stories: Pick<StoryStore, 'recent' | 'sources' | 'joined' | 'find' | 'items'>;
+  /** Deliveries by id: the fold or digest an alert went out in. */
+  outbox: Pick<Outbox, 'byId'>;
   /** Why an item went, or did not go, to a channel: routing's own answer. */
   router: Pick<AlertRouter, 'explain'>;
+  /** Each channel's time zone, digest, quiet hours and limit. */
+  rhythm: Pick<ChannelRhythm, 'settings' | 'setTimezone' | 'setDigest' | 'setQuiet' | 'setLimit'>;
+  /** Stories per day for a channel's watches. */
+  trends: Pick<Trends, 'of'>;
 }

@@ -1,3 +1,4 @@
+import type { TrendData } from '../src/charts/trend-chart.ts';
 import { UserError } from '../src/user-error.ts';
 import type { Marked } from '../src/search/snippet.ts';
 import type { CommandServices } from './services.ts';
@@ -129,6 +130,11 @@ export type Answer =
    * what the user should know even though the command worked (the bot cannot post in this channel).
    */
   | { kind: 'notice'; heading?: string; lines: string[]; data?: unknown; announce?: boolean; warnings?: string[] }
+  /**
+   * A chart: platforms that show pictures draw `chart` as a PNG; text platforms show `lines` (a sparkline
+   * per series).
+   */
+  | { kind: 'chart'; heading: string; chart: TrendData; lines: string[]; data: unknown }
   /** `usage` is empty when the command itself was fine (the user is over the rate limit, say). */
   | { kind: 'error'; message: string; usage: string };
 

@@ -1,6 +1,7 @@
 import { shortTime } from '../src/format.ts';
 import type { Verdict } from '../src/match/matcher.ts';
 import type { RouteVerdict } from '../src/pipeline/route-alerts.ts';
+import { describeGathering } from './why-gathered.ts';
 import { defineCommand, requireChannel } from './types.ts';
 
 export const whyCommand = defineCommand({
@@ -10,12 +11,12 @@ export const whyCommand = defineCommand({
   description: 'Whether this channel got an item, and why',
   options: [{ name: 'item', type: 'string', rest: true, required: 'which item? Give its URL or its id (search results show ids)', description: 'the item URL or #id' }],
   access: 'anyone',
-  uses: ['items', 'router', 'stories'],
+  uses: ['items', 'router', 'stories', 'outbox', 'rhythm'],
   cli: { name: 'why', channel: 'last' },
   run({ item: asked }, ctx) {
     const channel = requireChannel(ctx);
     const key = asked.replace(/^#/, '');
-    const { items, router, stories } = ctx.services;
+    const { items, router, stories, outbox, rhythm } = ctx.services;
     const item = items.find(key);
     if (!item) {
       return { kind: 'notice', heading: `Why: ${key}`, lines: ['ainews has no such item: no feed has carried it yet, or its feed has not been polled since it was published.'] };
@@ -32,7 +33,10 @@ export const whyCommand = defineCommand({
     }
     const story = stories.joined(item.id);
     if (story?.story_via) lines.push(`It is part of story #${story.story_id}: it was found like item #${story.story_via} (${story.story_reason}).`);
-    const { said, data } = describeVerdict(router.explain(item, channel), channel);
+    const verdict = router.explain(item, channel);
+    const delivery = verdict.kind === 'alert' || verdict.kind === 'update' ? verdict.delivery : null;
+    const gathering = delivery && describeGathering(delivery, { outbox, zone: rhythm.settings(channel).timezone, now: ctx.now ?? new Date() });
+    const { said, data } = gathering ? { said: gathering, data: delivery } : describeVerdict(verdict, channel);
     return { kind: 'notice', heading: `Why: #${item.id}`, lines: [...lines, ...said], ...(data === undefined ? {} : { data }) };
   },
 });

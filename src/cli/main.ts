@@ -9,6 +9,7 @@ import { registerDiscordCommands } from './discord-commands.ts';
 import { reportError } from './context.ts';
 import { registerFeedsCommands } from './feeds-commands.ts';
 import { registerPipelineCommands } from './pipeline-commands.ts';
+import { registerRhythmCommands } from './rhythm-commands.ts';
 import { registerRunCommand } from './run-command.ts';
 import { registerSlackCommands } from './slack-commands.ts';
 
@@ -27,6 +28,7 @@ registerCommandForms(program, COMMANDS);
 registerChatCommand(program);
 registerDeliveriesCommand(program);
 registerChannelsCommands(program);
+registerRhythmCommands(program);
 registerDemoCommand(program);
 
 try {

@@ -9,7 +9,7 @@ export function describeDigest(digest: DigestSetting | null): string {
 }
 
 export function describeQuiet(quiet: QuietSetting | null): string {
-  return quiet ? `quiet hours ${quiet.from}–${quiet.to}: alerts are held, then sent together as one message` : 'no quiet hours';
+  return quiet ? `${quiet.from}–${quiet.to}: alerts are held, then sent together as one message` : 'none';
 }
 
 export function describeLimit(perHour: number | null): string {

@@ -20,6 +20,8 @@ function render(answer: Answer, options: { now?: Date; more?: (next: string) => 
       return `error: ${answer.message}${answer.usage ? `\nusage: ${answer.usage}` : ''}`;
     case 'notice':
       return [...(answer.heading ? [answer.heading] : []), ...answer.lines, ...(answer.warnings ?? []).map((w) => `warning: ${w}`)].join('\n');
+    case 'chart':
+      return [answer.heading, ...answer.lines.map((line) => `  ${line}`)].join('\n');
     case 'list':
       return [answer.heading, ...(answer.rows.length ? answer.rows.map((row) => `  ${row}`) : [`  ${answer.empty}`])].join('\n');
     case 'results': {

@@ -4,12 +4,16 @@ import type { Answer, ResultItem } from '../../../commands/index.ts';
 import { emphasize, fitEscaped, joinWithin, linkHost, resultBody, type Emphasis } from '../message-text.ts';
 import { embedUrl, escapeDiscord, fitDiscord, fitPlain } from './markdown.ts';
 import { sourceColor } from './render-alert.ts';
+import { CHART_FILENAME } from './render-roundup.ts';
+import { trendPng } from '../../charts/render-png.ts';
 
 /** A reply as discord.js takes it (content, embeds, buttons); mentions are never parsed. */
 export interface DiscordReply {
   content?: string;
   embeds: APIEmbed[];
   components: APIActionRowComponent<APIButtonComponent>[];
+  /** Pictures sent as attachments (a chart). */
+  files?: { attachment: Buffer; name: string; description?: string }[];
 }
 
 // Discord caps a message's content at 2000 characters, its embeds at 10, and their text together at 6000.
@@ -33,6 +37,12 @@ export function answerReply(answer: Answer, moreId: (next: string) => string): D
       const render = (line: string, index: number) => (index < heading.length ? line : fitDiscord(line, CONTENT_MAX));
       const warnings = (answer.warnings ?? []).map((warning) => `⚠️ ${warning}`);
       return { content: joinWithin([...heading, ...answer.lines, ...warnings], CONTENT_MAX, andMore, render), embeds: [], components: [] };
+    }
+    case 'chart': {
+      // A code block shows the sparklines aligned; a backquote in a watch could end it early.
+      const lines = answer.lines.map((line) => fitPlain(line.replace(/`/g, "'"), 200)).join('\n');
+      const content = `**${fitDiscord(answer.heading, 300)}**\n\`\`\`\n${lines.slice(0, CONTENT_MAX - 320)}\n\`\`\``;
+      return { content, embeds: [], components: [], files: [{ attachment: trendPng(answer.chart), name: CHART_FILENAME, description: answer.heading.slice(0, 1000) }] };
     }
     case 'list': {
       const rows = answer.rows.length ? answer.rows : [`*${fitDiscord(answer.empty, DESCRIPTION_MAX - 2)}*`];

@@ -13,6 +13,7 @@ export const BOT_SCOPES = [
   'im:read',
   'mpim:read',
   'users:read', // telling workspace admins, who may add feeds
+  'files:write', // trends charts and weekly digests' charts, as pictures
 ];
 
 /**

@@ -38,6 +38,12 @@ export function answerMessage(answer: Answer, now = new Date()): SlackMessage {
       const lines = [...heading, ...answer.lines, ...(answer.warnings ?? []).map((warning) => `:warning: ${warning}`)];
       return { text: joinWithin(lines, TEXT_MAX, more, render), blocks: sections(lines, BLOCKS_TEXT_MAX, render).map(section) };
     }
+    case 'chart': {
+      // The picture is uploaded on its own (slash-command.ts); this is what shows where it cannot be.
+      const heading = `*${fitMrkdwn(answer.heading, SECTION_MAX - 2)}*`;
+      const lines = answer.lines.map((line) => fitMrkdwn(line, 300)).join('\n');
+      return { text: fitMrkdwn(answer.heading, TEXT_MAX), blocks: [section(heading), section(`\`\`\`${lines.slice(0, SECTION_MAX - 6)}\`\`\``)] };
+    }
     case 'list': {
       const heading = `*${fitMrkdwn(answer.heading, SECTION_MAX - 2)}*`;
       const rows = answer.rows.length ? answer.rows : [`_${fitMrkdwn(answer.empty, SECTION_MAX - 2)}_`];

@@ -1,7 +1,10 @@
 import type { App, webApi } from '@slack/bolt';
 import type { Asker, Dispatcher } from '../../../commands/dispatch.ts';
+import type { Answer } from '../../../commands/index.ts';
+import { trendPng } from '../../charts/render-png.ts';
 import { searchCommand } from '../../../commands/search.ts';
 import type { Logger } from '../../log.ts';
+import { escapeMrkdwn } from './mrkdwn.ts';
 import { answerMessage, MORE_ACTION } from './render-answer.ts';
 import { slackChannelName } from './slack-channel.ts';
 
@@ -33,6 +36,12 @@ export function registerSlashCommand(app: App, deps: SlashCommandDeps): void {
     await ack();
     const asker = slackAsker({ team: command.team_id, channel: command.channel_id, user: command.user_id, userName: command.user_name }, client, deps);
     const answer = await deps.dispatcher.dispatch({ text: command.text }, asker);
+    if (answer.kind === 'chart') {
+      const posted = await postChart(client, command.channel_id, answer, deps);
+      if (posted === null) return;
+      await respond({ ...answerMessage({ ...answer, lines: [...answer.lines, `(${posted})`] }), response_type: 'ephemeral' });
+      return;
+    }
     const announce = answer.kind === 'notice' && answer.announce === true;
     await respond({ ...answerMessage(answer), response_type: announce ? 'in_channel' : 'ephemeral' });
   });
@@ -60,6 +69,30 @@ function slackAsker(who: Who, client: webApi.WebClient, deps: SlashCommandDeps):
     cannotPost: async () =>
       (await isMember(client, who.channel, deps)) ? null : `I am not in this channel, so I cannot post alerts here yet. Invite me with /invite @${await deps.botName()}`,
   };
+}
+
+/**
+ * Posts a chart to the channel as a picture, through the files upload API (files:write); returns null
+ * when it was posted, or why it could not be (the text answer is shown instead, to the user alone).
+ */
+async function postChart(client: webApi.WebClient, channel: string, answer: Extract<Answer, { kind: 'chart' }>, deps: SlashCommandDeps): Promise<string | null> {
+  try {
+    await client.files.uploadV2({
+      channel_id: channel,
+      file: trendPng(answer.chart),
+      filename: 'trends.png',
+      title: answer.chart.title,
+      alt_text: answer.heading,
+      initial_comment: escapeMrkdwn(answer.heading),
+    });
+    return null;
+  } catch (error) {
+    deps.log.warn({ err: (error as Error).message, channel }, 'could not post a chart to the channel');
+    const reason = (error as { data?: { error?: string } }).data?.error;
+    return reason === 'not_in_channel' || reason === 'channel_not_found'
+      ? `I am not in this channel, so I could not post the picture; invite me with /invite @${await deps.botName()}`
+      : `the picture could not be posted: ${reason ?? (error as Error).message}`;
+  }
 }
 
 /** Workspace admins and owners, and the users AINEWS_ADMINS names. */

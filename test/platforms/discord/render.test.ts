@@ -143,7 +143,7 @@ describe('Discord registration', () => {
     const [ainews, admin] = commandDefinitions();
     expect(ainews!.name).toBe('ainews');
     expect(ainews!.default_member_permissions).toBeUndefined();
-    expect(ainews!.options!.map((o) => o.name)).toEqual(['search', 'watch', 'unwatch', 'watches', 'latest', 'stories', 'feeds', 'why', 'help']);
+    expect(ainews!.options!.map((o) => o.name)).toEqual(['search', 'watch', 'unwatch', 'watches', 'latest', 'stories', 'feeds', 'why', 'settings', 'digest', 'quiet', 'limit', 'timezone', 'trends', 'help']);
     const unwatch = ainews!.options!.find((o) => o.name === 'unwatch') as { options: { name: string; autocomplete?: boolean }[] };
     expect(unwatch.options[0]).toMatchObject({ name: 'keyword', autocomplete: true });
     expect(admin).toMatchObject({ name: 'ainews-admin', default_member_permissions: '32' });
