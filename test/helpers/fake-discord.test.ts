@@ -88,7 +88,7 @@ describe("the fake Discord's attachments", () => {
     gateway.terminate();
   });
 
-  it('refuses more than 10 attachments (30015), a file past the size limit or a request past 25 MiB (413, 40005), and limits in payload_json', async () => {
+  it('refuses more than 10 attachments (30015), a file past the size limit or a request past 25 MiB (413, 40005), limits in payload_json, and as scripted', async () => {
     const post = (body: unknown, files: { name: string; data: Buffer }[]) => rest.post(Routes.channelMessages(discord.channelId), { body, files }).catch((error: unknown) => error);
     const eleven = Array.from({ length: 11 }, (_, i) => ({ name: `${i}.png`, data: png }));
     expect(await post({}, eleven)).toMatchObject({ status: 400, code: 30015 });
@@ -99,6 +99,8 @@ describe("the fake Discord's attachments", () => {
     expect(tooLarge).toMatchObject({ status: 413, code: 40005, rawError: { message: 'Request entity too large' } });
     await small.close();
     expect(await post({}, [{ name: 'huge.bin', data: Buffer.alloc(9 * 1024 * 1024) }, { name: 'huge2.bin', data: Buffer.alloc(9 * 1024 * 1024) }, { name: 'huge3.bin', data: Buffer.alloc(9 * 1024 * 1024) }])).toMatchObject({ status: 413, code: 40005 });
+    discord.fail('createMessage', { status: 500 });
+    expect(await post({}, [{ name: 'a.png', data: png }])).toMatchObject({ status: 500 });
     expect([discord.messages, discord.attachments.stored]).toEqual([[], []]);
     // A message whose only content is a file is not empty.
     expect(await post(undefined, [{ name: 'only.png', data: png }])).toMatchObject({ attachments: [expect.objectContaining({ filename: 'only.png' })] });
