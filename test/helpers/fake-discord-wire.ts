@@ -14,7 +14,9 @@ export type PostedMessage = APIMessage & { request: Record<string, unknown> };
  */
 export type Scripted = { status: 500 | 502 | 503 } | { status: 429; retryAfter: number; global?: boolean } | { hang: true };
 export type Reply = { status: number; body?: unknown; headers?: Record<string, string> };
-export type Params = { match: RegExpMatchArray; body: Record<string, unknown>; query: URLSearchParams };
+/** A file part of a multipart request; `index` is the n of a part named `files[n]`. */
+export type Upload = { key: string; index: number | null; filename: string; contentType: string | null; data: Buffer };
+export type Params = { match: RegExpMatchArray; body: Record<string, unknown>; query: URLSearchParams; files: Upload[] };
 export type Route = { name: string; method: string; pattern: RegExp; auth: boolean; handle: (p: Params) => Reply };
 
 /** Types options as Discord does: strings 3, integers 4, booleans 5, other numbers 10. */
@@ -31,9 +33,9 @@ export function nest(subcommand: string, group: string | undefined, options: Opt
   return group ? [{ name: group, type: Opt.SubcommandGroup as const, options: [sub] }] : [sub];
 }
 
-/** The message fields a reply, update or edit body may replace. */
+/** The message fields a reply, update or edit body may replace (attachments are fake-discord-files.ts's). */
 export function pick(data: Record<string, unknown>): Partial<APIMessage> {
-  const keys = ['content', 'embeds', 'components', 'attachments'] as const;
+  const keys = ['content', 'embeds', 'components'] as const;
   return Object.fromEntries(keys.filter((k) => k in data).map((k) => [k, data[k]]));
 }
 
@@ -51,8 +53,9 @@ export const error = (status: number, code: number, message: string): Reply => (
 /**
  * Discord's 400 for a request body it would refuse (see discord-limits.ts), or null. An interaction's
  * callback is checked by its type: a reply or update by its message, an autocomplete by its choices.
+ * A message whose only content is its files is not empty.
  */
-export function formRefusal(route: string, body: Record<string, any>): Reply | null {
+export function formRefusal(route: string, body: Record<string, any>, files: Upload[] = []): Reply | null {
   const creates = route === 'createMessage' || route === 'followup' || (route === 'interactionCallback' && body.type === 4);
   const data = route === 'interactionCallback' ? (body.data ?? {}) : body;
   const at = route === 'interactionCallback' ? ['data'] : [];
@@ -60,7 +63,7 @@ export function formRefusal(route: string, body: Record<string, any>): Reply | n
   if (route === 'interactionCallback' && body.type === 8) errors = choiceErrors(data.choices ?? [], at);
   else if (creates || route === 'editMessage' || route === 'editOriginal' || (route === 'interactionCallback' && body.type === 7)) errors = messageErrors(data, at);
   if (errors.length) return { status: 400, body: invalidFormBody(errors) };
-  if (creates && isEmptyMessage(data)) return error(400, 50006, 'Cannot send an empty message');
+  if (creates && files.length === 0 && isEmptyMessage(data)) return error(400, 50006, 'Cannot send an empty message');
   return null;
 }
 
@@ -71,14 +74,22 @@ export function scriptedError(scripted: Exclude<Scripted, { hang: true }>): Repl
   return { status: 429, body: { message: 'You are being rate limited.', retry_after: scripted.retryAfter, global }, headers };
 }
 
-/** JSON bodies, or multipart ones (messages with files): their payload_json plus the file names. */
-export async function parseBody(raw: Buffer, contentType: string): Promise<unknown> {
-  if (raw.length === 0) return {};
-  if (contentType.startsWith('application/json')) return JSON.parse(raw.toString('utf8'));
-  if (!contentType.startsWith('multipart/form-data')) return { raw: raw.toString('utf8') };
+/**
+ * A request's body and files: a JSON body as it is; a multipart one (a message with files) as its
+ * payload_json, and each file part with its bytes.
+ */
+export async function parseRequest(raw: Buffer, contentType: string): Promise<{ body: unknown; files: Upload[] }> {
+  if (raw.length === 0) return { body: {}, files: [] };
+  if (contentType.startsWith('application/json')) return { body: JSON.parse(raw.toString('utf8')), files: [] };
+  if (!contentType.startsWith('multipart/form-data')) return { body: { raw: raw.toString('utf8') }, files: [] };
   const form = await new Response(new Uint8Array(raw), { headers: { 'content-type': contentType } }).formData();
-  const files = [...form.values()].filter((v): v is File => typeof v !== 'string').map((f) => f.name);
-  return { ...(JSON.parse(String(form.get('payload_json') ?? '{}')) as object), files };
+  const files: Upload[] = [];
+  for (const [key, value] of form.entries()) {
+    if (typeof value === 'string') continue;
+    const index = /^files\[(\d+)\]$/.exec(key)?.[1];
+    files.push({ key, index: index === undefined ? null : Number(index), filename: value.name, contentType: value.type || null, data: Buffer.from(await value.arrayBuffer()) });
+  }
+  return { body: JSON.parse(String(form.get('payload_json') ?? '{}')), files };
 }
 
 export function send(res: ServerResponse, { status, body, headers = {} }: Reply): void {

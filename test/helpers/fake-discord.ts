@@ -6,10 +6,12 @@ import type { APIApplicationCommandAutocompleteInteraction, APIApplicationComman
 import type { APIGuildMember, APIMessage, APIMessageComponentButtonInteraction, APITextChannel, APIUser, GuildMemberFlags } from 'discord-api-types/v10';
 import { closeFake } from './close-server.ts';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { error, formRefusal, found, nest, ok, parseBody, pick, route, scriptedError, send, typed, wire, type Params, type PostedMessage, type Reply, type Route, type Scripted } from './fake-discord-wire.ts';
+import { DiscordAttachments } from './fake-discord-files.ts';
+import { error, formRefusal, found, nest, ok, parseRequest, pick, route, scriptedError, send, typed, wire, type Params, type PostedMessage, type Reply, type Route, type Scripted, type Upload } from './fake-discord-wire.ts';
 import { waitUntil } from './wait.ts';
 
 export type { PostedMessage, Scripted } from './fake-discord-wire.ts';
+export type { DiscordAttachments, StoredAttachment } from './fake-discord-files.ts';
 
 export type ChannelError = { status: number; code: number; message: string };
 export interface InteractionOptions { channel?: string; user?: string; permissions?: bigint; appPermissions?: bigint }
@@ -34,8 +36,8 @@ export class FakeDiscord {
   readonly channelId = '1100000000000000020';
   readonly userId = '1100000000000000100';
   readonly botUser: APIUser = { id: this.botUserId, username: 'ainews', discriminator: '0', global_name: null, avatar: null, bot: true };
-  /** Every REST call; `auth` is its Authorization header, `status` what the fake answered (null while hung). */
-  readonly calls: { method: string; path: string; body: Record<string, unknown>; at: number; auth: string | null; status: number | null }[] = [];
+  /** Every REST call; `auth` is its Authorization header, `status` what the fake answered (null while hung), `files` its file parts. */
+  readonly calls: { method: string; path: string; body: Record<string, unknown>; files: Upload[]; at: number; auth: string | null; status: number | null }[] = [];
   readonly messages: PostedMessage[] = [];
   readonly interactionResponses: { interactionId: string; token: string; body: { type: number; data?: any } }[] = [];
   readonly webhookEdits: { token: string; messageId: string; body: Record<string, unknown> }[] = [];
@@ -47,6 +49,8 @@ export class FakeDiscord {
   readonly channelErrors = new Map<string, ChannelError>();
   /** A bot without Read Message History: Discord then lists no messages (200, empty); posting still works. */
   hideHistory = false;
+  /** The files messages were sent or edited with, each with its bytes: `attachments.of(messageId)`. */
+  readonly attachments: DiscordAttachments;
   identifies = 0;
   resumes = 0;
   private readonly heartbeatInterval: number;
@@ -68,26 +72,27 @@ export class FakeDiscord {
     route('me', 'GET', /^\/users\/@me$/, true, () => ok(this.botUser)),
     route('application', 'GET', /^\/applications\/@me$/, true, () => ok({ id: this.applicationId, name: 'ainews', description: '', icon: null, bot_public: false, bot_require_code_grant: false, verify_key: 'fake', flags: 0, bot: this.botUser })),
     route('channel', 'GET', /^\/channels\/(\d+)$/, true, ({ match }) => (match[1] === this.channelId ? ok(this.newsChannel()) : error(404, 10003, 'Unknown Channel'))),
-    route('createMessage', 'POST', /^\/channels\/(\d+)\/messages$/, true, (p) => this.createMessage(p.match[1]!, p.body)),
+    route('createMessage', 'POST', /^\/channels\/(\d+)\/messages$/, true, (p) => this.createMessage(p.match[1]!, p.body, p.files)),
     route('listMessages', 'GET', /^\/channels\/(\d+)\/messages$/, true, (p) => ok(this.hideHistory ? [] : this.listMessages(p.match[1]!, p.query))),
-    route('editMessage', 'PATCH', /^\/channels\/(\d+)\/messages\/(\d+)$/, true, (p) => this.editMessage(p.match[1]!, p.match[2]!, p.body)),
+    route('editMessage', 'PATCH', /^\/channels\/(\d+)\/messages\/(\d+)$/, true, (p) => this.editMessage(p.match[1]!, p.match[2]!, p.body, p.files)),
     route('getMessage', 'GET', /^\/channels\/(\d+)\/messages\/(\d+)$/, true, ({ match }) => found(this.messages.find((m) => m.channel_id === match[1] && m.id === match[2]))),
-    route('interactionCallback', 'POST', /^\/interactions\/(\d+)\/([^/]+)\/callback$/, false, (p) => this.callback(p.match[1]!, p.match[2]!, p.body, p.query)),
-    route('editOriginal', 'PATCH', /^\/webhooks\/\d+\/([^/]+)\/messages\/([^/]+)$/, false, (p) => this.editWebhookMessage(p.match[1]!, p.match[2]!, p.body)),
+    route('interactionCallback', 'POST', /^\/interactions\/(\d+)\/([^/]+)\/callback$/, false, (p) => this.callback(p.match[1]!, p.match[2]!, p)),
+    route('editOriginal', 'PATCH', /^\/webhooks\/\d+\/([^/]+)\/messages\/([^/]+)$/, false, (p) => this.editWebhookMessage(p.match[1]!, p.match[2]!, p.body, p.files)),
     route('getOriginal', 'GET', /^\/webhooks\/\d+\/([^/]+)\/messages\/@original$/, false, ({ match }) => found(this.originals.get(match[1]!))),
     route('deleteOriginal', 'DELETE', /^\/webhooks\/\d+\/([^/]+)\/messages\/@original$/, false, ({ match }) => (this.originals.delete(match[1]!), { status: 204 })),
-    route('followup', 'POST', /^\/webhooks\/\d+\/([^/]+)$/, false, ({ match, body }) => {
+    route('followup', 'POST', /^\/webhooks\/\d+\/([^/]+)$/, false, ({ match, body, files }) => {
       this.followups.push({ token: match[1]!, body });
       const channel = [...this.interactions.values()].find((i) => i.token === match[1])?.channel ?? this.channelId;
-      return ok(this.message(channel, body, (Number(body.flags ?? 0) & MessageFlags.Ephemeral) === 0, MessageType.ChatInputCommand));
+      return ok(this.message(channel, body, (Number(body.flags ?? 0) & MessageFlags.Ephemeral) === 0, MessageType.ChatInputCommand, { route: 'followup', files }));
     }),
     route('putCommands', 'PUT', /^\/applications\/\d+(?:\/guilds\/(\d+))?\/commands$/, true, (p) => this.putCommands(p)),
   ];
 
-  /** `heartbeatInterval` is sent in HELLO; `interactionDeadlineMs` is how long an interaction may wait for its callback. */
-  constructor(options: { heartbeatInterval?: number; interactionDeadlineMs?: number } = {}) {
+  /** `heartbeatInterval` is sent in HELLO; `interactionDeadlineMs` is how long an interaction may wait for its callback; `attachmentSizeLimit` is the largest file a message may carry. */
+  constructor(options: { heartbeatInterval?: number; interactionDeadlineMs?: number; attachmentSizeLimit?: number } = {}) {
     this.heartbeatInterval = options.heartbeatInterval ?? 41_250;
     this.interactionDeadlineMs = options.interactionDeadlineMs ?? 3000;
+    this.attachments = new DiscordAttachments(() => this.url, () => this.snowflake(), options.attachmentSizeLimit);
   }
 
   async listen(): Promise<this> {
@@ -257,7 +262,7 @@ export class FakeDiscord {
       channel: channel === this.channelId ? this.newsChannel() : { id: channel, type: ChannelType.GuildText as const, guild_id: this.guildId, name: `channel-${channel.slice(-4)}` },
       member: { user, nick: null, avatar: null, banner: null, roles: [], joined_at: new Date(0).toISOString(), premium_since: null, deaf: false, mute: false, flags: 0 as GuildMemberFlags, pending: false, permissions: String(opts.permissions ?? MEMBER_PERMISSIONS) },
       app_permissions: String(opts.appPermissions ?? BOT_PERMISSIONS), locale: Locale.EnglishUS, guild_locale: Locale.EnglishUS, entitlements: [],
-      authorizing_integration_owners: { '0': this.guildId }, context: 0 as const, attachment_size_limit: 10 * 1024 * 1024,
+      authorizing_integration_owners: { '0': this.guildId }, context: 0 as const, attachment_size_limit: this.attachments.fileSizeLimit,
     } satisfies Omit<APIBaseInteraction<InteractionType, unknown>, 'type'>;
   }
 
@@ -267,25 +272,26 @@ export class FakeDiscord {
     return { id: payload.id, token: payload.token };
   }
 
-  /** A message by the bot in `channel`; `visible` ones land in the channel's history, as non-ephemeral ones do on Discord. */
-  private message(channel: string, body: Record<string, unknown>, visible: boolean, type = MessageType.Default): PostedMessage {
+  /** A message by the bot in `channel`, with the files `sent` carried; `visible` ones land in the channel's history, as non-ephemeral ones do on Discord. */
+  private message(channel: string, body: Record<string, unknown>, visible: boolean, type = MessageType.Default, sent?: { route: string; files: Upload[] }): PostedMessage {
     const message: PostedMessage = {
       id: this.snowflake(), channel_id: channel, author: this.botUser, content: String(body.content ?? ''), timestamp: new Date().toISOString(), edited_timestamp: null,
       tts: false, mention_everyone: false, mentions: [], mention_roles: [], attachments: [], embeds: (body.embeds as APIMessage['embeds']) ?? [],
       components: (body.components as APIMessage['components']) ?? [], pinned: false, type, flags: Number(body.flags ?? 0), request: body,
       ...(body.nonce !== undefined ? { nonce: body.nonce as string } : {}),
     };
+    if (sent) this.attachments.attach(message, sent.route, sent.files, body.attachments);
     if (visible) this.messages.push(message);
     return message;
   }
 
-  private createMessage(channel: string, body: Record<string, unknown>): Reply {
+  private createMessage(channel: string, body: Record<string, unknown>, files: Upload[]): Reply {
     if (body.enforce_nonce === true && body.nonce !== undefined) {
       // Discord answers a repeated nonce with the message it already created, for a few minutes.
       const earlier = this.messagesIn(channel).find((m) => m.nonce === body.nonce && Date.now() - Date.parse(m.timestamp) < NONCE_WINDOW_MS);
       if (earlier) return ok({ ...wire(earlier), nonce: earlier.nonce });
     }
-    const message = this.message(channel, body, true);
+    const message = this.message(channel, body, true, MessageType.Default, { route: 'createMessage', files });
     return ok({ ...wire(message), nonce: message.nonce });
   }
 
@@ -299,7 +305,7 @@ export class FakeDiscord {
     return page.reverse().map(wire);
   }
 
-  private callback(interactionId: string, token: string, body: Record<string, unknown>, query: URLSearchParams): Reply {
+  private callback(interactionId: string, token: string, { body, query, files }: Params): Reply {
     const interaction = this.interactions.get(interactionId);
     // Discord forgets an interaction that is not answered within 3 seconds.
     const late = interaction && Date.now() - interaction.at > this.interactionDeadlineMs;
@@ -312,11 +318,12 @@ export class FakeDiscord {
     let message = this.originals.get(token);
     if (body.type === Callback.ChannelMessageWithSource || body.type === Callback.DeferredChannelMessageWithSource) {
       const loading = body.type === Callback.DeferredChannelMessageWithSource;
-      message = this.message(interaction.channel, { ...data, flags: Number(data.flags ?? 0) | (loading ? MessageFlags.Loading : 0) }, !ephemeral, MessageType.ChatInputCommand);
+      message = this.message(interaction.channel, { ...data, flags: Number(data.flags ?? 0) | (loading ? MessageFlags.Loading : 0) }, !ephemeral, MessageType.ChatInputCommand, { route: 'interactionCallback', files });
       this.originals.set(token, message);
       if (!loading) this.settled.add(token);
     } else if (body.type === Callback.UpdateMessage && message) {
       Object.assign(message, pick(data), { edited_timestamp: new Date().toISOString() });
+      this.attachments.attach(message, 'interactionCallback', files, data.attachments);
       this.settled.add(token);
     }
     if (query.get('with_response') !== 'true') return { status: 204 };
@@ -328,20 +335,22 @@ export class FakeDiscord {
   }
 
   /** A bot may edit only its own messages; the edit replaces the fields it gives. */
-  private editMessage(channel: string, messageId: string, body: Record<string, unknown>): Reply {
+  private editMessage(channel: string, messageId: string, body: Record<string, unknown>, files: Upload[]): Reply {
     const message = this.messages.find((m) => m.channel_id === channel && m.id === messageId);
     if (!message) return error(404, 10008, 'Unknown Message');
     if (message.author.id !== this.botUser.id) return error(403, 50005, 'Cannot edit a message authored by another user');
     Object.assign(message, pick(body), { edited_timestamp: new Date().toISOString() });
+    this.attachments.attach(message, 'editMessage', files, body.attachments);
     return ok(wire(message));
   }
 
-  private editWebhookMessage(token: string, messageId: string, body: Record<string, unknown>): Reply {
+  private editWebhookMessage(token: string, messageId: string, body: Record<string, unknown>, files: Upload[]): Reply {
     this.webhookEdits.push({ token, messageId, body });
     const message = messageId === '@original' ? this.originals.get(token) : this.messages.find((m) => m.id === messageId);
     if (!message) return error(404, 10008, 'Unknown Message');
     // An edit replaces what it names and ends the "thinking…" state of a deferred reply.
     Object.assign(message, pick(body), { flags: (message.flags ?? 0) & ~MessageFlags.Loading, edited_timestamp: new Date().toISOString() });
+    this.attachments.attach(message, 'editOriginal', files, body.attachments);
     if (messageId === '@original') this.settled.add(token);
     return ok(wire(message));
   }
@@ -357,27 +366,31 @@ export class FakeDiscord {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const url = new URL(req.url ?? '/', this.url);
+    const attachment = req.method === 'GET' ? this.attachments.served(url.pathname) : null;
+    if (attachment) return void res.writeHead(200, { 'Content-Type': attachment.contentType ?? 'application/octet-stream' }).end(attachment.data);
     const path = decodeURIComponent(url.pathname.replace(/^\/api\/v\d+/, '')); // %40original → @original
-    const body = (await parseBody(Buffer.concat(chunks), req.headers['content-type'] ?? '')) as Record<string, unknown>;
-    const call = { method: req.method ?? 'GET', path, body, at: Date.now(), auth: req.headers.authorization ?? null, status: null as number | null };
+    const raw = Buffer.concat(chunks);
+    const { body, files } = (await parseRequest(raw, req.headers['content-type'] ?? '')) as { body: Record<string, unknown>; files: Upload[] };
+    const call = { method: req.method ?? 'GET', path, body, files, at: Date.now(), auth: req.headers.authorization ?? null, status: null as number | null };
     this.calls.push(call);
-    const reply = this.answer(call, url.searchParams);
+    const reply = this.answer(call, url.searchParams, raw.length);
     if (reply === 'hang') return void this.hung.push(res);
     call.status = reply.status;
     send(res, reply);
   }
 
-  private answer({ method, path, body, auth }: FakeDiscord['calls'][number], query: URLSearchParams): Reply | 'hang' {
+  private answer({ method, path, body, files, auth }: FakeDiscord['calls'][number], query: URLSearchParams, size: number): Reply | 'hang' {
     const route = this.routes.find((r) => r.method === method && r.pattern.test(path));
     if (!route) return error(404, 0, '404: Not Found');
     if (route.auth && auth !== `Bot ${this.token}`) return error(401, 0, '401: Unauthorized');
     const channelError = this.channelErrors.get(/^\/channels\/(\d+)/.exec(path)?.[1] ?? '');
     if (channelError) return error(channelError.status, channelError.code, channelError.message);
-    const refusal = formRefusal(route.name, body);
+    const data = (route.name === 'interactionCallback' ? (body.data ?? {}) : body) as Record<string, unknown>;
+    const refusal = this.attachments.refusal(size, files, data.attachments) ?? formRefusal(route.name, body, files);
     if (refusal) return (this.refused.push({ route: route.name, body, answer: refusal.body }), refusal);
     const scripted = this.script.get(route.name)?.shift();
     if (scripted && 'status' in scripted) return scriptedError(scripted);
-    const reply = route.handle({ match: path.match(route.pattern)!, body, query });
+    const reply = route.handle({ match: path.match(route.pattern)!, body, query, files });
     return scripted ? 'hang' : reply; // a hung call took effect; only its answer is lost
   }
 }

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { closeFake } from './close-server.ts';
+import { SlackFiles, uploadedBytes, type CompletedUpload, type SlackAnswer } from './fake-slack-files.ts';
 import { slackRefusal, type SlackRefusal } from './slack-limits.ts';
 import { WebSocketServer, type WebSocket } from 'ws';
 
@@ -16,16 +17,21 @@ export interface PostedMessage {
   metadata?: { event_type: string; event_payload: Record<string, unknown> };
   /** The parent's ts, for a reply in a thread. */
   thread_ts?: string;
+  /** The files a files.completeUploadExternal shared, as Slack lists them in the message. */
+  files?: Record<string, unknown>[];
   raw: Record<string, unknown>;
 }
 
+export type { CompletedUpload, SlackFile } from './fake-slack-files.ts';
+
 /**
  * How the fake answers the next call of a method, instead of normally: an HTTP status (500, or 429 with
- * Retry-After seconds), a Slack error, or `hang` (the message is posted but no answer ever comes).
+ * Retry-After seconds), a Slack error, or `hang` (the message is posted, or the upload shared, but no
+ * answer ever comes). The method `upload_url` stands for the POST of a file's bytes to its upload URL.
  */
 export type Scripted = { status: 500 | 503 } | { status: 429; retryAfter: number } | { error: string } | { hang: true };
 
-const JSON_FIELDS = new Set(['blocks', 'attachments', 'metadata']);
+const JSON_FIELDS = new Set(['blocks', 'attachments', 'metadata', 'files']);
 /** The methods and paths whose bodies are messages, checked against Block Kit's limits. */
 const MESSAGE_METHODS = new Set(['chat.postMessage', 'chat.update']);
 
@@ -46,6 +52,8 @@ export class FakeSlack {
   /** Channels the bot is not in (chat.postMessage answers not_in_channel; conversations.info says so). */
   readonly notMember = new Set<string>();
   readonly workspaceAdmins = new Set<string>();
+  /** Where uploads' bytes go, and what files.completeUploadExternal finished. */
+  readonly files = new SlackFiles(() => this.url, this.team);
   private readonly script = new Map<string, Scripted[]>();
   private readonly hung: ServerResponse[] = [];
   private readonly server: Server = createServer((req, res) => void this.handle(req, res));
@@ -80,6 +88,11 @@ export class FakeSlack {
 
   callsOf(method: string) {
     return this.calls.filter((c) => c.method === method);
+  }
+
+  /** The uploads files.completeUploadExternal finished, in order: one per file, with its bytes. */
+  get uploads(): CompletedUpload[] {
+    return this.files.completed;
   }
 
   get connected(): boolean {
@@ -180,13 +193,15 @@ export class FakeSlack {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const raw = await new Promise<string>((resolve) => {
-      let data = '';
-      req.on('data', (chunk: Buffer) => (data += chunk));
-      req.on('end', () => resolve(data));
-    });
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
     const url = new URL(req.url ?? '/', this.url);
-    const body = parseBody(raw, req.headers['content-type'] ?? '');
+    if (url.pathname.startsWith('/upload/v1/')) return this.upload(url.pathname.slice('/upload/v1/'.length), await uploadedBytes(Buffer.concat(chunks), req.headers['content-type'] ?? ''), res);
+    if (url.pathname.startsWith('/files-pri/')) {
+      const data = req.headers.authorization === `Bearer ${this.botToken}` ? this.files.served(url.pathname) : null;
+      return void (data ? res.writeHead(200, { 'Content-Type': 'application/octet-stream' }).end(data) : res.writeHead(404).end());
+    }
+    const body = parseBody(Buffer.concat(chunks).toString('utf8'), req.headers['content-type'] ?? '');
     if (url.pathname.startsWith('/respond/')) {
       const refusal = slackRefusal(body);
       if (refusal) {
@@ -211,6 +226,7 @@ export class FakeSlack {
     const scripted = this.script.get(method)?.shift();
     if (scripted && 'hang' in scripted) {
       if (method === 'chat.postMessage') this.post(body);
+      if (method === 'files.completeUploadExternal') this.answer(method, body);
       this.hung.push(res);
       return;
     }
@@ -250,7 +266,7 @@ export class FakeSlack {
         const matching = this.posts
           .filter((m) => m.channel === body.channel && Number(m.ts) >= oldest && !m.thread_ts)
           .reverse()
-          .map(({ ts, text, blocks, metadata }) => ({ type: 'message', user: 'U0BOT', ts, text, blocks, ...(withMetadata && metadata ? { metadata } : {}) }));
+          .map(({ ts, text, blocks, metadata, files }) => ({ type: 'message', user: 'U0BOT', ts, text, blocks, ...shared(files), ...(withMetadata && metadata ? { metadata } : {}) }));
         return { ok: true, ...page(matching, start, limit) };
       }
       case 'conversations.replies': {
@@ -261,12 +277,13 @@ export class FakeSlack {
         const limit = Number(body.limit ?? 1000);
         const start = Number(body.cursor ?? 0);
         // The parent first, then its replies, oldest first.
-        const thread = [parent, ...this.posts.filter((m) => m.thread_ts === parent.ts && Number(m.ts) >= oldest)].map(({ ts, text, metadata, thread_ts }) => ({
+        const thread = [parent, ...this.posts.filter((m) => m.thread_ts === parent.ts && Number(m.ts) >= oldest)].map(({ ts, text, metadata, thread_ts, files }) => ({
           type: 'message',
           user: 'U0BOT',
           ts,
           text,
           thread_ts: thread_ts ?? parent.ts,
+          ...shared(files),
           ...(withMetadata && metadata ? { metadata } : {}),
         }));
         return { ok: true, ...page(thread, start, limit) };
@@ -279,9 +296,48 @@ export class FakeSlack {
         const user = String(body.user);
         return { ok: true, user: { id: user, name: user.toLowerCase(), is_admin: this.workspaceAdmins.has(user), is_owner: false } };
       }
+      case 'files.getUploadURLExternal':
+        return this.files.reserve(body);
+      case 'files.completeUploadExternal':
+        return this.completeUpload(body);
       default:
         return { ok: false, error: 'unknown_method' };
     }
+  }
+
+  /** The bytes of a file POSTed to its upload URL: HTTP 200 and a plain-text answer, as Slack's upload service gives. */
+  private upload(fileId: string, data: Buffer, res: ServerResponse): void {
+    this.calls.push({ method: 'upload_url', body: { file_id: fileId, length: data.length }, at: Date.now() });
+    const scripted = this.script.get('upload_url')?.shift();
+    if (scripted && 'hang' in scripted) return void (this.files.receive(fileId, data), this.hung.push(res));
+    if (scripted) {
+      const status = 'status' in scripted ? scripted.status : 400;
+      const headers: Record<string, string> = 'retryAfter' in scripted ? { 'Retry-After': String(scripted.retryAfter) } : {};
+      return void res.writeHead(status, { 'Content-Type': 'text/plain', ...headers }).end('error' in scripted ? scripted.error : 'upload failed');
+    }
+    if (!this.files.receive(fileId, data)) return void res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not Found');
+    res.writeHead(200, { 'Content-Type': 'text/plain' }).end(`OK - ${data.length}`);
+  }
+
+  /**
+   * files.completeUploadExternal. Given a channel, the files are shared there as Slack shares them: a
+   * message by the bot whose text is the initial_comment (Slack ignores blocks when there is one) and
+   * whose `files` lists them; with thread_ts, a reply in that thread.
+   */
+  private completeUpload(body: Record<string, unknown>): SlackAnswer {
+    const checked = this.files.check(body);
+    if ('ok' in checked) return checked;
+    const channel = body.channel_id === undefined ? undefined : String(body.channel_id);
+    if (channel !== undefined && !channel) return { ok: false, error: 'channel_not_found' };
+    if (channel && this.notMember.has(channel)) return { ok: false, error: 'not_in_channel' };
+    const blocks = body.initial_comment === undefined && Array.isArray(body.blocks) && body.blocks.length ? (body.blocks as unknown[]) : undefined;
+    const refusal = blocks ? slackRefusal({ blocks }) : null;
+    if (refusal) return (this.refused.push({ method: 'files.completeUploadExternal', body, refusal }), { ...refusal });
+    const text = String(body.initial_comment ?? '');
+    const message = channel ? this.post({ channel, text, ...(blocks ? { blocks } : {}), ...(body.thread_ts ? { thread_ts: body.thread_ts } : {}) }) : undefined;
+    const files = this.files.complete(checked.files, body, message?.ts);
+    if (message) Object.assign(message, { files, raw: body });
+    return { ok: true, files };
   }
 
   private post(body: Record<string, unknown>): PostedMessage {
@@ -313,6 +369,11 @@ function parseBody(raw: string, contentType: string): Record<string, unknown> {
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', ...headers });
   res.end(JSON.stringify(body));
+}
+
+/** What a message that shares files carries besides its text, as history lists it. */
+function shared(files: Record<string, unknown>[] | undefined) {
+  return files ? { files, upload: true, display_as_bot: false } : {};
 }
 
 /** One page of messages as Slack pages them: the cursor is the offset of the next page. */
