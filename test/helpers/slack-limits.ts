@@ -81,6 +81,15 @@ function checkBlock(block: Json, at: string): string[] {
       return [...errors, ...list(block.elements, SLACK_LIMITS.actionsElements, `${at}/elements`, (e, where) => element(e as Json, where))];
     case 'divider':
       return errors;
+    case 'image': {
+      // An image is a URL or an uploaded file (slack_file: its id or its URL), never both; alt text is required.
+      if (typeof block.alt_text !== 'string' || block.alt_text.length === 0) errors.push(`must provide alt_text [json-pointer:${at}/alt_text]`);
+      else errors.push(...maxLength(block.alt_text, 2000, `${at}/alt_text`, false));
+      const file = block.slack_file as Json | undefined;
+      if ((block.image_url === undefined) === (file === undefined)) errors.push(`must provide either image_url or slack_file [json-pointer:${at}]`);
+      if (file !== undefined && (typeof file !== 'object' || (file.id === undefined) === (file.url === undefined))) errors.push(`invalid slack file [json-pointer:${at}/slack_file]`);
+      return errors;
+    }
     default:
       return [...errors, `unsupported type: ${String(block.type)} [json-pointer:${at}/type]`];
   }
