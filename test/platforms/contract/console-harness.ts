@@ -44,12 +44,17 @@ export class ConsoleHarness extends BaseHarness implements PlatformHarness {
   }
 
   /** Alert blocks as printed, each with the story updates printed for it later. */
+  /**
+   * Messages as printed (alerts, folds, digests), each with the story updates printed for it later; a
+   * message's id is the one the console sender gave it, counting every message it printed.
+   */
   posts(): Posted[] {
-    const alerts = this.printed.filter((p) => p.text.startsWith(`┌ ${CHANNEL} · watch `));
-    const updates = this.printed.filter((p) => p.text.startsWith(`┌ ${CHANNEL} · story #`));
-    return alerts.map((alert, i) => {
-      const title = alert.text.split('\n')[1]!.slice(2);
-      return { ...read(alert.text, String(i)), replies: updates.filter((u) => u.text.includes(` "${title}" also covered by `)).map((u, j) => read(u.text, `${i}.${j}`)) };
+    const numbered = this.printed.map((p, i) => ({ ...p, id: `console-${process.pid}-${i + 1}` }));
+    const messages = numbered.filter((p) => p.text.startsWith(`┌ ${CHANNEL} · `) && !p.text.startsWith(`┌ ${CHANNEL} · story #`));
+    const updates = numbered.filter((p) => p.text.startsWith(`┌ ${CHANNEL} · story #`));
+    return messages.map((message) => {
+      const title = message.text.split('\n')[1]!.slice(2);
+      return { ...read(message.text, message.id), replies: updates.filter((u) => u.text.includes(` "${title}" also covered by `)).map((u) => read(u.text, u.id)) };
     });
   }
 
