@@ -3,6 +3,8 @@ import { channelPlatform } from '../channel-name.ts';
 import { shortTime, truncate } from '../format.ts';
 import { positiveInt, printJson, withApp } from './context.ts';
 import { table } from './table.ts';
+import type { DeliveryRow } from '../db/outbox.ts';
+import { readPayload } from '../db/outbox-folds.ts';
 
 export function registerDeliveriesCommand(program: Command): void {
   program
@@ -10,7 +12,7 @@ export function registerDeliveriesCommand(program: Command): void {
     .option('--channel <channel>', 'only this channel')
     .option('--limit <n>', 'how many', '50')
     .option('--json', 'print JSON')
-    .description('alerts in the outbox, newest first, with their delivery status')
+    .description('alerts, updates, folds and digests in the outbox, newest first, with their delivery status')
     .action(async (opts: { channel?: string; limit: string; json?: boolean }) => {
       const limit = positiveInt(opts.limit, '--limit', 10_000);
       if (opts.channel) channelPlatform(opts.channel);
@@ -27,6 +29,9 @@ export function registerDeliveriesCommand(program: Command): void {
               kind: r.kind,
               story_id: r.story_id,
               status: r.status,
+              held_until: r.held_until,
+              held_for: r.held_for,
+              fold_id: r.fold_id,
               attempts: r.attempts,
               last_error: r.last_error,
               created_at: r.created_at,
@@ -39,9 +44,23 @@ export function registerDeliveriesCommand(program: Command): void {
         console.log(
           table(
             ['ID', 'CHANNEL', 'KIND', 'STATUS', 'TRIES', 'QUEUED', 'ITEM', 'LAST ERROR'],
-            rows.map((r) => [String(r.id), r.channel, r.kind, r.status, String(r.attempts), shortTime(r.created_at), truncate(`#${r.item_id} ${r.title}`, 50), r.last_error ?? '']),
+            rows.map((r) => [String(r.id), r.channel, r.kind, statusOf(r), String(r.attempts), shortTime(r.created_at), truncate(whatOf(r), 50), r.last_error ?? '']),
           ),
         );
       });
     });
+}
+
+/** `held until 08:00Z`, `sent (in #12)` for a row gathered into a fold or digest, else the status. */
+function statusOf(row: DeliveryRow): string {
+  if (row.status === 'held' && row.held_until) return `held (${row.held_for}) until ${shortTime(row.held_until)}`;
+  return row.fold_id === null ? row.status : `${row.status} (in #${row.fold_id})`;
+}
+
+function whatOf(row: DeliveryRow): string {
+  if (row.kind === 'fold' || row.kind === 'digest') {
+    const payload = readPayload(row);
+    return payload ? `${payload.entries.length} of ${payload.total} stories` : '';
+  }
+  return `#${row.item_id} ${row.title}`;
 }

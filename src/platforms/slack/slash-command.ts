@@ -37,9 +37,9 @@ export function registerSlashCommand(app: App, deps: SlashCommandDeps): void {
     const asker = slackAsker({ team: command.team_id, channel: command.channel_id, user: command.user_id, userName: command.user_name }, client, deps);
     const answer = await deps.dispatcher.dispatch({ text: command.text }, asker);
     if (answer.kind === 'chart') {
-      const posted = await postChart(client, command.channel_id, answer, deps);
-      if (posted === null) return;
-      await respond({ ...answerMessage({ ...answer, lines: [...answer.lines, `(${posted})`] }), response_type: 'ephemeral' });
+      const failed = await postChart(client, command.channel_id, answer, deps);
+      const said = failed === null ? { kind: 'notice' as const, lines: ['Posted the chart to this channel.'] } : { ...answer, lines: [...answer.lines, `(${failed})`] };
+      await respond({ ...answerMessage(said), response_type: 'ephemeral' });
       return;
     }
     const announce = answer.kind === 'notice' && answer.announce === true;

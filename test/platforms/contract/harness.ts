@@ -129,6 +129,11 @@ export abstract class BaseHarness implements Partial<PlatformHarness> {
   deliver(): void {
     this.worker!.nudge();
   }
+
+  /** The server the harness's feeds are on, for a test that serves a feed of its own. */
+  get server(): FeedServer {
+    return this.feeds!;
+  }
 }
 
 /** Waits for `answered` to hold, failing at once, with the platform's reasons, when the fake refused a payload meanwhile. */

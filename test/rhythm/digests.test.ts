@@ -1,0 +1,97 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createApp, type App } from '../../src/app.ts';
+import { createLogger } from '../../src/log.ts';
+import { ConsoleSender } from '../../src/platforms/console/console-sender.ts';
+import { testApp, type TestApp } from '../helpers/app.ts';
+import { FeedServer } from '../helpers/feed-server.ts';
+import { NewsFeed } from '../helpers/news-feed.ts';
+
+const CHANNEL = 'console:team';
+const DAY = 86_400_000;
+
+describe('digests on their schedule', () => {
+  let app: TestApp;
+  let server: FeedServer;
+  let reopened: App | undefined;
+
+  afterEach(async () => {
+    reopened?.close();
+    reopened = undefined;
+    app.dispose();
+    await server.close();
+  });
+
+  async function channelWithDigest(only: boolean) {
+    server = await new FeedServer().listen();
+    app = testApp();
+    const news = new NewsFeed(server);
+    await news.subscribe(app);
+    app.watches.add(CHANNEL, 'gpt-5', 'u1');
+    app.rhythm.setDigest(CHANNEL, { every: 'daily', day: null, time: '09:00', only });
+    return news;
+  }
+
+  async function deliver(on: App): Promise<string[]> {
+    const printed: string[] = [];
+    await on.deliveryWorker([new ConsoleSender((text) => printed.push(text))]).drain();
+    return printed;
+  }
+
+  it('sends a digest missed while the bot was down once when it is back, not once per missed slot', async () => {
+    const news = await channelWithDigest(true);
+    await news.publish(app, ['GPT-5 arrives', 'GPT-5 gets cheaper']);
+    expect(await deliver(app)).toEqual([]);
+    expect(app.outbox.list().map((r) => r.status)).toEqual(['held', 'held']);
+
+    // The bot is down for three days across three 09:00 slots, then starts again on the same database.
+    app.db.prepare('UPDATE channels SET next_digest_at = ?').run(new Date(Date.now() - 3 * DAY).toISOString());
+    app.close();
+    reopened = createApp(app.config, createLogger('silent'));
+    const printed = await deliver(reopened);
+    expect(printed).toHaveLength(1);
+    expect(printed[0]).toContain('Daily digest: 2 stories');
+    expect(printed[0]).toContain('GPT-5 arrives');
+    expect(printed[0]).toContain('GPT-5 gets cheaper');
+    const next = Date.parse(reopened.rhythm.settings(CHANNEL).nextDigestAt!);
+    expect(next).toBeGreaterThan(Date.now());
+    expect(next - Date.now()).toBeLessThanOrEqual(DAY);
+    // Nothing more for the missed slots.
+    expect(await deliver(reopened)).toEqual([]);
+    expect(reopened.outbox.list().filter((r) => r.kind === 'digest')).toHaveLength(1);
+    expect(reopened.outbox.list().filter((r) => r.kind === 'alert').map((r) => r.status)).toEqual(['sent', 'sent']);
+  });
+
+  it('sends nothing for an empty period, and moves the schedule on', async () => {
+    await channelWithDigest(false);
+    const due = new Date(Date.now() - 1000);
+    app.db.prepare('UPDATE channels SET next_digest_at = ?').run(due.toISOString());
+    expect(app.gatherer.gather()).toEqual({ digests: 0, folds: 0 });
+    expect(app.outbox.list()).toEqual([]);
+    expect(Date.parse(app.rhythm.settings(CHANNEL).nextDigestAt!)).toBeGreaterThan(Date.now());
+    expect(app.rhythm.settings(CHANNEL).lastDigestAt).not.toBeNull();
+  });
+
+  it('without "only", lets live alerts go on and tells the same stories again in the digest, marked as alerted', async () => {
+    const news = await channelWithDigest(false);
+    await news.publish(app, 'GPT-5 arrives');
+    const live = await deliver(app);
+    expect(live).toHaveLength(1);
+    const { id, stories } = app.rhythm.sendDigest(CHANNEL);
+    expect(id).not.toBeNull();
+    expect(stories).toBe(1);
+    const [digest] = await deliver(app);
+    expect(digest).toContain('GPT-5 arrives');
+    expect(digest).toContain('already alerted here');
+    // The next digest covers what came after this one only.
+    expect(app.rhythm.sendDigest(CHANNEL)).toEqual({ id: null, stories: 0 });
+  });
+
+  it('turning a digest that replaced live alerts off releases what it held, gathered in one message', async () => {
+    const news = await channelWithDigest(true);
+    await news.publish(app, ['GPT-5 arrives', 'GPT-5 gets cheaper']);
+    app.rhythm.setDigest(CHANNEL, null);
+    const printed = await deliver(app);
+    expect(printed).toHaveLength(1);
+    expect(printed[0]).toContain('2 stories held for the digest, which was turned off');
+  });
+});
