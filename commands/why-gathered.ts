@@ -16,7 +16,9 @@ export function describeGathering(delivery: ItemDelivery, where: { outbox: Pick<
   const what = delivery.kind === 'alert' ? `Its alert (watch "${delivery.watch_query}")` : 'Its update of the story\'s alert';
   if (delivery.fold_id === null) {
     if (delivery.status !== 'held' || !delivery.held_for || !delivery.held_until) return null;
-    return [`${what} is ${HELD_FOR[delivery.held_for]} until ${localClock(new Date(delivery.held_until), zone, now)}; then it goes out gathered with the others in one message.`];
+    const until = localClock(new Date(delivery.held_until), zone, now);
+    if (delivery.held_for === 'digest') return [`${what} is ${HELD_FOR.digest}: it goes out in the digest of ${until}.`];
+    return [`${what} is ${HELD_FOR[delivery.held_for]} until ${until}; then it goes out gathered with the others in one message.`];
   }
   const fold = where.outbox.byId(delivery.fold_id);
   if (!fold) return [`${what} was gathered into a message that no longer exists.`];

@@ -147,6 +147,15 @@ describe('/ainews on Discord', () => {
     expect(app.watches.list()).toEqual([]);
   });
 
+  it('refuses changes of settings to members without Manage Channels, as it does watches, and shows them to anyone', async () => {
+    await startDiscord();
+    const refused = await slash('quiet', { hours: '22:00-08:00' });
+    expect(refused.message.content).toMatch(/only those who manage this channel can change this channel's settings: members with the Manage Channels permission here/);
+    expect(app.rhythm.settings(channel()).quiet).toBeNull();
+    expect((await slash('quiet', { hours: '22:00-08:00' }, { permissions: MANAGER })).message.content).toContain('Quiet hours are now 22:00–08:00');
+    expect((await slash('settings', {})).message.content).toContain('Quiet hours: 22:00–08:00');
+  });
+
   it('says what the bot is missing when watching where it cannot post', async () => {
     await startDiscord({ DISCORD_WATCH_PERMISSION: 'none' });
     const answer = await slash('watch', { keyword: 'gpt-5' }, { appPermissions: PermissionFlagsBits.ViewChannel });
