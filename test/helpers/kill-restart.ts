@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import { startCli } from './cli.ts';
+import type { OutboxRow } from '../../src/db/outbox.ts';
 import { readOutboxRow } from './news-feed.ts';
 import { waitUntil } from './wait.ts';
 
@@ -9,16 +10,22 @@ import { waitUntil } from './wait.ts';
  * SIGKILL, then runs it again until the outbox records the alert as sent, and calls `check` while that
  * second run is still up. The outbox holds one alert.
  */
-export async function killBetweenPostAndRecord(env: Record<string, string>, posted: () => number, check: () => void): Promise<void> {
+export async function killBetweenPostAndRecord(
+  env: Record<string, string>,
+  posted: () => number,
+  check: () => void,
+  /** The row being sent: by default the outbox's only one. */
+  sending: () => OutboxRow = () => readOutboxRow(env.AINEWS_DB!),
+): Promise<void> {
   const first = startCli(['run'], env);
   await waitUntil(() => posted() === 1, 40_000, 'the first post');
   first.child.kill('SIGKILL');
   await first.exited;
   // Killed while waiting (sending), or after its request timed out (retrying): the outcome is unknown.
-  expect(readOutboxRow(env.AINEWS_DB!)).toMatchObject({ status: expect.stringMatching(/^(sending|retrying)$/), attempt_started_at: expect.any(String) });
+  expect(sending()).toMatchObject({ status: expect.stringMatching(/^(sending|retrying)$/), attempt_started_at: expect.any(String) });
   const second = startCli(['run'], env);
   try {
-    await waitUntil(() => readOutboxRow(env.AINEWS_DB!).status === 'sent', 40_000, 'the alert recorded as sent');
+    await waitUntil(() => sending().status === 'sent', 40_000, 'the alert recorded as sent');
     check();
   } finally {
     second.child.kill('SIGTERM');

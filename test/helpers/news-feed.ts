@@ -65,11 +65,14 @@ export class NewsFeed {
   }
 }
 
-/** The (only) outbox row, read as another process would while `ainews run` works on the database. */
-export function readOutboxRow(db: string): OutboxRow {
+/**
+ * The (only) outbox row, or the first that `where` (SQL) picks, read as another process would while
+ * `ainews run` works on the database.
+ */
+export function readOutboxRow(db: string, where = 'true'): OutboxRow {
   const connection = new Sqlite(db, { readonly: true, timeout: 5000 });
   try {
-    return connection.prepare('SELECT * FROM outbox').get() as OutboxRow;
+    return connection.prepare(`SELECT * FROM outbox WHERE ${where} ORDER BY id`).get() as OutboxRow;
   } finally {
     connection.close();
   }

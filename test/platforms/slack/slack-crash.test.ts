@@ -50,3 +50,45 @@ it('posts exactly once when the process dies between Slack posting and the outbo
     expect(readOutboxRow(db)).toMatchObject({ platform_message_id: slack.posts[0]!.ts, attempt_started_at: null });
   });
 }, 120_000);
+
+it('posts a fold exactly once when the process dies while sending it, and records every alert it gathered sent with it', async () => {
+  // Three alerts held for quiet hours that have just ended: the next run gathers them into one message.
+  const app = testApp();
+  dir = app.dir;
+  const db = app.config.AINEWS_DB;
+  const channel = 'slack:T0TEST/C0NEWS';
+  const items = storeItems(app, [{ title: 'OpenAI ships GPT-5' }, { title: 'Anthropic ships Claude 5' }, { title: 'DeepSeek ships V4' }]).created;
+  const watch = app.watches.add(channel, '*', 'u1').watch;
+  const ended = { for: 'quiet' as const, until: new Date(Date.now() - 1000) };
+  for (const item of items) app.outbox.enqueue({ itemId: item.id, channel, watchId: watch.id, watchQuery: '*' }, new Date(), ended);
+  expect(app.outbox.list().map((row) => row.status)).toEqual(['held', 'held', 'held']);
+  app.close();
+
+  const env = {
+    AINEWS_DB: db,
+    AINEWS_SEED_DEFAULT_FEEDS: 'false',
+    SLACK_BOT_TOKEN: slack.botToken,
+    SLACK_APP_TOKEN: slack.appToken,
+    SLACK_API_URL: slack.apiUrl,
+    DELIVERY_INTERVAL: '100ms',
+    DELIVERY_SEND_TIMEOUT: '1s',
+    DELIVERY_CLAIM_TIMEOUT: '2s',
+    LOG_LEVEL: 'warn',
+  };
+  slack.fail('chat.postMessage', { hang: true });
+  const fold = () => readOutboxRow(db, "kind = 'fold'");
+  await killBetweenPostAndRecord(
+    env,
+    () => slack.posts.length,
+    () => {
+      expect(slack.posts).toHaveLength(1);
+      expect(slack.callsOf('chat.postMessage')).toHaveLength(1);
+      expect(slack.posts[0]!.text).toContain('While you were away: 3 stories');
+      const { platform_message_id } = fold();
+      expect(platform_message_id).toBe(slack.posts[0]!.ts);
+      const alerts = ['OpenAI', 'Anthropic', 'DeepSeek'].map((_, i) => readOutboxRow(db, `item_id = ${items[i]!.id}`));
+      expect(alerts.map((row) => [row.status, row.platform_message_id])).toEqual(Array(3).fill(['sent', platform_message_id]));
+    },
+    fold,
+  );
+}, 120_000);
