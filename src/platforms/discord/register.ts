@@ -17,6 +17,8 @@ export const BOT_PERMISSIONS = new PermissionsBitField([
   PermissionFlagsBits.SendMessages,
   PermissionFlagsBits.SendMessagesInThreads,
   PermissionFlagsBits.EmbedLinks,
+  // Trends charts, and the chart of a weekly digest.
+  PermissionFlagsBits.AttachFiles,
   // Finding an alert again after a lost answer.
   PermissionFlagsBits.ReadMessageHistory,
 ]);

@@ -152,8 +152,8 @@ describe('Discord registration', () => {
   it('invites the bot with the slash command scope and only the permissions it needs', () => {
     const url = new URL(inviteUrl('100000000000000001'));
     expect(url.searchParams.get('scope')).toBe('bot applications.commands');
-    // View Channel, Send Messages, Embed Links, Read Message History, Send Messages in Threads.
-    expect(BigInt(url.searchParams.get('permissions')!)).toBe(1024n + 2048n + 16384n + 65536n + (1n << 38n));
+    // View Channel, Send Messages, Embed Links, Attach Files, Read Message History, Send Messages in Threads.
+    expect(BigInt(url.searchParams.get('permissions')!)).toBe(1024n + 2048n + 16384n + 32768n + 65536n + (1n << 38n));
   });
 });
 
