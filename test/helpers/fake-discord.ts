@@ -47,6 +47,8 @@ export class FakeDiscord {
   readonly refused: { route: string; body: Record<string, unknown>; answer: unknown }[] = [];
   /** Channels whose every REST call fails this way, e.g. 403 { code: 50001, message: 'Missing Access' }. */
   readonly channelErrors = new Map<string, ChannelError>();
+  /** Channels where the bot lacks Attach Files: a message with a file is refused (403, 50013). */
+  readonly noAttachFiles = new Set<string>();
   /** A bot without Read Message History: Discord then lists no messages (200, empty); posting still works. */
   hideHistory = false;
   /** The files messages were sent or edited with, each with its bytes: `attachments.of(messageId)`. */
@@ -286,6 +288,7 @@ export class FakeDiscord {
   }
 
   private createMessage(channel: string, body: Record<string, unknown>, files: Upload[]): Reply {
+    if (files.length && this.noAttachFiles.has(channel)) return error(403, 50013, 'Missing Permissions');
     if (body.enforce_nonce === true && body.nonce !== undefined) {
       // Discord answers a repeated nonce with the message it already created, for a few minutes.
       const earlier = this.messagesIn(channel).find((m) => m.nonce === body.nonce && Date.now() - Date.parse(m.timestamp) < NONCE_WINDOW_MS);

@@ -107,4 +107,38 @@ describe.each([
     // Five days left out of a weekly digest would be no week: the chart covers seven.
     expect(app.trends.of(h.channel, 7).data.days).toHaveLength(7);
   });
+
+  it.skipIf(name !== 'slack')('still posts a weekly digest when the chart cannot be uploaded (an install without files:write), saying so', async () => {
+    h = make();
+    app = await h.start();
+    app.watches.add(h.channel, 'gpt-5', 'u1');
+    await h.command('digest weekly mon 09:00 only', MANAGER);
+    await h.publish('GPT-5 arrives');
+    (h as SlackHarness).slack.fail('files.getUploadURLExternal', { error: 'missing_scope' });
+    app.rhythm.sendDigest(h.channel);
+    h.deliver();
+    await waitUntil(() => h.posts().length === 1, 5000, 'the digest');
+    const [digest] = h.posts();
+    expect(digest!.text).toContain('GPT-5 arrives');
+    expect(digest!.text).toContain('The chart could not be attached: missing_scope');
+    expect((digest!.raw as { blocks: { type: string }[] }).blocks.some((b) => b.type === 'image')).toBe(false);
+  });
+
+  it.skipIf(name !== 'discord')('still posts a weekly digest where the bot lacks Attach Files, saying so, and keeps the channel', async () => {
+    h = make();
+    app = await h.start();
+    app.watches.add(h.channel, 'gpt-5', 'u1');
+    await h.command('digest weekly mon 09:00 only', MANAGER);
+    await h.publish('GPT-5 arrives');
+    const { discord } = h as DiscordHarness;
+    discord.noAttachFiles.add(discord.channelId);
+    app.rhythm.sendDigest(h.channel);
+    h.deliver();
+    await waitUntil(() => h.posts().length === 1, 5000, 'the digest');
+    const [digest] = h.posts();
+    expect(digest!.text).toContain('GPT-5 arrives');
+    expect(digest!.text).toContain('the bot needs Attach Files here');
+    expect(discord.attachments.of(digest!.id)).toEqual([]);
+    expect(app.watches.channel(h.channel)).toMatchObject({ active: 1 });
+  });
 });

@@ -1,4 +1,4 @@
-import { Routes, type APIMessage, type REST } from 'discord.js';
+import { DiscordAPIError, Routes, type APIMessage, type REST } from 'discord.js';
 import { PlatformError, type Alert, type AlertSender, type Roundup, type StoryUpdate } from '../../delivery/port.ts';
 import { toPlatformError } from './discord-errors.ts';
 import { alertEmbed } from './render-alert.ts';
@@ -7,6 +7,7 @@ import { CHART_FILENAME, roundupBody } from './render-roundup.ts';
 // Discord's snowflakes count milliseconds from 2015-01-01.
 const DISCORD_EPOCH = 1_420_070_400_000n;
 const CLOCK_SKEW_MS = 60_000;
+const MISSING_PERMISSIONS = 50013;
 
 /**
  * The nonce of an alert's message, at most the 25 characters Discord allows: this installation's id and
@@ -78,14 +79,25 @@ export class DiscordSender implements AlertSender {
   async sendRoundup(roundup: Roundup): Promise<string> {
     try {
       const channel = discordChannelId(roundup.channel);
-      const body = { ...roundupBody(roundup), allowed_mentions: { parse: [] }, nonce: alertNonce(this.options.installId, roundup.deliveryId), enforce_nonce: true };
-      const message = (await this.rest.post(Routes.channelMessages(channel), {
-        body: roundup.chart ? { ...body, attachments: [{ id: 0, filename: CHART_FILENAME, description: roundup.chart.alt }] } : body,
-        ...(roundup.chart ? { files: [{ name: CHART_FILENAME, data: roundup.chart.png, contentType: 'image/png' }] } : {}),
-        signal: AbortSignal.timeout(this.options.sendTimeoutMs),
-      })) as APIMessage;
-      if (message.channel_id !== channel) throw new PlatformError(`Discord matched the nonce to a message in another channel (${message.channel_id})`, { kind: 'refused' });
-      return message.id;
+      const post = async (chart: Roundup['chart'], note: string | null) => {
+        const said = roundupBody(note ? { ...roundup, footer: [roundup.footer, note].filter(Boolean).join(' ') } : roundup);
+        const body = { ...said, allowed_mentions: { parse: [] }, nonce: alertNonce(this.options.installId, roundup.deliveryId), enforce_nonce: true };
+        const message = (await this.rest.post(Routes.channelMessages(channel), {
+          body: chart ? { ...body, attachments: [{ id: 0, filename: CHART_FILENAME, description: chart.alt }] } : body,
+          ...(chart ? { files: [{ name: CHART_FILENAME, data: chart.png, contentType: 'image/png' }] } : {}),
+          signal: AbortSignal.timeout(this.options.sendTimeoutMs),
+        })) as APIMessage;
+        if (message.channel_id !== channel) throw new PlatformError(`Discord matched the nonce to a message in another channel (${message.channel_id})`, { kind: 'refused' });
+        return message.id;
+      };
+      try {
+        return await post(roundup.chart, null);
+      } catch (error) {
+        // Without Attach Files, Discord refuses the whole message (Missing Permissions): the digest goes
+        // without its chart rather than not at all; a channel the bot cannot post in refuses this too.
+        if (!roundup.chart || !(error instanceof DiscordAPIError) || Number(error.code) !== MISSING_PERMISSIONS) throw error;
+        return await post(null, '(The chart could not be attached: the bot needs Attach Files here.)');
+      }
     } catch (error) {
       throw toPlatformError(error);
     }

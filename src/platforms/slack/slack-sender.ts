@@ -67,16 +67,32 @@ export class SlackSender implements AlertSender {
    */
   async sendRoundup(roundup: Roundup): Promise<string> {
     const channel = slackChannelId(roundup.channel);
-    try {
-      const chartId = roundup.chart ? await this.uploadChart(roundup.chart) : null;
-      const result = await this.client.chat.postMessage({
+    const post = (chartId: string | null, note: string | null) =>
+      this.client.chat.postMessage({
         channel,
-        ...roundupMessage(roundup, chartId),
+        ...roundupMessage(note ? { ...roundup, footer: [roundup.footer, note].filter(Boolean).join(' ') } : roundup, chartId),
         unfurl_links: false,
         unfurl_media: false,
         metadata: { event_type: ALERT_EVENT, event_payload: { delivery_id: roundup.deliveryId, kind: roundup.kind } },
       });
-      return result.ts ?? `${channel}/unknown`;
+    // The chart is the digest's extra: an install without files:write, or a file Slack has not finished
+    // processing (it then refuses the image block, posting nothing), still gets the digest, without it.
+    let chartId: string | null = null;
+    let note: string | null = null;
+    if (roundup.chart) {
+      try {
+        chartId = await this.uploadChart(roundup.chart);
+      } catch (error) {
+        note = `(The chart could not be attached: ${slackErrorCode(error)}.)`;
+      }
+    }
+    try {
+      try {
+        return (await post(chartId, note)).ts ?? `${channel}/unknown`;
+      } catch (error) {
+        if (chartId === null || slackErrorCode(error) !== 'invalid_blocks') throw error;
+        return (await post(null, '(The chart could not be shown: Slack refused the picture.)')).ts ?? `${channel}/unknown`;
+      }
     } catch (error) {
       throw toPlatformError(error);
     }
@@ -144,4 +160,9 @@ export class SlackSender implements AlertSender {
 /** Slack's clock and ours may differ a little: messages are searched from a minute before the attempt. */
 function oldestTs(since: Date): string {
   return ((since.getTime() - CLOCK_SKEW_MS) / 1000).toFixed(6);
+}
+
+/** The error code of a Slack Web API error (`missing_scope`), or its message. */
+function slackErrorCode(error: unknown): string {
+  return (error as { data?: { error?: string } }).data?.error ?? (error instanceof Error ? error.message : String(error));
 }
