@@ -12,6 +12,21 @@ let dir: string;
 beforeEach(async () => {
   slack = await new FakeSlack().listen();
 });
+/** `ainews run` on the test's database, against the fake Slack, with delivery settings a test can wait for. */
+function runEnv(db: string): Record<string, string> {
+  return {
+    AINEWS_DB: db,
+    AINEWS_SEED_DEFAULT_FEEDS: 'false',
+    SLACK_BOT_TOKEN: slack.botToken,
+    SLACK_APP_TOKEN: slack.appToken,
+    SLACK_API_URL: slack.apiUrl,
+    DELIVERY_INTERVAL: '100ms',
+    DELIVERY_SEND_TIMEOUT: '1s',
+    DELIVERY_CLAIM_TIMEOUT: '2s',
+    LOG_LEVEL: 'warn',
+  };
+}
+
 afterEach(async () => {
   await slack.close();
   rmSync(dir, { recursive: true, force: true });
@@ -28,17 +43,7 @@ it('posts exactly once when the process dies between Slack posting and the outbo
   app.outbox.enqueue({ itemId: item!.id, channel: 'slack:T0TEST/C0NEWS', watchId: watch.id, watchQuery: '*' });
   app.close();
 
-  const env = {
-    AINEWS_DB: db,
-    AINEWS_SEED_DEFAULT_FEEDS: 'false',
-    SLACK_BOT_TOKEN: slack.botToken,
-    SLACK_APP_TOKEN: slack.appToken,
-    SLACK_API_URL: slack.apiUrl,
-    DELIVERY_INTERVAL: '100ms',
-    DELIVERY_SEND_TIMEOUT: '1s',
-    DELIVERY_CLAIM_TIMEOUT: '2s',
-    LOG_LEVEL: 'warn',
-  };
+  const env = runEnv(db);
   // Slack posts the message, but its answer never arrives: the process is killed while waiting.
   slack.fail('chat.postMessage', { hang: true });
   await killBetweenPostAndRecord(env, () => slack.posts.length, () => {
@@ -64,17 +69,7 @@ it('posts a fold exactly once when the process dies while sending it, and record
   expect(app.outbox.list().map((row) => row.status)).toEqual(['held', 'held', 'held']);
   app.close();
 
-  const env = {
-    AINEWS_DB: db,
-    AINEWS_SEED_DEFAULT_FEEDS: 'false',
-    SLACK_BOT_TOKEN: slack.botToken,
-    SLACK_APP_TOKEN: slack.appToken,
-    SLACK_API_URL: slack.apiUrl,
-    DELIVERY_INTERVAL: '100ms',
-    DELIVERY_SEND_TIMEOUT: '1s',
-    DELIVERY_CLAIM_TIMEOUT: '2s',
-    LOG_LEVEL: 'warn',
-  };
+  const env = runEnv(db);
   slack.fail('chat.postMessage', { hang: true });
   const fold = () => readOutboxRow(db, "kind = 'fold'");
   await killBetweenPostAndRecord(
