@@ -7,6 +7,8 @@ import type { CommandDefinition } from './types.ts';
 import { unwatchCommand, watchCommand, watchesCommand } from './watch.ts';
 import { whyCommand } from './why.ts';
 import { settingsCommand } from './settings.ts';
+import { settingsMinCommand } from './settings-min.ts';
+import { settingsLanguageCommand } from './settings-language.ts';
 import { timezoneCommand } from './timezone.ts';
 import { digestCommand } from './digest.ts';
 import { quietCommand } from './quiet.ts';
@@ -38,6 +40,8 @@ export const COMMANDS: readonly CommandDefinition[] = commandSet([
   feedsRemoveCommand,
   whyCommand,
   settingsCommand,
+  settingsMinCommand,
+  settingsLanguageCommand,
   digestCommand,
   quietCommand,
   limitCommand,

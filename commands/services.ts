@@ -26,7 +26,7 @@ export interface CommandServices {
   /** Why an item went, or did not go, to a channel: routing's own answer. */
   router: Pick<AlertRouter, 'explain'>;
   /** Each channel's time zone, digest, quiet hours and limit. */
-  rhythm: Pick<ChannelRhythm, 'settings' | 'setTimezone' | 'setDigest' | 'setQuiet' | 'setLimit'>;
+  rhythm: Pick<ChannelRhythm, 'settings' | 'setTimezone' | 'setDigest' | 'setQuiet' | 'setLimit' | 'setMinSources' | 'setLanguage'>;
   /** Stories per day for a channel's watches. */
   trends: Pick<Trends, 'of'>;
 }

@@ -14,6 +14,8 @@ export function settingsJson(settings: ChannelSettings): unknown {
     quiet: quiet ? { from: quiet.from, to: quiet.to } : null,
     limit_per_hour: settings.limitPerHour,
     next_digest_at: settings.nextDigestAt,
+    min_sources: settings.minSources,
+    language: settings.language,
   };
 }
 

@@ -24,6 +24,10 @@ export interface ChannelSettings {
   digest: DigestSetting | null;
   quiet: QuietSetting | null;
   limitPerHour: number | null;
+  /** Stories need at least this many outlets to alert here, unless a watch says otherwise (null: 1). */
+  minSources: number | null;
+  /** Alerts are shown in this language (translated when they are in another); null: as they come. */
+  language: 'en' | 'zh' | null;
   /** When the next digest is due, and when the last one was queued (ISO instants). */
   nextDigestAt: string | null;
   lastDigestAt: string | null;
@@ -41,9 +45,12 @@ interface SettingsRow {
   quiet_from: string | null;
   quiet_to: string | null;
   limit_per_hour: number | null;
+  min_sources: number | null;
+  language: 'en' | 'zh' | null;
 }
 
-const COLUMNS = 'id, timezone, digest_every, digest_day, digest_time, digest_only, next_digest_at, last_digest_at, quiet_from, quiet_to, limit_per_hour';
+const COLUMNS =
+  'id, timezone, digest_every, digest_day, digest_time, digest_only, next_digest_at, last_digest_at, quiet_from, quiet_to, limit_per_hour, min_sources, language';
 
 /**
  * Each channel's rhythm settings, kept on its row of `channels`. A channel with no row has the defaults:
@@ -58,7 +65,9 @@ export class ChannelSettingsStore {
 
   get(channel: string): ChannelSettings {
     const row = this.db.prepare(`SELECT ${COLUMNS} FROM channels WHERE id = ?`).get(channel) as SettingsRow | undefined;
-    return row ? this.settings(row) : { channel, timezone: this.defaultZone, digest: null, quiet: null, limitPerHour: null, nextDigestAt: null, lastDigestAt: null };
+    return row
+      ? this.settings(row)
+      : { channel, timezone: this.defaultZone, digest: null, quiet: null, limitPerHour: null, minSources: null, language: null, nextDigestAt: null, lastDigestAt: null };
   }
 
   /** Whether the channel chose a zone of its own (rather than the default). */
@@ -96,6 +105,16 @@ export class ChannelSettingsStore {
     this.db.prepare('UPDATE channels SET limit_per_hour = ? WHERE id = ?').run(perHour, channel);
   }
 
+  setMinSources(channel: string, min: number | null, now = new Date()): void {
+    this.ensure(channel, now);
+    this.db.prepare('UPDATE channels SET min_sources = ? WHERE id = ?').run(min, channel);
+  }
+
+  setLanguage(channel: string, language: 'en' | 'zh' | null, now = new Date()): void {
+    this.ensure(channel, now);
+    this.db.prepare('UPDATE channels SET language = ? WHERE id = ?').run(language, channel);
+  }
+
   /** The channels whose digest is due by `now`, the longest due first. */
   dueDigests(now: Date): ChannelSettings[] {
     return (
@@ -116,6 +135,8 @@ export class ChannelSettingsStore {
       digest: row.digest_every && row.digest_time ? { every: row.digest_every, day: row.digest_day, time: row.digest_time, only: row.digest_only === 1 } : null,
       quiet: row.quiet_from && row.quiet_to ? { from: row.quiet_from, to: row.quiet_to } : null,
       limitPerHour: row.limit_per_hour,
+      minSources: row.min_sources,
+      language: row.language,
       nextDigestAt: row.next_digest_at,
       lastDigestAt: row.last_digest_at,
     };

@@ -3,7 +3,9 @@ import { splitQueryText } from '../text/query-tokens.ts';
 import { UserError } from '../user-error.ts';
 
 export const MAX_WATCH_CHARS = 100;
-export const WATCH_SYNTAX = 'watch <keyword or "phrase"> [-exclude] [source:<name>] [in:title], or watch * for everything';
+export const WATCH_SYNTAX = 'watch <keyword or "phrase"> [-exclude] [source:<name>] [in:title] [min:<outlets>] [mention:@who], or watch * for everything';
+/** The most outlets a watch can ask a story to have. */
+export const MAX_MIN_SOURCES = 20;
 
 /** A watch as compiled from what was typed. Every term is a unit sequence (see textUnits). */
 export interface WatchSpec {
@@ -17,6 +19,10 @@ export interface WatchSpec {
   source: string | null;
   /** Only look in the title. */
   titleOnly: boolean;
+  /** Alert only once the story is carried by at least this many outlets (`min:3`); null: the channel's default. */
+  minSources: number | null;
+  /** Who to ping when the watch fires (`mention:@ai-team`), as typed; resolved by the platform. */
+  mention: string | null;
   /** Equal for watches that mean the same thing (`GPT-5`, `gpt 5`): one per channel. */
   canonical: string;
 }
@@ -33,7 +39,7 @@ export function parseWatch(text: string): WatchSpec {
   const trimmed = text.trim();
   if (!trimmed) throw new WatchSyntaxError(`what should this channel watch? Usage: ${WATCH_SYNTAX}`);
   if ([...trimmed].length > MAX_WATCH_CHARS) throw new WatchSyntaxError(`a watch can be at most ${MAX_WATCH_CHARS} characters long`);
-  const spec: WatchSpec = { all: false, includes: [], excludes: [], source: null, titleOnly: false, canonical: '' };
+  const spec: WatchSpec = { all: false, includes: [], excludes: [], source: null, titleOnly: false, minSources: null, mention: null, canonical: '' };
   const bare: string[] = [];
   for (const token of splitQueryText(trimmed)) {
     if (token.quoted) {
@@ -42,6 +48,8 @@ export function parseWatch(text: string): WatchSpec {
     } else if (token.text === '*' && !token.negated) spec.all = true;
     else if (/^source:./i.test(token.text) && !token.negated) spec.source = joinUnits(keywordUnits(token.text.slice(7)));
     else if (/^in:title$/i.test(token.text) && !token.negated) spec.titleOnly = true;
+    else if (/^min:/i.test(token.text) && !token.negated) spec.minSources = parseMin(token.text.slice(4));
+    else if (/^mention:./i.test(token.text) && !token.negated) spec.mention = token.text.slice(8);
     else if (token.negated) {
       const units = keywordUnits(token.text);
       if (units.length) spec.excludes.push(units);
@@ -59,8 +67,17 @@ export function parseWatch(text: string): WatchSpec {
     ...spec.excludes.map((units) => `-${term(units)}`).sort(),
     spec.source ? `source:${spec.source}` : '',
     spec.titleOnly ? 'in:title' : '',
+    spec.minSources !== null ? `min:${spec.minSources}` : '',
+    spec.mention !== null ? `mention:${spec.mention.toLowerCase()}` : '',
   ]
     .filter(Boolean)
     .join(' ');
   return spec;
+}
+
+/** `min:3`: a whole number of outlets from 1 to MAX_MIN_SOURCES. */
+function parseMin(text: string): number {
+  const n = /^\d{1,3}$/.test(text) ? Number(text) : NaN;
+  if (!(n >= 1 && n <= MAX_MIN_SOURCES)) throw new WatchSyntaxError(`min:${text} is not a number of outlets; write min:2 to min:${MAX_MIN_SOURCES} (min:1 is every story)`);
+  return n;
 }

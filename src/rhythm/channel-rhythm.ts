@@ -50,6 +50,20 @@ export class ChannelRhythm {
     });
   }
 
+  setMinSources(channel: string, min: number | null, now = new Date()): ChannelSettings {
+    return this.deps.transaction(() => {
+      this.deps.settings.setMinSources(channel, min, now);
+      return this.deps.settings.get(channel);
+    });
+  }
+
+  setLanguage(channel: string, language: 'en' | 'zh' | null, now = new Date()): ChannelSettings {
+    return this.deps.transaction(() => {
+      this.deps.settings.setLanguage(channel, language, now);
+      return this.deps.settings.get(channel);
+    });
+  }
+
   /** Queues the channel's digest now, as its schedule would; the id is null when there was nothing to tell. */
   sendDigest(channel: string, now = new Date()): { id: number | null; stories: number } {
     return this.deps.transaction(() => this.deps.gatherer.queueDigest(channel, now));

@@ -23,6 +23,8 @@ export function describeSettings(settings: ChannelSettings, watches: number): st
     `Digest: ${describeDigest(settings.digest)}`,
     `Quiet hours: ${describeQuiet(settings.quiet)}`,
     `Limit: ${describeLimit(settings.limitPerHour)}`,
+    `Minimum outlets: ${settings.minSources ? `${settings.minSources} (a watch's own min:N overrides it)` : 'none: every story that matches'}`,
+    `Language: ${settings.language ?? 'as the alerts come'}`,
     `Time zone: ${settings.timezone} (times above are read in it)`,
   ];
 }

@@ -27,7 +27,16 @@ describe("commands for a channel's rhythm", () => {
     expect(said(shown)).toContain('Watches: 1');
     expect(said(shown)).toContain('Digest: no digest');
     expect(said(shown)).toContain('Time zone: Asia/Shanghai');
-    expect((shown as { data: unknown }).data).toEqual({ channel: CHANNEL, timezone: 'Asia/Shanghai', digest: null, quiet: null, limit_per_hour: null, next_digest_at: null });
+    expect((shown as { data: unknown }).data).toEqual({
+      channel: CHANNEL,
+      timezone: 'Asia/Shanghai',
+      digest: null,
+      quiet: null,
+      limit_per_hour: null,
+      next_digest_at: null,
+      min_sources: null,
+      language: null,
+    });
     await ask(app, 'digest weekly mon 09:00 only');
     await ask(app, 'quiet 22:00-08:00');
     await ask(app, 'limit 10/h');

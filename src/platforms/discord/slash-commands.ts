@@ -35,16 +35,23 @@ export function commandDefinitions(commands: readonly CommandDefinition[] = COMM
   return [ainews.toJSON(), admin.toJSON()];
 }
 
-/** Where a command's interaction comes from: the top-level command, and its group and subcommand. */
-export function commandPath(command: CommandDefinition): { top: string; group: string | null; sub: string } {
+/**
+ * Where a command's interaction comes from: the top-level command, and its group and subcommand. A
+ * command of one word that also begins commands of two (`settings`, beside `settings min`) is its
+ * group's `show`, as Discord allows no subcommand beside a group of the same name.
+ */
+export function commandPath(command: CommandDefinition, all: readonly CommandDefinition[] = COMMANDS): { top: string; group: string | null; sub: string } {
   const words = command.name.split(' ');
-  return { top: command.access === 'admin' ? ADMIN_COMMAND : COMMAND, group: words.length > 1 ? words[0]! : null, sub: words.at(-1)! };
+  const top = command.access === 'admin' ? ADMIN_COMMAND : COMMAND;
+  if (words.length > 1) return { top, group: words[0]!, sub: words.at(-1)! };
+  const heads = all.some((other) => other.name.startsWith(`${command.name} `) && (other.access === 'admin') === (command.access === 'admin'));
+  return heads ? { top, group: command.name, sub: 'show' } : { top, group: null, sub: command.name };
 }
 
 /** The command an interaction names, among `commands`. */
 export function findCommand(commands: readonly CommandDefinition[], top: string, group: string | null, sub: string): CommandDefinition | undefined {
   return commands.find((c) => {
-    const path = commandPath(c);
+    const path = commandPath(c, commands);
     return path.top === top && path.group === group && path.sub === sub;
   });
 }
@@ -52,7 +59,7 @@ export function findCommand(commands: readonly CommandDefinition[], top: string,
 function addCommands(top: SlashCommandBuilder, commands: CommandDefinition[], all: readonly CommandDefinition[], shareable: boolean): void {
   const groups = new Map<string, SlashCommandSubcommandGroupBuilder>();
   for (const command of commands) {
-    const { group, sub } = commandPath(command);
+    const { group, sub } = commandPath(command, all);
     const subcommand = subcommandOf(command, sub, shareable);
     if (!group) {
       top.addSubcommand(subcommand);

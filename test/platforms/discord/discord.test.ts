@@ -153,7 +153,7 @@ describe('/ainews on Discord', () => {
     expect(refused.message.content).toMatch(/only those who manage this channel can change this channel's settings: members with the Manage Channels permission here/);
     expect(app.rhythm.settings(channel()).quiet).toBeNull();
     expect((await slash('quiet', { hours: '22:00-08:00' }, { permissions: MANAGER })).message.content).toContain('Quiet hours are now 22:00–08:00');
-    expect((await slash('settings', {})).message.content).toContain('Quiet hours: 22:00–08:00');
+    expect((await slash('show', {}, { group: 'settings' })).message.content).toContain('Quiet hours: 22:00–08:00');
   });
 
   it('says what the bot is missing when watching where it cannot post', async () => {
