@@ -1,4 +1,5 @@
 import { describeDatabaseError } from '../src/db/errors.ts';
+import type { MentionTarget } from '../src/mention.ts';
 import { UserError } from '../src/user-error.ts';
 import { checkValues, parseTypedArgs, resolveTyped, type RawValues } from './options.ts';
 import type { CommandRateLimiter } from './rate-limit.ts';
@@ -25,6 +26,8 @@ export interface Asker {
   cannotPost(): Promise<string | null>;
   /** Called before a command that writes runs: a platform that must answer within seconds defers its reply. */
   defer?(): Promise<void>;
+  /** Who `mention:@who` names here, checked against what the user may ping; absent where nobody can be pinged. */
+  resolveMention?(target: string): Promise<MentionTarget>;
 }
 
 /** Text typed after /ainews; or text for a given command (a More button's next page); or a platform form's values. */
@@ -64,7 +67,8 @@ export class Dispatcher {
       if (refusal) return { kind: 'error', message: refusal, usage: '' };
       if (command.writes) await asker.defer?.();
       const services = Object.fromEntries(command.uses.map((name) => [name, this.deps.services[name]])) as unknown as CommandServices;
-      const answer = command.run(values as never, { channel: asker.channel, user: asker.name, services, now, pageSize: asker.pageSize });
+      const mention = asker.resolveMention ? (target: string) => asker.resolveMention!(target) : undefined;
+      const answer = await command.run(values as never, { channel: asker.channel, user: asker.name, services, now, pageSize: asker.pageSize, mention });
       return await this.withPostingWarning(command, answer, asker);
     } catch (error) {
       return this.failure(error, command);

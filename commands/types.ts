@@ -1,4 +1,5 @@
 import type { TrendData } from '../src/charts/trend-chart.ts';
+import type { MentionTarget } from '../src/mention.ts';
 import { UserError } from '../src/user-error.ts';
 import type { Marked } from '../src/search/snippet.ts';
 import type { CommandServices } from './services.ts';
@@ -69,6 +70,11 @@ export interface CommandContext<U extends keyof CommandServices = keyof CommandS
   now?: Date;
   /** Results per page, where the platform shows more or fewer than the default. */
   pageSize?: number;
+  /**
+   * Resolves who `mention:@who` names on this platform (a user, a user group, a role), checking that the
+   * user may ping them; absent where the platform cannot ping anyone.
+   */
+  mention?: (target: string) => Promise<MentionTarget>;
 }
 
 /**
@@ -97,7 +103,8 @@ export interface CommandDefinition<T extends readonly OptionSpec[] = readonly Op
   /** The services `run` needs; it is given those alone. */
   readonly uses: readonly U[];
   readonly cli?: CliForm;
-  run(options: OptionValues<T>, ctx: CommandContext<U>): Answer;
+  /** Most commands answer at once; one that asks the platform something first (a mention) answers later. */
+  run(options: OptionValues<T>, ctx: CommandContext<U>): Answer | Promise<Answer>;
 }
 
 /** Declares a command, checking its `run` against its options and the services it uses. */

@@ -1,6 +1,7 @@
-import { MAX_WATCHES_PER_CHANNEL } from '../src/db/watches.ts';
+import { MAX_WATCHES_PER_CHANNEL, type WatchRow } from '../src/db/watches.ts';
+import type { MentionTarget } from '../src/mention.ts';
 import { MAX_QUERY_CHARS } from '../src/search/query.ts';
-import { WATCH_SYNTAX } from '../src/match/watch-query.ts';
+import { parseWatch, WATCH_SYNTAX } from '../src/match/watch-query.ts';
 import { shortTime } from '../src/format.ts';
 import { CommandError, defineCommand, requireChannel } from './types.ts';
 
@@ -27,20 +28,30 @@ export const watchCommand = defineCommand({
   needsPosting: true,
   uses: ['watches'],
   cli: { name: 'watch add', channel: 'first' },
-  run({ keyword }, ctx) {
+  async run({ keyword }, ctx) {
     const channel = requireChannel(ctx);
-    const { watch, created, reactivated } = ctx.services.watches.add(channel, keyword, ctx.user, ctx.now);
+    const spec = parseWatch(keyword);
+    let mention: MentionTarget | null = null;
+    if (spec.mention !== null) {
+      if (!ctx.mention) throw new CommandError('mentions cannot be made here');
+      mention = await ctx.mention(spec.mention);
+    }
+    const { watch, created, reactivated } = ctx.services.watches.add(channel, keyword, ctx.user, ctx.now, mention);
     const revived = reactivated ? [`This channel had been marked inactive (${reactivated}); alerts will be posted here again.`] : [];
-    if (!created) return { kind: 'notice', lines: [`This channel already watches that, as #${watch.id} "${watch.query}".`, ...revived], data: watch };
+    if (!created) return { kind: 'notice', lines: [`This channel already watches that, as #${watch.id} "${watch.query}".`, ...revived], data: { ...watch, ...watchJson(watch) } };
+    const min = watch.min_sources ? [`It alerts once a story is carried by ${watch.min_sources} outlets, naming them all; a story that never gets there is not alerted.`] : [];
+    const ping = mention ? [`Its alerts mention ${mention.label} (updates of a story, folds and digests do not).`] : [];
     return {
       kind: 'notice',
       announce: true,
       lines: [
         `Watching "${watch.query}" here (#${watch.id}).`,
         'New items that match are posted to this channel; items collected before now are not. Search them with /ainews <query>.',
+        ...min,
+        ...ping,
         ...revived,
       ],
-      data: watch,
+      data: { ...watch, ...watchJson(watch) },
     };
   },
 });
@@ -80,16 +91,33 @@ export const watchesCommand = defineCommand({
   description: "This channel's watches",
   options: [],
   access: 'anyone',
-  uses: ['watches'],
+  uses: ['watches', 'rhythm'],
   cli: { name: 'watch list', channel: 'optional', json: true },
   run(_options, ctx) {
     const watches = ctx.services.watches.list(ctx.channel ?? undefined);
+    const channelMin = ctx.channel ? ctx.services.rhythm.settings(ctx.channel).minSources : null;
     return {
       kind: 'list',
       heading: ctx.channel ? `Watches of ${ctx.channel} (${watches.length} of ${MAX_WATCHES_PER_CHANNEL})` : `Watches (${watches.length})`,
-      rows: watches.map((w) => `#${w.id}  ${w.query}${ctx.channel ? '' : `  in ${w.channel}`}  · added ${shortTime(w.created_at)}${w.created_by ? ` by ${w.created_by}` : ''}`),
+      rows: watches.map((w) => `#${w.id}  ${w.query}${ctx.channel ? '' : `  in ${w.channel}`}  · ${minOf(w, channelMin)}${w.mention ? ` · mentions ${mentionOf(w)!.label}` : ''} · added ${shortTime(w.created_at)}${w.created_by ? ` by ${w.created_by}` : ''}`),
       empty: `No watches yet. Add one with: /ainews ${WATCH_SYNTAX}`,
-      data: watches.map(({ id, channel, query, created_by, created_at }) => ({ id, channel, query, created_by, created_at })),
+      data: watches.map(watchJson),
     };
   },
 });
+
+function mentionOf(watch: WatchRow): MentionTarget | null {
+  return watch.mention ? (JSON.parse(watch.mention) as MentionTarget) : null;
+}
+
+/** `min 3`, or the channel's default, in words. */
+function minOf(watch: WatchRow, channelMin: number | null): string {
+  if (watch.min_sources) return `min ${watch.min_sources} outlets`;
+  return channelMin ? `min ${channelMin} outlets (the channel's)` : 'any story';
+}
+
+/** A watch as `watch list --json` prints it: the field names are a contract. */
+function watchJson(watch: WatchRow) {
+  const { id, channel, query, created_by, created_at } = watch;
+  return { id, channel, query, created_by, created_at, min_sources: watch.min_sources, mention: mentionOf(watch), regex: query.trim().startsWith('/') };
+}

@@ -83,6 +83,15 @@ function describeVerdict(verdict: RouteVerdict, channel: string): { said: string
           `Not posted: it matches the watch "${verdict.watch.query}", but that watch was added (${shortTime(verdict.watch.created_at)}) after the item arrived. Watches apply to items that arrive after them.`,
         ],
       };
+    case 'below-min': {
+      const { watch, storyId, outlets, need } = verdict;
+      const own = watch.min_sources !== null ? `this watch needs (min:${need})` : `this channel needs (settings min ${need})`;
+      return {
+        said: [
+          `Not posted yet: it matches the watch "${watch.query}", but story #${storyId} has ${outlets} of the ${need} sources ${own}. The alert goes out when another outlet reports the story within STORY_WINDOW.`,
+        ],
+      };
+    }
     case 'matched-not-queued':
       return { said: [`It matches the watch "${verdict.watch.query}", yet no alert was queued for it.`] };
     case 'no-match':

@@ -29,6 +29,7 @@ import { PollScheduler } from './pipeline/scheduler.ts';
 import { trendPng } from './charts/render-png.ts';
 import { ChannelSettingsStore } from './db/channel-settings.ts';
 import { OutboxFolds } from './db/outbox-folds.ts';
+import { StoryMatches } from './db/story-matches.ts';
 import { TrendItems } from './db/trend-items.ts';
 import { ChannelRhythm } from './rhythm/channel-rhythm.ts';
 import { Gatherer } from './rhythm/gatherer.ts';
@@ -110,6 +111,9 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
     log: log.child({ component: 'router' }),
     updates: { delayMs: config.STORY_UPDATE_DELAY, intervalMs: config.STORY_UPDATE_INTERVAL, max: config.STORY_MAX_UPDATES },
     holds: new HoldPolicy({ settings, folds }),
+    matches: new StoryMatches(db),
+    channelMin: (channel) => settings.get(channel).minSources,
+    storyWindowMs: config.STORY_WINDOW,
   });
   const stories = new StoryStore(db);
   const limits = { zhChars: config.SUMMARY_MAX_CHARS_ZH, enWords: config.SUMMARY_MAX_WORDS_EN };

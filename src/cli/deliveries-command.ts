@@ -5,6 +5,7 @@ import { positiveInt, printJson, withApp } from './context.ts';
 import { table } from './table.ts';
 import type { DeliveryRow } from '../db/outbox.ts';
 import { readPayload } from '../db/outbox-folds.ts';
+import { readMentions } from '../mention.ts';
 
 export function registerDeliveriesCommand(program: Command): void {
   program
@@ -32,6 +33,7 @@ export function registerDeliveriesCommand(program: Command): void {
               held_until: r.held_until,
               held_for: r.held_for,
               fold_id: r.fold_id,
+              mentions: readMentions(r.mentions).map((m) => m.id),
               attempts: r.attempts,
               last_error: r.last_error,
               created_at: r.created_at,

@@ -58,6 +58,8 @@ interface OutboxFields {
   held_for: HeldFor | null;
   /** The fold or digest this row went out in (it is marked sent with that message). */
   fold_id: number | null;
+  /** Who the alert pings (a JSON array of MentionTargets: its watch's), or null. */
+  mentions: string | null;
   /** A fold's or a digest's stories (JSON: see src/db/outbox-folds.ts). */
   payload: string | null;
 }
@@ -91,9 +93,9 @@ export class Outbox {
 
   constructor(private readonly db: Database) {
     this.insert = db.prepare(
-      `INSERT INTO outbox (kind, item_id, story_id, parent_id, channel, platform, watch_id, watch_query, next_attempt_at, created_at, status, held_until, held_for)
+      `INSERT INTO outbox (kind, item_id, story_id, parent_id, channel, platform, watch_id, watch_query, next_attempt_at, created_at, status, held_until, held_for, mentions)
        SELECT @kind, @itemId, @storyId, @parentId, @channel, c.platform, @watchId, @watchQuery, @due, @now,
-         CASE WHEN @heldUntil IS NULL THEN 'pending' ELSE 'held' END, @heldUntil, @heldFor FROM channels c
+         CASE WHEN @heldUntil IS NULL THEN 'pending' ELSE 'held' END, @heldUntil, @heldFor, @mentions FROM channels c
        WHERE c.id = @channel AND c.active = 1
        ON CONFLICT DO NOTHING`,
     );
@@ -104,11 +106,18 @@ export class Outbox {
 
   /**
    * Queues an alert unless this channel already has one for the item's story, or the channel is inactive
-   * (the platform said it is gone); returns whether a row was added. A `hold` queues it held.
+   * (the platform said it is gone); returns whether a row was added. A `hold` queues it held; `mention`
+   * is the watch's (a MentionTarget as JSON), pinged when the alert is posted.
    */
-  enqueue(alert: { itemId: number; storyId?: number; channel: string; watchId: number; watchQuery: string }, now = new Date(), hold: Hold | null = null): boolean {
+  enqueue(
+    alert: { itemId: number; storyId?: number; channel: string; watchId: number; watchQuery: string; mention?: string | null },
+    now = new Date(),
+    hold: Hold | null = null,
+  ): boolean {
     const at = now.toISOString();
-    return this.insert.run({ ...alert, storyId: alert.storyId ?? alert.itemId, kind: 'alert', parentId: null, due: at, now: at, ...holdParams(hold) }).changes > 0;
+    const mentions = alert.mention ? `[${alert.mention}]` : null;
+    const { mention: _, ...row } = alert;
+    return this.insert.run({ ...row, storyId: alert.storyId ?? alert.itemId, kind: 'alert', parentId: null, due: at, now: at, mentions, ...holdParams(hold) }).changes > 0;
   }
 
   /** How many alerts (not updates) were queued for these items. */
@@ -137,7 +146,7 @@ export class Outbox {
    */
   enqueueUpdate(alert: ItemDelivery, itemId: number, due: Date, now = new Date(), hold: Hold | null = null): boolean {
     const row = { kind: 'update', itemId, storyId: alert.story_id, parentId: alert.id, channel: alert.channel, watchId: alert.watch_id, watchQuery: alert.watch_query };
-    return this.insert.run({ ...row, due: due.toISOString(), now: now.toISOString(), ...holdParams(hold) }).changes > 0;
+    return this.insert.run({ ...row, due: due.toISOString(), now: now.toISOString(), mentions: null, ...holdParams(hold) }).changes > 0;
   }
 
   /**

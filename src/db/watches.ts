@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { channelPlatform } from '../channel-name.ts';
 import type { WatchDefinition } from '../match/matcher.ts';
 import { parseWatch } from '../match/watch-query.ts';
+import type { MentionTarget } from '../mention.ts';
 import { UserError } from '../user-error.ts';
 
 export const MAX_WATCHES_PER_CHANNEL = 100;
@@ -10,6 +11,10 @@ export interface WatchRow extends WatchDefinition {
   canonical: string;
   created_by: string | null;
   created_at: string;
+  /** Outlets a story needs before this watch alerts (`min:3`); null: the channel's default. */
+  min_sources: number | null;
+  /** Who it pings when it fires (JSON of a MentionTarget), as resolved when it was added. */
+  mention: string | null;
 }
 
 export interface ChannelRow {
@@ -34,7 +39,13 @@ export class WatchStore {
    * a channel marked inactive (the platform said the bot cannot post there) makes it active again, as
    * whoever watches there expects the bot to post: `reactivated` then holds the reason it was inactive.
    */
-  add(channel: string, query: string, createdBy: string | null, now = new Date()): { watch: WatchRow; created: boolean; reactivated: string | null } {
+  add(
+    channel: string,
+    query: string,
+    createdBy: string | null,
+    now = new Date(),
+    mention: MentionTarget | null = null,
+  ): { watch: WatchRow; created: boolean; reactivated: string | null } {
     const platform = channelPlatform(channel);
     const spec = parseWatch(query);
     // IMMEDIATE: it reads before it writes, and must wait for another process's write lock, not fail.
@@ -51,8 +62,8 @@ export class WatchStore {
         throw new WatchLimitError(`this channel already has ${MAX_WATCHES_PER_CHANNEL} watches, the most it can have; remove one first`);
       }
       const watch = this.db
-        .prepare('INSERT INTO watches (channel, query, canonical, created_by, created_at) VALUES (?, ?, ?, ?, ?) RETURNING *')
-        .get(channel, query.trim(), spec.canonical, createdBy, now.toISOString()) as WatchRow;
+        .prepare('INSERT INTO watches (channel, query, canonical, created_by, created_at, min_sources, mention) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *')
+        .get(channel, query.trim(), spec.canonical, createdBy, now.toISOString(), spec.minSources, mention ? JSON.stringify(mention) : null) as WatchRow;
       return { watch, created: true, reactivated };
     }).immediate();
   }

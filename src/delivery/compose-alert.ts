@@ -1,4 +1,5 @@
 import type { ItemStore } from '../db/items.ts';
+import { readMentions } from '../mention.ts';
 import type { ItemDelivery, Outbox, OutboxRow } from '../db/outbox.ts';
 import type { StoryStore } from '../db/stories.ts';
 import type { Message } from './look-before-post.ts';
@@ -35,6 +36,7 @@ export function composeAlert(row: ItemDelivery, { items, stories }: ComposeStore
     summary: item.summary ?? '',
     watch: row.watch_query,
     alsoCoveredBy: [...new Set([...item.sources.slice(1), ...others])],
+    mention: row.kind === 'alert' ? (readMentions(row.mentions)[0] ?? null) : null,
   };
 }
 

@@ -1,3 +1,4 @@
+import type { MentionTarget } from '../mention.ts';
 import type { Platform } from '../channel-name.ts';
 
 /** What a channel is told about one item. Platforms render it in their own way. */
@@ -17,6 +18,8 @@ export interface Alert {
   watch: string;
   /** The story's other sources, as far as they are known when the alert goes out. */
   alsoCoveredBy: string[];
+  /** Who the watch pings (`mention:@ai-team`), or null: only an alert pings, never an update or a fold. */
+  mention: MentionTarget | null;
 }
 
 /** A source of a story, with its report. */

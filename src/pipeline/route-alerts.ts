@@ -1,17 +1,18 @@
 import type { ItemRow, ItemStore } from '../db/items.ts';
 import type { Hold, ItemDelivery, Outbox } from '../db/outbox.ts';
-import type { HoldPolicy } from '../rhythm/hold-policy.ts';
+import type { StoryMatches } from '../db/story-matches.ts';
 import type { WatchRow, WatchStore } from '../db/watches.ts';
 import type { Logger } from '../log.ts';
 import { WatchMatcher, type Verdict, type WatchDefinition } from '../match/matcher.ts';
+import type { HoldPolicy } from '../rhythm/hold-policy.ts';
 import { takesUpdates, updateDueAt, type UpdateSettings } from './story-updates.ts';
 
 /**
  * What routing made of one item for one channel, most telling first. `update` and `alert`: the item has
  * a row of its own there. `story-alerted`: the channel had the item's story's alert, which stands for the
  * item. Otherwise, why nothing was queued: backlog, an inactive channel, no watches, a watch added after
- * the item, no watch matching (with what each made of the item), or, should it happen, a match with no
- * alert queued.
+ * the item, a watch matching a story with fewer outlets than it asks for, no watch matching (with what
+ * each made of the item), or, should it happen, a match with no alert queued.
  */
 export type RouteVerdict =
   | { kind: 'update'; delivery: ItemDelivery }
@@ -22,27 +23,47 @@ export type RouteVerdict =
   | { kind: 'channel-inactive'; reason: string | null }
   | { kind: 'no-watches' }
   | { kind: 'watch-added-later'; watch: WatchRow }
+  | { kind: 'below-min'; watch: WatchRow; storyId: number; outlets: number; need: number }
   | { kind: 'matched-not-queued'; watch: WatchRow }
   | { kind: 'no-match'; watches: { watch: WatchDefinition; verdict: Verdict }[] };
+
+/** An alert to queue: the watch that fires, and the item it matched (a later outlet's item may bring it). */
+interface Firing {
+  watch: WatchRow;
+  itemId: number;
+}
 
 /** Where routing sends one item: updates of the story's alerts, and alerts for the channels without one. */
 interface Plan {
   storyId: number;
   /** The alerts channels got for the item's story (another item's): the item becomes an update of each. */
   storyAlerts: ItemDelivery[];
-  /** For each other channel whose watches match, the watch that fires (the first, by id). */
-  alerts: WatchDefinition[];
+  /** For each other channel whose watches fire now, the watch that fires (the first, by id). */
+  alerts: Firing[];
+  /** Watches that match, in channels where none fires yet: the story has fewer outlets than they need. */
+  waiting: { watch: WatchRow; need: number }[];
+  outlets: number;
+}
+
+/** A compiled matcher over every watch, each under a key of its own so that every watch that fires is said. */
+interface Compiled {
+  version: string;
+  matcher: WatchMatcher;
+  byKey: Map<string, WatchRow>;
+  byId: Map<number, WatchRow>;
 }
 
 /**
  * Turns new items into outbox rows: an alert per channel whose watches match, unless the channel already
  * has one for the item's story; then the item becomes an update of that alert instead (every channel
- * alerted about the story hears of its new sources). Backlog items get none. It runs in the follow-up
- * pass, in the transaction that takes the items off the queue, so an item is never left without its
- * alerts, or alerted twice. `explain` answers `why` from the same plan.
+ * alerted about the story hears of its new sources). A watch that asks for more outlets (`min:3`, or the
+ * channel's default) than the story has yet waits: the match is recorded, and the alert goes out when a
+ * later outlet's item brings the story there. Backlog items get none. It runs in the follow-up pass, in
+ * the transaction that takes the items off the queue, so an item is never left without its alerts, or
+ * alerted twice. `explain` answers `why` from the same plan.
  */
 export class AlertRouter {
-  private compiled: { version: string; matcher: WatchMatcher } | null = null;
+  private compiled: Compiled | null = null;
 
   constructor(
     private readonly deps: {
@@ -52,6 +73,12 @@ export class AlertRouter {
       items: Pick<ItemStore, 'feedsOf'>;
       log: Logger;
       updates: UpdateSettings;
+      /** Outlets per story, and matches waiting for more; without it, every watch fires at the first outlet. */
+      matches?: StoryMatches;
+      /** A channel's default minimum of outlets (`settings min`), or null. */
+      channelMin?: (channel: string) => number | null;
+      /** How long a story takes items: matches older than this are forgotten. */
+      storyWindowMs?: number;
       /** Whether a channel's settings hold a row back (quiet hours, a limit, a digest): by default none does. */
       holds?: Pick<HoldPolicy, 'holdFor'>;
     },
@@ -61,25 +88,28 @@ export class AlertRouter {
   route(items: ItemRow[], sources: string[], now = new Date()): number {
     const fresh = items.filter((item) => item.backlog === 0);
     if (fresh.length === 0) return 0;
-    const matcher = this.matcher();
-    if (matcher.size === 0) return 0;
-    const { outbox, watches, log } = this.deps;
+    const compiled = this.compile();
+    if (compiled.byId.size === 0) return 0;
+    const { outbox, watches, log, matches } = this.deps;
     let queued = 0;
     let updates = 0;
     const inactive = new Map<string, number>();
+    const mins = new Map<string, number | null>();
     for (const item of fresh) {
-      const plan = this.plan(item, sources, matcher);
+      const plan = this.plan(item, sources, compiled, mins);
       for (const alert of plan.storyAlerts) {
         if (!takesUpdates(alert)) continue;
         const due = updateDueAt(outbox.updates(alert.id), this.deps.updates, now);
         if (due && outbox.enqueueUpdate(alert, item.id, due, now, this.holdFor(alert.channel, 'update', due))) updates++;
       }
-      for (const watch of plan.alerts) {
-        const alert = { itemId: item.id, storyId: plan.storyId, channel: watch.channel, watchId: watch.id, watchQuery: watch.query };
+      for (const { watch, itemId } of plan.alerts) {
+        const alert = { itemId, storyId: plan.storyId, channel: watch.channel, watchId: watch.id, watchQuery: watch.query, mention: watch.mention };
         if (outbox.enqueue(alert, now, this.holdFor(watch.channel, 'alert', now))) queued++;
         else if (watches.channel(watch.channel)?.active === 0) inactive.set(watch.channel, (inactive.get(watch.channel) ?? 0) + 1);
       }
+      for (const { watch } of plan.waiting) matches?.record({ story_id: plan.storyId, watch_id: watch.id, channel: watch.channel, item_id: item.id }, now);
     }
+    if (matches && this.deps.storyWindowMs) matches.prune(new Date(now.getTime() - this.deps.storyWindowMs));
     if (queued || updates) log.debug({ items: items.length, queued, updates }, 'alerts queued');
     for (const [channel, skipped] of inactive) {
       log.info({ channel, skipped, reason: watches.channel(channel)?.inactive_reason }, 'alerts not queued: the channel is inactive');
@@ -98,8 +128,8 @@ export class AlertRouter {
     // Alerts were routed when the first feed delivered the item, with that feed as its source.
     const first = this.deps.items.feedsOf(item.id)[0];
     const sources = first ? [first.name ?? '', first.url] : [];
-    const matcher = this.matcher();
-    const plan = this.plan(item, sources, matcher);
+    const compiled = this.compile();
+    const plan = this.plan(item, sources, compiled, new Map());
     const storyAlert = plan.storyAlerts.find((alert) => alert.channel === channel);
     if (storyAlert) return { kind: 'story-alerted', alert: storyAlert };
     if (item.backlog) return { kind: 'backlog', feed: first?.name ?? null };
@@ -107,29 +137,73 @@ export class AlertRouter {
     if (state && !state.active) return { kind: 'channel-inactive', reason: state.inactive_reason };
     const channelWatches = watches.list(channel);
     if (channelWatches.length === 0) return { kind: 'no-watches' };
-    const fired = plan.alerts.find((watch) => watch.channel === channel);
+    const fired = plan.alerts.find((alert) => alert.watch.channel === channel)?.watch;
     const watch = fired && channelWatches.find((w) => w.id === fired.id);
     if (watch) return watch.created_at > item.first_seen_at ? { kind: 'watch-added-later', watch } : { kind: 'matched-not-queued', watch };
-    return { kind: 'no-match', watches: matcher.explain(matchable(item, sources), channel) };
+    const waiting = plan.waiting.find((w) => w.watch.channel === channel);
+    if (waiting) return { kind: 'below-min', watch: waiting.watch, storyId: plan.storyId, outlets: plan.outlets, need: waiting.need };
+    const verdicts = compiled.matcher
+      .explain(matchable(item, sources))
+      .flatMap(({ watch: keyed, verdict }) => {
+        const row = compiled.byKey.get(keyed.channel)!;
+        return row.channel === channel ? [{ watch: { id: row.id, channel: row.channel, query: row.query }, verdict }] : [];
+      });
+    return { kind: 'no-match', watches: verdicts };
+  }
+
+  /** The compiled watches, rebuilt only when a watch was added or removed (by this or another process). */
+  matcher(): WatchMatcher {
+    return this.compile().matcher;
+  }
+
+  private compile(): Compiled {
+    const version = this.deps.watches.version();
+    if (this.compiled?.version !== version) {
+      const rows = this.deps.watches.list();
+      const byKey = new Map(rows.map((row) => [`${row.channel}\u0000${row.id}`, row]));
+      const matcher = new WatchMatcher([...byKey].map(([key, row]) => ({ id: row.id, channel: key, query: row.query })));
+      this.compiled = { version, matcher, byKey, byId: new Map(rows.map((row) => [row.id, row])) };
+    }
+    return this.compiled;
   }
 
   private holdFor(channel: string, kind: 'alert' | 'update', at: Date): Hold | null {
     return this.deps.holds?.holdFor(channel, kind, at) ?? null;
   }
 
-  /** The compiled watches, rebuilt only when a watch was added or removed (by this or another process). */
-  matcher(): WatchMatcher {
-    const version = this.deps.watches.version();
-    if (this.compiled?.version !== version) this.compiled = { version, matcher: new WatchMatcher(this.deps.watches.list()) };
-    return this.compiled.matcher;
+  /** The outlets a watch asks for: its own `min:N`, else its channel's default, else one. */
+  private need(watch: WatchRow, mins: Map<string, number | null>): number {
+    if (watch.min_sources !== null) return watch.min_sources;
+    if (!mins.has(watch.channel)) mins.set(watch.channel, this.deps.channelMin?.(watch.channel) ?? null);
+    return mins.get(watch.channel) ?? 1;
   }
 
-  private plan(item: ItemRow, sources: string[], matcher: WatchMatcher): Plan {
+  private plan(item: ItemRow, sources: string[], compiled: Compiled, mins: Map<string, number | null>): Plan {
     const storyId = item.story_id ?? item.id;
     const storyAlerts = storyId === item.id ? [] : this.deps.outbox.storyAlerts(storyId);
     const alerted = new Set(storyAlerts.map((alert) => alert.channel));
-    const alerts = matcher.match(matchable(item, sources)).filter((watch) => !alerted.has(watch.channel));
-    return { storyId, storyAlerts, alerts };
+    const outlets = this.deps.matches?.outlets(storyId) ?? 1;
+    const byChannel = new Map<string, WatchRow[]>();
+    for (const keyed of compiled.matcher.match(matchable(item, sources))) {
+      const watch = compiled.byKey.get(keyed.channel)!;
+      if (!alerted.has(watch.channel)) byChannel.set(watch.channel, [...(byChannel.get(watch.channel) ?? []), watch]);
+    }
+    const alerts: Firing[] = [];
+    const waiting: Plan['waiting'] = [];
+    for (const [, watches] of byChannel) {
+      const fires = watches.find((watch) => this.need(watch, mins) <= outlets);
+      if (fires) alerts.push({ watch: fires, itemId: item.id });
+      else waiting.push(...watches.map((watch) => ({ watch, need: this.need(watch, mins) })));
+    }
+    // Earlier items of the story matched watches that wanted more outlets: this one may bring them there.
+    if (storyId !== item.id && this.deps.matches) {
+      for (const match of this.deps.matches.of(storyId)) {
+        const watch = compiled.byId.get(match.watch_id);
+        if (!watch || alerted.has(match.channel) || alerts.some((a) => a.watch.channel === match.channel)) continue;
+        if (this.need(watch, mins) <= outlets) alerts.push({ watch, itemId: match.item_id });
+      }
+    }
+    return { storyId, storyAlerts, alerts, waiting, outlets };
   }
 }
 

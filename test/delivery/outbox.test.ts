@@ -200,7 +200,7 @@ describe('DeliveryWorker', () => {
     const printed: string[] = [];
     const id = await new ConsoleSender((text) => printed.push(text)).send({
       deliveryId: 1, channel: 'console:team', itemId: 1, title: 'OpenAI ships GPT-5', url: 'https://x.example/1', source: 'Example News',
-      publishedAt: '2025-08-02T08:30:00.000Z', lang: 'en', summary: 'The new model is out.', watch: 'gpt-5', alsoCoveredBy: ['量子位'],
+      publishedAt: '2025-08-02T08:30:00.000Z', lang: 'en', summary: 'The new model is out.', watch: 'gpt-5', alsoCoveredBy: ['量子位'], mention: null,
     });
     expect(id).toMatch(/^console-/);
     expect(printed[0]).toBe(

@@ -12,7 +12,6 @@ import { waitUntil } from './wait.ts';
 
 export type { PostedMessage, Scripted } from './fake-discord-wire.ts';
 export type { DiscordAttachments, StoredAttachment } from './fake-discord-files.ts';
-
 export type ChannelError = { status: number; code: number; message: string };
 export interface InteractionOptions { channel?: string; user?: string; permissions?: bigint; appPermissions?: bigint }
 export interface SlashOptions extends InteractionOptions { commandName?: string; group?: string }
@@ -47,8 +46,9 @@ export class FakeDiscord {
   readonly refused: { route: string; body: Record<string, unknown>; answer: unknown }[] = [];
   /** Channels whose every REST call fails this way, e.g. 403 { code: 50001, message: 'Missing Access' }. */
   readonly channelErrors = new Map<string, ChannelError>();
-  /** Channels where the bot lacks Attach Files: a message with a file is refused (403, 50013). */
+  /** Channels where the bot lacks Attach Files (a message with a file: 403, 50013); the server's roles besides @everyone. */
   readonly noAttachFiles = new Set<string>();
+  readonly roles: { id: string; name: string; mentionable: boolean }[] = [];
   /** A bot without Read Message History: Discord then lists no messages (200, empty); posting still works. */
   hideHistory = false;
   /** The files messages were sent or edited with, each with its bytes: `attachments.of(messageId)`. */
@@ -231,14 +231,15 @@ export class FakeDiscord {
 
   private guild() {
     const joinedAt = new Date(0).toISOString();
-    const everyone = { id: this.guildId, name: '@everyone', color: 0, colors: { primary_color: 0, secondary_color: null, tertiary_color: null }, hoist: false, icon: null, unicode_emoji: null, position: 0, permissions: String(MEMBER_PERMISSIONS), managed: false, mentionable: false, flags: 0 };
+    const role = (id: string, name: string, mentionable = false) => ({ id, name, color: 0, colors: { primary_color: 0, secondary_color: null, tertiary_color: null }, hoist: false, icon: null, unicode_emoji: null, position: 0, permissions: String(MEMBER_PERMISSIONS), managed: false, mentionable, flags: 0 });
+    const everyone = role(this.guildId, '@everyone');
     const me: APIGuildMember = { user: this.botUser, nick: null, avatar: null, banner: null, roles: [], joined_at: joinedAt, premium_since: null, deaf: false, mute: false, flags: 0 as GuildMemberFlags, pending: false };
     return {
       id: this.guildId, name: 'Test Guild', icon: null, splash: null, discovery_splash: null, banner: null, description: null, owner_id: this.userId,
       afk_channel_id: null, afk_timeout: 300, verification_level: 0, default_message_notifications: 0, explicit_content_filter: 0, mfa_level: 0, nsfw_level: 0, premium_tier: 0,
       features: [], application_id: null, system_channel_id: null, system_channel_flags: 0, rules_channel_id: null, public_updates_channel_id: null, safety_alerts_channel_id: null,
       vanity_url_code: null, preferred_locale: 'en-US', premium_progress_bar_enabled: false, joined_at: joinedAt, large: false, unavailable: false, member_count: 2,
-      roles: [everyone], emojis: [], stickers: [], members: [me], channels: [this.newsChannel()], threads: [], presences: [], voice_states: [], stage_instances: [], guild_scheduled_events: [], soundboard_sounds: [],
+      roles: [everyone, ...this.roles.map((r) => role(r.id, r.name, r.mentionable))], emojis: [], stickers: [], members: [me], channels: [this.newsChannel()], threads: [], presences: [], voice_states: [], stage_instances: [], guild_scheduled_events: [], soundboard_sounds: [],
     };
   }
 

@@ -16,6 +16,7 @@ export function sampleAlert(channel: string): Alert {
     summary: 'The new model is out.',
     watch: 'gpt-5',
     alsoCoveredBy: [],
+    mention: null,
   };
 }
 

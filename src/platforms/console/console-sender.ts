@@ -15,7 +15,7 @@ export class ConsoleSender implements AlertSender {
 
   async send(alert: Alert): Promise<string> {
     const lines = [
-      `┌ ${alert.channel} · watch "${alert.watch}"`,
+      `┌ ${alert.channel} · watch "${alert.watch}"${alert.mention ? ` · @${alert.mention.label.replace(/^@/, '')}` : ''}`,
       `│ ${alert.title}`,
       `│ ${[alert.source, shortTime(alert.publishedAt)].filter(Boolean).join(' · ')}`,
       ...(alert.summary ? [`│ ${alert.summary}`] : []),

@@ -46,7 +46,7 @@ export class DiscordSender implements AlertSender {
     try {
       const channel = discordChannelId(alert.channel);
       const message = (await this.rest.post(Routes.channelMessages(channel), {
-        body: { embeds: [alertEmbed(alert)], allowed_mentions: { parse: [] }, nonce: alertNonce(this.options.installId, alert.deliveryId), enforce_nonce: true },
+        body: { ...mentionOf(alert), embeds: [alertEmbed(alert)], nonce: alertNonce(this.options.installId, alert.deliveryId), enforce_nonce: true },
         signal: AbortSignal.timeout(this.options.sendTimeoutMs),
       })) as APIMessage;
       // A nonce answered with a message elsewhere belongs to something else: never take it for this alert.
@@ -138,4 +138,17 @@ export class DiscordSender implements AlertSender {
       throw reason;
     }
   }
+}
+
+/**
+ * The ping of an alert's mention, and the allowed mentions that let exactly it through: a role as
+ * `<@&id>`, a user as `<@id>`. `parse` stays empty, so nothing else in the message (feed text, however
+ * hostile) can ping anyone. Without a mention, nothing pings.
+ */
+function mentionOf(alert: Alert): { content?: string; allowed_mentions: { parse: []; roles?: string[]; users?: string[] } } {
+  const target = alert.mention;
+  if (!target || !/^\d{15,21}$/.test(target.id)) return { allowed_mentions: { parse: [] } };
+  if (target.kind === 'role') return { content: `<@&${target.id}>`, allowed_mentions: { parse: [], roles: [target.id] } };
+  if (target.kind === 'user') return { content: `<@${target.id}>`, allowed_mentions: { parse: [], users: [target.id] } };
+  return { allowed_mentions: { parse: [] } };
 }

@@ -13,6 +13,7 @@ import { searchCommand } from '../../../commands/search.ts';
 import type { Logger } from '../../log.ts';
 import type { MorePages } from './more-pages.ts';
 import { fitPlain } from './markdown.ts';
+import { resolveDiscordMention } from './discord-mentions.ts';
 import { answerReply } from './render-answer.ts';
 import { findCommand } from './slash-commands.ts';
 
@@ -88,6 +89,7 @@ function discordAsker(interaction: ChatInputCommandInteraction | ButtonInteracti
         : `members with the ${spaced(permission)} permission here (the server's choice, through DISCORD_WATCH_PERMISSION), and the users in AINEWS_ADMINS`,
     cannotPost: async () => postingProblem(interaction),
     defer,
+    resolveMention: (target) => resolveDiscordMention(interaction, target),
   };
 }
 

@@ -14,6 +14,7 @@ export const BOT_SCOPES = [
   'mpim:read',
   'users:read', // telling workspace admins, who may add feeds
   'files:write', // trends charts and weekly digests' charts, as pictures
+  'usergroups:read', // mention:@team on a watch: finding the user group by its handle
 ];
 
 /**

@@ -1,5 +1,6 @@
 import type { types } from '@slack/bolt';
 import type { Alert, StoryUpdate } from '../../delivery/port.ts';
+import type { MentionTarget } from '../../mention.ts';
 import { shortTime } from '../../format.ts';
 import { joinWithin } from '../message-text.ts';
 import { fitMrkdwn, mrkdwnHost, mrkdwnLink, slackDate } from './mrkdwn.ts';
@@ -32,14 +33,27 @@ export function alertMessage(alert: Alert): SlackMessage {
   ].filter(Boolean);
   const footer = [`Watch “${fitMrkdwn(alert.watch, 200)}”`];
   if (alert.alsoCoveredBy.length) footer.push(`Also covered by ${fitMrkdwn(alert.alsoCoveredBy.join(', '), 500)}`);
+  const ping = alert.mention ? slackMention(alert.mention) : null;
   const blocks: types.KnownBlock[] = [
+    ...(ping ? [{ type: 'section' as const, text: mrkdwn(ping) }] : []),
     { type: 'section', text: mrkdwn(`*${mrkdwnLink(alert.url, title, SECTION_MAX - 2)}*`) },
     { type: 'context', elements: [mrkdwn(meta.join(' · '))] },
     ...(alert.summary ? [{ type: 'section' as const, text: mrkdwn(fitMrkdwn(alert.summary, SUMMARY_MAX)) }] : []),
     { type: 'context', elements: footer.map(mrkdwn) },
   ];
-  const text = `${title}${alert.source ? ` (${fitMrkdwn(alert.source, 100)})` : ''}`;
+  const text = `${ping ? `${ping} ` : ''}${title}${alert.source ? ` (${fitMrkdwn(alert.source, 100)})` : ''}`;
   return { text, blocks };
+}
+
+/**
+ * The ping of a watch's mention: a user group as `<!subteam^ID>`, a user as `<@ID>`. The id was
+ * resolved by Slack when the watch was added; it is checked again here, so that nothing but an id can
+ * ever reach the message as markup.
+ */
+export function slackMention(target: MentionTarget): string | null {
+  if (!/^[A-Z0-9]{2,20}$/.test(target.id)) return null;
+  if (target.kind === 'group') return `<!subteam^${target.id}>`;
+  return target.kind === 'user' ? `<@${target.id}>` : null;
 }
 
 /**

@@ -5,6 +5,7 @@ import { trendPng } from '../../charts/render-png.ts';
 import { searchCommand } from '../../../commands/search.ts';
 import type { Logger } from '../../log.ts';
 import { escapeMrkdwn } from './mrkdwn.ts';
+import { resolveSlackMention } from './slack-mentions.ts';
 import { answerMessage, MORE_ACTION } from './render-answer.ts';
 import { slackChannelName } from './slack-channel.ts';
 
@@ -68,6 +69,7 @@ function slackAsker(who: Who, client: webApi.WebClient, deps: SlashCommandDeps):
     whoMay: () => 'workspace admins and owners, and the users in AINEWS_ADMINS',
     cannotPost: async () =>
       (await isMember(client, who.channel, deps)) ? null : `I am not in this channel, so I cannot post alerts here yet. Invite me with /invite @${await deps.botName()}`,
+    resolveMention: (target) => resolveSlackMention(client, target),
   };
 }
 

@@ -19,6 +19,7 @@ const alert: Alert = {
   summary: `Summary ${HOSTILE}`,
   watch: 'gpt-5',
   alsoCoveredBy: [`Other ${HOSTILE}`],
+  mention: null,
 };
 
 describe('the console', () => {
