@@ -188,16 +188,18 @@ export class AlertRouter {
       const watch = compiled.byKey.get(keyed.channel)!;
       if (!alerted.has(watch.channel)) byChannel.set(watch.channel, [...(byChannel.get(watch.channel) ?? []), watch]);
     }
+    // Earlier items of the story matched watches that wanted more outlets: this one may bring them there,
+    // and the alert is about the item that matched first.
+    const earlier = storyId !== item.id && this.deps.matches ? this.deps.matches.of(storyId) : [];
     const alerts: Firing[] = [];
     const waiting: Plan['waiting'] = [];
-    for (const [, watches] of byChannel) {
+    for (const [channel, watches] of byChannel) {
       const fires = watches.find((watch) => this.need(watch, mins) <= outlets);
-      if (fires) alerts.push({ watch: fires, itemId: item.id });
+      if (fires) alerts.push({ watch: fires, itemId: earlier.find((match) => match.channel === channel)?.item_id ?? item.id });
       else waiting.push(...watches.map((watch) => ({ watch, need: this.need(watch, mins) })));
     }
-    // Earlier items of the story matched watches that wanted more outlets: this one may bring them there.
-    if (storyId !== item.id && this.deps.matches) {
-      for (const match of this.deps.matches.of(storyId)) {
+    if (earlier.length) {
+      for (const match of earlier) {
         const watch = compiled.byId.get(match.watch_id);
         if (!watch || alerted.has(match.channel) || alerts.some((a) => a.watch.channel === match.channel)) continue;
         if (this.need(watch, mins) <= outlets) alerts.push({ watch, itemId: match.item_id });

@@ -52,6 +52,9 @@ export class FakeSlack {
   /** Channels the bot is not in (chat.postMessage answers not_in_channel; conversations.info says so). */
   readonly notMember = new Set<string>();
   readonly workspaceAdmins = new Set<string>();
+  /** The workspace's user groups (usergroups.list) and members (users.list, one page). */
+  readonly userGroups: { id: string; handle: string }[] = [];
+  readonly members: { id: string; name: string }[] = [];
   /** Where uploads' bytes go, and what files.completeUploadExternal finished. */
   readonly files = new SlackFiles(() => this.url, this.team);
   private readonly script = new Map<string, Scripted[]>();
@@ -296,6 +299,10 @@ export class FakeSlack {
         const user = String(body.user);
         return { ok: true, user: { id: user, name: user.toLowerCase(), is_admin: this.workspaceAdmins.has(user), is_owner: false } };
       }
+      case 'usergroups.list':
+        return { ok: true, usergroups: this.userGroups.map((g) => ({ id: g.id, team_id: this.team, handle: g.handle, name: g.handle, date_delete: 0 })) };
+      case 'users.list':
+        return { ok: true, members: this.members.map((m) => ({ id: m.id, name: m.name, deleted: false, profile: { display_name: m.name } })), response_metadata: { next_cursor: '' } };
       case 'files.getUploadURLExternal':
         return this.files.reserve(body);
       case 'files.completeUploadExternal':
