@@ -34,6 +34,7 @@ import { ChannelRhythm } from './rhythm/channel-rhythm.ts';
 import { Gatherer } from './rhythm/gatherer.ts';
 import { HoldPolicy } from './rhythm/hold-policy.ts';
 import { Trends } from './rhythm/trends.ts';
+import { LlmCalls } from './summarize/llm-calls.ts';
 
 export interface App {
   config: Config;
@@ -113,23 +114,15 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
   });
   const stories = new StoryStore(db);
   const limits = { zhChars: config.SUMMARY_MAX_CHARS_ZH, enWords: config.SUMMARY_MAX_WORDS_EN };
-  const llm = config.LLM_BASE_URL
-    ? new LlmSummaries({
-        items,
-        pending: new SummaryPending(db),
-        usage: new LlmUsage(db),
-        settings: {
-          baseUrl: config.LLM_BASE_URL,
-          apiKey: config.LLM_API_KEY,
-          model: config.LLM_MODEL,
-          timeoutMs: config.LLM_TIMEOUT,
-          summaryLanguage: config.SUMMARY_LANGUAGE,
-        },
-        limits,
-        concurrency: config.LLM_CONCURRENCY,
-        budget: { dailyCalls: config.LLM_DAILY_CALLS, dailyTokens: config.LLM_DAILY_TOKENS },
-        log: log.child({ component: 'llm' }),
-      })
+  // One LLM for everything asked of it: together, its calls keep to LLM_CONCURRENCY and the daily budget.
+  const calls = config.LLM_BASE_URL
+    ? new LlmCalls(
+        { baseUrl: config.LLM_BASE_URL, apiKey: config.LLM_API_KEY, model: config.LLM_MODEL, timeoutMs: config.LLM_TIMEOUT, summaryLanguage: config.SUMMARY_LANGUAGE },
+        { usage: new LlmUsage(db), budget: { dailyCalls: config.LLM_DAILY_CALLS, dailyTokens: config.LLM_DAILY_TOKENS }, concurrency: config.LLM_CONCURRENCY },
+      )
+    : null;
+  const llm = calls
+    ? new LlmSummaries({ items, pending: new SummaryPending(db), calls, limits, concurrency: config.LLM_CONCURRENCY, log: log.child({ component: 'llm' }) })
     : null;
   const summaries = new Summaries(items, limits, llm);
   const processor = new ItemProcessor({
