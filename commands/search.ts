@@ -20,7 +20,7 @@ export const searchCommand = defineCommand({
     },
   ],
   access: 'anyone',
-  uses: ['search'],
+  uses: ['search', 'translations'],
   cli: { name: 'search', channel: 'none', pageSize: true, json: true },
   run({ query }, ctx) {
     const parsed = parseSearchQuery(query, ctx.now);
@@ -29,12 +29,17 @@ export const searchCommand = defineCommand({
       ? `Results for ${query}${result.page > 1 ? ` (page ${result.page})` : ''}`
       : `Nothing found for ${query}${result.page > 1 ? ` on page ${result.page}` : ''}`;
     const withoutPage = query.replace(/(^|\s)page:\S+/gi, '').trim();
+    // In a channel with a language, titles already translated are shown so (the matched words still show
+    // in the excerpt below); nothing is translated here: a command never waits for the LLM.
+    const { translations } = ctx.services;
+    const language = ctx.channel ? translations.language(ctx.channel) : null;
+    const translated = language ? translations.cachedTitles(result.hits.filter((hit) => hit.lang !== language).map((hit) => hit.id), language) : new Map<number, string>();
     return {
       kind: 'results',
       heading,
       results: result.hits.map((hit) => ({
         id: hit.id,
-        title: hit.titleMarked,
+        title: translated.has(hit.id) ? [{ text: translated.get(hit.id)!, match: false }] : hit.titleMarked,
         url: hit.url,
         source: hit.source,
         publishedAt: hit.published_at,

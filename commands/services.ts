@@ -8,6 +8,7 @@ import type { AlertRouter } from '../src/pipeline/route-alerts.ts';
 import type { ChannelRhythm } from '../src/rhythm/channel-rhythm.ts';
 import type { Trends } from '../src/rhythm/trends.ts';
 import type { SearchService } from '../src/search/search.ts';
+import type { ChannelTranslations } from '../src/translate/channel-translations.ts';
 
 /**
  * What commands may read and change, each narrowed to the calls commands make. A command declares the
@@ -29,4 +30,9 @@ export interface CommandServices {
   rhythm: Pick<ChannelRhythm, 'settings' | 'setTimezone' | 'setDigest' | 'setQuiet' | 'setLimit' | 'setMinSources' | 'setLanguage'>;
   /** Stories per day for a channel's watches. */
   trends: Pick<Trends, 'of'>;
+  /**
+   * Whether an LLM is configured to translate, and the translations already stored: a command never asks
+   * the LLM (it must answer within the platforms' three seconds).
+   */
+  translations: Pick<ChannelTranslations, 'configured' | 'language' | 'cachedTitles'>;
 }

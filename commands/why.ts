@@ -37,7 +37,8 @@ export const whyCommand = defineCommand({
     const delivery = verdict.kind === 'alert' || verdict.kind === 'update' ? verdict.delivery : null;
     const gathering = delivery && describeGathering(delivery, { outbox, zone: rhythm.settings(channel).timezone, now: ctx.now ?? new Date() });
     const { said, data } = gathering ? { said: gathering, data: delivery } : describeVerdict(verdict, channel);
-    return { kind: 'notice', heading: `Why: #${item.id}`, lines: [...lines, ...said], ...(data === undefined ? {} : { data }) };
+    const translation = delivery ? describeTranslation(delivery) : [];
+    return { kind: 'notice', heading: `Why: #${item.id}`, lines: [...lines, ...said, ...translation], ...(data === undefined ? {} : { data }) };
   },
 });
 
@@ -102,6 +103,12 @@ function describeVerdict(verdict: RouteVerdict, channel: string): { said: string
         ],
       };
   }
+}
+
+/** What the row showed of a translation into the channel's language, when one was wanted. */
+function describeTranslation(delivery: { translated: 0 | 1 | null; untranslated_reason: string | null }): string[] {
+  if (delivery.translated === null) return [];
+  return [delivery.translated ? "Shown translated into this channel's language, with the original title under it." : `Shown untranslated: ${delivery.untranslated_reason ?? 'no reason recorded'}.`];
 }
 
 function describe(verdict: Verdict): string {

@@ -35,6 +35,10 @@ import { ChannelRhythm } from './rhythm/channel-rhythm.ts';
 import { Gatherer } from './rhythm/gatherer.ts';
 import { HoldPolicy } from './rhythm/hold-policy.ts';
 import { Trends } from './rhythm/trends.ts';
+import { LlmCalls } from './summarize/llm-calls.ts';
+import { TranslationStore } from './db/translations.ts';
+import { ChannelTranslations } from './translate/channel-translations.ts';
+import { LlmTranslations } from './translate/llm-translations.ts';
 
 export interface App {
   config: Config;
@@ -57,6 +61,10 @@ export interface App {
   gatherer: Gatherer;
   trends: Trends;
   summaries: Summaries;
+  /** What channels are shown in their language: stored translations only, never a call to the LLM. */
+  translations: ChannelTranslations;
+  /** Makes the translations waiting rows want, with the LLM (null without one). */
+  translator: LlmTranslations | null;
   search: SearchService;
   /** The follow-up pass that indexes, clusters, summarizes and routes what polls stored. */
   processor: ItemProcessor;
@@ -117,23 +125,20 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
   });
   const stories = new StoryStore(db);
   const limits = { zhChars: config.SUMMARY_MAX_CHARS_ZH, enWords: config.SUMMARY_MAX_WORDS_EN };
-  const llm = config.LLM_BASE_URL
-    ? new LlmSummaries({
-        items,
-        pending: new SummaryPending(db),
-        usage: new LlmUsage(db),
-        settings: {
-          baseUrl: config.LLM_BASE_URL,
-          apiKey: config.LLM_API_KEY,
-          model: config.LLM_MODEL,
-          timeoutMs: config.LLM_TIMEOUT,
-          summaryLanguage: config.SUMMARY_LANGUAGE,
-        },
-        limits,
-        concurrency: config.LLM_CONCURRENCY,
-        budget: { dailyCalls: config.LLM_DAILY_CALLS, dailyTokens: config.LLM_DAILY_TOKENS },
-        log: log.child({ component: 'llm' }),
-      })
+  // One LLM for summaries and translations: together they keep to LLM_CONCURRENCY and the daily budget.
+  const calls = config.LLM_BASE_URL
+    ? new LlmCalls(
+        { baseUrl: config.LLM_BASE_URL, apiKey: config.LLM_API_KEY, model: config.LLM_MODEL, timeoutMs: config.LLM_TIMEOUT, summaryLanguage: config.SUMMARY_LANGUAGE },
+        { usage: new LlmUsage(db), budget: { dailyCalls: config.LLM_DAILY_CALLS, dailyTokens: config.LLM_DAILY_TOKENS }, concurrency: config.LLM_CONCURRENCY },
+      )
+    : null;
+  const llm = calls
+    ? new LlmSummaries({ items, pending: new SummaryPending(db), calls, limits, concurrency: config.LLM_CONCURRENCY, log: log.child({ component: 'llm' }) })
+    : null;
+  const translationStore = new TranslationStore(db);
+  const translations = new ChannelTranslations({ store: translationStore, settings, llm: calls !== null });
+  const translator = calls
+    ? new LlmTranslations({ store: translationStore, calls, concurrency: config.LLM_CONCURRENCY, log: log.child({ component: 'translations' }) })
     : null;
   const summaries = new Summaries(items, limits, llm);
   const processor = new ItemProcessor({
@@ -166,6 +171,7 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
     backoffBaseMs: config.DELIVERY_BACKOFF_BASE,
     backoffMaxMs: config.DELIVERY_BACKOFF_MAX,
     summaryWaitMs: llm ? config.LLM_ALERT_WAIT : 0,
+    translationWaitMs: translator ? config.LLM_ALERT_WAIT : 0,
     sendTimeoutMs: config.DELIVERY_SEND_TIMEOUT,
     claimTimeoutMs: config.DELIVERY_CLAIM_TIMEOUT,
     concurrency: config.DELIVERY_CONCURRENCY,
@@ -187,13 +193,26 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
     gatherer,
     trends,
     summaries,
+    translations,
+    translator,
     search: new SearchService({ matches: new SearchMatches(db), feeds, stories }),
     processor,
     poller,
     scheduler,
     deliveryWorker: (senders) =>
       new DeliveryWorker(
-        { outbox, items, stories, channels: watches, gatherer, chart: weeklyChart, log: log.child({ component: 'delivery' }), settings: deliverySettings },
+        {
+          outbox,
+          items,
+          stories,
+          channels: watches,
+          gatherer,
+          chart: weeklyChart,
+          translations,
+          ...(translator ? { translator } : {}),
+          log: log.child({ component: 'delivery' }),
+          settings: deliverySettings,
+        },
         senders,
       ),
     close: () => db.close(),

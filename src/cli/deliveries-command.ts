@@ -20,27 +20,7 @@ export function registerDeliveriesCommand(program: Command): void {
       await withApp((app) => {
         const rows = app.outbox.list({ channel: opts.channel, limit });
         if (opts.json) {
-          return printJson(
-            rows.map((r) => ({
-              id: r.id,
-              channel: r.channel,
-              item_id: r.item_id,
-              title: r.title,
-              watch: r.watch_query,
-              kind: r.kind,
-              story_id: r.story_id,
-              status: r.status,
-              held_until: r.held_until,
-              held_for: r.held_for,
-              fold_id: r.fold_id,
-              mentions: readMentions(r.mentions).map((m) => m.id),
-              attempts: r.attempts,
-              last_error: r.last_error,
-              created_at: r.created_at,
-              sent_at: r.sent_at,
-              platform_message_id: r.platform_message_id,
-            })),
-          );
+          return printJson(rows.map(deliveryJson));
         }
         if (rows.length === 0) return console.log('no alerts yet: add a watch with "ainews watch add <channel> <keyword>"');
         console.log(
@@ -51,6 +31,31 @@ export function registerDeliveriesCommand(program: Command): void {
         );
       });
     });
+}
+
+/** A delivery as `deliveries --json` prints it: the field names are a contract. */
+export function deliveryJson(r: DeliveryRow) {
+  return {
+    id: r.id,
+    channel: r.channel,
+    item_id: r.item_id,
+    title: r.title,
+    watch: r.watch_query,
+    kind: r.kind,
+    story_id: r.story_id,
+    status: r.status,
+    held_until: r.held_until,
+    held_for: r.held_for,
+    fold_id: r.fold_id,
+    mentions: readMentions(r.mentions).map((m) => m.id),
+    attempts: r.attempts,
+    last_error: r.last_error,
+    created_at: r.created_at,
+    sent_at: r.sent_at,
+    platform_message_id: r.platform_message_id,
+    translated: r.translated === null ? null : r.translated === 1,
+    untranslated_reason: r.untranslated_reason,
+  };
 }
 
 /** `held until 08:00Z`, `sent (in #12)` for a row gathered into a fold or digest, else the status. */

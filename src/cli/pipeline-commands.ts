@@ -36,8 +36,13 @@ export function registerPipelineCommands(program: Command): void {
         const summary = (await app.scheduler.tick({ all: opts.all }))!;
         // A script that polls and then lists items sees their final summaries.
         await app.summaries.llm?.idle();
+        // Console alerts in a channel's language go translated: what they want is asked for first.
+        app.translator?.request();
+        await app.translator?.idle();
         // Console alerts, including any queued earlier; Slack and Discord ones are left to "ainews run".
         const delivered = await app.deliveryWorker([new ConsoleSender((text) => console.log(text))]).drain();
+        // What the delivery round asked for (for other platforms' rows) is finished, not cut off.
+        await app.translator?.idle();
         if (opts.json) return printJson({ ...summary, delivered });
         console.log(
           `polled ${summary.polled} feeds: ${summary.fresh} new items, ${summary.alerts} alerts queued, ${summary.backlog} backlog, ` +

@@ -28,6 +28,7 @@ export function registerRunCommand(program: Command): void {
         app.summaries.llm.clearAbandoned(config.LLM_ALERT_WAIT);
         app.summaries.llm.onSettled = () => delivery?.nudge();
       }
+      if (app.translator) app.translator.onSettled = () => delivery?.nudge();
       const platforms = ['console', ...(slack ? [`slack (${slack.mode} mode)`] : []), ...(discord ? ['discord'] : [])];
       log.info({ db: config.AINEWS_DB, feeds: app.feeds.count(), cron: config.POLL_CRON, platforms }, 'ainews running; Ctrl-C stops');
       delivery.start();
@@ -44,6 +45,7 @@ export function registerRunCommand(program: Command): void {
             [
               { name: 'scheduler', stop: () => app.scheduler.stop() },
               { name: 'llm summaries', stop: () => app.summaries.llm?.stop() },
+              { name: 'llm translations', stop: () => app.translator?.stop() },
               [...(slack ? [{ name: 'slack', stop: () => slack.stop() }] : []), ...(discord ? [{ name: 'discord', stop: () => discord.stop() }] : [])],
               { name: 'delivery', stop: () => delivery.stop() },
               { name: 'database', stop: () => app.close() },

@@ -1,5 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { Platform } from '../channel-name.ts';
+import { showsUntranslated } from './translations.ts';
 
 export type DeliveryStatus = 'pending' | 'held' | 'sending' | 'sent' | 'retrying' | 'failed' | 'skipped';
 
@@ -62,6 +63,12 @@ interface OutboxFields {
   mentions: string | null;
   /** A fold's or a digest's stories (JSON: see src/db/outbox-folds.ts). */
   payload: string | null;
+  /**
+   * Whether it was shown translated into its channel's language (1), or as it came although a translation
+   * was wanted (0, `untranslated_reason` says why); null when none was wanted, or before its first attempt.
+   */
+  translated: 0 | 1 | null;
+  untranslated_reason: string | null;
 }
 
 /** What deciding on an alert's next update needs to know of each update it has. */
@@ -72,6 +79,11 @@ export interface ClaimOptions {
   claimTimeoutMs: number;
   /** How long an alert waits for its item's LLM summary (0 without an LLM). */
   summaryWaitMs: number;
+  /**
+   * How long an alert, a fold or a digest waits for the translation of what it shows into its channel's
+   * language (0, the default: without an LLM, nothing waits).
+   */
+  translationWaitMs?: number;
   /** Rows due after this are left for later (by default, `now`). */
   dueBy?: Date;
   /** Channels left out: those this worker is already sending to. */
@@ -90,6 +102,7 @@ export type DeliveryRow = (ItemDelivery & { title: string }) | (RoundupDelivery 
 export class Outbox {
   private readonly insert: Statement;
   private readonly updatesOfAlert: Statement;
+  private readonly claims = new Map<string, Statement>();
 
   constructor(private readonly db: Database) {
     this.insert = db.prepare(
@@ -161,41 +174,60 @@ export class Outbox {
     now: Date,
     options: ClaimOptions,
   ): OutboxRow[] {
-    const { dueBy = now, summaryWaitMs, claimTimeoutMs, skipChannels = [], onlyChannel } = options;
+    const { dueBy = now, summaryWaitMs, translationWaitMs = 0, claimTimeoutMs, skipChannels = [], onlyChannel } = options;
     const at = now.toISOString();
     const stale = new Date(now.getTime() - claimTimeoutMs).toISOString();
     // An alert whose item is still being summarized by the LLM waits, but not past summaryWaitMs.
     const waitedSince = new Date(now.getTime() - summaryWaitMs).toISOString();
-    const placeholders = platforms.map(() => '?').join(', ');
-    return this.db
-      .prepare(
-        `UPDATE outbox SET status = 'sending', claimed_by = ?, claimed_at = ?, attempts = attempts + 1
-         WHERE id IN (
-           SELECT id FROM outbox
-           WHERE platform IN (${placeholders})
-             AND ${onlyChannel === undefined ? 'channel NOT IN (SELECT value FROM json_each(?))' : 'channel = ?'}
-             AND ((status IN ('pending', 'retrying') AND next_attempt_at <= ?) OR (status = 'sending' AND claimed_at < ?))
-             AND (outbox.kind = 'update' OR NOT EXISTS (
-               SELECT 1 FROM items i WHERE i.id = outbox.item_id AND i.summary_pending = 1 AND outbox.created_at > ?))
-             -- Only the head of each channel's queue of alerts: an earlier alert still waiting, being sent or
-             -- being retried holds the later ones back until it is sent or has failed for good, so that they
-             -- never overtake it, in this process or another, through an outage however long.
-             AND (outbox.kind = 'update' OR NOT EXISTS (
-               SELECT 1 FROM outbox earlier
-               WHERE earlier.channel = outbox.channel AND earlier.id < outbox.id AND earlier.kind <> 'update'
-                 AND earlier.status IN ('pending', 'sending', 'retrying')))
-             -- An update (a reply to the alert, or an edit of it) waits while its alert is still to be posted,
-             -- and while an earlier update of the alert is; once the alert failed, it is taken, to fail too.
-             AND (outbox.kind <> 'update' OR (
-               NOT EXISTS (SELECT 1 FROM outbox alert WHERE alert.id = outbox.parent_id AND alert.status IN ('pending', 'sending', 'retrying'))
-               AND NOT EXISTS (
-                 SELECT 1 FROM outbox earlier WHERE earlier.parent_id = outbox.parent_id AND earlier.id < outbox.id
-                   AND earlier.status IN ('pending', 'sending', 'retrying'))))
-           ORDER BY id LIMIT ?)
-         RETURNING *`,
-      )
-      .all(worker, at, ...platforms, onlyChannel ?? JSON.stringify(skipChannels), dueBy.toISOString(), stale, waitedSince, limit)
+    // Likewise for its translation; a row whose first attempt showed what it showed (translated or not)
+    // no longer waits. Without a wait, the first test (queued at or before now) settles it at once.
+    const translationWaitedSince = new Date(now.getTime() - translationWaitMs).toISOString();
+    return this.claimStatement(platforms.length, onlyChannel !== undefined)
+      .all(worker, at, ...platforms, onlyChannel ?? JSON.stringify(skipChannels), dueBy.toISOString(), stale, waitedSince, translationWaitedSince, limit)
       .sort((a, b) => (a as OutboxRow).id - (b as OutboxRow).id) as OutboxRow[];
+  }
+
+  /**
+   * The claim's statement for this many platforms, for one channel or all but some, prepared once: a
+   * worker claims before every send, and compiling the statement cost about as much as running it.
+   */
+  private claimStatement(platformCount: number, onlyChannel: boolean): Statement {
+    const key = `${platformCount}:${onlyChannel}`;
+    let statement = this.claims.get(key);
+    if (!statement) {
+      const platforms = Array.from({ length: platformCount });
+      statement = this.db.prepare(
+        `UPDATE outbox SET status = 'sending', claimed_by = ?, claimed_at = ?, attempts = attempts + 1
+           WHERE id IN (
+             SELECT id FROM outbox
+             WHERE platform IN (${platforms.map(() => '?').join(', ')})
+               AND ${onlyChannel ? 'channel = ?' : 'channel NOT IN (SELECT value FROM json_each(?))'}
+               AND ((status IN ('pending', 'retrying') AND next_attempt_at <= ?) OR (status = 'sending' AND claimed_at < ?))
+               AND (outbox.kind = 'update' OR NOT EXISTS (
+                 SELECT 1 FROM items i WHERE i.id = outbox.item_id AND i.summary_pending = 1 AND outbox.created_at > ?))
+               -- Likewise an alert, fold or digest showing an item its channel wants in its language, while the
+               -- translation is not made (src/translate/llm-translations.ts), up to the translation wait.
+               AND (outbox.created_at <= ? OR outbox.kind = 'update' OR outbox.translated IS NOT NULL OR NOT ${showsUntranslated('outbox')})
+               -- Only the head of each channel's queue of alerts: an earlier alert still waiting, being sent or
+               -- being retried holds the later ones back until it is sent or has failed for good, so that they
+               -- never overtake it, in this process or another, through an outage however long.
+               AND (outbox.kind = 'update' OR NOT EXISTS (
+                 SELECT 1 FROM outbox earlier
+                 WHERE earlier.channel = outbox.channel AND earlier.id < outbox.id AND earlier.kind <> 'update'
+                   AND earlier.status IN ('pending', 'sending', 'retrying')))
+               -- An update (a reply to the alert, or an edit of it) waits while its alert is still to be posted,
+               -- and while an earlier update of the alert is; once the alert failed, it is taken, to fail too.
+               AND (outbox.kind <> 'update' OR (
+                 NOT EXISTS (SELECT 1 FROM outbox alert WHERE alert.id = outbox.parent_id AND alert.status IN ('pending', 'sending', 'retrying'))
+                 AND NOT EXISTS (
+                   SELECT 1 FROM outbox earlier WHERE earlier.parent_id = outbox.parent_id AND earlier.id < outbox.id
+                     AND earlier.status IN ('pending', 'sending', 'retrying'))))
+             ORDER BY id LIMIT ?)
+           RETURNING *`,
+      );
+      this.claims.set(key, statement);
+    }
+    return statement;
   }
 
   // Every outcome is recorded only by the worker that holds the claim: a worker whose claim went stale
@@ -212,6 +244,21 @@ export class Outbox {
         .prepare('UPDATE outbox SET attempt_started_at = ?, claimed_at = ?, shown_sources = ? WHERE id = ? AND claimed_by = ?')
         .run(at, at, JSON.stringify(shownSources), id, worker).changes > 0
     );
+  }
+
+  /**
+   * Records what the attempt shows, before it goes out: translated or not (and why not), for the row and,
+   * for a fold or digest, for each row it gathered (by item). Nothing when the claim was lost.
+   */
+  recordTranslation(id: number, worker: string, shown: TranslationShown, gathered: Map<number, TranslationShown> = new Map()): void {
+    this.db.transaction(() => {
+      const recorded = this.db
+        .prepare('UPDATE outbox SET translated = ?, untranslated_reason = ? WHERE id = ? AND claimed_by = ?')
+        .run(...translationParams(shown), id, worker).changes;
+      if (!recorded) return;
+      const record = this.db.prepare('UPDATE outbox SET translated = ?, untranslated_reason = ? WHERE fold_id = ? AND item_id = ?');
+      for (const [itemId, one] of gathered) record.run(...translationParams(one), id, itemId);
+    }).immediate();
   }
 
   /** Records an update that had nothing new to say: every source it would name was named already. */
@@ -323,6 +370,13 @@ export class Outbox {
   find(itemId: number, channel: string): ItemDelivery | undefined {
     return this.db.prepare('SELECT * FROM outbox WHERE item_id = ? AND channel = ?').get(itemId, channel) as ItemDelivery | undefined;
   }
+}
+
+/** What a message showed of a translation into its channel's language: none wanted (null), or whether it was shown, and why not. */
+export type TranslationShown = { translated: boolean; reason: string | null } | null;
+
+function translationParams(shown: TranslationShown): [0 | 1 | null, string | null] {
+  return shown ? [shown.translated ? 1 : 0, shown.translated ? null : shown.reason] : [null, null];
 }
 
 function holdParams(hold: Hold | null): { heldUntil: string | null; heldFor: string | null } {

@@ -1,9 +1,10 @@
 import type { ItemStore } from '../db/items.ts';
 import { readMentions } from '../mention.ts';
-import type { ItemDelivery, Outbox, OutboxRow } from '../db/outbox.ts';
+import type { ItemDelivery, Outbox, OutboxRow, TranslationShown } from '../db/outbox.ts';
 import type { StoryStore } from '../db/stories.ts';
+import type { ChannelTranslations } from '../translate/channel-translations.ts';
 import type { Message } from './look-before-post.ts';
-import { composeRoundup, type WeeklyChart } from './compose-roundup.ts';
+import { composeRoundupShown, type WeeklyChart } from './compose-roundup.ts';
 import type { Alert, AlertSender, StoryUpdate } from './port.ts';
 
 export interface ComposeStores {
@@ -12,32 +13,48 @@ export interface ComposeStores {
   stories: StoryStore;
   /** Draws a weekly digest's trends chart; without it, weekly digests have none. */
   chart?: WeeklyChart;
+  /** Items in each channel's language, where it has one; without it, items are shown as they came. */
+  translations?: Pick<ChannelTranslations, 'language' | 'shown'>;
 }
+
+/** A message to post, and what it records of its translation before it goes out. */
+export type ComposedMessage = Message & { translation?: { shown: TranslationShown; gathered?: Map<number, TranslationShown> } };
 
 /**
  * The alert for an outbox row, from the item as it is now (an edit since queueing shows), naming the
- * story's other sources known by now.
+ * story's other sources known by now, in the channel's language when it has one and the translation is
+ * stored.
  */
-export function composeAlert(row: ItemDelivery, { items, stories }: ComposeStores): Alert | null {
+export function composeAlert(row: ItemDelivery, stores: Omit<ComposeStores, 'outbox'>): Alert | null {
+  return composeAlertShown(row, stores)?.alert ?? null;
+}
+
+/** The alert for an outbox row, and what it shows of a translation. */
+function composeAlertShown(row: ItemDelivery, { items, stories, translations }: Omit<ComposeStores, 'outbox'>): { alert: Alert; shown: TranslationShown } | null {
   const item = items.find(row.item_id);
   if (!item) return null;
   const source = item.sources[0] ?? null;
   const others = stories.sources(row.story_id).map((s) => s.name).filter((name) => name !== source);
-  return {
+  const earlier = row.translated === null ? null : { translated: row.translated === 1, reason: row.untranslated_reason };
+  // The summary was computed once, by the follow-up pass after the item was stored (and its translation
+  // once per language): never again for each channel.
+  const text = translations?.shown(translations.language(row.channel), item, earlier) ?? { title: item.title, summary: item.summary ?? '', originalLine: null, shown: null };
+  const alert: Alert = {
     deliveryId: row.id,
     channel: row.channel,
     itemId: item.id,
-    title: item.title,
+    title: text.title,
+    originalLine: text.originalLine,
     url: item.url,
     source,
     publishedAt: item.published_at,
     lang: item.lang,
-    // Computed once, by the follow-up pass after the item was stored: never again for each channel.
-    summary: item.summary ?? '',
+    summary: text.summary,
     watch: row.watch_query,
     alsoCoveredBy: [...new Set([...item.sources.slice(1), ...others])],
     mention: row.kind === 'alert' ? (readMentions(row.mentions)[0] ?? null) : null,
   };
+  return { alert, shown: text.shown };
 }
 
 /** The sources an alert names, as recorded when its attempt starts. */
@@ -68,16 +85,18 @@ function composeUpdate(row: ItemDelivery, stores: ComposeStores): { update: Stor
  * The message an outbox row posts through `sender`, or why there is none to post: `unsendable` when what
  * it would be about is gone, `skipped` when it would say nothing new or the platform has no updates.
  */
-export function composeMessage(row: OutboxRow, sender: AlertSender, stores: ComposeStores): Message | { unsendable: string } | { skipped: string } {
+export function composeMessage(row: OutboxRow, sender: AlertSender, stores: ComposeStores): ComposedMessage | { unsendable: string } | { skipped: string } {
   if (row.kind === 'fold' || row.kind === 'digest') {
-    const roundup = composeRoundup(row, stores);
-    if (!roundup) return { unsendable: 'none of the items it gathers exists any more' };
+    const composed = composeRoundupShown(row, stores);
+    if (!composed) return { unsendable: 'none of the items it gathers exists any more' };
+    const { roundup, shown, gathered } = composed;
     const { sendRoundup, findPostedRoundup } = sender;
     if (!sendRoundup) return { unsendable: `${row.platform} cannot post several stories in one message` };
     return {
       post: () => sendRoundup.call(sender, roundup),
       look: findPostedRoundup ? (since) => findPostedRoundup.call(sender, roundup, since) : null,
       shown: [],
+      translation: { shown, gathered },
     };
   }
   if (row.kind === 'update') {
@@ -93,8 +112,14 @@ export function composeMessage(row: OutboxRow, sender: AlertSender, stores: Comp
       shown,
     };
   }
-  const alert = composeAlert(row as ItemDelivery, stores);
-  if (!alert) return { unsendable: 'the item no longer exists' };
+  const composed = composeAlertShown(row as ItemDelivery, stores);
+  if (!composed) return { unsendable: 'the item no longer exists' };
+  const { alert, shown } = composed;
   const { findPosted } = sender;
-  return { post: () => sender.send(alert), look: findPosted ? (since) => findPosted.call(sender, alert, since) : null, shown: sourcesShown(alert) };
+  return {
+    post: () => sender.send(alert),
+    look: findPosted ? (since) => findPosted.call(sender, alert, since) : null,
+    shown: sourcesShown(alert),
+    translation: { shown },
+  };
 }

@@ -1,8 +1,9 @@
 import type { ItemStore } from '../db/items.ts';
-import type { RoundupDelivery } from '../db/outbox.ts';
+import type { RoundupDelivery, TranslationShown } from '../db/outbox.ts';
 import { readPayload, type RoundupPayload } from '../db/outbox-folds.ts';
 import type { StoryStore } from '../db/stories.ts';
 import { localDayClock } from '../rhythm/local-time.ts';
+import { combineShown, type ChannelTranslations } from '../translate/channel-translations.ts';
 import type { Roundup, RoundupEntry } from './port.ts';
 
 /** Draws a channel's trends chart for a weekly digest: the seven days up to `until`, in `zone`. */
@@ -12,6 +13,8 @@ export interface RoundupStores {
   items: Pick<ItemStore, 'find'>;
   stories: Pick<StoryStore, 'sources'>;
   chart?: WeeklyChart;
+  /** Items in each channel's language, where it has one; without it, items are shown as they came. */
+  translations?: Pick<ChannelTranslations, 'language' | 'shown'>;
 }
 
 function stories(n: number): string {
@@ -40,21 +43,38 @@ function headingOf(payload: RoundupPayload): string {
  * The message for a fold or digest row: its stories as they are now (an edited title shows, later
  * sources are named), in the order it was queued with. Null when none of its items is left.
  */
-export function composeRoundup(row: RoundupDelivery, { items, stories: storyStore, chart }: RoundupStores): Roundup | null {
+export function composeRoundup(row: RoundupDelivery, stores: RoundupStores): Roundup | null {
+  return composeRoundupShown(row, stores)?.roundup ?? null;
+}
+
+/**
+ * The message for a fold or digest row, with what it shows of translations into the channel's language:
+ * in all (`shown`), and by item (`gathered`), for the rows it gathered.
+ */
+export function composeRoundupShown(
+  row: RoundupDelivery,
+  { items, stories: storyStore, chart, translations }: RoundupStores,
+): { roundup: Roundup; shown: TranslationShown; gathered: Map<number, TranslationShown> } | null {
   const payload = readPayload(row);
   if (!payload) return null;
   const entries: RoundupEntry[] = [];
+  const gathered = new Map<number, TranslationShown>();
+  const language = translations?.language(row.channel) ?? null;
+  const earlier = row.translated === null ? null : { translated: row.translated === 1, reason: row.untranslated_reason };
   for (const ref of payload.entries) {
     const item = items.find(ref.item_id);
     if (!item) continue;
     const sources = storyStore.sources(ref.story_id).map((source) => source.name);
+    const text = translations?.shown(language, item, earlier) ?? { title: item.title, summary: item.summary ?? '', originalLine: null, shown: null };
+    gathered.set(item.id, text.shown);
     entries.push({
       storyId: ref.story_id,
       itemId: item.id,
-      title: item.title,
+      title: text.title,
+      originalLine: text.originalLine,
       url: item.url,
       lang: item.lang,
-      summary: item.summary ?? '',
+      summary: text.summary,
       sources: sources.length ? sources : item.sources,
       alerted: payload.digest ? ref.alerted : null,
     });
@@ -67,7 +87,8 @@ export function composeRoundup(row: RoundupDelivery, { items, stories: storyStor
       ? `Continued in the next message (part ${payload.part + 1} of ${payload.parts}).`
       : null;
   const weekly = payload.digest?.every === 'weekly' && chart ? chart(row.channel, new Date(payload.digest.until), payload.digest.zone) : null;
-  return { deliveryId: row.id, channel: row.channel, kind: row.kind, heading: headingOf(payload), entries, more, footer, chart: weekly };
+  const roundup: Roundup = { deliveryId: row.id, channel: row.channel, kind: row.kind, heading: headingOf(payload), entries, more, footer, chart: weekly };
+  return { roundup, shown: combineShown([...gathered.values()]), gathered };
 }
 
 /** "3 sources: IT之家, The Verge, Reuters" (the first few, and how many more). */

@@ -7,12 +7,18 @@ export interface Alert {
   deliveryId: number;
   channel: string;
   itemId: number;
+  /** The item's title, or its translation into the channel's language (see `originalLine`). */
   title: string;
+  /**
+   * Set when the title and summary are shown translated into the channel's language: the original title,
+   * introduced in that language ("Original: …", "原文：…"), to show under the title. Feed text: escape it.
+   */
+  originalLine?: string | null;
   url: string | null;
   source: string | null;
   publishedAt: string;
   lang: 'zh' | 'en' | 'other';
-  /** The item's stored summary, in its own language. */
+  /** The item's stored summary, in its own language, or its translation into the channel's. */
   summary: string;
   /** The watch that matched, as the channel typed it. */
   watch: string;
@@ -47,7 +53,10 @@ export interface StoryUpdate {
 export interface RoundupEntry {
   storyId: number;
   itemId: number;
+  /** The title, or its translation into the channel's language, as in an alert. */
   title: string;
+  /** As in an alert: the original title, introduced, when the entry is shown translated. */
+  originalLine?: string | null;
   url: string | null;
   lang: 'zh' | 'en' | 'other';
   summary: string;

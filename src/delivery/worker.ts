@@ -6,7 +6,7 @@ import type { Logger } from '../log.ts';
 import type { Gatherer } from '../rhythm/gatherer.ts';
 import type { WeeklyChart } from './compose-roundup.ts';
 import { ChannelSlots } from './channel-slots.ts';
-import { composeMessage } from './compose-alert.ts';
+import { composeMessage, type ComposeStores } from './compose-alert.ts';
 import { lookThenPost } from './look-before-post.ts';
 import { Pacer } from './pacer.ts';
 import { failureOf, type AlertSender } from './port.ts';
@@ -17,6 +17,8 @@ export interface DeliverySettings extends RetrySettings {
   intervalMs: number;
   /** How long an alert waits for its item's LLM summary (0 without an LLM). */
   summaryWaitMs: number;
+  /** How long an alert, a fold or a digest waits for the translation of what it shows (0 without an LLM). */
+  translationWaitMs?: number;
   /** After how long a claim that was not renewed is taken to belong to a dead process. */
   claimTimeoutMs: number;
   /** How many channels are sent to at once, and so how many rows one claim takes at most. */
@@ -65,6 +67,10 @@ export class DeliveryWorker {
       gatherer?: Pick<Gatherer, 'gather'>;
       /** Draws a weekly digest's chart. */
       chart?: WeeklyChart;
+      /** Items in each channel's language, where it has one. */
+      translations?: ComposeStores['translations'];
+      /** Asks the LLM for the translations waiting rows want, on each round of claims. */
+      translator?: { request(): unknown };
       log: Logger;
       settings: DeliverySettings;
     },
@@ -126,13 +132,17 @@ export class DeliveryWorker {
     await this.slots.stop();
   }
 
-  /** What is due to be gathered is queued first, so that it is claimed in the same round. */
+  /**
+   * What is due to be gathered is queued first, so that it is claimed in the same round; then what the
+   * rows waiting (those just gathered included) want translated is asked for.
+   */
   private gather(): void {
     try {
       this.deps.gatherer?.gather(new Date());
     } catch (error) {
       this.deps.log.error({ err: error }, 'could not gather held alerts or queue digests; tried again on the next round');
     }
+    this.deps.translator?.request();
   }
 
   private claim(options: { skipChannels?: string[]; onlyChannel?: string; dueBy?: Date }, limit = this.deps.settings.concurrency): OutboxRow[] {
@@ -201,6 +211,9 @@ export class DeliveryWorker {
       log.debug({ outcome: outcome.kind, why: outcome.why, reason: message.skipped }, 'update skipped');
       return outcome;
     }
+    // What it shows of a translation is recorded before it goes out, as what it names is (startAttempt).
+    const translation = message.translation;
+    if (translation && (translation.shown !== null || row.translated !== null)) outbox.recordTranslation(row.id, this.id, translation.shown, translation.gathered);
     const pacer = this.pacers.get(row.platform);
     const attempt = await lookThenPost(row, message, { outbox, worker: this.id, pace: async () => pacer?.wait(row.channel) });
     switch (attempt.result) {

@@ -47,12 +47,26 @@ export async function requestSummary(
   limit: string,
   signal?: AbortSignal,
 ): Promise<{ summary: string; tokens: number }> {
+  const { content, tokens } = await chatCompletion(summaryPrompt(item, settings, limit), settings, signal);
+  return { summary: parseSummary(content), tokens };
+}
+
+/**
+ * One OpenAI-compatible chat completion asking for a JSON object: the reply's message content and the
+ * tokens it cost. Any failure (unreachable, timeout, an HTTP error, a reply of another shape) is an
+ * LlmError, with the Retry-After of a 429 or 503.
+ */
+export async function chatCompletion(
+  messages: { role: string; content: string }[],
+  settings: LlmSettings,
+  signal?: AbortSignal,
+): Promise<{ content: string; tokens: number }> {
   let response: Response;
   try {
     response = await fetch(`${settings.baseUrl.replace(/\/+$/, '')}/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(settings.apiKey ? { authorization: `Bearer ${settings.apiKey}` } : {}) },
-      body: JSON.stringify({ model: settings.model, messages: summaryPrompt(item, settings, limit), temperature: 0.2, response_format: { type: 'json_object' } }),
+      body: JSON.stringify({ model: settings.model, messages, temperature: 0.2, response_format: { type: 'json_object' } }),
       signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(settings.timeoutMs)]) : AbortSignal.timeout(settings.timeoutMs),
     });
   } catch (error) {
@@ -73,18 +87,25 @@ export async function requestSummary(
   const content = reply.choices?.[0]?.message?.content;
   if (typeof content !== 'string') throw new LlmError('the LLM reply had no message content');
   const tokens = typeof reply.usage?.total_tokens === 'number' ? reply.usage.total_tokens : 0;
-  return { summary: parseSummary(content), tokens };
+  return { content, tokens };
+}
+
+/** The JSON object of a model's reply, with its reasoning (<think>…</think>) and code fences removed. */
+export function replyJson(content: string): Record<string, unknown> {
+  const text = content.replace(/<think>[\s\S]*?<\/think>/gi, '').replace(/^\s*```(?:json)?\s*|\s*```\s*$/g, '').trim();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new LlmError('the LLM reply was not the JSON asked for');
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new LlmError('the LLM reply was not the JSON asked for');
+  return parsed as Record<string, unknown>;
 }
 
 /** The summary out of the model's reply: reasoning (<think>…</think>) and code fences removed, JSON read. */
 export function parseSummary(content: string): string {
-  const text = content.replace(/<think>[\s\S]*?<\/think>/gi, '').replace(/^\s*```(?:json)?\s*|\s*```\s*$/g, '').trim();
-  let summary: unknown;
-  try {
-    summary = (JSON.parse(text) as { summary?: unknown }).summary;
-  } catch {
-    throw new LlmError('the LLM reply was not the JSON asked for');
-  }
+  const { summary } = replyJson(content);
   if (typeof summary !== 'string' || summary.trim() === '') throw new LlmError('the LLM reply had no summary');
   return summary.replace(/\s+/g, ' ').trim();
 }

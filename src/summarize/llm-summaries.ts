@@ -1,20 +1,13 @@
 import type { ItemRow, ItemStore } from '../db/items.ts';
-import type { LlmUsage } from '../db/llm-usage.ts';
 import type { SummaryPending } from '../db/summary-pending.ts';
 import type { Logger } from '../log.ts';
 import { countsCharacters, fit, type SummaryLimits } from './builtin.ts';
 import { cleanArticle } from './clean-article.ts';
-import { LlmError, requestSummary, type LlmSettings } from './llm-client.ts';
+import type { LlmCalls } from './llm-calls.ts';
+import { requestSummary } from './llm-client.ts';
 
 /** Articles shorter than this (cleaned) are their own summary: no call is spent on them. */
 const MIN_LLM_CHARS = 200;
-/** The longest a Retry-After is honoured; the built-in summarizer covers the time. */
-const MAX_PAUSE_MS = 3_600_000;
-
-export interface LlmBudget {
-  dailyCalls: number;
-  dailyTokens: number;
-}
 
 /**
  * LLM summaries, made in the background with bounded concurrency so that polling never waits for them.
@@ -25,7 +18,6 @@ export interface LlmBudget {
 export class LlmSummaries {
   private readonly queue: ItemRow[] = [];
   private active = 0;
-  private pausedUntil = 0;
   private waiters: (() => void)[] = [];
   private stopped = false;
   private readonly abort = new AbortController();
@@ -36,17 +28,16 @@ export class LlmSummaries {
     private readonly deps: {
       items: ItemStore;
       pending: SummaryPending;
-      usage: LlmUsage;
-      settings: LlmSettings;
+      /** The LLM, its budget and its pace, shared with translations. */
+      calls: LlmCalls;
       limits: SummaryLimits;
       concurrency: number;
-      budget: LlmBudget;
       log: Logger;
     },
   ) {}
 
   get summarizer(): string {
-    return `llm:${this.deps.settings.model}`;
+    return `llm:${this.deps.calls.settings.model}`;
   }
 
   /**
@@ -94,16 +85,16 @@ export class LlmSummaries {
   async summarize(row: ItemRow): Promise<string | null> {
     const log = this.deps.log.child({ item: row.id });
     try {
-      if (Date.now() < this.pausedUntil) throw new LlmError('the LLM asked to wait (429 Retry-After)');
-      if (!this.reserveCall()) throw new LlmError('the daily LLM budget is spent');
       const limit = this.limitText(row);
-      const { summary, tokens } = await requestSummary({ ...row, body: cleanArticle(row.body) }, this.deps.settings, limit.text, this.abort.signal);
-      this.addTokens(tokens);
+      const { calls } = this.deps;
+      const summary = await calls.call(this.abort.signal, async () => {
+        const { summary: text, tokens } = await requestSummary({ ...row, body: cleanArticle(row.body) }, calls.settings, limit.text, this.abort.signal);
+        return { value: text, tokens };
+      });
       const bounded = fit(summary, limit.lang, limit.value);
       this.deps.items.setSummary(row.id, bounded, this.summarizer);
       return bounded;
     } catch (error) {
-      if (error instanceof LlmError && error.retryAfterMs) this.pausedUntil = Date.now() + Math.min(error.retryAfterMs, MAX_PAUSE_MS);
       log.warn({ err: (error as Error).message }, 'LLM summary failed; the built-in summary stays');
       return null;
     } finally {
@@ -126,25 +117,10 @@ export class LlmSummaries {
 
   /** The length asked of the model, in the language the summary is written in. */
   private limitText(row: ItemRow): { text: string; lang: 'zh' | 'en'; value: number } {
-    const target = this.deps.settings.summaryLanguage?.toLowerCase();
+    const target = this.deps.calls.settings.summaryLanguage?.toLowerCase();
     const chinese = target ? /chinese|japanese|中文|日本語|zh|ja/.test(target) : countsCharacters(row.lang, row.body);
     return chinese
       ? { text: `at most ${this.deps.limits.zhChars} characters`, lang: 'zh', value: this.deps.limits.zhChars }
       : { text: `at most ${this.deps.limits.enWords} words`, lang: 'en', value: this.deps.limits.enWords };
   }
-
-  private reserveCall(): boolean {
-    const { budget } = this.deps;
-    const reserved = this.deps.usage.reserveCall(today(), { calls: budget.dailyCalls, tokens: budget.dailyTokens });
-    return reserved && budget.dailyCalls > 0 && budget.dailyTokens > 0;
-  }
-
-  private addTokens(tokens: number): void {
-    this.deps.usage.addTokens(today(), tokens);
-  }
-}
-
-/** The budget's day: a UTC date. */
-function today(): string {
-  return new Date().toISOString().slice(0, 10);
 }

@@ -60,7 +60,7 @@ describe('search, watches and deliveries from the CLI', () => {
   it('lists deliveries as JSON with the contract fields', async () => {
     const rows = JSON.parse((await runCli(['deliveries', '--json'], env)).stdout) as Record<string, unknown>[];
     expect(rows).toEqual([
-      expect.objectContaining({ channel: 'console:team', title: 'OpenAI ships GPT-5', kind: 'alert', status: 'sent', attempts: 1, last_error: null, item_id: expect.any(Number) }),
+      expect.objectContaining({ channel: 'console:team', title: 'OpenAI ships GPT-5', kind: 'alert', status: 'sent', attempts: 1, last_error: null, item_id: expect.any(Number), translated: null }),
     ]);
     expect(rows[0]!.story_id).toBe(rows[0]!.item_id);
     expect(JSON.parse((await runCli(['deliveries', '--json', '--channel', 'console:zh'], env)).stdout)).toEqual([]);

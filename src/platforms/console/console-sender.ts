@@ -17,6 +17,7 @@ export class ConsoleSender implements AlertSender {
     const lines = [
       `┌ ${alert.channel} · watch "${alert.watch}"${alert.mention ? ` · @${alert.mention.label.replace(/^@/, '')}` : ''}`,
       `│ ${alert.title}`,
+      ...(alert.originalLine ? [`│ ${alert.originalLine}`] : []),
       `│ ${[alert.source, shortTime(alert.publishedAt)].filter(Boolean).join(' · ')}`,
       ...(alert.summary ? [`│ ${alert.summary}`] : []),
       ...(alert.alsoCoveredBy.length ? [`│ also covered by ${alert.alsoCoveredBy.join(', ')}`] : []),
@@ -31,7 +32,9 @@ export class ConsoleSender implements AlertSender {
     const lines = [`┌ ${roundup.channel} · ${roundup.heading}`];
     for (const entry of roundup.entries) {
       const alerted = entry.alerted === null ? '' : entry.alerted ? ' · already alerted here' : ' · new to this channel';
-      lines.push(`│ • ${entry.title}${entry.url ? ` ${entry.url}` : ''}`, `│   ${sourcesLine(entry.sources)}${alerted}`);
+      lines.push(`│ • ${entry.title}${entry.url ? ` ${entry.url}` : ''}`);
+      if (entry.originalLine) lines.push(`│   ${entry.originalLine}`);
+      lines.push(`│   ${sourcesLine(entry.sources)}${alerted}`);
       if (entry.summary) lines.push(`│   ${entry.summary}`);
     }
     lines.push(`└${roundup.footer ? ` ${roundup.footer}` : ''}`);

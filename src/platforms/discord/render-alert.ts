@@ -6,6 +6,7 @@ import { embedUrl, fitDiscord, fitPlain } from './markdown.ts';
 // Discord's embed limits: title 256, description 4096, author name 256, field value 1024, footer 2048,
 // and 6000 for all of an embed's text.
 const SUMMARY_MAX = 1500;
+const ORIGINAL_MAX = 300;
 const DESCRIPTION_MAX = 4096;
 const EMBED_TEXT_MAX = 6000;
 
@@ -21,7 +22,9 @@ export function sourceColor(source: string | null): number {
 /**
  * An alert as an embed: the title linked to the item, the summary as the description, the source as
  * author (in its own colour), the published time, the watch that matched, and the other sources of the
- * story when there are any. The link's host is the footer, so that readers see where it goes.
+ * story when there are any. The link's host is the footer, so that readers see where it goes. When the
+ * title and summary are shown translated, the description starts with the original title. Translations
+ * are the LLM's text, escaped as feed text is.
  *
  * A link too long for the title (Discord refuses an embed url over 2,048 characters) is shown under the
  * summary instead, where Discord links it as it is, when the embed has room for it; otherwise it is left
@@ -43,9 +46,11 @@ export function alertEmbed(alert: Alert): APIEmbed {
     ...(host ? { footer: { text: fitPlain(host, 256) } } : {}),
   };
   const room = Math.min(DESCRIPTION_MAX, EMBED_TEXT_MAX - embedLength(embed));
+  const original = alert.originalLine ? fitDiscord(alert.originalLine, Math.min(ORIGINAL_MAX, room)) : '';
+  const left = room - (original ? original.length + 1 : 0);
   const link = url ? null : linkableUrl(alert.url);
-  const shownLink = link && link.length <= room ? link : null;
-  const summary = alert.summary ? fitDiscord(alert.summary, Math.min(SUMMARY_MAX, room - (shownLink ? shownLink.length + 1 : 0))) : '';
-  const description = [summary, shownLink].filter(Boolean).join('\n');
+  const shownLink = link && link.length <= left ? link : null;
+  const summary = alert.summary ? fitDiscord(alert.summary, Math.min(SUMMARY_MAX, left - (shownLink ? shownLink.length + 1 : 0))) : '';
+  const description = [original, summary, shownLink].filter(Boolean).join('\n');
   return description ? { ...embed, description } : embed;
 }

@@ -9,6 +9,8 @@ import { sourceColor } from './render-alert.ts';
 // allows for all of a message's embeds together.
 const TITLE_MAX = 200;
 const SUMMARY_MAX = 240;
+/** The original title of a story shown translated, at the top of its description: it takes its room from the summary's. */
+const ORIGINAL_MAX = 120;
 const FOOTER_MAX = 110;
 const CONTENT_MAX = 2000;
 
@@ -22,11 +24,14 @@ function alertedNote(entry: RoundupEntry): string {
 
 function entryEmbed(entry: RoundupEntry): APIEmbed {
   const footer = fitPlain(`${sourcesLine(entry.sources)}${alertedNote(entry)}`, FOOTER_MAX);
+  const original = entry.originalLine ? fitDiscord(entry.originalLine, ORIGINAL_MAX) : '';
+  const summary = entry.summary ? fitDiscord(entry.summary, SUMMARY_MAX - (original ? original.length + 1 : 0)) : '';
+  const description = [original, summary].filter(Boolean).join('\n');
   return {
     title: fitDiscord(entry.title, TITLE_MAX),
     url: embedUrl(entry.url),
     color: sourceColor(entry.sources[0] ?? null),
-    ...(entry.summary ? { description: fitDiscord(entry.summary, SUMMARY_MAX) } : {}),
+    ...(description ? { description } : {}),
     footer: { text: footer },
   };
 }

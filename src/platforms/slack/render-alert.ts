@@ -15,14 +15,16 @@ export interface SlackMessage {
 // parts together stay well within the 12,000 characters of text Slack takes in a message's blocks.
 const SECTION_MAX = 3000;
 const TITLE_MAX = 300;
+const ORIGINAL_MAX = 320;
 const SUMMARY_MAX = 2900;
 
 const mrkdwn = (text: string) => ({ type: 'mrkdwn' as const, text });
 
 /**
- * An alert as Block Kit: the linked title, the source, time and link host, the summary, and the watch
- * that matched (with the other sources of the story when there are any). Every piece of feed text is
- * escaped; the fallback text is too, as Slack reads it as mrkdwn as well.
+ * An alert as Block Kit: the linked title (under it, the original title when it is shown translated),
+ * the source, time and link host, the summary, and the watch that matched (with the other sources of the
+ * story when there are any). Every piece of feed text is escaped, and so is the LLM's translation of it;
+ * the fallback text is too, as Slack reads it as mrkdwn as well.
  */
 export function alertMessage(alert: Alert): SlackMessage {
   const title = fitMrkdwn(alert.title, TITLE_MAX);
@@ -37,6 +39,7 @@ export function alertMessage(alert: Alert): SlackMessage {
   const blocks: types.KnownBlock[] = [
     ...(ping ? [{ type: 'section' as const, text: mrkdwn(ping) }] : []),
     { type: 'section', text: mrkdwn(`*${mrkdwnLink(alert.url, title, SECTION_MAX - 2)}*`) },
+    ...(alert.originalLine ? [{ type: 'context' as const, elements: [mrkdwn(fitMrkdwn(alert.originalLine, ORIGINAL_MAX))] }] : []),
     { type: 'context', elements: [mrkdwn(meta.join(' · '))] },
     ...(alert.summary ? [{ type: 'section' as const, text: mrkdwn(fitMrkdwn(alert.summary, SUMMARY_MAX)) }] : []),
     { type: 'context', elements: footer.map(mrkdwn) },

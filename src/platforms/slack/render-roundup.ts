@@ -9,6 +9,8 @@ import { fitMrkdwn, mrkdwnLink } from './mrkdwn.ts';
 // stays far inside the 3,000 characters of a section and the 12,000 of a message.
 const TITLE_MAX = 250;
 const SUMMARY_MAX = 500;
+/** The original title of a story shown translated: it takes its room from the summary's. */
+const ORIGINAL_MAX = 200;
 const SOURCES_MAX = 300;
 
 const mrkdwn = (text: string) => ({ type: 'mrkdwn' as const, text });
@@ -18,12 +20,13 @@ function alertedNote(entry: RoundupEntry): string {
   return entry.alerted ? ' · already alerted here' : ' · new to this channel';
 }
 
-/** The two blocks of one story: its linked title and summary, then its sources. */
+/** The two blocks of one story: its linked title (and original title, when translated) and summary, then its sources. */
 function entryBlocks(entry: RoundupEntry): types.KnownBlock[] {
   const title = `*${mrkdwnLink(entry.url, fitMrkdwn(entry.title, TITLE_MAX), 1000)}*`;
-  const summary = entry.summary ? `\n${fitMrkdwn(entry.summary, SUMMARY_MAX)}` : '';
+  const original = entry.originalLine ? `\n${fitMrkdwn(entry.originalLine, ORIGINAL_MAX)}` : '';
+  const summary = entry.summary ? `\n${fitMrkdwn(entry.summary, SUMMARY_MAX - original.length)}` : '';
   return [
-    { type: 'section', text: mrkdwn(`${title}${summary}`) },
+    { type: 'section', text: mrkdwn(`${title}${original}${summary}`) },
     { type: 'context', elements: [mrkdwn(`${fitMrkdwn(sourcesLine(entry.sources), SOURCES_MAX)}${alertedNote(entry)}`)] },
   ];
 }

@@ -1,0 +1,141 @@
+import type { Database, Statement } from 'better-sqlite3';
+
+/** A language a channel may ask its alerts in (channels.language). */
+export type ChannelLanguage = 'en' | 'zh';
+
+/** An item's translation into one language (`item_translations`, migration 013). */
+export interface TranslationRow {
+  item_id: number;
+  language: ChannelLanguage;
+  status: 'pending' | 'done' | 'failed';
+  title: string | null;
+  summary: string | null;
+  source_title: string | null;
+  source_summary: string | null;
+  model: string | null;
+  failure: 'budget' | 'llm' | null;
+  error: string | null;
+  updated_at: string;
+}
+
+/** An item a waiting outbox row wants translated, with the texts to translate. */
+export interface WantedTranslation {
+  item_id: number;
+  language: ChannelLanguage;
+  title: string;
+  summary: string;
+}
+
+/**
+ * SQL: whether item `i`'s translation into `language` is settled for an outbox row queued at `queued`:
+ * made, of the item's texts as they are now, or failed since the row was queued.
+ */
+export function settledTranslation(language: string, queued: string): string {
+  return `EXISTS (SELECT 1 FROM item_translations t
+    WHERE t.item_id = i.id AND t.language = ${language} AND t.source_title = i.title AND t.source_summary = coalesce(i.summary, '')
+      AND (t.status = 'done' OR (t.status = 'failed' AND t.updated_at >= ${queued})))`;
+}
+
+/**
+ * SQL: whether outbox row `row` (an alert, a fold or a digest) shows an item still to be translated into
+ * its channel's language: the channel has one, the item is in another, and its translation is not settled.
+ */
+export function showsUntranslated(row: string): string {
+  return `EXISTS (SELECT 1 FROM channels c, items i
+    WHERE c.id = ${row}.channel AND c.language IS NOT NULL
+      AND i.id IN (SELECT ${row}.item_id UNION ALL SELECT e.value ->> 'item_id' FROM json_each(${row}.payload, '$.entries') e)
+      AND i.lang <> c.language AND NOT ${settledTranslation('c.language', `${row}.created_at`)})`;
+}
+
+/** Translations of items, one per item and language, made by whichever process asked the LLM first. */
+export class TranslationStore {
+  private readonly byKey: Statement;
+  private readonly mark: Statement;
+  private readonly settle: Statement;
+  private readonly wantedRows: Statement;
+
+  constructor(private readonly db: Database) {
+    this.byKey = db.prepare('SELECT * FROM item_translations WHERE item_id = ? AND language = ?');
+    // Taken unless another process holds a fresh mark: only one of them asks the LLM.
+    this.mark = db.prepare(
+      `INSERT INTO item_translations (item_id, language, status, updated_at) VALUES (@itemId, @language, 'pending', @now)
+       ON CONFLICT (item_id, language) DO UPDATE SET status = 'pending', updated_at = @now
+       WHERE NOT (status = 'pending' AND updated_at > @staleBefore)`,
+    );
+    this.settle = db.prepare(
+      `UPDATE item_translations SET status = @status, title = coalesce(@title, title), summary = coalesce(@summary, summary),
+         source_title = @sourceTitle, source_summary = @sourceSummary, model = @model, failure = @failure, error = @error, updated_at = @now
+       WHERE item_id = @itemId AND language = @language`,
+    );
+    // The rows still to be sent (held ones included: their fold or digest will show them), except those
+    // whose first attempt went out untranslated (every attempt shows the same). Items whose LLM summary
+    // is on its way are left until it has come: it is what the translation would be of.
+    this.wantedRows = db.prepare(
+      `WITH waiting AS (
+         SELECT channel, item_id, payload, created_at FROM outbox
+         WHERE status IN ('pending', 'held', 'retrying') AND kind <> 'update' AND translated IS NOT 0),
+       shown AS (
+         SELECT channel, item_id, created_at FROM waiting WHERE item_id IS NOT NULL
+         UNION ALL
+         SELECT w.channel, e.value ->> 'item_id', w.created_at FROM waiting w, json_each(w.payload, '$.entries') e)
+       SELECT DISTINCT i.id AS item_id, c.language, i.title, coalesce(i.summary, '') AS summary
+       FROM shown s JOIN channels c ON c.id = s.channel JOIN items i ON i.id = s.item_id
+       WHERE c.language IS NOT NULL AND i.lang <> c.language AND i.summary_pending = 0
+         AND NOT ${settledTranslation('c.language', 's.created_at')}
+         AND NOT EXISTS (SELECT 1 FROM item_translations p WHERE p.item_id = i.id AND p.language = c.language AND p.status = 'pending' AND p.updated_at > @staleBefore)
+       LIMIT @limit`,
+    );
+  }
+
+  /** Up to `limit` translations that rows waiting in the outbox want and no process is making (or made for them). */
+  wanted(limit: number, staleBefore: Date): WantedTranslation[] {
+    return this.wantedRows.all({ limit, staleBefore: staleBefore.toISOString() }) as WantedTranslation[];
+  }
+
+  /** Marks a translation as being made; false when another process is making it (a mark newer than `staleBefore`). */
+  take(itemId: number, language: ChannelLanguage, now: Date, staleBefore: Date): boolean {
+    return this.mark.run({ itemId, language, now: now.toISOString(), staleBefore: staleBefore.toISOString() }).changes > 0;
+  }
+
+  /** Records a translation of `source` (the texts sent to the LLM). */
+  done(itemId: number, language: ChannelLanguage, source: { title: string; summary: string }, translated: { title: string; summary: string }, model: string, now: Date): void {
+    this.settle.run({
+      itemId,
+      language,
+      status: 'done',
+      title: translated.title,
+      summary: translated.summary,
+      sourceTitle: source.title,
+      sourceSummary: source.summary,
+      model,
+      failure: null,
+      error: null,
+      now: now.toISOString(),
+    });
+  }
+
+  /** Records that translating `source` failed; an earlier translation, if any, is kept but no longer shown. */
+  failed(itemId: number, language: ChannelLanguage, source: { title: string; summary: string }, failure: 'budget' | 'llm', error: string, now: Date): void {
+    this.settle.run({ itemId, language, status: 'failed', title: null, summary: null, sourceTitle: source.title, sourceSummary: source.summary, model: null, failure, error, now: now.toISOString() });
+  }
+
+  /** Gives a mark up unsettled (the process is stopping): the next process to look makes the translation. */
+  release(itemId: number, language: ChannelLanguage): void {
+    this.db.prepare("DELETE FROM item_translations WHERE item_id = ? AND language = ? AND status = 'pending'").run(itemId, language);
+  }
+
+  find(itemId: number, language: ChannelLanguage): TranslationRow | undefined {
+    return this.byKey.get(itemId, language) as TranslationRow | undefined;
+  }
+
+  /** The translated titles of these items that are made and still stand for the item's title. */
+  titles(itemIds: number[], language: ChannelLanguage): Map<number, string> {
+    const rows = this.db
+      .prepare(
+        `SELECT t.item_id, t.title FROM item_translations t JOIN items i ON i.id = t.item_id
+         WHERE t.item_id IN (SELECT value FROM json_each(?)) AND t.language = ? AND t.status = 'done' AND t.source_title = i.title`,
+      )
+      .all(JSON.stringify(itemIds), language) as { item_id: number; title: string }[];
+    return new Map(rows.map((row) => [row.item_id, row.title]));
+  }
+}
