@@ -117,10 +117,14 @@ function describe(verdict: Verdict): string {
       return 'matches';
     case 'missing':
       return `no ${verdict.terms.map((t) => `"${t}"`).join(' or ')} in the ${verdict.titleOnly ? 'title' : 'title or text'}`;
+    case 'no-regex-match':
+      return `no match for ${verdict.regex} in the ${verdict.titleOnly ? 'title' : 'title or text'}`;
     case 'excluded':
       return `excluded by -${verdict.terms.join(', -')}`;
     case 'other-source':
       return `limited to source "${verdict.source}"`;
+    case 'unreadable':
+      return `never matches: it no longer reads as a watch (${verdict.reason}); remove it by its #id (/ainews watches lists them)`;
   }
 }
 

@@ -6,6 +6,8 @@ import type { MentionTarget } from '../mention.ts';
 import { UserError } from '../user-error.ts';
 
 export const MAX_WATCHES_PER_CHANNEL = 100;
+/** Regex watches are run, not looked up, on items that hold their literals: fewer of them per channel. */
+export const MAX_REGEX_WATCHES_PER_CHANNEL = 20;
 
 export interface WatchRow extends WatchDefinition {
   canonical: string;
@@ -60,6 +62,15 @@ export class WatchStore {
       const count = (this.db.prepare('SELECT count(*) AS n FROM watches WHERE channel = ?').get(channel) as { n: number }).n;
       if (count >= MAX_WATCHES_PER_CHANNEL) {
         throw new WatchLimitError(`this channel already has ${MAX_WATCHES_PER_CHANNEL} watches, the most it can have; remove one first`);
+      }
+      // A regex watch's canonical form is its /pattern/; no keyword's starts with a slash.
+      const regexes = spec.regex
+        ? (this.db.prepare("SELECT count(*) AS n FROM watches WHERE channel = ? AND substr(canonical, 1, 1) = '/'").get(channel) as { n: number }).n
+        : 0;
+      if (regexes >= MAX_REGEX_WATCHES_PER_CHANNEL) {
+        throw new WatchLimitError(
+          `this channel already has ${MAX_REGEX_WATCHES_PER_CHANNEL} regex watches, the most it can have; remove one first (/ainews watches lists them), or watch keywords instead`,
+        );
       }
       const watch = this.db
         .prepare('INSERT INTO watches (channel, query, canonical, created_by, created_at, min_sources, mention) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *')

@@ -1,15 +1,16 @@
 /**
- * Aho–Corasick over sequences of units (words and CJK characters): one pass over a text's units finds
- * every pattern in it, whatever the number of patterns.
+ * Aho–Corasick over sequences of units (words and CJK characters for keyword watches, UTF-16 code units
+ * for the literals of regex watches): one pass over a text finds every pattern in it, whatever the
+ * number of patterns.
  */
-export class UnitAutomaton {
-  private readonly next: Map<string, number>[] = [new Map()];
+export class UnitAutomaton<Unit = string> {
+  private readonly next: Map<Unit, number>[] = [new Map()];
   private readonly fail: number[] = [0];
   private readonly output: number[][] = [[]];
   private built = false;
 
   /** Adds a pattern (a non-empty unit sequence) under the caller's id. */
-  add(units: string[], id: number): void {
+  add(units: Iterable<Unit>, id: number): void {
     if (this.built) throw new Error('the automaton is already built');
     let state = 0;
     for (const unit of units) {
@@ -46,12 +47,27 @@ export class UnitAutomaton {
   }
 
   /** Adds to `found` the id of every pattern that occurs in `units`. */
-  scan(units: string[], found: Set<number>): void {
+  scan(units: Iterable<Unit>, found: Set<number>): void {
     let state = 0;
     for (const unit of units) {
-      while (state !== 0 && !this.next[state]!.has(unit)) state = this.fail[state]!;
-      state = this.next[state]!.get(unit) ?? 0;
+      state = this.step(state, unit);
       for (const id of this.output[state]!) found.add(id);
     }
+  }
+
+  /** The state after reading `unit` in `state`; 0, the root, is where every scan starts. */
+  step(state: number, unit: Unit): number {
+    while (state !== 0 && !this.next[state]!.has(unit)) state = this.fail[state]!;
+    return this.next[state]!.get(unit) ?? 0;
+  }
+
+  /** How many states the automaton has: states are numbered from 0, the root, to size - 1. */
+  get size(): number {
+    return this.next.length;
+  }
+
+  /** The ids of the patterns that end in `state`. */
+  found(state: number): readonly number[] {
+    return this.output[state]!;
   }
 }
