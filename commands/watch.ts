@@ -1,7 +1,7 @@
 import { MAX_WATCHES_PER_CHANNEL, type WatchRow } from '../src/db/watches.ts';
 import type { MentionTarget } from '../src/mention.ts';
-import { MAX_QUERY_CHARS } from '../src/search/query.ts';
-import { parseWatch, WATCH_SYNTAX } from '../src/match/watch-query.ts';
+import { MAX_REGEX_CHARS } from '../src/match/regex-watch.ts';
+import { MAX_WATCH_CHARS, parseWatch, WATCH_SYNTAX } from '../src/match/watch-query.ts';
 import { shortTime } from '../src/format.ts';
 import { CommandError, defineCommand, requireChannel } from './types.ts';
 
@@ -9,7 +9,7 @@ const CHANGE_WATCHES = "change this channel's watches";
 
 export const watchCommand = defineCommand({
   name: 'watch',
-  usage: 'watch <keyword or "phrase"> [-exclude] [source:<name>] [in:title] | watch *',
+  usage: 'watch <keyword or "phrase"> [-exclude] [source:<name>] [in:title] [min:<outlets>] [mention:@who] | watch /regex/i | watch *',
   summary: `post new items that match to this channel (at most ${MAX_WATCHES_PER_CHANNEL} watches per channel)`,
   description: 'Post new items that match to this channel',
   options: [
@@ -18,8 +18,9 @@ export const watchCommand = defineCommand({
       type: 'string',
       rest: true,
       required: `what should this channel watch? Usage: ${WATCH_SYNTAX}`,
-      maxLength: MAX_QUERY_CHARS,
-      description: 'keyword or "phrase", -exclude, source:<name>, in:title, or *',
+      // A regex watch's pattern alone may take 200 characters, its modifiers 100 more.
+      maxLength: MAX_REGEX_CHARS + MAX_WATCH_CHARS,
+      description: 'keyword or "phrase", /regex/i, -exclude, source:, in:title, min:N, mention:@who, or *',
     },
   ],
   access: 'channel-manager',

@@ -36,7 +36,7 @@ export function registerSlashCommand(app: App, deps: SlashCommandDeps): void {
   app.command(SLASH_COMMAND, async ({ command, ack, respond, client }) => {
     await ack();
     const asker = slackAsker({ team: command.team_id, channel: command.channel_id, user: command.user_id, userName: command.user_name }, client, deps);
-    const answer = await deps.dispatcher.dispatch({ text: command.text }, asker);
+    const answer = await deps.dispatcher.dispatch({ text: unescapeCommandText(command.text) }, asker);
     if (answer.kind === 'chart') {
       const failed = await postChart(client, command.channel_id, answer, deps);
       const said = failed === null ? { kind: 'notice' as const, lines: ['Posted the chart to this channel.'] } : { ...answer, lines: [...answer.lines, `(${failed})`] };
@@ -95,6 +95,14 @@ async function postChart(client: webApi.WebClient, channel: string, answer: Extr
       ? `I am not in this channel, so I could not post the picture; invite me with /invite @${await deps.botName()}`
       : `the picture could not be posted: ${reason ?? (error as Error).message}`;
   }
+}
+
+/**
+ * What the user typed: Slack sends a slash command's text with `&`, `<` and `>` escaped as in mrkdwn
+ * (`AT&amp;T`, a regex's `(?P&lt;name&gt;…)`), which would otherwise be watched and searched as typed.
+ */
+export function unescapeCommandText(text: string): string {
+  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }
 
 /** Workspace admins and owners, and the users AINEWS_ADMINS names. */

@@ -124,6 +124,14 @@ describe('/ainews on Slack', () => {
     expect(slack.posts[0]!.text).toContain('某公司发布全新推理模型');
   });
 
+  it('reads the command text as typed, though Slack sends &, < and > escaped', async () => {
+    await startSlack();
+    // What Slack sends for: watch AT&T | watch /gpt(?P<v>-?5)/i
+    expect((await slash('watch AT&amp;T')).text).toContain('Watching "AT&amp;T" here');
+    await slash('watch /gpt(?P&lt;v&gt;-?5)/i');
+    expect(app.watches.list(CHANNEL).map((w) => w.query)).toEqual(['AT&T', '/gpt(?P<v>-?5)/i']);
+  });
+
   it('explains how to invite the bot when watching in a channel it is not in', async () => {
     await startSlack();
     slack.notMember.add('C0PRIVATE');
