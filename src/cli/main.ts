@@ -10,6 +10,7 @@ import { reportError } from './context.ts';
 import { registerFeedsCommands } from './feeds-commands.ts';
 import { registerPipelineCommands } from './pipeline-commands.ts';
 import { registerRhythmCommands } from './rhythm-commands.ts';
+import { registerStatusCommand } from './status-command.ts';
 import { registerRunCommand } from './run-command.ts';
 import { registerSlackCommands } from './slack-commands.ts';
 
@@ -29,6 +30,7 @@ registerChatCommand(program);
 registerDeliveriesCommand(program);
 registerChannelsCommands(program);
 registerRhythmCommands(program);
+registerStatusCommand(program);
 registerDemoCommand(program);
 
 try {
