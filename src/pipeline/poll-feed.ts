@@ -118,7 +118,7 @@ export class FeedPoller {
     // Turns of the event loop between stages, and within normalisation: a large feed stalls the bot (its
     // command answers, its gateway heartbeats) for one stage at most, not for the whole poll.
     await setImmediate();
-    const parsed = await parseFeed(text);
+    const parsed = await parseFeed(text, { url: fetched.finalUrl, contentType: fetched.contentType });
     const now = this.now();
     const context = { feedId: feed.id, feedUrl: fetched.finalUrl, feedLanguage: parsed.language ?? feed.language, now };
     let items: NormalizedItem[] = [];
