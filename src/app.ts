@@ -84,15 +84,6 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
   for (const migration of applied) log.info({ version: migration.version, name: migration.name }, 'migration applied');
   const feeds = new FeedStore(db);
   const items = new ItemStore(db);
-  const admin = new FeedAdmin(feeds, {
-    defaultIntervalMs: config.FEED_DEFAULT_INTERVAL,
-    minIntervalMs: FEED_MIN_INTERVAL_MS,
-    allowPrivateNetwork: config.AINEWS_ALLOW_PRIVATE_NETWORK,
-  });
-  if (applied.some((m) => m.version === 1) && config.AINEWS_SEED_DEFAULT_FEEDS) {
-    const added = admin.addDefaults().filter((r) => r.created).length;
-    log.info({ feeds: added }, 'new database seeded with the default feeds');
-  }
   const fetchSettings = {
     timeoutMs: config.FETCH_TIMEOUT,
     maxBytes: config.FETCH_MAX_BYTES,
@@ -100,6 +91,19 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
     userAgent: config.AINEWS_USER_AGENT,
     allowPrivateNetwork: config.AINEWS_ALLOW_PRIVATE_NETWORK,
   };
+  const admin = new FeedAdmin(
+    feeds,
+    {
+      defaultIntervalMs: config.FEED_DEFAULT_INTERVAL,
+      minIntervalMs: FEED_MIN_INTERVAL_MS,
+      allowPrivateNetwork: config.AINEWS_ALLOW_PRIVATE_NETWORK,
+    },
+    (url) => fetchFeed(url, fetchSettings),
+  );
+  if (applied.some((m) => m.version === 1) && config.AINEWS_SEED_DEFAULT_FEEDS) {
+    const added = admin.addDefaults().filter((r) => r.created).length;
+    log.info({ feeds: added }, 'new database seeded with the default feeds');
+  }
   const watches = new WatchStore(db);
   const outbox = new Outbox(db);
   const transaction = <T>(work: () => T): T => db.transaction(work).immediate();
