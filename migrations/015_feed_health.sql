@@ -1,3 +1,21 @@
+-- Feed health. A feed that has failed for longer than FEED_HEALTH_GRACE is noticed once per outage, in
+-- the operator's channel (AINEWS_OPS_CHANNEL) and in the channels of the watches limited to it
+-- (`source:`); when it works again, those channels are told it is back. One row per feed that ever
+-- failed: its latest outage, from the first failed poll (outage_started_at) to the first poll that
+-- worked again (recovered_at, NULL while the outage lasts); when its notice was queued and for which
+-- channels (a JSON array), and when its recovery notice was. A notice is queued in the transaction
+-- that sets noticed_at where it was NULL, so it is queued once whichever process polls the feed; a
+-- recovery notice only for an outage that was noticed.
+CREATE TABLE feed_health (
+  feed_id             INTEGER PRIMARY KEY REFERENCES feeds (id) ON DELETE CASCADE,
+  outage_started_at   TEXT    NOT NULL,
+  recovered_at        TEXT,
+  noticed_at          TEXT,
+  noticed_channels    TEXT,
+  recovery_noticed_at TEXT,
+  CHECK (recovery_noticed_at IS NULL OR (noticed_at IS NOT NULL AND recovered_at IS NOT NULL))
+);
+
 -- The outbox learns a fifth kind: a 'notice', plain text about ainews itself (a feed down, a feed back),
 -- about no item: item_id and story_id are NULL, its text is in payload (JSON: {"text": …}). It is
 -- claimed, sent once and kept in order with its channel's other messages like an alert. SQLite cannot

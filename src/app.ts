@@ -39,6 +39,9 @@ import { LlmCalls } from './summarize/llm-calls.ts';
 import { TranslationStore } from './db/translations.ts';
 import { ChannelTranslations } from './translate/channel-translations.ts';
 import { LlmTranslations } from './translate/llm-translations.ts';
+import { FeedHealthStore } from './db/feed-health.ts';
+import { OutboxNotices } from './db/outbox-notices.ts';
+import { FeedHealth } from './pipeline/feed-health.ts';
 
 export interface App {
   config: Config;
@@ -107,6 +110,15 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
   const watches = new WatchStore(db);
   const outbox = new Outbox(db);
   const transaction = <T>(work: () => T): T => db.transaction(work).immediate();
+  const feedHealth = new FeedHealth({
+    feeds,
+    health: new FeedHealthStore(db),
+    notices: new OutboxNotices(db),
+    watches,
+    transaction,
+    log: log.child({ component: 'feed-health' }),
+    settings: { graceMs: config.FEED_HEALTH_GRACE, opsChannel: config.AINEWS_OPS_CHANNEL ?? null },
+  });
   const settings = new ChannelSettingsStore(db, config.AINEWS_TIMEZONE);
   const folds = new OutboxFolds(db);
   const gatherer = new Gatherer({ folds, settings, transaction, log: log.child({ component: 'gatherer' }) });
@@ -167,6 +179,7 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
     backoff: { baseMs: config.FEED_BACKOFF_BASE, maxMs: config.FEED_BACKOFF_MAX },
     maxFailures: config.FEED_MAX_FAILURES,
     maxItems: config.FEED_MAX_ITEMS,
+    observer: feedHealth,
   });
   const scheduler = new PollScheduler({ feeds, poller, processor, concurrency: config.POLL_CONCURRENCY, log: log.child({ component: 'scheduler' }), onOutcome });
   const deliverySettings = {

@@ -46,4 +46,14 @@ describe('migration 015: the outbox takes notices', () => {
     expect(db.pragma('foreign_key_check')).toEqual([]);
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
   });
+
+  it('records a feed’s outage, and forgets it with the feed', () => {
+    const db = database();
+    migrate(db);
+    db.exec(`INSERT INTO feeds (id, url, interval_seconds, next_poll_at, created_at) VALUES (1, 'https://a.example/feed', 900, 'x', 'x');
+      INSERT INTO feed_health (feed_id, outage_started_at) VALUES (1, '2025-08-02T08:00:00.000Z');`);
+    expect(() => db.exec("UPDATE feed_health SET recovery_noticed_at = 'x' WHERE feed_id = 1")).toThrow(/CHECK constraint failed/);
+    db.exec('DELETE FROM feeds WHERE id = 1');
+    expect(db.prepare('SELECT count(*) AS n FROM feed_health').get()).toEqual({ n: 0 });
+  });
 });
