@@ -69,11 +69,11 @@ export class FeedAdmin {
     if (!this.probe || this.feeds.find(given)) return { ...this.add(request), foundOn: null, alsoOnPage: [], note: null };
     const discovery = await discoverFeed(given, this.probe);
     if (discovery.kind !== 'page') return this.added(this.add(request), discovery, now, null, []);
-    const [found, ...others] = discovery.feeds as [string, ...string[]];
-    this.checkedUrl(found);
+    const [first, ...others] = discovery.feeds as [string, ...string[]];
+    const found = this.checkedUrl(first);
     // Whatever the page answers at its address, the feed it names is fetched as a poll would fetch it.
-    const second = this.feeds.find(parseFeedUrl(found).href) ? ({ kind: 'as-given' } as const) : await discoverFeedQuietly(found, this.probe);
-    return this.added(this.add({ ...request, url: found }), second, now, given, others);
+    const fetched: Discovery = this.feeds.find(found) ? { kind: 'as-given' } : await discoverFeedQuietly(found, this.probe);
+    return this.added(this.add({ ...request, url: found }), fetched, now, given, others);
   }
 
   private added(result: AddFeedResult, discovery: Discovery, now: Date, foundOn: string | null, alsoOnPage: string[]): SubscribeResult {
