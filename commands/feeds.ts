@@ -29,17 +29,19 @@ export const feedsCommand = defineCommand({
 export const feedsAddCommand = defineCommand({
   name: 'feeds add',
   usage: 'feeds add <url>',
-  summary: 'subscribe to a feed (admins)',
+  summary: 'subscribe to a feed, or to the feed a web page names (admins)',
   description: 'Subscribe to a feed',
-  options: [{ name: 'url', type: 'string', rest: true, required: 'give the feed URL: feeds add https://example.com/feed.xml', description: 'the feed URL (http or https)' }],
+  options: [{ name: 'url', type: 'string', rest: true, required: 'give the feed URL: feeds add https://example.com/feed.xml', description: 'the feed URL (http or https), or a page naming its feed' }],
   access: 'admin',
   action: 'add feeds',
   writes: true,
   uses: ['admin'],
-  run({ url }, ctx) {
-    const result = ctx.services.admin.add({ url });
-    if (!result.created) return { kind: 'notice', lines: [`Already subscribed: ${result.message}.`] };
-    return { kind: 'notice', lines: [`Added feed #${result.feed.id} ${result.feed.url}. It is polled within a minute; its current items are stored as backlog, not posted.`] };
+  async run({ url }, ctx) {
+    const result = await ctx.services.admin.subscribe({ url });
+    const found = result.foundOn ? [`Found the feed ${result.feed.url} on that page${result.alsoOnPage.length ? ` (it names ${result.alsoOnPage.length} more)` : ''}.`] : [];
+    if (!result.created) return { kind: 'notice', lines: [...found, `Already subscribed: ${result.message}.`] };
+    const added = `Added feed #${result.feed.id} ${result.feed.url}. It is polled within a minute; its current items are stored as backlog, not posted.`;
+    return { kind: 'notice', lines: [...found, added, ...(result.note ? [`Note: ${result.note}.`] : [])] };
   },
 });
 

@@ -18,8 +18,8 @@ export interface CommandServices {
   search: Pick<SearchService, 'search'>;
   items: Pick<ItemStore, 'recent' | 'find' | 'feedsOf' | 'pendingState'>;
   feeds: Pick<FeedStore, 'list'>;
-  /** Adds and removes feeds. */
-  admin: Pick<FeedAdmin, 'add' | 'remove'>;
+  /** Adds and removes feeds (`subscribe` fetches the URL first, to find the feed a web page names). */
+  admin: Pick<FeedAdmin, 'subscribe' | 'remove'>;
   watches: Pick<WatchStore, 'add' | 'remove' | 'list' | 'channel'>;
   stories: Pick<StoryStore, 'recent' | 'sources' | 'joined' | 'find' | 'items'>;
   /** Deliveries by id: the fold or digest an alert went out in. */

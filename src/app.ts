@@ -39,6 +39,9 @@ import { LlmCalls } from './summarize/llm-calls.ts';
 import { TranslationStore } from './db/translations.ts';
 import { ChannelTranslations } from './translate/channel-translations.ts';
 import { LlmTranslations } from './translate/llm-translations.ts';
+import { FeedHealthStore } from './db/feed-health.ts';
+import { OutboxNotices } from './db/outbox-notices.ts';
+import { FeedHealth } from './pipeline/feed-health.ts';
 
 export interface App {
   config: Config;
@@ -84,15 +87,6 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
   for (const migration of applied) log.info({ version: migration.version, name: migration.name }, 'migration applied');
   const feeds = new FeedStore(db);
   const items = new ItemStore(db);
-  const admin = new FeedAdmin(feeds, {
-    defaultIntervalMs: config.FEED_DEFAULT_INTERVAL,
-    minIntervalMs: FEED_MIN_INTERVAL_MS,
-    allowPrivateNetwork: config.AINEWS_ALLOW_PRIVATE_NETWORK,
-  });
-  if (applied.some((m) => m.version === 1) && config.AINEWS_SEED_DEFAULT_FEEDS) {
-    const added = admin.addDefaults().filter((r) => r.created).length;
-    log.info({ feeds: added }, 'new database seeded with the default feeds');
-  }
   const fetchSettings = {
     timeoutMs: config.FETCH_TIMEOUT,
     maxBytes: config.FETCH_MAX_BYTES,
@@ -100,9 +94,31 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
     userAgent: config.AINEWS_USER_AGENT,
     allowPrivateNetwork: config.AINEWS_ALLOW_PRIVATE_NETWORK,
   };
+  const admin = new FeedAdmin(
+    feeds,
+    {
+      defaultIntervalMs: config.FEED_DEFAULT_INTERVAL,
+      minIntervalMs: FEED_MIN_INTERVAL_MS,
+      allowPrivateNetwork: config.AINEWS_ALLOW_PRIVATE_NETWORK,
+    },
+    (url) => fetchFeed(url, fetchSettings),
+  );
+  if (applied.some((m) => m.version === 1) && config.AINEWS_SEED_DEFAULT_FEEDS) {
+    const added = admin.addDefaults().filter((r) => r.created).length;
+    log.info({ feeds: added }, 'new database seeded with the default feeds');
+  }
   const watches = new WatchStore(db);
   const outbox = new Outbox(db);
   const transaction = <T>(work: () => T): T => db.transaction(work).immediate();
+  const feedHealth = new FeedHealth({
+    feeds,
+    health: new FeedHealthStore(db),
+    notices: new OutboxNotices(db),
+    watches,
+    transaction,
+    log: log.child({ component: 'feed-health' }),
+    settings: { graceMs: config.FEED_HEALTH_GRACE, opsChannel: config.AINEWS_OPS_CHANNEL ?? null },
+  });
   const settings = new ChannelSettingsStore(db, config.AINEWS_TIMEZONE);
   const folds = new OutboxFolds(db);
   const gatherer = new Gatherer({ folds, settings, transaction, log: log.child({ component: 'gatherer' }) });
@@ -163,6 +179,7 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
     backoff: { baseMs: config.FEED_BACKOFF_BASE, maxMs: config.FEED_BACKOFF_MAX },
     maxFailures: config.FEED_MAX_FAILURES,
     maxItems: config.FEED_MAX_ITEMS,
+    observer: feedHealth,
   });
   const scheduler = new PollScheduler({ feeds, poller, processor, concurrency: config.POLL_CONCURRENCY, log: log.child({ component: 'scheduler' }), onOutcome });
   const deliverySettings = {

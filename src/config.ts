@@ -3,6 +3,7 @@ import { parseEnv } from 'node:util';
 import { IANAZone } from 'luxon';
 import cron from 'node-cron';
 import { z } from 'zod';
+import { channelPlatform } from './channel-name.ts';
 import { parseByteSize, parseDuration } from './duration.ts';
 import { LOG_FORMATS } from './log.ts';
 import { UserError } from './user-error.ts';
@@ -57,6 +58,15 @@ function int(defaultValue: number, min: number, max: number) {
     });
 }
 
+function isChannel(name: string): boolean {
+  try {
+    channelPlatform(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Where the database is when AINEWS_DB does not say. */
 export const DEFAULT_DB = './data/ainews.db';
 
@@ -86,6 +96,12 @@ export const configSchema = z.object({
   FEED_BACKOFF_BASE: duration('5m', 1000),
   FEED_BACKOFF_MAX: duration('6h', 1000),
   FEED_MAX_ITEMS: int(5000, 1, 1_000_000),
+  FEED_HEALTH_GRACE: duration('2h', 0),
+  AINEWS_OPS_CHANNEL: z
+    .string()
+    .trim()
+    .optional()
+    .refine((channel) => channel === undefined || isChannel(channel), { message: 'expected a channel such as slack:T123/C456, discord:789 or console:ops' }),
   FETCH_TIMEOUT: duration('15s', 100),
   FETCH_MAX_BYTES: z
     .string()

@@ -61,6 +61,14 @@ describe('loadConfig', () => {
     expect(loadConfig({ AINEWS_SEED_DEFAULT_FEEDS: 'False' }).AINEWS_SEED_DEFAULT_FEEDS).toBe(false);
   });
 
+  it('reads feed health: the grace period (2h) and the operator’s channel (unset: none), which must be a channel', () => {
+    expect(loadConfig({}).FEED_HEALTH_GRACE).toBe(7_200_000);
+    expect(loadConfig({}).AINEWS_OPS_CHANNEL).toBeUndefined();
+    expect(loadConfig({ FEED_HEALTH_GRACE: '30m', AINEWS_OPS_CHANNEL: 'slack:T1/C2' })).toMatchObject({ FEED_HEALTH_GRACE: 1_800_000, AINEWS_OPS_CHANNEL: 'slack:T1/C2' });
+    expect(loadConfig({ AINEWS_OPS_CHANNEL: 'discord:123' }).AINEWS_OPS_CHANNEL).toBe('discord:123');
+    expect(configError({ AINEWS_OPS_CHANNEL: '#ops' }).message).toMatch(/AINEWS_OPS_CHANNEL: expected a channel such as slack:T123\/C456/);
+  });
+
   it('accepts valid log levels, cron expressions and integers', () => {
     const config = loadConfig({ LOG_LEVEL: 'debug', POLL_CRON: '*/5 * * * *', POLL_CONCURRENCY: '64', FETCH_MAX_REDIRECTS: '0' });
     expect(config.LOG_LEVEL).toBe('debug');

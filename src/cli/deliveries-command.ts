@@ -5,6 +5,7 @@ import { positiveInt, printJson, withApp } from './context.ts';
 import { table } from './table.ts';
 import type { DeliveryRow } from '../db/outbox.ts';
 import { readPayload } from '../db/outbox-folds.ts';
+import { readNotice } from '../db/outbox-notices.ts';
 import { readMentions } from '../mention.ts';
 
 export function registerDeliveriesCommand(program: Command): void {
@@ -13,7 +14,7 @@ export function registerDeliveriesCommand(program: Command): void {
     .option('--channel <channel>', 'only this channel')
     .option('--limit <n>', 'how many', '50')
     .option('--json', 'print JSON')
-    .description('alerts, updates, folds and digests in the outbox, newest first, with their delivery status')
+    .description('alerts, updates, folds, digests and notices in the outbox, newest first, with their delivery status')
     .action(async (opts: { channel?: string; limit: string; json?: boolean }) => {
       const limit = positiveInt(opts.limit, '--limit', 10_000);
       if (opts.channel) channelPlatform(opts.channel);
@@ -55,6 +56,7 @@ export function deliveryJson(r: DeliveryRow) {
     platform_message_id: r.platform_message_id,
     translated: r.translated === null ? null : r.translated === 1,
     untranslated_reason: r.untranslated_reason,
+    notice: r.kind === 'notice' ? (readNotice(r)?.text ?? null) : null,
   };
 }
 
@@ -65,6 +67,7 @@ function statusOf(row: DeliveryRow): string {
 }
 
 function whatOf(row: DeliveryRow): string {
+  if (row.kind === 'notice') return readNotice(row)?.text ?? '';
   if (row.kind === 'fold' || row.kind === 'digest') {
     const payload = readPayload(row);
     return payload ? `${payload.entries.length} of ${payload.total} stories` : '';

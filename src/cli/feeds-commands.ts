@@ -30,23 +30,25 @@ export function registerFeedsCommands(program: Command): void {
 
   feeds
     .command('add')
-    .argument('[url]', 'feed URL (http or https)')
+    .argument('[url]', 'feed URL (http or https), or a web page that names its feed')
     .option('--name <name>', 'display name (default: the feed title)')
     .option('--every <duration>', 'poll interval, at least 1m (default: FEED_DEFAULT_INTERVAL, 15m)')
     .option('--defaults', 'add the curated default AI feeds')
     .description('subscribe to a feed, or to the default list with --defaults')
     .action(async (url: string | undefined, opts: { name?: string; every?: string; defaults?: boolean }) => {
       if (!url && !opts.defaults) throw new CliError('give a feed URL, or --defaults for the curated list');
-      await withApp((app) => {
+      await withApp(async (app) => {
         if (opts.defaults) {
           const results = app.admin.addDefaults();
           const added = results.filter((r) => r.created).length;
           console.log(`added ${added} default feeds (${results.length - added} were already there)`);
         }
         if (url) {
-          const result = app.admin.add({ url, name: opts.name, every: opts.every });
+          const result = await app.admin.subscribe({ url, name: opts.name, every: opts.every });
+          if (result.foundOn) console.log(`found the feed ${result.feed.url} on that page${result.alsoOnPage.length ? ` (it names ${result.alsoOnPage.length} more: ${result.alsoOnPage.join(', ')})` : ''}`);
           if (!result.created) throw new CliError(result.message);
           console.log(`added feed #${result.feed.id} ${result.feed.url} (every ${formatDuration(result.feed.interval_seconds * 1000)}); it is polled on the next tick`);
+          if (result.note) console.log(`note: ${result.note}`);
         }
       });
     });

@@ -15,9 +15,10 @@ export interface Hold {
 
 /**
  * An outbox row: an alert (one per story and channel), an update naming the story's later sources under
- * it, or one message gathering several stories: a fold of held rows, or a digest (about no one item).
+ * it, one message gathering several stories (a fold of held rows, or a digest), or a notice about ainews
+ * itself (see src/db/outbox-notices.ts).
  */
-export type OutboxRow = ItemDelivery | RoundupDelivery;
+export type OutboxRow = ItemDelivery | RoundupDelivery | NoticeDelivery;
 
 /** An alert or an update: about one item of one story. */
 export interface ItemDelivery extends OutboxFields {
@@ -29,6 +30,13 @@ export interface ItemDelivery extends OutboxFields {
 /** A fold or a digest: what it tells is in its payload. */
 export interface RoundupDelivery extends OutboxFields {
   kind: 'fold' | 'digest';
+  item_id: null;
+  story_id: null;
+}
+
+/** A notice (a feed down, or back): about no item; its text is in its payload. */
+export interface NoticeDelivery extends OutboxFields {
+  kind: 'notice';
   item_id: null;
   story_id: null;
 }
@@ -61,7 +69,7 @@ interface OutboxFields {
   fold_id: number | null;
   /** Who the alert pings (a JSON array of MentionTargets: its watch's), or null. */
   mentions: string | null;
-  /** A fold's or a digest's stories (JSON: see src/db/outbox-folds.ts). */
+  /** A fold's or a digest's stories (JSON: see src/db/outbox-folds.ts), or a notice's text (src/db/outbox-notices.ts). */
   payload: string | null;
   /**
    * Whether it was shown translated into its channel's language (1), or as it came although a translation
@@ -93,7 +101,7 @@ export interface ClaimOptions {
 }
 
 /** A delivery as listed by `ainews deliveries`. */
-export type DeliveryRow = (ItemDelivery & { title: string }) | (RoundupDelivery & { title: null });
+export type DeliveryRow = (ItemDelivery & { title: string }) | ((RoundupDelivery | NoticeDelivery) & { title: null });
 
 /**
  * The alert outbox: one row per (item, channel), and one alert per (story, channel), each claimed

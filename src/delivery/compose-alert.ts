@@ -1,6 +1,7 @@
 import type { ItemStore } from '../db/items.ts';
 import { readMentions } from '../mention.ts';
 import type { ItemDelivery, Outbox, OutboxRow, TranslationShown } from '../db/outbox.ts';
+import { readNotice } from '../db/outbox-notices.ts';
 import type { StoryStore } from '../db/stories.ts';
 import type { ChannelTranslations } from '../translate/channel-translations.ts';
 import type { Message } from './look-before-post.ts';
@@ -86,6 +87,18 @@ function composeUpdate(row: ItemDelivery, stores: ComposeStores): { update: Stor
  * it would be about is gone, `skipped` when it would say nothing new or the platform has no updates.
  */
 export function composeMessage(row: OutboxRow, sender: AlertSender, stores: ComposeStores): ComposedMessage | { unsendable: string } | { skipped: string } {
+  if (row.kind === 'notice') {
+    const payload = readNotice(row);
+    if (!payload) return { unsendable: 'the notice has no text' };
+    const { sendNotice, findPostedNotice } = sender;
+    if (!sendNotice) return { unsendable: `${row.platform} cannot post notices` };
+    const notice = { deliveryId: row.id, channel: row.channel, text: payload.text };
+    return {
+      post: () => sendNotice.call(sender, notice),
+      look: findPostedNotice ? (since) => findPostedNotice.call(sender, notice, since) : null,
+      shown: [],
+    };
+  }
   if (row.kind === 'fold' || row.kind === 'digest') {
     const composed = composeRoundupShown(row, stores);
     if (!composed) return { unsendable: 'none of the items it gathers exists any more' };

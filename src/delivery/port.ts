@@ -85,6 +85,16 @@ export interface Roundup {
   chart: { png: Buffer; filename: string; alt: string } | null;
 }
 
+/**
+ * A notice about ainews itself, such as a feed that stopped working or works again: plain text, which
+ * names feeds and URLs as their owners wrote them, so a platform escapes it as it escapes feed text.
+ */
+export interface Notice {
+  deliveryId: number;
+  channel: string;
+  text: string;
+}
+
 /** What a platform provides to deliver alerts: send one, and say the message id it got. */
 export interface AlertSender {
   readonly platform: Platform;
@@ -104,6 +114,10 @@ export interface AlertSender {
   sendRoundup?(roundup: Roundup): Promise<string>;
   /** As findPosted, for a roundup. */
   findPostedRoundup?(roundup: Roundup, since: Date): Promise<string | null>;
+  /** Posts a notice; returns its id. Every platform has it (test senders may not). */
+  sendNotice?(notice: Notice): Promise<string>;
+  /** As findPosted, for a notice. */
+  findPostedNotice?(notice: Notice, since: Date): Promise<string | null>;
 }
 
 /**

@@ -19,8 +19,8 @@ export interface FailedAttempt {
   stage: 'send' | 'lookup';
   /** Attempts made at the row so far, this one included. */
   attempts: number;
-  /** An alert keeps its channel's order; an update keeps none. */
-  row: 'alert' | 'update' | 'fold' | 'digest';
+  /** An alert (a fold, a digest, a notice) keeps its channel's order; an update keeps none. */
+  row: 'alert' | 'update' | 'fold' | 'digest' | 'notice';
   /** When the attempt went out (for a failed look: the earlier attempt it looked for). */
   startedAt: Date;
 }

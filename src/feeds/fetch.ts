@@ -1,11 +1,10 @@
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
-import type { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import zlib from 'node:zlib';
 import { defaultAddressGuard, isIpLiteral, type AddressGuard } from './address-guard.ts';
 import { FeedFetchError, UrlRefusedError } from './errors.ts';
 import { parseFeedUrl } from './feed-url.ts';
+import { decompressor, readSnippet } from './response-snippet.ts';
 
 export interface FetchSettings {
   timeoutMs: number;
@@ -74,23 +73,28 @@ export async function fetchFeed(url: string, settings: FetchSettings, validators
         return { status: 304, body: Buffer.alloc(0), ...common, etag: common.etag ?? validators.etag ?? null, lastModified: common.lastModified ?? validators.lastModified ?? null };
       }
       if (statusCode < 200 || statusCode >= 300) {
-        response.resume();
+        // What came with the status says why: a bot challenge, a login, a rate limit (src/feeds/failure-cause.ts).
+        const snippet = await readSnippet(response);
         throw new FeedFetchError(`HTTP ${statusCode} ${response.statusMessage ?? ''}`.trim(), current, {
           status: statusCode,
+          statusText: response.statusMessage ?? undefined,
           code: 'http-status',
           retryAfterMs: statusCode === 429 || statusCode === 503 ? retryAfter(headerValue(headers['retry-after'])) : undefined,
+          response: snippet,
         });
       }
       return { status: 200, body: await readBody(response, settings.maxBytes, current), ...common };
     }
   } catch (error) {
+    // A status the server answered stays the answer, even when the deadline passed while its body's start was read.
+    if (error instanceof FeedFetchError && error.details.code === 'http-status') throw error;
     if (deadline.aborted) {
-      throw new FeedFetchError(`timed out after ${settings.timeoutMs / 1000}s`, current, { code: 'timeout' });
+      throw new FeedFetchError(`timed out after ${settings.timeoutMs / 1000}s`, current, { code: 'timeout', timeoutMs: settings.timeoutMs });
     }
     if (signal?.aborted) throw new FeedFetchError('cancelled: ainews is shutting down', current, { code: 'aborted' });
     if (error instanceof FeedFetchError || error instanceof UrlRefusedError) throw error;
     const err = error as NodeJS.ErrnoException;
-    throw new FeedFetchError(`${err.code ? `${err.code}: ` : ''}${err.message}`, current, { code: 'network' });
+    throw new FeedFetchError(`${err.code ? `${err.code}: ` : ''}${err.message}`, current, { code: 'network', systemCode: err.code });
   }
 }
 
@@ -155,13 +159,6 @@ async function readBody(response: IncomingMessage, maxBytes: number, url: string
     throw tooLarge ?? error;
   }
   return Buffer.concat(chunks);
-}
-
-function decompressor(response: IncomingMessage): Transform | null {
-  const encoding = (headerValue(response.headers['content-encoding']) ?? '').trim().toLowerCase();
-  if (encoding === 'gzip' || encoding === 'x-gzip' || encoding === 'deflate') return zlib.createUnzip();
-  if (encoding === 'br') return zlib.createBrotliDecompress();
-  return null;
 }
 
 function headerValue(value: string | string[] | undefined): string | null {

@@ -6,7 +6,23 @@ import type { ParsedFeed } from './parsed-feed.ts';
 import { escapeStrayLessThan } from './stray-less-than.ts';
 import { refuseEntityDeclarations, repairXml } from './xml-repair.ts';
 
-export async function parseFeed(text: string): Promise<ParsedFeed> {
+/** Enough of a document that is no feed for its `<head>`, where a web page names its feeds. */
+const DOCUMENT_SNIPPET_CHARS = 64 * 1024;
+
+/**
+ * Parses a feed. Given where the text came from (`origin`), a document that is no feed is named in the
+ * error, with its start: a web page there may name the feed to subscribe to instead.
+ */
+export async function parseFeed(text: string, origin?: { url: string; contentType: string | null }): Promise<ParsedFeed> {
+  try {
+    return await parseDocument(text);
+  } catch (error) {
+    if (!origin || !(error instanceof FeedParseError)) throw error;
+    throw new FeedParseError(error.message, { ...origin, text: text.slice(0, DOCUMENT_SNIPPET_CHARS) });
+  }
+}
+
+async function parseDocument(text: string): Promise<ParsedFeed> {
   const trimmed = text.trimStart();
   if (trimmed.startsWith('{')) return parseJsonFeed(trimmed);
   refuseEntityDeclarations(text);

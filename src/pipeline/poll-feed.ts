@@ -30,8 +30,16 @@ export interface PollerDeps {
   backoff: BackoffSettings;
   maxFailures: number;
   maxItems: number;
+  /** Told how each poll of a feed went (feed health); it handles its own errors. */
+  observer?: PollObserver;
   now?: () => Date;
   random?: () => number;
+}
+
+/** Follows feeds' polls: a failure (with its error), or a poll that worked. */
+export interface PollObserver {
+  failed(feed: FeedRow, error: unknown, at: Date): void;
+  succeeded(feed: FeedRow, at: Date): void;
 }
 
 /** What a poll stored, before the follow-up pass has indexed and routed it. */
@@ -97,6 +105,7 @@ export class FeedPoller {
       }
       if (fetched.status === 304) {
         this.deps.feeds.recordSuccess(feed.id, this.success(feed, fetched));
+        this.deps.observer?.succeeded(feed, this.now());
         return { feed, result: 'not-modified', fresh: [], backlog: 0 };
       }
       return await this.store(feed, fetched, log);
@@ -118,7 +127,7 @@ export class FeedPoller {
     // Turns of the event loop between stages, and within normalisation: a large feed stalls the bot (its
     // command answers, its gateway heartbeats) for one stage at most, not for the whole poll.
     await setImmediate();
-    const parsed = await parseFeed(text);
+    const parsed = await parseFeed(text, { url: fetched.finalUrl, contentType: fetched.contentType });
     const now = this.now();
     const context = { feedId: feed.id, feedUrl: fetched.finalUrl, feedLanguage: parsed.language ?? feed.language, now };
     let items: NormalizedItem[] = [];
@@ -142,6 +151,7 @@ export class FeedPoller {
     const validators = parsed.truncated ? { etag: null, lastModified: null } : {};
     if (parsed.truncated) log.warn({ entries: items.length }, 'the feed broke off before its end; kept its whole items, and fetches it in full next time');
     this.deps.feeds.recordSuccess(feed.id, { ...this.success(feed, fetched), ...validators, language: parsed.language, title: parsed.title });
+    this.deps.observer?.succeeded(feed, this.now());
     log.debug({ entries: items.length, created: stored.created.length, updated: stored.updated, linked: stored.linked, backlog }, 'polled');
     return {
       feed,
@@ -165,6 +175,7 @@ export class FeedPoller {
     const wait = Math.max(backoffDelay(failures, this.deps.backoff), Math.min(retryAfterMs, 86_400_000));
     const message = `${error.message}`;
     this.deps.feeds.recordFailure(feed.id, { at, error: message, nextPollAt: disabled ? null : new Date(at.getTime() + wait) });
+    this.deps.observer?.failed(feed, error, at);
     log.warn({ err: message, failures, disabled }, disabled ? 'feed disabled after repeated failures' : 'feed poll failed');
     return { feed, result: 'failed', fresh: [], backlog: 0, error: message, disabled };
   }

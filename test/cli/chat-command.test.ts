@@ -17,8 +17,8 @@ describe('ainews chat <channel> <text…>', () => {
   it('runs what an admin would type after /ainews in that channel, and prints the answer as the console shows it', async () => {
     const watched = await runCli(['chat', 'slack:T1/C1', 'watch', 'GPT-5', '-mini'], env);
     expect(watched).toMatchObject({ code: 0, stdout: expect.stringContaining('Watching "GPT-5 -mini" here (#1).') });
-    const added = await runCli(['chat', 'console:ops', 'feeds', 'add', 'https://example.com/feed.xml'], env);
-    expect(added.stdout).toContain('Added feed #1 https://example.com/feed.xml');
+    const added = await runCli(['chat', 'console:ops', 'feeds', 'add', 'https://feeds.example.invalid/feed.xml'], env);
+    expect(added.stdout).toContain('Added feed #1 https://feeds.example.invalid/feed.xml');
     const listed = await runCli(['chat', 'slack:T1/C1', 'watches', '--json'], env);
     expect(JSON.parse(listed.stdout)).toMatchObject({
       kind: 'list',

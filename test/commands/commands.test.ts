@@ -75,10 +75,14 @@ describe('commands', () => {
   });
 
   it('lists feeds for anyone, and lets only admins add or remove them', async () => {
-    expect(await run('feeds add https://example.com/feed.xml')).toMatchObject({ kind: 'error', message: expect.stringMatching(/^only admins can add feeds: .*AINEWS_ADMINS/) });
-    expect(await run('feeds add https://example.com/feed.xml', { admin: true })).toMatchObject({ kind: 'notice', lines: [expect.stringContaining('Added feed #1')] });
+    // A host that never resolves: the URL is fetched to see what it is, and added all the same, with why not.
+    expect(await run('feeds add https://feeds.example.invalid/feed.xml')).toMatchObject({ kind: 'error', message: expect.stringMatching(/^only admins can add feeds: .*AINEWS_ADMINS/) });
+    expect(await run('feeds add https://feeds.example.invalid/feed.xml', { admin: true })).toMatchObject({
+      kind: 'notice',
+      lines: [expect.stringContaining('Added feed #1'), expect.stringContaining('Note: it could not be fetched just now: its host feeds.example.invalid cannot be found (DNS failure)')],
+    });
     expect(await run('feeds add ftp://example.com/feed', { admin: true })).toMatchObject({ kind: 'error', message: expect.stringContaining('only http and https') });
-    expect(await run('feeds')).toMatchObject({ kind: 'list', rows: [expect.stringContaining('#1  https://example.com/feed.xml')] });
+    expect(await run('feeds')).toMatchObject({ kind: 'list', rows: [expect.stringContaining('#1  https://feeds.example.invalid/feed.xml')] });
     expect(await run('feeds remove 1')).toMatchObject({ kind: 'error', message: expect.stringMatching(/^only admins can remove feeds/) });
     expect(await run('feeds remove 1', { admin: true })).toMatchObject({ kind: 'notice' });
     expect(await run('feeds frobnicate', { admin: true })).toMatchObject({ kind: 'error', usage: expect.stringContaining('feeds add <url>') });

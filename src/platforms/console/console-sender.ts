@@ -1,5 +1,5 @@
 import { sourcesLine } from '../../delivery/compose-roundup.ts';
-import type { Alert, AlertSender, Roundup, StoryUpdate } from '../../delivery/port.ts';
+import type { Alert, AlertSender, Notice, Roundup, StoryUpdate } from '../../delivery/port.ts';
 import { shortTime } from '../../format.ts';
 import { terminalText } from './terminal-text.ts';
 
@@ -39,6 +39,12 @@ export class ConsoleSender implements AlertSender {
     }
     lines.push(`└${roundup.footer ? ` ${roundup.footer}` : ''}`);
     this.write(terminalText(lines.join('\n')));
+    return `console-${process.pid}-${++this.sent}`;
+  }
+
+  /** A notice about ainews itself (a feed down, or back), as a block of its own. */
+  async sendNotice(notice: Notice): Promise<string> {
+    this.write(terminalText([`┌ ${notice.channel} · ainews notice`, `│ ${notice.text}`, '└'].join('\n')));
     return `console-${process.pid}-${++this.sent}`;
   }
 

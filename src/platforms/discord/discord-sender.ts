@@ -1,7 +1,8 @@
 import { DiscordAPIError, Routes, type APIMessage, type REST } from 'discord.js';
-import { PlatformError, type Alert, type AlertSender, type Roundup, type StoryUpdate } from '../../delivery/port.ts';
+import { PlatformError, type Alert, type AlertSender, type Notice, type Roundup, type StoryUpdate } from '../../delivery/port.ts';
 import { toPlatformError } from './discord-errors.ts';
 import { alertEmbed } from './render-alert.ts';
+import { noticeBody } from './render-notice.ts';
 import { CHART_FILENAME, roundupBody } from './render-roundup.ts';
 
 // Discord's snowflakes count milliseconds from 2015-01-01.
@@ -106,6 +107,27 @@ export class DiscordSender implements AlertSender {
   async findPostedRoundup(roundup: Roundup, since: Date): Promise<string | null> {
     const { content } = roundupBody(roundup);
     return this.findOwn(roundup.channel, since, (m) => m.content === content);
+  }
+
+  /** A notice (a feed down, or back) as plain content, with its nonce, pinging no one. */
+  async sendNotice(notice: Notice): Promise<string> {
+    try {
+      const channel = discordChannelId(notice.channel);
+      const message = (await this.rest.post(Routes.channelMessages(channel), {
+        body: { ...noticeBody(notice), allowed_mentions: { parse: [] }, nonce: alertNonce(this.options.installId, notice.deliveryId), enforce_nonce: true },
+        signal: AbortSignal.timeout(this.options.sendTimeoutMs),
+      })) as APIMessage;
+      if (message.channel_id !== channel) throw new PlatformError(`Discord matched the nonce to a message in another channel (${message.channel_id})`, { kind: 'refused' });
+      return message.id;
+    } catch (error) {
+      throw toPlatformError(error);
+    }
+  }
+
+  /** Discord gives no nonce back in a channel's history: the bot's message with the notice's content is it. */
+  async findPostedNotice(notice: Notice, since: Date): Promise<string | null> {
+    const { content } = noticeBody(notice);
+    return this.findOwn(notice.channel, since, (m) => m.content === content);
   }
 
   async findPosted(alert: Alert, since: Date): Promise<string | null> {

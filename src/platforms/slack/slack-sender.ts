@@ -1,6 +1,7 @@
 import type { webApi } from '@slack/bolt';
-import type { Alert, AlertSender, Roundup, StoryUpdate } from '../../delivery/port.ts';
+import type { Alert, AlertSender, Notice, Roundup, StoryUpdate } from '../../delivery/port.ts';
 import { alertMessage, updateMessage } from './render-alert.ts';
+import { noticeMessage } from './render-notice.ts';
 import { roundupMessage } from './render-roundup.ts';
 import { slackChannelId } from './slack-channel.ts';
 import { toPlatformError } from './slack-errors.ts';
@@ -103,6 +104,31 @@ export class SlackSender implements AlertSender {
     return this.findMarked(
       (cursor) => this.client.conversations.history({ channel, oldest: oldestTs(since), include_all_metadata: true, limit: 200, cursor }),
       (payload) => payload.delivery_id === roundup.deliveryId && payload.kind === roundup.kind,
+    );
+  }
+
+  /** A notice (a feed down, or back), marked with its delivery id like every message. */
+  async sendNotice(notice: Notice): Promise<string> {
+    const channel = slackChannelId(notice.channel);
+    try {
+      const result = await this.client.chat.postMessage({
+        channel,
+        ...noticeMessage(notice),
+        unfurl_links: false,
+        unfurl_media: false,
+        metadata: { event_type: ALERT_EVENT, event_payload: { delivery_id: notice.deliveryId, kind: 'notice' } },
+      });
+      return result.ts ?? `${channel}/unknown`;
+    } catch (error) {
+      throw toPlatformError(error);
+    }
+  }
+
+  async findPostedNotice(notice: Notice, since: Date): Promise<string | null> {
+    const channel = slackChannelId(notice.channel);
+    return this.findMarked(
+      (cursor) => this.client.conversations.history({ channel, oldest: oldestTs(since), include_all_metadata: true, limit: 200, cursor }),
+      (payload) => payload.delivery_id === notice.deliveryId && payload.kind === 'notice',
     );
   }
 

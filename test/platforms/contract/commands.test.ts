@@ -28,13 +28,13 @@ describe.each(PLATFORMS)('/ainews on $name', ({ harness, pagesInPlace }) => {
 
   it('lets an admin (AINEWS_ADMINS) add a feed, and tells anyone else, privately, who may', async () => {
     app = await h.start();
-    const refused = await h.command('feeds add https://example.com/a.xml', { user: 'alice' });
+    const refused = await h.command('feeds add https://feeds.example.invalid/a.xml', { user: 'alice' });
     expect(refused.private).toBe(true);
     expect(refused.text).toContain('AINEWS_ADMINS');
-    expect(app.feeds.list().map((f) => f.url)).not.toContain('https://example.com/a.xml');
-    const added = await h.command('feeds add https://example.com/c.xml', { admin: true });
+    expect(app.feeds.list().map((f) => f.url)).not.toContain('https://feeds.example.invalid/a.xml');
+    const added = await h.command('feeds add https://feeds.example.invalid/c.xml', { admin: true });
     expect(added.private).toBe(true);
-    expect(app.feeds.list().map((f) => f.url)).toContain('https://example.com/c.xml');
+    expect(app.feeds.list().map((f) => f.url)).toContain('https://feeds.example.invalid/c.xml');
   });
 
   it('slows down a user past COMMANDS_PER_MINUTE, privately, saying when to try again, and not the others', async () => {

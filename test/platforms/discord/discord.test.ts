@@ -166,9 +166,9 @@ describe('/ainews on Discord', () => {
   it('lets members with Manage Server add feeds through /ainews-admin, and tells the others it is theirs to do', async () => {
     await startDiscord();
     const add = (url: string, opts: Parameters<FakeDiscord['slash']>[2]) => slash('add', { url }, { commandName: 'ainews-admin', group: 'feeds', ...opts });
-    expect((await add('https://example.com/a.xml', {})).message.content).toMatch(/only admins can add feeds: members with Manage Server, and the users in AINEWS/);
-    expect((await add('https://example.com/b.xml', { permissions: PermissionFlagsBits.ManageGuild })).message.content).toContain('Added feed');
-    expect(app.feeds.list().map((f) => f.url)).toContain('https://example.com/b.xml');
+    expect((await add('https://feeds.example.invalid/a.xml', {})).message.content).toMatch(/only admins can add feeds: members with Manage Server, and the users in AINEWS/);
+    expect((await add('https://feeds.example.invalid/b.xml', { permissions: PermissionFlagsBits.ManageGuild })).message.content).toContain('Added feed');
+    expect(app.feeds.list().map((f) => f.url)).toContain('https://feeds.example.invalid/b.xml');
     expect(app.feeds.list().map((f) => f.url)).not.toContain('https://example.com/a.xml');
   });
 

@@ -144,10 +144,10 @@ describe('/ainews on Slack', () => {
   it('lets workspace admins add feeds, as Slack tells them apart (users.info)', async () => {
     await startSlack();
     slack.workspaceAdmins.add('U0BOB');
-    const refused = await slash('feeds add https://example.com/a.xml', { user: 'U0ALICE' });
+    const refused = await slash('feeds add https://feeds.example.invalid/a.xml', { user: 'U0ALICE' });
     expect(refused.text).toMatch(/only admins can add feeds: workspace admins and owners, and the users in AINEWS_ADMINS/);
-    expect((await slash('feeds add https://example.com/b.xml', { user: 'U0BOB' })).text).toContain('Added feed');
-    expect(app.feeds.list().map((f) => f.url)).toContain('https://example.com/b.xml');
+    expect((await slash('feeds add https://feeds.example.invalid/b.xml', { user: 'U0BOB' })).text).toContain('Added feed');
+    expect(app.feeds.list().map((f) => f.url)).toContain('https://feeds.example.invalid/b.xml');
     expect(slack.callsOf('users.info').at(-1)?.body).toMatchObject({ user: 'U0BOB' });
   });
 
