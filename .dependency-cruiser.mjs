@@ -48,6 +48,13 @@ export default {
       to: { path: DISCORD_SDK },
     },
     {
+      name: 'prom-client-only-in-ops',
+      comment: 'Only src/ops/ knows how metrics are kept; the pipeline reports through the hooks wired in src/app.ts.',
+      severity: 'error',
+      from: { path: '^(src|commands|bench)/', pathNot: '^src/ops/' },
+      to: { path: '(^|node_modules/)prom-client(/|$)' },
+    },
+    {
       name: 'commands-platform-free',
       comment: 'commands/ is written once for every platform: no platform code, no platform SDK.',
       severity: 'error',

@@ -40,6 +40,8 @@ export interface DispatcherDeps {
   limiter?: CommandRateLimiter;
   /** A failure that is not the user's: logged by the caller, never shown in detail. */
   onBug?: (error: unknown, command: string | null) => void;
+  /** Told how long each request took to answer, refusals and mistakes included (the metrics time them). */
+  onAnswered?: (seconds: number) => void;
 }
 
 /**
@@ -56,6 +58,15 @@ export class Dispatcher {
   }
 
   async dispatch(request: Request, asker: Asker, now?: Date): Promise<Answer> {
+    const started = performance.now();
+    try {
+      return await this.answer(request, asker, now);
+    } finally {
+      this.deps.onAnswered?.((performance.now() - started) / 1000);
+    }
+  }
+
+  private async answer(request: Request, asker: Asker, now?: Date): Promise<Answer> {
     const wait = this.deps.limiter?.take(asker.id) ?? 0;
     if (wait) return this.deps.limiter!.refusal(wait);
     let command: CommandDefinition | null = null;

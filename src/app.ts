@@ -26,6 +26,8 @@ import { SearchIndex } from './db/search-index.ts';
 import { SearchMatches } from './db/search-matches.ts';
 import { SummaryPending } from './db/summary-pending.ts';
 import { PollScheduler } from './pipeline/scheduler.ts';
+import { MetricsReads } from './db/metrics-reads.ts';
+import { Metrics } from './ops/metrics.ts';
 import { trendPng } from './charts/render-png.ts';
 import { ChannelSettingsStore } from './db/channel-settings.ts';
 import { OutboxFolds } from './db/outbox-folds.ts';
@@ -69,6 +71,8 @@ export interface App {
   /** Makes the translations waiting rows want, with the LLM (null without one). */
   translator: LlmTranslations | null;
   search: SearchService;
+  /** This app's Prometheus metrics, in a registry of its own; the pipeline reports to it. */
+  metrics: Metrics;
   /** The follow-up pass that indexes, clusters, summarizes and routes what polls stored. */
   processor: ItemProcessor;
   poller: FeedPoller;
@@ -141,11 +145,17 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
   });
   const stories = new StoryStore(db);
   const limits = { zhChars: config.SUMMARY_MAX_CHARS_ZH, enWords: config.SUMMARY_MAX_WORDS_EN };
+  const metrics = new Metrics({ reads: new MetricsReads(db), log: log.child({ component: 'metrics' }) });
   // One LLM for summaries and translations: together they keep to LLM_CONCURRENCY and the daily budget.
   const calls = config.LLM_BASE_URL
     ? new LlmCalls(
         { baseUrl: config.LLM_BASE_URL, apiKey: config.LLM_API_KEY, model: config.LLM_MODEL, timeoutMs: config.LLM_TIMEOUT, summaryLanguage: config.SUMMARY_LANGUAGE },
-        { usage: new LlmUsage(db), budget: { dailyCalls: config.LLM_DAILY_CALLS, dailyTokens: config.LLM_DAILY_TOKENS }, concurrency: config.LLM_CONCURRENCY },
+        {
+          usage: new LlmUsage(db),
+          budget: { dailyCalls: config.LLM_DAILY_CALLS, dailyTokens: config.LLM_DAILY_TOKENS },
+          concurrency: config.LLM_CONCURRENCY,
+          onCall: (outcome, tokens) => metrics.llmCalled(outcome, tokens),
+        },
       )
     : null;
   const llm = calls
@@ -181,7 +191,15 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
     maxItems: config.FEED_MAX_ITEMS,
     observer: feedHealth,
   });
-  const scheduler = new PollScheduler({ feeds, poller, processor, concurrency: config.POLL_CONCURRENCY, log: log.child({ component: 'scheduler' }), onOutcome });
+  const scheduler = new PollScheduler({
+    feeds,
+    poller,
+    processor,
+    concurrency: config.POLL_CONCURRENCY,
+    log: log.child({ component: 'scheduler' }),
+    onOutcome,
+    onIngested: (outcome, seconds) => metrics.polled(outcome, seconds),
+  });
   const deliverySettings = {
     intervalMs: config.DELIVERY_INTERVAL,
     maxAttempts: config.DELIVERY_MAX_ATTEMPTS,
@@ -213,6 +231,7 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
     translations,
     translator,
     search: new SearchService({ matches: new SearchMatches(db), feeds, stories }),
+    metrics,
     processor,
     poller,
     scheduler,
@@ -229,6 +248,7 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
           ...(translator ? { translator } : {}),
           log: log.child({ component: 'delivery' }),
           settings: deliverySettings,
+          onDelivered: (row, outcome) => metrics.delivered(row, outcome),
         },
         senders,
       ),

@@ -79,6 +79,19 @@ export const configSchema = z.object({
   AINEWS_DB_BUSY_TIMEOUT: duration('5s', 0),
   LOG_LEVEL: z.enum(LOG_LEVELS).optional(),
   LOG_FORMAT: z.enum(LOG_FORMATS).optional(),
+  METRICS_PORT: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (text === undefined) return undefined;
+      const port = Number(text);
+      if (!Number.isInteger(port) || port < 1 || port > 65535) {
+        ctx.addIssue({ code: 'custom', message: `expected a port from 1 to 65535 (got "${text}")` });
+        return z.NEVER;
+      }
+      return port;
+    }),
+  METRICS_HOST: z.string().trim().min(1).default('127.0.0.1'),
   AINEWS_SEED_DEFAULT_FEEDS: bool(true),
   AINEWS_ALLOW_PRIVATE_NETWORK: bool(false),
   AINEWS_USER_AGENT: z.string().min(1).default('ainews/0.1 (self-hosted AI news bot)'),
@@ -206,6 +219,10 @@ function combinationProblems(config: Config): string[] {
   }
   if (config.SLACK_BOT_TOKEN && !config.SLACK_APP_TOKEN && !config.SLACK_SIGNING_SECRET) {
     problems.push('  SLACK_BOT_TOKEN: set SLACK_APP_TOKEN too (Socket Mode), or SLACK_SIGNING_SECRET and PORT (HTTP mode)');
+  }
+  const slackHttp = config.SLACK_BOT_TOKEN && !config.SLACK_APP_TOKEN && config.SLACK_SIGNING_SECRET;
+  if (slackHttp && config.METRICS_PORT === config.PORT) {
+    problems.push(`  METRICS_PORT: Slack's HTTP mode already listens on PORT ${config.PORT}; give the health and metrics server another port`);
   }
   if (Boolean(config.DISCORD_TOKEN) !== Boolean(config.DISCORD_APPLICATION_ID)) {
     problems.push(`  ${config.DISCORD_TOKEN ? 'DISCORD_APPLICATION_ID' : 'DISCORD_TOKEN'}: Discord needs both DISCORD_TOKEN and DISCORD_APPLICATION_ID`);

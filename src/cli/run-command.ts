@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { createApp } from '../app.ts';
 import type { DeliveryWorker } from '../delivery/worker.ts';
+import type { PlatformProbe } from '../ops/health.ts';
+import { serveOps } from '../ops/serve-ops.ts';
 import { ConsoleSender } from '../platforms/console/console-sender.ts';
 import { printOutcome } from '../platforms/console/print-items.ts';
 import { shutdown } from '../shutdown.ts';
@@ -21,8 +23,26 @@ export function registerRunCommand(program: Command): void {
         if (outcome.alerts > 0) delivery?.nudge();
       });
       // Loaded only when configured: the Slack SDK is heavy, and every other command starts faster without it.
-      const slack = config.SLACK_BOT_TOKEN ? (await import('../platforms/slack/slack-app.ts')).createSlack(config, app, log) : null;
-      const discord = config.DISCORD_TOKEN ? (await import('../platforms/discord/discord-app.ts')).createDiscord(config, app, log, { installId: app.installId }) : null;
+      const slack = config.SLACK_BOT_TOKEN
+        ? (await import('../platforms/slack/slack-app.ts')).createSlack(config, app, log, { onCommandAnswered: (seconds) => app.metrics.commandAnswered('slack', seconds) })
+        : null;
+      const discord = config.DISCORD_TOKEN
+        ? (await import('../platforms/discord/discord-app.ts')).createDiscord(config, app, log, {
+            installId: app.installId,
+            onCommandAnswered: (seconds) => app.metrics.commandAnswered('discord', seconds),
+          })
+        : null;
+      // /healthz checks each configured platform's connection.
+      const probes: PlatformProbe[] = [];
+      if (slack) probes.push({ name: 'slack', state: () => slack.state() });
+      if (discord) probes.push({ name: 'discord', state: () => discord.state() });
+      // Before anything starts: a port that cannot be had stops ainews here, with the settings named.
+      const ops = config.METRICS_PORT
+        ? await serveOps(app, probes, { host: config.METRICS_HOST, port: config.METRICS_PORT }).catch((error: unknown) => {
+            app.close();
+            throw error;
+          })
+        : null;
       delivery = app.deliveryWorker([new ConsoleSender((text) => console.log(text)), ...(slack ? [slack.sender] : []), ...(discord ? [discord.sender] : [])]);
       if (app.summaries.llm) {
         app.summaries.llm.clearAbandoned(config.LLM_ALERT_WAIT);
@@ -43,6 +63,7 @@ export function registerRunCommand(program: Command): void {
           // worker, whose send in progress is recorded before the database closes.
           void shutdown(
             [
+              ...(ops ? [{ name: 'health and metrics server', stop: () => ops.close() }] : []),
               { name: 'scheduler', stop: () => app.scheduler.stop() },
               { name: 'llm summaries', stop: () => app.summaries.llm?.stop() },
               { name: 'llm translations', stop: () => app.translator?.stop() },

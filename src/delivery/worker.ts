@@ -37,7 +37,7 @@ type FailedWhy = 'refused' | 'out-of-attempts' | 'skipped' | 'claim-lost' | 'uns
  * this worker's; `retrying` is an update that will be tried again and holds nothing back; `paused` holds
  * the channel until the row's retry; `gone` is a channel the bot cannot post to.
  */
-type DeliveryOutcome =
+export type DeliveryOutcome =
   | { kind: 'sent'; found: boolean }
   | { kind: 'failed'; why: FailedWhy }
   | { kind: 'retrying'; at: Date }
@@ -71,6 +71,8 @@ export class DeliveryWorker {
       translations?: ComposeStores['translations'];
       /** Asks the LLM for the translations waiting rows want, on each round of claims. */
       translator?: { request(): unknown };
+      /** Told how each row's delivery ended (the metrics count them). */
+      onDelivered?: (row: OutboxRow, outcome: DeliveryOutcome) => void;
       log: Logger;
       settings: DeliverySettings;
     },
@@ -177,6 +179,7 @@ export class DeliveryWorker {
         }
         throw error;
       }
+      this.deps.onDelivered?.(row, outcome);
       if (outcome.kind === 'sent') sent++;
       if (outcome.kind === 'paused') {
         this.deps.outbox.release(rest(), this.id, outcome.until);

@@ -1,7 +1,7 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { FeedStore } from '../db/feeds.ts';
 import type { Logger } from '../log.ts';
-import type { FeedPoller, PollOutcome } from './poll-feed.ts';
+import type { FeedPoller, IngestOutcome, PollOutcome } from './poll-feed.ts';
 import type { ItemProcessor } from './process-items.ts';
 
 export interface TickSummary {
@@ -22,7 +22,19 @@ export interface SchedulerDeps {
   log: Logger;
   /** Called as each feed's poll finishes, for example to print or deliver its new items. */
   onOutcome?: (outcome: PollOutcome) => void;
+  /** Called as each feed's fetch and store ends, with how long they took (the metrics count them). */
+  onIngested?: (outcome: IngestOutcome, seconds: number) => void;
   now?: () => Date;
+}
+
+/** Signs of life, for /healthz: a schedule that stopped firing leaves every feed unpolled, silently. */
+export interface Heartbeat {
+  /** Whether the schedule is on (between start and stop). */
+  scheduled: boolean;
+  /** When it was put on, or last ticked (a skipped tick too), or a tick last ended; null before start. */
+  lastBeatAt: Date | null;
+  /** Whether a tick is running now. */
+  running: boolean;
 }
 
 /**
@@ -33,23 +45,31 @@ export class PollScheduler {
   private running: Promise<TickSummary> | null = null;
   private task: ScheduledTask | null = null;
   private readonly shutdown = new AbortController();
+  private lastBeatAt: Date | null = null;
 
   constructor(private readonly deps: SchedulerDeps) {}
 
   /** Runs one tick; resolves to null when a tick was already running. */
   tick(options: { all?: boolean } = {}): Promise<TickSummary | null> {
+    this.beat();
     if (this.running || this.shutdown.signal.aborted) {
       this.deps.log.debug('previous tick still running; skipping this one');
       return Promise.resolve(null);
     }
     this.running = this.pollDue(options.all ?? false).finally(() => {
       this.running = null;
+      this.beat();
     });
     return this.running;
   }
 
   start(expression: string): void {
+    this.beat();
     this.task = cron.schedule(expression, () => void this.tick().catch((error) => this.deps.log.error({ err: error }, 'tick failed')));
+  }
+
+  heartbeat(): Heartbeat {
+    return { scheduled: this.task !== null, lastBeatAt: this.lastBeatAt, running: this.running !== null };
   }
 
   /**
@@ -86,6 +106,7 @@ export class PollScheduler {
       while (next < due.length && !this.shutdown.signal.aborted) {
         const feed = due[next++]!;
         try {
+          const started = performance.now();
           const stored = await this.deps.poller.ingest(feed, this.shutdown.signal);
           if (stored.result === 'cancelled') continue;
           finishing.push(
@@ -94,6 +115,7 @@ export class PollScheduler {
               .then(record)
               .catch((error: unknown) => this.deps.log.error({ err: error, feed: feed.id }, 'reporting a poll failed')),
           );
+          this.deps.onIngested?.(stored, (performance.now() - started) / 1000);
         } catch (error) {
           this.deps.log.error({ err: error, feed: feed.id }, 'poll failed unexpectedly');
         }
@@ -104,5 +126,9 @@ export class PollScheduler {
     // What a stopped process left queued, when no poll of this tick started a pass.
     await this.deps.processor.drain();
     return summary;
+  }
+
+  private beat(): void {
+    this.lastBeatAt = this.deps.now?.() ?? new Date();
   }
 }

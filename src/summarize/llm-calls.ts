@@ -9,6 +9,12 @@ export interface LlmBudget {
   dailyTokens: number;
 }
 
+/**
+ * How one call went: answered, failed, held back by a 429 (the LLM's own, or the Retry-After it set, when
+ * no call is made), or not made because the day's budget is spent.
+ */
+export type LlmCallOutcome = 'ok' | 'failed' | 'rate_limited' | 'budget_spent';
+
 /** No call was made: the day's budget of calls or tokens (LLM_DAILY_CALLS, LLM_DAILY_TOKENS) is spent. */
 export class LlmBudgetSpent extends LlmError {
   override name = 'LlmBudgetSpent';
@@ -28,7 +34,13 @@ export class LlmCalls {
 
   constructor(
     readonly settings: LlmSettings,
-    private readonly deps: { usage: LlmUsage; budget: LlmBudget; concurrency: number },
+    private readonly deps: {
+      usage: LlmUsage;
+      budget: LlmBudget;
+      concurrency: number;
+      /** Told how each call went and the tokens it used (the metrics count them). */
+      onCall?: (outcome: LlmCallOutcome, tokens: number) => void;
+    },
   ) {}
 
   /**
@@ -40,14 +52,23 @@ export class LlmCalls {
     await this.slot();
     try {
       signal.throwIfAborted();
-      if (Date.now() < this.pausedUntil) throw new LlmError('the LLM asked to wait (429 Retry-After)');
-      if (!this.reserveCall()) throw new LlmBudgetSpent();
+      if (Date.now() < this.pausedUntil) {
+        this.deps.onCall?.('rate_limited', 0);
+        throw new LlmError('the LLM asked to wait (429 Retry-After)');
+      }
+      if (!this.reserveCall()) {
+        this.deps.onCall?.('budget_spent', 0);
+        throw new LlmBudgetSpent();
+      }
       try {
         const { value, tokens } = await request();
         this.deps.usage.addTokens(today(), tokens);
+        this.deps.onCall?.('ok', tokens);
         return value;
       } catch (error) {
-        if (error instanceof LlmError && error.retryAfterMs) this.pausedUntil = Date.now() + Math.min(error.retryAfterMs, MAX_PAUSE_MS);
+        const retryAfterMs = error instanceof LlmError ? error.retryAfterMs : undefined;
+        if (retryAfterMs) this.pausedUntil = Date.now() + Math.min(retryAfterMs, MAX_PAUSE_MS);
+        this.deps.onCall?.(retryAfterMs ? 'rate_limited' : 'failed', 0);
         throw error;
       }
     } finally {

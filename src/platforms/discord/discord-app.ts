@@ -6,6 +6,7 @@ import { COMMANDS, type CommandDefinition, type CommandServices } from '../../..
 import { CommandRateLimiter } from '../../../commands/rate-limit.ts';
 import type { Config } from '../../config.ts';
 import type { Logger } from '../../log.ts';
+import { ConnectionTracker, type ConnectionState } from '../connection-state.ts';
 import { keepStarting } from '../keep-starting.ts';
 import { DiscordSender } from './discord-sender.ts';
 import { handleInteraction } from './interactions.ts';
@@ -19,6 +20,8 @@ export interface DiscordPlatform {
    */
   start(): Promise<boolean>;
   stop(): Promise<void>;
+  /** Whether the gateway session is up, or being resumed or logged in again (for /healthz). */
+  state(): ConnectionState;
 }
 
 type DiscordConfig = Pick<
@@ -54,7 +57,7 @@ export function createDiscord(
   config: DiscordConfig,
   services: CommandServices,
   log: Logger,
-  options: { installId: string; retryBaseMs?: number; commands?: readonly CommandDefinition[] },
+  options: { installId: string; retryBaseMs?: number; commands?: readonly CommandDefinition[]; onCommandAnswered?: (seconds: number) => void },
 ): DiscordPlatform | null {
   const token = config.DISCORD_TOKEN;
   if (!token || !config.DISCORD_APPLICATION_ID) return null;
@@ -65,6 +68,7 @@ export function createDiscord(
       services,
       limiter: new CommandRateLimiter(config.COMMANDS_PER_MINUTE),
       onBug: (error, command) => discordLog.error({ err: error, command }, 'command failed'),
+      onAnswered: options.onCommandAnswered,
     }),
     services,
     admins: config.AINEWS_ADMINS,
@@ -75,6 +79,7 @@ export function createDiscord(
   const stopping = new AbortController();
   let client: Client | null = null;
   let connecting: Promise<boolean> | null = null;
+  const connection = new ConnectionTracker();
 
   // A fresh client for every attempt: discord.js cannot log a destroyed client in again.
   const newClient = () => {
@@ -82,7 +87,17 @@ export function createDiscord(
     made.on(Events.InteractionCreate, (interaction) => void handleInteraction(interaction, deps));
     made.on(Events.Error, (error) => discordLog.error({ err: error }, 'Discord client error'));
     made.on(Events.Warn, (message) => discordLog.warn(message));
-    made.on(Events.ShardResume, () => discordLog.info('Discord gateway session resumed'));
+    made.on(Events.ShardResume, () => {
+      if (made === client) connection.connected();
+      discordLog.info('Discord gateway session resumed');
+    });
+    // While discord.js resumes a dropped session by itself, the bot is reconnecting: up once resumed or ready.
+    made.on(Events.ShardReconnecting, () => {
+      if (made === client) connection.connecting();
+    });
+    made.on(Events.ShardReady, () => {
+      if (made === client) connection.connected();
+    });
     // discord.js reconnects and resumes by itself; it gives up only on close codes it cannot recover
     // from (a reset token, say), and then so does this client: start over with a new one.
     made.on(Events.ShardDisconnect, (event) => {
@@ -116,13 +131,15 @@ export function createDiscord(
     discordLog.info({ user: attempt.user?.tag, guilds: attempt.guilds.cache.size }, 'Discord connected: /ainews is answered');
   };
   const connect = () =>
-    (connecting ??= keepStarting('Discord', loginOnce, discordLog, stopping.signal, options.retryBaseMs).finally(() => {
+    (connecting ??= connection.track(keepStarting('Discord', loginOnce, discordLog, stopping.signal, options.retryBaseMs)).finally(() => {
       connecting = null;
     }));
   return {
     sender: new DiscordSender(discordRest(config), { installId: options.installId, sendTimeoutMs: config.DELIVERY_SEND_TIMEOUT }),
     start: connect,
+    state: () => connection.state,
     async stop() {
+      connection.stopped();
       stopping.abort();
       // Destroying the client ends a login still in progress too, so that waiting for it is short. But
       // discord.js may never settle a destroy that lands mid-handshake: each wait is bounded, so that

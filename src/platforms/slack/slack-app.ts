@@ -4,6 +4,7 @@ import { Dispatcher } from '../../../commands/dispatch.ts';
 import { CommandRateLimiter } from '../../../commands/rate-limit.ts';
 import type { Config } from '../../config.ts';
 import type { Logger } from '../../log.ts';
+import { ConnectionTracker, type ConnectionState } from '../connection-state.ts';
 import { keepStarting } from '../keep-starting.ts';
 import { boltLogger } from './bolt-logger.ts';
 import { registerSlashCommand } from './slash-command.ts';
@@ -19,6 +20,8 @@ export interface SlackPlatform {
    */
   start(): Promise<boolean>;
   stop(): Promise<void>;
+  /** Whether /ainews is answered now, or being connected again (for /healthz). */
+  state(): ConnectionState;
 }
 
 type SlackConfig = Pick<
@@ -35,7 +38,7 @@ export function createSlack(
   config: SlackConfig,
   services: CommandServices,
   log: Logger,
-  options: { retryBaseMs?: number; commands?: readonly CommandDefinition[] } = {},
+  options: { retryBaseMs?: number; commands?: readonly CommandDefinition[]; onCommandAnswered?: (seconds: number) => void } = {},
 ): SlackPlatform | null {
   const token = config.SLACK_BOT_TOKEN;
   if (!token) return null;
@@ -66,6 +69,7 @@ export function createSlack(
       services,
       limiter: new CommandRateLimiter(config.COMMANDS_PER_MINUTE),
       onBug: (error, command) => slackLog.error({ err: error, command }, 'command failed'),
+      onAnswered: options.onCommandAnswered,
     }),
     admins: config.AINEWS_ADMINS,
     log: slackLog,
@@ -83,6 +87,7 @@ export function createSlack(
   let listening = false;
   const stopping = new AbortController();
   let connecting: Promise<boolean> | null = null;
+  const connection = new ConnectionTracker();
   const connectOnce = async () => {
     if (!initialized) {
       await app.init();
@@ -95,7 +100,7 @@ export function createSlack(
     slackLog.info(receiver ? { mode } : { mode, port: config.PORT, host: config.HOST }, 'Slack connected: /ainews is answered');
   };
   const connect = () =>
-    (connecting ??= keepStarting('Slack', connectOnce, slackLog, stopping.signal, options.retryBaseMs).finally(() => {
+    (connecting ??= connection.track(keepStarting('Slack', connectOnce, slackLog, stopping.signal, options.retryBaseMs)).finally(() => {
       connecting = null;
     }));
   receiver?.client.on('disconnected', () => {
@@ -118,7 +123,9 @@ export function createSlack(
       { unfurl: config.SLACK_UNFURL },
     ),
     start: connect,
+    state: () => connection.state,
     async stop() {
+      connection.stopped();
       stopping.abort();
       // A connection still being made is let finish (a wait between attempts is cut short), then closed.
       await connecting;

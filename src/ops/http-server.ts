@@ -1,0 +1,75 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '../log.ts';
+import { UserError } from '../user-error.ts';
+import type { HealthReport } from './health.ts';
+
+/** What the server answers with: the health report, and the metrics as Prometheus scrapes them. */
+export interface OpsRoutes {
+  health(): HealthReport;
+  metrics(): Promise<{ contentType: string; text: string }>;
+}
+
+export interface OpsServer {
+  /** Its base URL, e.g. http://127.0.0.1:9464 (the port chosen when 0 was asked). */
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A small HTTP server for whoever runs ainews: GET /livez (200 while the process answers), /healthz (200,
+ * or 503 with the failing checks named) and /metrics. It has no other route and takes no input, so it
+ * needs no framework; it stays off the Slack HTTP mode's port, whose requests are Slack's.
+ */
+export async function listenOps(routes: OpsRoutes, where: { host: string; port: number }, log: Logger): Promise<OpsServer> {
+  const server = http.createServer((req, res) => {
+    answer(req, res, routes).catch((error: unknown) => {
+      log.error({ err: error, path: req.url }, 'a health or metrics request failed');
+      if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', 'internal error; see the log\n');
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(new UserError(`cannot serve health and metrics on ${where.host}:${where.port} (METRICS_HOST, METRICS_PORT): ${error.code ?? error.message}`)),
+    );
+    server.listen(where.port, where.host, () => resolve());
+  });
+  server.on('error', (error) => log.error({ err: error }, 'the health and metrics server failed'));
+  const { address, port, family } = server.address() as AddressInfo;
+  const url = `http://${family === 'IPv6' ? `[${address}]` : address}:${port}`;
+  log.info({ url }, 'serving /healthz, /livez and /metrics');
+  return {
+    url,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // A scraper's kept-alive connection would hold the close up until it times out.
+        server.closeAllConnections();
+      }),
+  };
+}
+
+async function answer(req: IncomingMessage, res: ServerResponse, routes: OpsRoutes): Promise<void> {
+  const path = new URL(req.url ?? '/', 'http://ops.invalid').pathname;
+  if (path !== '/livez' && path !== '/healthz' && path !== '/metrics') return send(res, 404, 'text/plain; charset=utf-8', 'not found: try /healthz, /livez or /metrics\n');
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.setHeader('allow', 'GET, HEAD');
+    return send(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n');
+  }
+  if (path === '/livez') return send(res, 200, JSON_TYPE, '{"status":"ok"}\n');
+  if (path === '/healthz') {
+    const report = routes.health();
+    return send(res, report.status === 'ok' ? 200 : 503, JSON_TYPE, `${JSON.stringify(report)}\n`);
+  }
+  const { contentType, text } = await routes.metrics();
+  send(res, 200, contentType, text);
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+function send(res: ServerResponse, status: number, contentType: string, body: string): void {
+  // Each answer is about now: a cache in between must not serve an old one.
+  res.writeHead(status, { 'content-type': contentType, 'cache-control': 'no-store', 'content-length': Buffer.byteLength(body) });
+  res.end(res.req.method === 'HEAD' ? undefined : body);
+}
