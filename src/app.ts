@@ -39,6 +39,12 @@ import { LlmCalls } from './summarize/llm-calls.ts';
 import { TranslationStore } from './db/translations.ts';
 import { ChannelTranslations } from './translate/channel-translations.ts';
 import { LlmTranslations } from './translate/llm-translations.ts';
+import { ItemRetention } from './db/item-retention.ts';
+import { lastPruneAt, recordPrune } from './db/meta.ts';
+import { OutboxRetention } from './db/outbox-retention.ts';
+import { storageSize } from './db/storage.ts';
+import { Tombstones } from './db/tombstones.ts';
+import { Retention } from './retention/prune.ts';
 
 export interface App {
   config: Config;
@@ -70,6 +76,8 @@ export interface App {
   processor: ItemProcessor;
   poller: FeedPoller;
   scheduler: PollScheduler;
+  /** Deletes what AINEWS_RETENTION no longer keeps, leaving tombstones (`ainews prune`, daily in `ainews run`). */
+  retention: Retention;
   /** A delivery worker for the given platforms' senders. */
   deliveryWorker(senders: AlertSender[]): DeliveryWorker;
   close(): void;
@@ -199,6 +207,16 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
     processor,
     poller,
     scheduler,
+    retention: new Retention({
+      items: new ItemRetention(db),
+      outbox: new OutboxRetention(db),
+      tombstones: new Tombstones(db),
+      transaction,
+      size: () => storageSize(db),
+      lastRun: () => lastPruneAt(db),
+      recordRun: (at) => recordPrune(db, at),
+      retentionMs: config.AINEWS_RETENTION,
+    }),
     deliveryWorker: (senders) =>
       new DeliveryWorker(
         {
