@@ -42,6 +42,7 @@ import { LlmTranslations } from './translate/llm-translations.ts';
 import { ItemRetention } from './db/item-retention.ts';
 import { lastPruneAt, recordPrune } from './db/meta.ts';
 import { OutboxRetention } from './db/outbox-retention.ts';
+import { SearchMerges } from './db/search-merges.ts';
 import { storageSize } from './db/storage.ts';
 import { Tombstones } from './db/tombstones.ts';
 import { Retention } from './retention/prune.ts';
@@ -211,6 +212,7 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
       items: new ItemRetention(db),
       outbox: new OutboxRetention(db),
       tombstones: new Tombstones(db),
+      search: new SearchMerges(db),
       transaction,
       size: () => storageSize(db),
       lastRun: () => lastPruneAt(db),

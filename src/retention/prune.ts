@@ -1,11 +1,15 @@
 import { setImmediate, setTimeout as sleep } from 'node:timers/promises';
 import type { ItemCursor, ItemRetention } from '../db/item-retention.ts';
 import type { OutboxRetention } from '../db/outbox-retention.ts';
+import type { SearchMerges } from '../db/search-merges.ts';
 import type { StorageSize } from '../db/storage.ts';
 import type { Tombstones } from '../db/tombstones.ts';
 
 /** Rows per transaction: each batch holds the write lock for tens of milliseconds (npm run bench -- prune). */
 export const BATCH_SIZE = 500;
+
+/** Leaf pages of search index merge work per transaction once items are deleted: about 20 ms. */
+export const MERGE_PAGES = 100;
 
 /** How long the outbox keeps a delivery once it is sent, has failed or was skipped. */
 export const OUTBOX_HISTORY_MS = 30 * 86_400_000;
@@ -14,6 +18,7 @@ export interface RetentionDeps {
   items: ItemRetention;
   outbox: OutboxRetention;
   tombstones: Tombstones;
+  search: SearchMerges;
   /** Runs `work` in one IMMEDIATE transaction: the write lock is taken at once, and held until it ends. */
   transaction: <T>(work: () => T) => T;
   size: () => StorageSize;
@@ -38,7 +43,10 @@ export interface PruneReport {
   /** Tombstones left by the items pruned now, and all those kept (feeds still list them). */
   tombstones_added: number;
   tombstones: number;
-  /** Transactions that deleted something, and the longest of them: how long the write lock was held. */
+  /**
+   * Transactions that deleted something, and the longest write transaction of the prune (those merging
+   * the search index afterwards included): how long the write lock was held at once.
+   */
   batches: number;
   longest_lock_ms: number;
   elapsed_ms: number;
@@ -56,10 +64,11 @@ interface Progress {
 
 /**
  * Deletes what AINEWS_RETENTION no longer keeps: first the outbox's history (rows finished more than 30
- * days ago), then old items with every row about them, leaving tombstones. Work goes in batches of
- * BATCH_SIZE, each in its own IMMEDIATE transaction; between two, the event loop turns and the lock is
- * left free for as long as the batch held it, so that the bot's writes, and another process's, get their
- * turn. A dry run walks the same batches and deletes nothing.
+ * days ago), then old items with every row about them, leaving tombstones; then the search index merges
+ * away what the deleted items left in it (src/db/search-merges.ts). Work goes in batches of BATCH_SIZE,
+ * each in its own IMMEDIATE transaction; between two, the event loop turns and the lock is left free for
+ * as long as the batch held it, so that the bot's writes, and another process's, get their turn. A dry
+ * run walks the same batches and deletes nothing.
  */
 export class Retention {
   private stopping = false;
@@ -148,37 +157,53 @@ export class Retention {
   }
 
   private async pruneItems(cut: Date, now: Date, dryRun: boolean, progress: Progress, outboxGone: Set<number>) {
-    const { items, tombstones } = this.deps;
+    const { items, tombstones, search } = this.deps;
     const total = { items: 0, outbox: 0, tombstones: 0 };
     let after: ItemCursor | null = null;
-    while (!this.stopping) {
-      const batch = await this.batch(dryRun, progress, () => {
-        const rows = items.prunable(cut, after, BATCH_SIZE);
-        if (rows.length === 0) return null;
-        const ids = rows.map((row) => row.id);
-        const last = rows.at(-1)!;
-        if (dryRun) {
-          const outbox = items.deliveriesOf(ids).filter((id) => !outboxGone.has(id)).length;
-          return { last, items: rows.length, outbox, tombstones: items.entriesOf(ids) };
-        }
-        // The tombstones first: they are read from the sources about to be deleted.
-        const buried = tombstones.bury(ids, now);
-        return { last, ...items.delete(rows), tombstones: buried };
-      });
-      if (!batch) break;
-      total.items += batch.items;
-      total.outbox += batch.outbox;
-      total.tombstones += batch.tombstones;
-      after = { firstSeenAt: batch.last.first_seen_at, id: batch.last.id };
+    let held = false;
+    try {
+      while (!this.stopping) {
+        const batch = await this.batch(dryRun, progress, () => {
+          const rows = items.prunable(cut, after, BATCH_SIZE);
+          if (rows.length === 0) return null;
+          const ids = rows.map((row) => row.id);
+          const last = rows.at(-1)!;
+          if (dryRun) {
+            const outbox = items.deliveriesOf(ids).filter((id) => !outboxGone.has(id)).length;
+            return { last, items: rows.length, outbox, tombstones: items.entriesOf(ids) };
+          }
+          if (!held) search.hold();
+          held = true;
+          // The tombstones first: they are read from the sources about to be deleted.
+          const buried = tombstones.bury(ids, now);
+          return { last, ...items.delete(rows), tombstones: buried };
+        });
+        if (!batch) break;
+        total.items += batch.items;
+        total.outbox += batch.outbox;
+        total.tombstones += batch.tombstones;
+        after = { firstSeenAt: batch.last.first_seen_at, id: batch.last.id };
+      }
+    } finally {
+      if (held) this.deps.transaction(() => search.resume());
     }
+    if (held) await this.mergeSearchIndex(progress);
     return total;
+  }
+
+  /** The search index's merge work, a little at a time, until none is left or the prune is stopped. */
+  private async mergeSearchIndex(progress: Progress): Promise<void> {
+    while (!this.stopping) {
+      const more = await this.batch(false, progress, () => this.deps.search.step(MERGE_PAGES) || null, false);
+      if (!more) return;
+    }
   }
 
   /**
    * One batch: in its own transaction (a dry run only reads), timed from when the lock is held to when it
    * is released; then a pause as long, so that waiting writers get the lock in between.
    */
-  private async batch<T>(dryRun: boolean, progress: Progress, work: () => T | null): Promise<T | null> {
+  private async batch<T>(dryRun: boolean, progress: Progress, work: () => T | null, counted = true): Promise<T | null> {
     if (dryRun) {
       const result = work();
       await setImmediate();
@@ -192,7 +217,7 @@ export class Retention {
     });
     const held = performance.now() - locked;
     if (result === null) return null;
-    progress.batches++;
+    if (counted) progress.batches++;
     progress.longestLockMs = Math.max(progress.longestLockMs, held);
     await sleep(Math.max(1, Math.ceil(held)));
     return result;

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConsoleSender } from '../../src/platforms/console/console-sender.ts';
+import { parseSearchQuery } from '../../src/search/query.ts';
 import { testApp, type TestApp } from '../helpers/app.ts';
 import { storeItems } from '../helpers/items.ts';
 
@@ -62,7 +63,13 @@ describe('pruning items for their age', () => {
     expect(ids()).toEqual([fresh]);
     expect(rowsAbout([fresh])).toMatchObject({ items: 1, item_sources: 1, items_fts: 1 });
     expect(app.db.pragma('foreign_key_check')).toEqual([]);
+    expect(app.db.pragma('integrity_check', { simple: true })).toBe('ok');
     expect(report.longest_lock_ms).toBeGreaterThanOrEqual(0);
+    // Search finds what is left and nothing of what went; the index merges deleted rows away as usual again.
+    const found = (text: string) => app.search.search(parseSearchQuery(text, new Date()), { pageSize: 5 }).hits.map((hit) => hit.id);
+    expect(found('Anthropic')).toEqual([fresh]);
+    expect(found('Gemini')).toEqual([]);
+    expect(app.db.prepare("SELECT v FROM items_fts_config WHERE k = 'deletemerge'").pluck().get()).toBe(10);
   });
 
   it('keeps an item an unsent alert shows, and every item of a story that has a newer one', async () => {
