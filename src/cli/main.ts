@@ -8,6 +8,7 @@ import { registerDemoCommand } from './demo-command.ts';
 import { registerDiscordCommands } from './discord-commands.ts';
 import { reportError } from './context.ts';
 import { registerFeedsCommands } from './feeds-commands.ts';
+import { registerMaintenanceCommands } from './maintenance-commands.ts';
 import { registerPipelineCommands } from './pipeline-commands.ts';
 import { registerRhythmCommands } from './rhythm-commands.ts';
 import { registerRunCommand } from './run-command.ts';
@@ -30,6 +31,7 @@ registerDeliveriesCommand(program);
 registerChannelsCommands(program);
 registerRhythmCommands(program);
 registerDemoCommand(program);
+registerMaintenanceCommands(program);
 
 try {
   await program.parseAsync();
