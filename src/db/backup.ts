@@ -24,23 +24,34 @@ export interface BackupResult {
 export async function backupDatabase(source: string, target: string, busyTimeoutMs: number): Promise<BackupResult> {
   const partial = `${target}.partial`;
   rmSync(partial, { force: true });
-  const db = new Sqlite(source, { fileMustExist: true, timeout: busyTimeoutMs });
   try {
-    await db.backup(partial, { progress: () => ALL_PAGES });
-  } finally {
-    db.close();
-  }
-  const copy = new Sqlite(partial, { fileMustExist: true });
-  try {
-    copy.pragma('journal_mode = DELETE');
-  } finally {
-    copy.close();
+    await copyDatabase(source, partial, busyTimeoutMs);
+  } catch (error) {
+    // A copy cut short (a full disk, say) is of no use to anyone.
+    for (const file of [partial, `${partial}-wal`, `${partial}-shm`]) rmSync(file, { force: true });
+    throw error;
   }
   const integrity = integrityCheck(partial);
   const ok = integrity.length === 1 && integrity[0] === 'ok';
   if (ok) renameSync(partial, target);
   const file = ok ? target : partial;
   return { file, bytes: statSync(file).size, integrity };
+}
+
+async function copyDatabase(source: string, copy: string, busyTimeoutMs: number): Promise<void> {
+  const db = new Sqlite(source, { fileMustExist: true, timeout: busyTimeoutMs });
+  try {
+    await db.backup(copy, { progress: () => ALL_PAGES });
+  } finally {
+    db.close();
+  }
+  // The copy comes in WAL mode, like its source: made a single file, it can be copied about on its own.
+  const written = new Sqlite(copy, { fileMustExist: true });
+  try {
+    written.pragma('journal_mode = DELETE');
+  } finally {
+    written.close();
+  }
 }
 
 /** `PRAGMA integrity_check` of a database file, opened read-only. */
