@@ -3,12 +3,13 @@ import { digestBenchmark } from './digest.ts';
 import { ingestBenchmark } from './ingest.ts';
 import { matchBenchmark } from './match.ts';
 import { outboxBenchmark } from './outbox.ts';
+import { pruneBenchmark } from './prune.ts';
 import { searchBenchmark } from './search.ts';
 import { summarizeBenchmark } from './summarize.ts';
 
-// `npm run bench` runs them all; `npm run bench -- search` (or ingest, summarize, match, cluster, outbox, digest) runs one.
+// `npm run bench` runs them all; `npm run bench -- search` (or ingest, summarize, match, cluster, outbox, digest, prune) runs one.
 const only = process.argv.slice(2);
-const all = { ingest: ingestBenchmark, summarize: summarizeBenchmark, match: matchBenchmark, search: searchBenchmark, cluster: clusterBenchmark, outbox: outboxBenchmark, digest: digestBenchmark };
+const all = { ingest: ingestBenchmark, summarize: summarizeBenchmark, match: matchBenchmark, search: searchBenchmark, cluster: clusterBenchmark, outbox: outboxBenchmark, digest: digestBenchmark, prune: pruneBenchmark };
 for (const [name, run] of Object.entries(all)) {
   if (only.length && !only.includes(name)) continue;
   await run();

@@ -44,6 +44,13 @@ import { LlmTranslations } from './translate/llm-translations.ts';
 import { FeedHealthStore } from './db/feed-health.ts';
 import { OutboxNotices } from './db/outbox-notices.ts';
 import { FeedHealth } from './pipeline/feed-health.ts';
+import { ItemRetention } from './db/item-retention.ts';
+import { lastPruneAt, recordPrune } from './db/meta.ts';
+import { OutboxRetention } from './db/outbox-retention.ts';
+import { SearchMerges } from './db/search-merges.ts';
+import { storageSize } from './db/storage.ts';
+import { Tombstones } from './db/tombstones.ts';
+import { Retention } from './retention/prune.ts';
 
 export interface App {
   config: Config;
@@ -77,6 +84,8 @@ export interface App {
   processor: ItemProcessor;
   poller: FeedPoller;
   scheduler: PollScheduler;
+  /** Deletes what AINEWS_RETENTION no longer keeps, leaving tombstones (`ainews prune`, daily in `ainews run`). */
+  retention: Retention;
   /** A delivery worker for the given platforms' senders. */
   deliveryWorker(senders: AlertSender[]): DeliveryWorker;
   close(): void;
@@ -235,6 +244,17 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
     processor,
     poller,
     scheduler,
+    retention: new Retention({
+      items: new ItemRetention(db),
+      outbox: new OutboxRetention(db),
+      tombstones: new Tombstones(db),
+      search: new SearchMerges(db),
+      transaction,
+      size: () => storageSize(db),
+      lastRun: () => lastPruneAt(db),
+      recordRun: (at) => recordPrune(db, at),
+      retentionMs: config.AINEWS_RETENTION,
+    }),
     deliveryWorker: (senders) =>
       new DeliveryWorker(
         {

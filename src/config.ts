@@ -4,7 +4,7 @@ import { IANAZone } from 'luxon';
 import cron from 'node-cron';
 import { z } from 'zod';
 import { channelPlatform } from './channel-name.ts';
-import { parseByteSize, parseDuration } from './duration.ts';
+import { formatDuration, parseByteSize, parseDuration } from './duration.ts';
 import { LOG_FORMATS } from './log.ts';
 import { UserError } from './user-error.ts';
 
@@ -13,18 +13,21 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 /** The shortest poll interval, for FEED_DEFAULT_INTERVAL and for a feed's own (`--every`). */
 export const FEED_MIN_INTERVAL_MS = 60_000;
 
-function duration(defaultValue: string, minMs = 0) {
+/** A duration setting; with `zeroMeansOff`, a plain `0` is accepted too, and read as 0: the feature is off. */
+function duration(defaultValue: string, minMs = 0, zeroMeansOff = false) {
   return z
     .string()
     .default(defaultValue)
     .transform((text, ctx) => {
+      if (zeroMeansOff && text.trim() === '0') return 0;
       const ms = parseDuration(text);
       if (ms === null) {
         ctx.addIssue({ code: 'custom', message: `expected a duration like 30s, 15m or 1h (got "${text}")` });
         return z.NEVER;
       }
       if (ms < minMs) {
-        ctx.addIssue({ code: 'custom', message: `must be at least ${minMs / 1000}s (got "${text}")` });
+        const least = zeroMeansOff ? `${formatDuration(minMs)}, or 0 to keep everything,` : `${minMs / 1000}s`;
+        ctx.addIssue({ code: 'custom', message: `must be at least ${least} (got "${text}")` });
         return z.NEVER;
       }
       return ms;
@@ -67,6 +70,9 @@ function isChannel(name: string): boolean {
   }
 }
 
+/** The shortest AINEWS_RETENTION but 0 (off). */
+export const RETENTION_MIN_MS = 7 * 86_400_000;
+
 /** Where the database is when AINEWS_DB does not say. */
 export const DEFAULT_DB = './data/ainews.db';
 
@@ -77,6 +83,8 @@ export const DEFAULT_DB = './data/ainews.db';
 export const configSchema = z.object({
   AINEWS_DB: z.string().min(1).default(DEFAULT_DB),
   AINEWS_DB_BUSY_TIMEOUT: duration('5s', 0),
+  // At least a week, so that a weekly digest and the week's trends always find their items.
+  AINEWS_RETENTION: duration('365d', RETENTION_MIN_MS, true),
   LOG_LEVEL: z.enum(LOG_LEVELS).optional(),
   LOG_FORMAT: z.enum(LOG_FORMATS).optional(),
   METRICS_PORT: z
@@ -226,6 +234,9 @@ function combinationProblems(config: Config): string[] {
   }
   if (Boolean(config.DISCORD_TOKEN) !== Boolean(config.DISCORD_APPLICATION_ID)) {
     problems.push(`  ${config.DISCORD_TOKEN ? 'DISCORD_APPLICATION_ID' : 'DISCORD_TOKEN'}: Discord needs both DISCORD_TOKEN and DISCORD_APPLICATION_ID`);
+  }
+  if (config.AINEWS_RETENTION > 0 && config.AINEWS_RETENTION <= config.STORY_WINDOW) {
+    problems.push('  AINEWS_RETENTION: must be longer than STORY_WINDOW, or items a new report is compared with would be gone');
   }
   if (config.DELIVERY_CLAIM_TIMEOUT <= config.DELIVERY_SEND_TIMEOUT) {
     problems.push('  DELIVERY_CLAIM_TIMEOUT: must be longer than DELIVERY_SEND_TIMEOUT, or a slow send would be taken for a dead one');

@@ -128,6 +128,15 @@ describe('loadConfig', () => {
     });
   });
 
+  it('keeps items a year by default; AINEWS_RETENTION=0 keeps everything, and under a week is refused', () => {
+    expect(loadConfig({}).AINEWS_RETENTION).toBe(365 * 86_400_000);
+    expect(loadConfig({ AINEWS_RETENTION: '0' }).AINEWS_RETENTION).toBe(0);
+    expect(loadConfig({ AINEWS_RETENTION: '30d' }).AINEWS_RETENTION).toBe(30 * 86_400_000);
+    expect(configError({ AINEWS_RETENTION: '3d' }).message).toMatch(/AINEWS_RETENTION: must be at least 7d, or 0 to keep everything, \(got "3d"\)/);
+    expect(configError({ AINEWS_RETENTION: 'forever' }).message).toMatch(/AINEWS_RETENTION: expected a duration/);
+    expect(configError({ AINEWS_RETENTION: '8d', STORY_WINDOW: '10d' }).message).toMatch(/AINEWS_RETENTION: must be longer than STORY_WINDOW/);
+  });
+
   it('reads admins as <platform>:<user id> and wants claims to outlast sends', () => {
     expect(loadConfig({ AINEWS_ADMINS: 'slack:U1, discord:42' }).AINEWS_ADMINS).toEqual(['slack:U1', 'discord:42']);
     expect(configError({ AINEWS_ADMINS: 'U1' }).message).toMatch(/AINEWS_ADMINS: .*"U1"/);

@@ -8,6 +8,7 @@ import { registerDemoCommand } from './demo-command.ts';
 import { registerDiscordCommands } from './discord-commands.ts';
 import { reportError } from './context.ts';
 import { registerFeedsCommands } from './feeds-commands.ts';
+import { registerMaintenanceCommands } from './maintenance-commands.ts';
 import { registerPipelineCommands } from './pipeline-commands.ts';
 import { registerRhythmCommands } from './rhythm-commands.ts';
 import { registerStatusCommand } from './status-command.ts';
@@ -32,6 +33,7 @@ registerChannelsCommands(program);
 registerRhythmCommands(program);
 registerStatusCommand(program);
 registerDemoCommand(program);
+registerMaintenanceCommands(program);
 
 try {
   await program.parseAsync();

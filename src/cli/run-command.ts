@@ -5,6 +5,7 @@ import type { PlatformProbe } from '../ops/health.ts';
 import { serveOps } from '../ops/serve-ops.ts';
 import { ConsoleSender } from '../platforms/console/console-sender.ts';
 import { printOutcome } from '../platforms/console/print-items.ts';
+import { DailyPrune } from '../retention/daily-prune.ts';
 import { shutdown } from '../shutdown.ts';
 import { cliLogger, loadCliConfig } from './context.ts';
 
@@ -55,6 +56,8 @@ export function registerRunCommand(program: Command): void {
       void slack?.start();
       void discord?.start();
       app.scheduler.start(config.POLL_CRON);
+      const pruning = new DailyPrune(app.retention, log.child({ component: 'retention' }));
+      pruning.start();
       app.scheduler.tick().catch((error: unknown) => log.error({ err: error }, 'first tick failed'));
       await new Promise<void>((resolve) => {
         const stop = (signal: string) => {
@@ -65,6 +68,7 @@ export function registerRunCommand(program: Command): void {
             [
               ...(ops ? [{ name: 'health and metrics server', stop: () => ops.close() }] : []),
               { name: 'scheduler', stop: () => app.scheduler.stop() },
+              { name: 'retention', stop: () => pruning.stop() },
               { name: 'llm summaries', stop: () => app.summaries.llm?.stop() },
               { name: 'llm translations', stop: () => app.translator?.stop() },
               [...(slack ? [{ name: 'slack', stop: () => slack.stop() }] : []), ...(discord ? [{ name: 'discord', stop: () => discord.stop() }] : [])],

@@ -2,6 +2,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import { canonicalUrl, dedupeKey } from '../canonical-url.ts';
 import { ITEM_COLUMNS, type ItemRow } from './item-row.ts';
 import { PendingItems, type PendingState } from './pending-items.ts';
+import { Tombstones } from './tombstones.ts';
 
 // The row is part of this store's interface: its callers import it from here.
 export type { ItemRow };
@@ -36,6 +37,8 @@ export interface StoreResult {
   /** Articles already stored from another feed or under a decorated URL, now also credited to this feed. */
   linked: number;
   unchanged: number;
+  /** New entries not stored because their item was pruned (AINEWS_RETENTION) and the feed still lists it. */
+  buried: number;
 }
 
 /** SQL for the JSON array of the names of the feeds that carry item `i`, first one first. */
@@ -54,9 +57,11 @@ export class ItemStore {
   private readonly feedSource: Statement;
   private readonly summary: Statement;
   private readonly pending: PendingItems;
+  private readonly tombstones: Tombstones;
 
   constructor(private readonly db: Database) {
     this.pending = new PendingItems(db);
+    this.tombstones = new Tombstones(db);
     this.feedSource = db.prepare("SELECT coalesce(name, '') AS name, url FROM feeds WHERE id = ?");
     // Prepared once: the follow-up pass sets a summary per item, and preparing is most of a write's cost.
     this.summary = db.prepare('UPDATE items SET summary = ?, summarizer = ? WHERE id = ?');
@@ -93,15 +98,24 @@ export class ItemStore {
    * New and edited items are queued, in the same transaction, for the follow-up pass that indexes,
    * clusters, summarizes and routes them (src/pipeline/process-items.ts): storing stays quick, and a
    * crash between the two loses nothing. `source` names the feed for watches; by default its stored name.
+   *
+   * A new entry whose item was pruned for its age is skipped (src/db/tombstones.ts); the tombstones of
+   * entries the feed no longer lists go, unless the poll is `partial` (a document that broke off).
    */
-  store(feedId: number, polled: NewItem[], options: { backlog: boolean; now: Date; source?: { name: string; url: string } }): StoreResult {
+  store(
+    feedId: number,
+    polled: NewItem[],
+    options: { backlog: boolean; now: Date; source?: { name: string; url: string }; partial?: boolean },
+  ): StoreResult {
     const now = options.now.toISOString();
-    const result: StoreResult = { created: [], updated: 0, linked: 0, unchanged: 0 };
+    const result: StoreResult = { created: [], updated: 0, linked: 0, unchanged: 0, buried: 0 };
     const items = distinctEntries(feedId, polled);
     this.db.transaction(() => {
       const source = { feedId, ...(options.source ?? (this.feedSource.get(feedId) as { name: string; url: string })) };
       const rows = this.bySource.all(feedId, JSON.stringify(items.map((item) => item.guid))) as { guid: string; id: number; content_hash: string }[];
       const knownByGuid = new Map(rows.map((row) => [row.guid, row]));
+      const buried = this.tombstones.held(feedId, items.filter((item) => !knownByGuid.has(item.guid)), options.now);
+      if (!options.partial) this.tombstones.expire(feedId, items.map((item) => item.guid));
       const backlog = options.backlog ? 1 : 0;
       const links: [string, number, string][] = [];
       const queued: { itemId: number; edited: boolean }[] = [];
@@ -115,6 +129,10 @@ export class ItemStore {
             queued.push({ itemId: known.id, edited: true });
             result.updated++;
           }
+          continue;
+        }
+        if (buried.has(item.guid)) {
+          result.buried++;
           continue;
         }
         const inserted = this.insert.run(

@@ -145,7 +145,7 @@ export class FeedPoller {
     await setImmediate();
     const backlog = feed.first_success_at === null;
     const source = { name: feed.name ?? parsed.title ?? '', url: feed.url };
-    const stored = this.deps.items.store(feed.id, items, { backlog, now, source });
+    const stored = this.deps.items.store(feed.id, items, { backlog, now, source, partial: parsed.truncated });
     // A document that broke off is not what the server holds: its validators would have the next poll
     // answered 304, and the items after the cut would wait for the feed to change.
     const validators = parsed.truncated ? { etag: null, lastModified: null } : {};

@@ -1,0 +1,56 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { recordPrune } from '../../src/db/meta.ts';
+import { createLogger } from '../../src/log.ts';
+import { DailyPrune } from '../../src/retention/daily-prune.ts';
+import { testApp, type TestApp } from '../helpers/app.ts';
+import { storeItems } from '../helpers/items.ts';
+import { waitUntil } from '../helpers/wait.ts';
+
+const DAY = 86_400_000;
+const QUICK = { firstMs: 0, everyMs: 10 };
+
+let app: TestApp;
+let daily: DailyPrune | undefined;
+afterEach(async () => {
+  await daily?.stop();
+  daily = undefined;
+  app.dispose();
+});
+
+function oldItems(count: number) {
+  storeItems(app, Array.from({ length: count }, (_, i) => ({ title: `Old report ${i}` })), { now: new Date(Date.now() - 400 * DAY), process: false });
+}
+
+describe('the daily prune of ainews run', () => {
+  it('prunes when no prune is recorded for the last day, and records when it did', async () => {
+    app = testApp();
+    oldItems(3);
+    daily = new DailyPrune(app.retention, createLogger('silent'), QUICK);
+    daily.start();
+    await waitUntil(() => app.items.count() === 0 && app.retention.lastRun() !== null, 5000, 'the prune');
+    expect(Date.now() - app.retention.lastRun()!.getTime()).toBeLessThan(DAY);
+  });
+
+  it('waits a day after the last prune, whichever process ran it', async () => {
+    app = testApp();
+    oldItems(3);
+    recordPrune(app.db, new Date(Date.now() - DAY / 2));
+    const looks = vi.spyOn(app.retention, 'lastRun');
+    const prunes = vi.spyOn(app.retention, 'prune');
+    daily = new DailyPrune(app.retention, createLogger('silent'), QUICK);
+    daily.start();
+    await waitUntil(() => looks.mock.calls.length >= 3, 5000, 'three looks');
+    expect(prunes).not.toHaveBeenCalled();
+    expect(app.items.count()).toBe(3);
+  });
+
+  it('never starts when AINEWS_RETENTION is 0', async () => {
+    app = testApp({ AINEWS_RETENTION: '0' });
+    const looks = vi.spyOn(app.retention, 'lastRun');
+    daily = new DailyPrune(app.retention, createLogger('silent'), QUICK);
+    daily.start();
+    // Another timer of the same length runs after the prune's would have.
+    await new Promise((resolve) => setTimeout(resolve, QUICK.everyMs * 5));
+    expect(looks).not.toHaveBeenCalled();
+  });
+});
