@@ -20,3 +20,14 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/**
+ * Resolves once the outbox has nothing on its way that is due (pending or retrying by now, or being
+ * sent): a message the fake platform has taken is recorded sent a moment later, and a test that reads
+ * the outbox waits for that. Rows due later (a story update gathering sources) do not hold it up.
+ */
+export async function outboxSettled(app: { outbox: { list(): { status: string; next_attempt_at: string }[] } }, ms = 5000): Promise<void> {
+  const onItsWay = (row: { status: string; next_attempt_at: string }) =>
+    row.status === 'sending' || ((row.status === 'pending' || row.status === 'retrying') && Date.parse(row.next_attempt_at) <= Date.now());
+  await waitUntil(() => !app.outbox.list().some(onItsWay), ms, 'the outbox settled');
+}

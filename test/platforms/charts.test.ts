@@ -2,7 +2,7 @@ import { PNG } from 'pngjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CHART_HEIGHT, CHART_WIDTH } from '../../src/charts/trend-chart.ts';
 import { rss } from '../helpers/feed-server.ts';
-import { waitUntil } from '../helpers/wait.ts';
+import { outboxSettled, waitUntil } from '../helpers/wait.ts';
 import type { TestApp } from '../helpers/app.ts';
 import { DiscordHarness } from './contract/discord-harness.ts';
 import { SlackHarness } from './contract/slack-harness.ts';
@@ -88,6 +88,7 @@ describe.each([
     app.rhythm.sendDigest(h.channel);
     h.deliver();
     await waitUntil(() => h.posts().length === 1, 5000, 'the digest');
+    await outboxSettled(app);
     const [digest] = h.posts();
     expect(digest!.text).toContain('Weekly digest: 2 stories');
     let png: Buffer;
@@ -118,6 +119,7 @@ describe.each([
     app.rhythm.sendDigest(h.channel);
     h.deliver();
     await waitUntil(() => h.posts().length === 1, 5000, 'the digest');
+    await outboxSettled(app);
     const [digest] = h.posts();
     expect(digest!.text).toContain('GPT-5 arrives');
     expect(digest!.text).toContain('The chart could not be attached: missing_scope');
@@ -135,6 +137,7 @@ describe.each([
     app.rhythm.sendDigest(h.channel);
     h.deliver();
     await waitUntil(() => h.posts().length === 1, 5000, 'the digest');
+    await outboxSettled(app);
     const [digest] = h.posts();
     expect(digest!.text).toContain('GPT-5 arrives');
     expect(digest!.text).toContain('the bot needs Attach Files here');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { escapeXml } from '../../../src/format.ts';
 import type { TestApp } from '../../helpers/app.ts';
-import { waitUntil } from '../../helpers/wait.ts';
+import { outboxSettled, waitUntil } from '../../helpers/wait.ts';
 import { DiscordHarness } from './discord-harness.ts';
 import { harnessPerTest, type PlatformHarness } from './harness.ts';
 import { PLATFORMS } from './platforms.ts';
@@ -48,6 +48,7 @@ describe.each(PLATFORMS)('what matters, on $name', ({ name, harness }) => {
     await reuters.publish(app, 'OpenAI releases GPT-6 for every ChatGPT user today', '<p>OpenAI said GPT-6 ships today.</p>');
     h.deliver();
     await waitUntil(() => h.posts().length === 1, 5000, 'the alert at the third outlet');
+    await outboxSettled(app);
     await settle(300);
     expect(h.posts()).toHaveLength(1);
     for (const outlet of ['Example News', 'The Verge', 'Reuters']) expect(h.posts()[0]!.text).toContain(outlet);
@@ -61,6 +62,7 @@ describe.each(PLATFORMS)('what matters, on $name', ({ name, harness }) => {
     expect(added.text).toContain('Its alerts mention');
     await h.publish(escapeXml(HOSTILE), `<p>${escapeXml('Ask @here or <@111111111111111111> today.')}</p>`);
     await waitUntil(() => h.posts().length === 1, 5000, 'the alert');
+    await outboxSettled(app);
     const [post] = h.posts();
     // Slack's fallback text carries the ping too (it is what the notification shows): one mention, twice.
     expect([...new Set(post!.mentions)]).toEqual(expectedMentions(name));

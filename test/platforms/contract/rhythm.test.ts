@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { escapeXml } from '../../../src/format.ts';
 import type { TestApp } from '../../helpers/app.ts';
-import { waitUntil } from '../../helpers/wait.ts';
+import { outboxSettled, waitUntil } from '../../helpers/wait.ts';
 import { harnessPerTest, type PlatformHarness } from './harness.ts';
 import { PLATFORMS } from './platforms.ts';
 
@@ -59,6 +59,7 @@ describe.each(PLATFORMS)('a channel’s rhythm on $name', ({ name, harness }) =>
     expect((await h.command('limit 2/h', MANAGER)).text).toContain('at most 2 alerts in any hour');
     await h.publish(['GPT-5 one', 'GPT-5 two', 'GPT-5 three', 'GPT-5 four', 'GPT-5 five']);
     await waitUntil(() => h.posts().length === 2, 5000, 'two alerts');
+    await outboxSettled(app);
     await settle(300);
     expect(h.posts()).toHaveLength(2);
     expect(rows(app).held.map((r) => r.held_for)).toEqual(['limit', 'limit', 'limit']);
@@ -71,6 +72,7 @@ describe.each(PLATFORMS)('a channel’s rhythm on $name', ({ name, harness }) =>
     app.db.prepare("UPDATE outbox SET held_until = ? WHERE status = 'held'").run(new Date(Date.now() - 1000).toISOString());
     h.deliver();
     await waitUntil(() => h.posts().length === 3, 5000, 'the fold');
+    await outboxSettled(app);
     await settle(300);
     expect(h.posts()).toHaveLength(3);
     const fold = h.posts()[2]!;
@@ -91,6 +93,7 @@ describe.each(PLATFORMS)('a channel’s rhythm on $name', ({ name, harness }) =>
     await h.publish(titles, `<p>${'A summary that goes on for a while. '.repeat(40)}</p>`);
     await h.command('quiet off', MANAGER);
     await waitUntil(() => h.posts().length === 2, 5000, 'two messages');
+    await outboxSettled(app);
     const [first, second] = h.posts();
     expect(first!.text).toContain('While you were away: 12 stories (part 1 of 2)');
     expect(second!.text).toContain('(part 2 of 2)');
@@ -108,6 +111,7 @@ describe.each(PLATFORMS)('a channel’s rhythm on $name', ({ name, harness }) =>
     await h.publish([escapeXml(HOSTILE), 'GPT-5 plain'], `<p>${escapeXml('Ask @here or <@111111111111111111> at [openai.com](https://evil.example/login)')}</p>`);
     await h.command('quiet off', MANAGER);
     await waitUntil(() => h.posts().length === 1, 5000, 'the fold');
+    await outboxSettled(app);
     const [post] = h.posts();
     expect(post!.mentions).toEqual([]);
     expect(post!.text).toContain(HOSTILE);
@@ -122,6 +126,7 @@ describe.each(PLATFORMS)('a channel’s rhythm on $name', ({ name, harness }) =>
     app.watches.add(h.channel, 'gpt-5', 'u1');
     await h.publish('GPT-5 arrives for every ChatGPT user', '<p>OpenAI released GPT-5 to all users.</p>');
     await waitUntil(() => h.posts().length === 1, 5000, 'the live alert');
+    await outboxSettled(app);
     expect((await h.command('digest daily 09:00 only', MANAGER)).text).toContain('a daily digest every day at 09:00, instead of live alerts');
     await h.publish('GPT-5 mini lands in the API', '<p>A smaller GPT-5 for developers.</p>');
     await verge.publish(app, 'GPT-5 mini lands in the API for developers', '<p>A smaller GPT-5.</p>');
@@ -135,6 +140,7 @@ describe.each(PLATFORMS)('a channel’s rhythm on $name', ({ name, harness }) =>
     expect(sent.stories).toBe(3);
     h.deliver();
     await waitUntil(() => h.posts().length === 2, 5000, 'the digest');
+    await outboxSettled(app);
     const digest = h.posts()[1]!;
     expect(digest.text).toContain('Daily digest: 3 stories');
     const order = ['GPT-5 arrives for every ChatGPT user', 'GPT-5 mini lands in the API', 'GPT-5 gets a voice mode'].map((t) => digest.text.indexOf(t));

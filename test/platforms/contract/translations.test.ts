@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deliveryJson } from '../../../src/cli/deliveries-command.ts';
 import type { TestApp } from '../../helpers/app.ts';
 import { FakeLlmServer, markingTranslator } from '../../helpers/llm-server.ts';
-import { waitUntil } from '../../helpers/wait.ts';
+import { outboxSettled, waitUntil } from '../../helpers/wait.ts';
 import { harnessPerTest, type PlatformHarness } from './harness.ts';
 import { PLATFORMS } from './platforms.ts';
 
@@ -49,6 +49,7 @@ describe.each(PLATFORMS)('a channel’s language on $name', ({ name, harness }) 
     await startInChinese();
     await h.publish(TITLE, BODY);
     await waitUntil(() => h.posts().length === 1, 5000, 'the alert');
+    await outboxSettled(app);
     const [post] = h.posts();
     expect(post!.text).toContain(`【中】${TITLE}`);
     expect(post!.text).toContain(`原文：${TITLE}`);
@@ -73,6 +74,7 @@ describe.each(PLATFORMS)('a channel’s language on $name', ({ name, harness }) 
     llm.behaviour = markingTranslator(() => HOSTILE);
     await h.publish(TITLE, BODY);
     await waitUntil(() => h.posts().length === 1, 5000, 'the alert');
+    await outboxSettled(app);
     const [post] = h.posts();
     expect(post!.mentions).toEqual([]);
     expect(post!.text).toContain(HOSTILE);
@@ -100,6 +102,7 @@ describe.each(PLATFORMS)('a channel’s language on $name', ({ name, harness }) 
     llm.behaviour = { kind: 'status', status: 500 };
     await h.publish(TITLE, BODY);
     await waitUntil(() => h.posts().length === 1, 5000, 'the alert');
+    await outboxSettled(app);
     const [post] = h.posts();
     expect(post!.text).toContain(TITLE);
     expect(post!.text).toContain('The model is out today for all users.');
@@ -118,6 +121,7 @@ describe.each(PLATFORMS)('a channel’s language on $name', ({ name, harness }) 
     await waitUntil(() => app.translations.cachedTitles(app.outbox.list().map((row) => row.item_id!), 'zh').size === 2, 5000, 'both translations');
     await h.command('quiet off', MANAGER);
     await waitUntil(() => h.posts().length === 1, 5000, 'the fold');
+    await outboxSettled(app);
     const [fold] = h.posts();
     expect(fold!.text).toContain('While you were away: 2 stories');
     for (const title of [TITLE, 'GPT-5 mini lands in the API']) {
@@ -136,6 +140,7 @@ describe.each(PLATFORMS)('a channel’s language on $name', ({ name, harness }) 
     await startInChinese();
     await h.publish(TITLE, BODY);
     await waitUntil(() => h.posts().length === 1, 5000, 'the alert');
+    await outboxSettled(app);
     const requests = llm.requests.length;
     const answer = await h.command('gpt-5');
     expect(answer.text).toContain(`【中】${TITLE}`);
