@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { App } from '../app.ts';
+import { MetricsReads } from '../db/metrics-reads.ts';
 import { OpsStatus } from '../db/ops-status.ts';
 import { relativeTime, shortTime } from '../format.ts';
 import { printJson, withApp } from './context.ts';
@@ -16,16 +17,16 @@ export function statusReport(app: App, now = new Date()) {
   const polled = feeds.map((f) => f.last_polled_at).filter((at): at is string => at !== null).sort();
   const next = feeds.filter((f) => f.status !== 'disabled').map((f) => f.next_poll_at).sort();
   const ops = new OpsStatus(app.db);
-  const outbox = ops.outbox();
+  const oldestWaiting = ops.oldestWaiting();
   const { config } = app;
   const llm = ops.llmDay(now.toISOString().slice(0, 10));
   return {
     feeds: { ok: count('ok'), failing: count('failing'), disabled: count('disabled'), longest_failing: failing },
     polls: { last_at: polled.at(-1) ?? null, next_at: next[0] ?? null },
     outbox: {
-      by_status: outbox.byStatus,
-      oldest_waiting_at: outbox.oldestWaiting,
-      oldest_waiting_seconds: outbox.oldestWaiting ? Math.round((now.getTime() - Date.parse(outbox.oldestWaiting)) / 1000) : null,
+      by_status: Object.fromEntries(new MetricsReads(app.db).outboxByStatus()),
+      oldest_waiting_at: oldestWaiting,
+      oldest_waiting_seconds: oldestWaiting ? Math.round((now.getTime() - Date.parse(oldestWaiting)) / 1000) : null,
     },
     platforms: ['console', ...(config.SLACK_BOT_TOKEN ? ['slack'] : []), ...(config.DISCORD_TOKEN ? ['discord'] : [])],
     database: { path: config.AINEWS_DB, bytes: ops.bytes(), items: app.items.count() },

@@ -1,17 +1,15 @@
 import type { Database } from 'better-sqlite3';
 
-/** What `ainews status` reads that no store already tells: the outbox by status, the LLM's day, the file. */
+/** What `ainews status` reads that no store already tells: the oldest alert waiting, the LLM's day, the file. */
 export class OpsStatus {
   constructor(private readonly db: Database) {}
 
-  /** Outbox rows by status, and when the oldest alert still to be sent was queued. */
-  outbox(): { byStatus: Record<string, number>; oldestWaiting: string | null } {
-    const rows = this.db.prepare('SELECT status, count(*) AS n FROM outbox GROUP BY status').all() as { status: string; n: number }[];
-    const oldest = this.db
+  /** When the oldest alert still to be sent was queued (the counts by status are MetricsReads'). */
+  oldestWaiting(): string | null {
+    return this.db
       .prepare("SELECT min(created_at) FROM outbox WHERE kind = 'alert' AND status IN ('pending', 'sending', 'retrying', 'held')")
       .pluck()
       .get() as string | null;
-    return { byStatus: Object.fromEntries(rows.map((r) => [r.status, r.n])), oldestWaiting: oldest };
   }
 
   /** The LLM calls and tokens spent on a UTC day (`YYYY-MM-DD`). */

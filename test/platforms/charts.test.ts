@@ -45,6 +45,21 @@ describe.each([
   let h: SlackHarness | DiscordHarness;
   let app: TestApp;
 
+  /** A channel with a weekly digest instead of live alerts, `titles` published, and the digest sent now (after `before`). */
+  async function weeklyDigest(titles: string[], before: () => void = () => undefined) {
+    h = make();
+    app = await h.start();
+    app.watches.add(h.channel, 'gpt-5', 'u1');
+    await h.command('digest weekly mon 09:00 only', MANAGER);
+    await h.publish(titles);
+    before();
+    app.rhythm.sendDigest(h.channel);
+    h.deliver();
+    await waitUntil(() => h.posts().length === 1, 5000, 'the digest');
+    await outboxSettled(app);
+    return h.posts()[0]!;
+  }
+
   afterEach(async () => {
     const refused = [...h.refused()];
     await h.stop();
@@ -80,16 +95,7 @@ describe.each([
   });
 
   it('puts the week’s chart in a weekly digest, in the one message', async () => {
-    h = make();
-    app = await h.start();
-    app.watches.add(h.channel, 'gpt-5', 'u1');
-    await h.command('digest weekly mon 09:00 only', MANAGER);
-    await h.publish(['GPT-5 arrives', 'GPT-5 gets cheaper']);
-    app.rhythm.sendDigest(h.channel);
-    h.deliver();
-    await waitUntil(() => h.posts().length === 1, 5000, 'the digest');
-    await outboxSettled(app);
-    const [digest] = h.posts();
+    const digest = await weeklyDigest(['GPT-5 arrives', 'GPT-5 gets cheaper']);
     expect(digest!.text).toContain('Weekly digest: 2 stories');
     let png: Buffer;
     if (name === 'slack') {
@@ -110,35 +116,18 @@ describe.each([
   });
 
   it.skipIf(name !== 'slack')('still posts a weekly digest when the chart cannot be uploaded (an install without files:write), saying so', async () => {
-    h = make();
-    app = await h.start();
-    app.watches.add(h.channel, 'gpt-5', 'u1');
-    await h.command('digest weekly mon 09:00 only', MANAGER);
-    await h.publish('GPT-5 arrives');
-    (h as SlackHarness).slack.fail('files.getUploadURLExternal', { error: 'missing_scope' });
-    app.rhythm.sendDigest(h.channel);
-    h.deliver();
-    await waitUntil(() => h.posts().length === 1, 5000, 'the digest');
-    await outboxSettled(app);
-    const [digest] = h.posts();
+    const digest = await weeklyDigest(['GPT-5 arrives'], () => (h as SlackHarness).slack.fail('files.getUploadURLExternal', { error: 'missing_scope' }));
     expect(digest!.text).toContain('GPT-5 arrives');
     expect(digest!.text).toContain('The chart could not be attached: missing_scope');
     expect((digest!.raw as { blocks: { type: string }[] }).blocks.some((b) => b.type === 'image')).toBe(false);
   });
 
   it.skipIf(name !== 'discord')('still posts a weekly digest where the bot lacks Attach Files, saying so, and keeps the channel', async () => {
-    h = make();
-    app = await h.start();
-    app.watches.add(h.channel, 'gpt-5', 'u1');
-    await h.command('digest weekly mon 09:00 only', MANAGER);
-    await h.publish('GPT-5 arrives');
+    const digest = await weeklyDigest(['GPT-5 arrives'], () => {
+      const { discord } = h as DiscordHarness;
+      discord.noAttachFiles.add(discord.channelId);
+    });
     const { discord } = h as DiscordHarness;
-    discord.noAttachFiles.add(discord.channelId);
-    app.rhythm.sendDigest(h.channel);
-    h.deliver();
-    await waitUntil(() => h.posts().length === 1, 5000, 'the digest');
-    await outboxSettled(app);
-    const [digest] = h.posts();
     expect(digest!.text).toContain('GPT-5 arrives');
     expect(digest!.text).toContain('the bot needs Attach Files here');
     expect(discord.attachments.of(digest!.id)).toEqual([]);
