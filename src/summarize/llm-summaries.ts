@@ -1,6 +1,7 @@
 import type { ItemRow, ItemStore } from '../db/items.ts';
 import type { SummaryPending } from '../db/summary-pending.ts';
 import type { Logger } from '../log.ts';
+import { WorkQueue } from './work-queue.ts';
 import { countsCharacters, fit, type SummaryLimits } from './builtin.ts';
 import { cleanArticle } from './clean-article.ts';
 import type { LlmCalls } from './llm-calls.ts';
@@ -16,9 +17,7 @@ const MIN_LLM_CHARS = 200;
  * wait, up to LLM_ALERT_WAIT.
  */
 export class LlmSummaries {
-  private readonly queue: ItemRow[] = [];
-  private active = 0;
-  private waiters: (() => void)[] = [];
+  private readonly queue: WorkQueue<ItemRow>;
   private stopped = false;
   private readonly abort = new AbortController();
   /** Called when an item's summary is final, so that its waiting alerts can go (set by `ainews run`). */
@@ -34,7 +33,9 @@ export class LlmSummaries {
       concurrency: number;
       log: Logger;
     },
-  ) {}
+  ) {
+    this.queue = new WorkQueue(deps.concurrency, async (row) => void (await this.summarize(row)));
+  }
 
   get summarizer(): string {
     return `llm:${this.deps.calls.settings.model}`;
@@ -55,8 +56,7 @@ export class LlmSummaries {
   /** Starts on items marked pending, after their transaction committed. */
   start(rows: ItemRow[]): void {
     if (rows.length === 0 || this.stopped) return;
-    this.queue.push(...rows);
-    setImmediate(() => this.pump());
+    this.queue.push(rows, true);
   }
 
   /**
@@ -65,7 +65,7 @@ export class LlmSummaries {
    */
   async stop(): Promise<void> {
     this.stopped = true;
-    this.deps.pending.clear(this.queue.splice(0).map((row) => row.id));
+    this.deps.pending.clear(this.queue.drain().map((row) => row.id));
     this.abort.abort();
     await this.idle();
   }
@@ -77,8 +77,7 @@ export class LlmSummaries {
 
   /** Resolves when nothing is queued or in flight. */
   idle(): Promise<void> {
-    if (this.active === 0 && this.queue.length === 0) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push(resolve));
+    return this.queue.idle();
   }
 
   /** Summarizes one item now, returning what it stored (the LLM's summary, or null when it fell back). */
@@ -100,18 +99,6 @@ export class LlmSummaries {
     } finally {
       this.deps.pending.clear([row.id]);
       this.onSettled?.();
-    }
-  }
-
-  private pump(): void {
-    while (this.active < this.deps.concurrency && this.queue.length > 0) {
-      const row = this.queue.shift()!;
-      this.active++;
-      void this.summarize(row).finally(() => {
-        this.active--;
-        this.pump();
-        if (this.active === 0 && this.queue.length === 0) for (const resolve of this.waiters.splice(0)) resolve();
-      });
     }
   }
 

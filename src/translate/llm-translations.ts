@@ -1,5 +1,6 @@
 import type { ChannelLanguage, TranslationStore, WantedTranslation } from '../db/translations.ts';
 import type { Logger } from '../log.ts';
+import { WorkQueue } from '../summarize/work-queue.ts';
 import { LlmBudgetSpent, type LlmCalls } from '../summarize/llm-calls.ts';
 import { requestTranslation } from './translate-prompt.ts';
 
@@ -20,11 +21,9 @@ const ROUND_LIMIT = 50;
  * translation, Outbox.claim leaves it for up to LLM_ALERT_WAIT after it was queued.
  */
 export class LlmTranslations {
-  private readonly queue: WantedTranslation[] = [];
+  private readonly queue: WorkQueue<WantedTranslation>;
   /** What this process has queued or is asking for, so that a round does not queue it twice. */
   private readonly taken = new Set<string>();
-  private active = 0;
-  private waiters: (() => void)[] = [];
   private stopped = false;
   private readonly abort = new AbortController();
   /** Called when a translation is settled, so that the rows waiting for it can go (set by `ainews run`). */
@@ -38,7 +37,9 @@ export class LlmTranslations {
       concurrency: number;
       log: Logger;
     },
-  ) {}
+  ) {
+    this.queue = new WorkQueue(deps.concurrency, (wanted) => this.translate(wanted));
+  }
 
   /**
    * Starts on the translations that rows waiting in the outbox want; returns how many it queued. A
@@ -55,15 +56,13 @@ export class LlmTranslations {
     }
     const fresh = wanted.filter((one) => !this.taken.has(keyOf(one)));
     for (const one of fresh) this.taken.add(keyOf(one));
-    this.queue.push(...fresh);
-    if (fresh.length) this.pump();
+    this.queue.push(fresh);
     return fresh.length;
   }
 
   /** Resolves when nothing is queued or in flight. */
   idle(): Promise<void> {
-    if (this.active === 0 && this.queue.length === 0) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push(resolve));
+    return this.queue.idle();
   }
 
   /**
@@ -72,7 +71,7 @@ export class LlmTranslations {
    */
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const one of this.queue.splice(0)) this.taken.delete(keyOf(one));
+    for (const one of this.queue.drain()) this.taken.delete(keyOf(one));
     this.abort.abort();
     await this.idle();
   }
@@ -103,18 +102,6 @@ export class LlmTranslations {
       log.error({ err: error }, 'could not record a translation; it is asked for again on a later round');
     } finally {
       this.taken.delete(keyOf(wanted));
-    }
-  }
-
-  private pump(): void {
-    while (this.active < this.deps.concurrency && this.queue.length > 0) {
-      const wanted = this.queue.shift()!;
-      this.active++;
-      void this.translate(wanted).finally(() => {
-        this.active--;
-        this.pump();
-        if (this.active === 0 && this.queue.length === 0) for (const resolve of this.waiters.splice(0)) resolve();
-      });
     }
   }
 
