@@ -1,5 +1,6 @@
 import { formatDuration } from '../src/duration.ts';
 import { relativeTime } from '../src/format.ts';
+import { intervalWords } from '../src/polling/interval-words.ts';
 import { defineCommand } from './types.ts';
 
 export const feedsCommand = defineCommand({
@@ -18,10 +19,12 @@ export const feedsCommand = defineCommand({
       heading: `Feeds (${feeds.length})`,
       rows: feeds.map((f) => {
         const state = f.status === 'ok' ? `ok, ${f.last_success_at ? `updated ${relativeTime(f.last_success_at, now)}` : 'not polled yet'}` : `${f.status}: ${f.last_error ?? 'unknown error'}`;
-        return `#${f.id}  ${f.name ?? f.url}  · every ${formatDuration(f.interval_seconds * 1000)} · ${state}`;
+        return `#${f.id}  ${f.name ?? f.url}  · every ${formatDuration(f.interval_seconds * 1000)} · ${state}\n    ${intervalWords(f)}`;
       }),
       empty: 'No feeds yet.',
-      data: feeds.map(({ id, url, name, status, last_error, last_success_at }) => ({ id, url, name, status, last_error, last_success_at })),
+      data: feeds.map(({ id, url, name, status, last_error, last_success_at, interval_mode, interval_seconds, interval_reason }) => ({
+        id, url, name, status, last_error, last_success_at, interval_mode, interval_seconds, interval_reason,
+      })),
     };
   },
 });

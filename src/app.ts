@@ -26,6 +26,9 @@ import { SearchIndex } from './db/search-index.ts';
 import { SearchMatches } from './db/search-matches.ts';
 import { SummaryPending } from './db/summary-pending.ts';
 import { PollScheduler } from './pipeline/scheduler.ts';
+import { FeedRhythms } from './db/feed-rhythms.ts';
+import { PollBudget } from './polling/poll-budget.ts';
+import { PollPlanner } from './polling/poll-planner.ts';
 import { MetricsReads } from './db/metrics-reads.ts';
 import { Metrics } from './ops/metrics.ts';
 import { trendPng } from './charts/render-png.ts';
@@ -187,6 +190,16 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
     transaction: (work) => db.transaction(work).immediate(),
     log: log.child({ component: 'processor' }),
   });
+  const planner = new PollPlanner({
+    rhythms: new FeedRhythms(db),
+    weights: () => feeds.requestWeights(),
+    settings: {
+      minMs: config.FEED_MIN_INTERVAL,
+      maxMs: config.FEED_MAX_INTERVAL,
+      defaultIntervalMs: config.FEED_DEFAULT_INTERVAL,
+      zone: config.AINEWS_TIMEZONE,
+    },
+  });
   const poller = new FeedPoller({
     feeds,
     items,
@@ -194,6 +207,7 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
     alertsFor: (ids) => outbox.alertsFor(ids),
     fetch: (url, validators, signal) => fetchFeed(url, fetchSettings, validators, signal),
     hosts: new HostQueue(),
+    planner,
     log: log.child({ component: 'poller' }),
     backoff: { baseMs: config.FEED_BACKOFF_BASE, maxMs: config.FEED_BACKOFF_MAX },
     maxFailures: config.FEED_MAX_FAILURES,
@@ -204,6 +218,8 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
     feeds,
     poller,
     processor,
+    planner,
+    budget: new PollBudget(config.POLL_BUDGET_PER_HOUR),
     concurrency: config.POLL_CONCURRENCY,
     log: log.child({ component: 'scheduler' }),
     onOutcome,

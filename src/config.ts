@@ -10,7 +10,7 @@ import { UserError } from './user-error.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-/** The shortest poll interval, for FEED_DEFAULT_INTERVAL and for a feed's own (`--every`). */
+/** The shortest poll interval there is: for FEED_DEFAULT_INTERVAL, FEED_MIN_INTERVAL and a feed's own (`--every`). */
 export const FEED_MIN_INTERVAL_MS = 60_000;
 
 /** A duration setting; with `zeroMeansOff`, a plain `0` is accepted too, and read as 0: the feature is off. */
@@ -113,6 +113,9 @@ export const configSchema = z.object({
     .refine((expr) => cron.validate(expr), { message: 'expected a cron expression such as "* * * * *"' }),
   POLL_CONCURRENCY: int(8, 1, 64),
   FEED_DEFAULT_INTERVAL: duration('15m', FEED_MIN_INTERVAL_MS),
+  FEED_MIN_INTERVAL: duration('2m', FEED_MIN_INTERVAL_MS),
+  FEED_MAX_INTERVAL: duration('2h', FEED_MIN_INTERVAL_MS),
+  POLL_BUDGET_PER_HOUR: int(3000, 1, 10_000_000),
   FEED_MAX_FAILURES: int(10, 1, 1000),
   FEED_BACKOFF_BASE: duration('5m', 1000),
   FEED_BACKOFF_MAX: duration('6h', 1000),
@@ -237,6 +240,9 @@ function combinationProblems(config: Config): string[] {
   }
   if (config.AINEWS_RETENTION > 0 && config.AINEWS_RETENTION <= config.STORY_WINDOW) {
     problems.push('  AINEWS_RETENTION: must be longer than STORY_WINDOW, or items a new report is compared with would be gone');
+  }
+  if (config.FEED_MAX_INTERVAL < config.FEED_MIN_INTERVAL) {
+    problems.push('  FEED_MAX_INTERVAL: must be at least FEED_MIN_INTERVAL');
   }
   if (config.DELIVERY_CLAIM_TIMEOUT <= config.DELIVERY_SEND_TIMEOUT) {
     problems.push('  DELIVERY_CLAIM_TIMEOUT: must be longer than DELIVERY_SEND_TIMEOUT, or a slow send would be taken for a dead one');

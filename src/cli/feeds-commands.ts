@@ -6,6 +6,7 @@ import { parseOpml, toOpml } from '../feeds/opml.ts';
 import { CliError, printJson, withApp } from './context.ts';
 import { shortTime, truncate } from '../format.ts';
 import { table } from './table.ts';
+import { intervalWords } from '../polling/interval-words.ts';
 
 /** The public shape of a feed in `feeds list --json`: fields are added, never renamed. */
 export function feedJson(feed: FeedRow) {
@@ -15,6 +16,8 @@ export function feedJson(feed: FeedRow) {
     name: feed.name,
     status: feed.status,
     interval_seconds: feed.interval_seconds,
+    interval_mode: feed.interval_mode,
+    interval_reason: feed.interval_reason,
     consecutive_failures: feed.consecutive_failures,
     last_error: feed.last_error,
     last_polled_at: feed.last_polled_at,
@@ -32,7 +35,7 @@ export function registerFeedsCommands(program: Command): void {
     .command('add')
     .argument('[url]', 'feed URL (http or https), or a web page that names its feed')
     .option('--name <name>', 'display name (default: the feed title)')
-    .option('--every <duration>', 'poll interval, at least 1m (default: FEED_DEFAULT_INTERVAL, 15m)')
+    .option('--every <duration>', 'a fixed poll interval, at least 1m (default: adaptive, learned from the feed)')
     .option('--defaults', 'add the curated default AI feeds')
     .description('subscribe to a feed, or to the default list with --defaults')
     .action(async (url: string | undefined, opts: { name?: string; every?: string; defaults?: boolean }) => {
@@ -47,7 +50,8 @@ export function registerFeedsCommands(program: Command): void {
           const result = await app.admin.subscribe({ url, name: opts.name, every: opts.every });
           if (result.foundOn) console.log(`found the feed ${result.feed.url} on that page${result.alsoOnPage.length ? ` (it names ${result.alsoOnPage.length} more: ${result.alsoOnPage.join(', ')})` : ''}`);
           if (!result.created) throw new CliError(result.message);
-          console.log(`added feed #${result.feed.id} ${result.feed.url} (every ${formatDuration(result.feed.interval_seconds * 1000)}); it is polled on the next tick`);
+          const every = result.feed.interval_mode === 'fixed' ? `every ${formatDuration(result.feed.interval_seconds * 1000)}` : 'adaptive interval';
+          console.log(`added feed #${result.feed.id} ${result.feed.url} (${every}); it is polled on the next tick`);
           if (result.note) console.log(`note: ${result.note}`);
         }
       });
@@ -64,18 +68,31 @@ export function registerFeedsCommands(program: Command): void {
         if (rows.length === 0) return console.log('no feeds yet; add one with "ainews feeds add <url>" or "ainews feeds add --defaults"');
         console.log(
           table(
-            ['ID', 'STATUS', 'EVERY', 'LAST OK', 'NEXT POLL', 'NAME', 'URL / LAST ERROR'],
+            ['ID', 'STATUS', 'EVERY', 'LAST OK', 'NEXT POLL', 'NAME', 'URL / WHY THIS INTERVAL / LAST ERROR'],
             rows.map((f) => [
               String(f.id),
               f.status,
-              formatDuration(f.interval_seconds * 1000),
+              `${formatDuration(f.interval_seconds * 1000)}${f.interval_mode === 'fixed' ? ' fixed' : ''}`,
               shortTime(f.last_success_at),
               f.status === 'disabled' ? 'never (disabled)' : shortTime(f.next_poll_at),
               truncate(f.name ?? '', 28),
-              f.last_error ? `${f.url}\n${' '.repeat(4)}last error: ${f.last_error}` : f.url,
+              [f.url, `why: ${intervalWords(f)}`, ...(f.last_error ? [`last error: ${f.last_error}`] : [])].join(`\n${' '.repeat(4)}`),
             ]),
           ),
         );
+      });
+    });
+
+  feeds
+    .command('every')
+    .argument('<id|url>', 'feed id (from "feeds list") or URL')
+    .argument('<interval>', 'a fixed interval such as 30m (at least 1m), or "adaptive"')
+    .description("fix a feed's poll interval, or make it adaptive again; it is due at once")
+    .action(async (key: string, every: string) => {
+      await withApp((app) => {
+        const feed = app.admin.setInterval(key, every);
+        const how = feed.interval_mode === 'fixed' ? `polled every ${formatDuration(feed.interval_seconds * 1000)}` : 'polled at an interval learned from its rhythm';
+        console.log(`feed #${feed.id} ${feed.url} is ${how}`);
       });
     });
 

@@ -4,8 +4,6 @@ export interface DefaultFeed {
   name: string;
   url: string;
   lang: 'en' | 'zh';
-  /** Overrides the default interval for feeds that change slowly. */
-  every?: string;
 }
 
 const FILE = new URL('../../data/default-feeds.json', import.meta.url);

@@ -50,8 +50,10 @@ export class FeedAdmin {
   /** Adds a feed by its URL, as given, without fetching it (a list of feeds, an OPML file). */
   add(request: AddFeedRequest): AddFeedResult {
     const url = this.checkedUrl(request.url);
-    const intervalMs = request.every ? this.parseInterval(request.every) : this.settings.defaultIntervalMs;
-    const { feed, created } = this.feeds.add({ url, name: request.name?.trim() || null, intervalSeconds: Math.round(intervalMs / 1000) });
+    const fixed = request.every && !isAdaptive(request.every) ? request.every : null;
+    const intervalMs = fixed ? this.parseInterval(fixed) : this.settings.defaultIntervalMs;
+    const intervalMode = fixed ? 'fixed' : 'adaptive';
+    const { feed, created } = this.feeds.add({ url, name: request.name?.trim() || null, intervalSeconds: Math.round(intervalMs / 1000), intervalMode });
     if (created) return { created, feed };
     return { created, feed, message: `already subscribed: feed #${feed.id} ${feed.name ? `(${feed.name}) ` : ''}has this URL` };
   }
@@ -65,7 +67,7 @@ export class FeedAdmin {
    */
   async subscribe(request: AddFeedRequest, now = new Date()): Promise<SubscribeResult> {
     const given = this.checkedUrl(request.url);
-    if (request.every) this.parseInterval(request.every);
+    if (request.every && !isAdaptive(request.every)) this.parseInterval(request.every);
     if (!this.probe || this.feeds.find(given)) return { ...this.add(request), foundOn: null, alsoOnPage: [], note: null };
     const discovery = await discoverFeed(given, this.probe);
     if (discovery.kind !== 'page') return this.added(this.add(request), discovery, now, null, []);
@@ -85,13 +87,20 @@ export class FeedAdmin {
   }
 
   addDefaults(): AddFeedResult[] {
-    return defaultFeeds().map((feed) => this.add({ url: feed.url, name: feed.name, every: feed.every }));
+    return defaultFeeds().map((feed) => this.add({ url: feed.url, name: feed.name }));
   }
 
   remove(idOrUrl: string): FeedRow {
     const feed = this.find(idOrUrl);
     this.feeds.remove(feed.id);
     return feed;
+  }
+
+  /** Fixes a feed's interval (`every` a duration), or makes it adaptive again (`every` "adaptive"). */
+  setInterval(idOrUrl: string, every: string): FeedRow {
+    const feed = this.find(idOrUrl);
+    this.feeds.setInterval(feed.id, isAdaptive(every) ? null : Math.round(this.parseInterval(every) / 1000));
+    return this.feeds.find(feed.id)!;
   }
 
   /** Puts a disabled (or failing) feed back on the schedule with a clean failure count. */
@@ -124,11 +133,15 @@ export class FeedAdmin {
 
   private parseInterval(text: string): number {
     const ms = parseDuration(text);
-    if (ms === null) throw new FeedInputError(`"${text}" is not an interval; write it like 30m, 2h or 1d`);
+    if (ms === null) throw new FeedInputError(`"${text}" is not an interval; write it like 30m, 2h or 1d (or "adaptive")`);
     const { minIntervalMs } = this.settings;
     if (ms < minIntervalMs) throw new FeedInputError(`the shortest interval is ${formatDuration(minIntervalMs)} (got ${text})`);
     return ms;
   }
+}
+
+function isAdaptive(every: string): boolean {
+  return every.trim().toLowerCase() === 'adaptive';
 }
 
 /**

@@ -8,7 +8,8 @@ import { decodeFeed } from '../feeds/charset.ts';
 import { normalizeEntry, type NormalizedItem } from '../feeds/normalize.ts';
 import { parseFeed } from '../feeds/parse.ts';
 import type { Logger } from '../log.ts';
-import { backoffDelay, jittered, type BackoffSettings } from './backoff.ts';
+import type { PollPlanner } from '../polling/poll-planner.ts';
+import { backoffDelay, type BackoffSettings } from './backoff.ts';
 import type { HostQueue } from './host-queue.ts';
 import type { ItemProcessor } from './process-items.ts';
 
@@ -26,6 +27,8 @@ export interface PollerDeps {
   alertsFor: (itemIds: number[]) => number;
   fetch: FetchFn;
   hosts: HostQueue;
+  /** Learns each feed's rhythm from its polls, and says when to poll it next. */
+  planner: PollPlanner;
   log: Logger;
   backoff: BackoffSettings;
   maxFailures: number;
@@ -33,7 +36,6 @@ export interface PollerDeps {
   /** Told how each poll of a feed went (feed health); it handles its own errors. */
   observer?: PollObserver;
   now?: () => Date;
-  random?: () => number;
 }
 
 /** Follows feeds' polls: a failure (with its error), or a poll that worked. */
@@ -65,11 +67,9 @@ export interface PollOutcome extends IngestOutcome {
  */
 export class FeedPoller {
   private readonly now: () => Date;
-  private readonly random: () => number;
 
   constructor(private readonly deps: PollerDeps) {
     this.now = deps.now ?? (() => new Date());
-    this.random = deps.random ?? Math.random;
   }
 
   /**
@@ -104,7 +104,7 @@ export class FeedPoller {
         log.info({ movedTo: fetched.movedTo }, 'feed moved permanently; stored URL updated');
       }
       if (fetched.status === 304) {
-        this.deps.feeds.recordSuccess(feed.id, this.success(feed, fetched));
+        this.deps.feeds.recordSuccess(feed.id, this.success(feed, fetched, []));
         this.deps.observer?.succeeded(feed, this.now());
         return { feed, result: 'not-modified', fresh: [], backlog: 0 };
       }
@@ -150,7 +150,8 @@ export class FeedPoller {
     // answered 304, and the items after the cut would wait for the feed to change.
     const validators = parsed.truncated ? { etag: null, lastModified: null } : {};
     if (parsed.truncated) log.warn({ entries: items.length }, 'the feed broke off before its end; kept its whole items, and fetches it in full next time');
-    this.deps.feeds.recordSuccess(feed.id, { ...this.success(feed, fetched), ...validators, language: parsed.language, title: parsed.title });
+    const appeared = appearances(feed, stored.created, stored.linked, now, backlog);
+    this.deps.feeds.recordSuccess(feed.id, { ...this.success(feed, fetched, appeared), ...validators, language: parsed.language, title: parsed.title });
     this.deps.observer?.succeeded(feed, this.now());
     log.debug({ entries: items.length, created: stored.created.length, updated: stored.updated, linked: stored.linked, backlog }, 'polled');
     return {
@@ -161,10 +162,10 @@ export class FeedPoller {
     };
   }
 
-  private success(feed: FeedRow, fetched: FetchedFeed) {
+  private success(feed: FeedRow, fetched: FetchedFeed, appeared: Date[]) {
     const at = this.now();
-    const wait = Math.max(jittered(feed.interval_seconds * 1000, this.random), fetched.maxAgeMs ?? 0);
-    return { at, nextPollAt: new Date(at.getTime() + wait), etag: fetched.etag, lastModified: fetched.lastModified };
+    const plan = this.deps.planner.afterPoll(feed, { at, appeared, maxAgeMs: fetched.maxAgeMs });
+    return { at, plan, etag: fetched.etag, lastModified: fetched.lastModified };
   }
 
   private fail(feed: FeedRow, error: Error, log: Logger): IngestOutcome {
@@ -179,4 +180,20 @@ export class FeedPoller {
     log.warn({ err: message, failures, disabled }, disabled ? 'feed disabled after repeated failures' : 'feed poll failed');
     return { feed, result: 'failed', fresh: [], backlog: 0, error: message, disabled };
   }
+}
+
+/**
+ * When a poll's new items appeared in the feed. Somewhere since the last poll: their publication time
+ * when it falls there (the best guess of it), else now. A first poll's backlog tells of the weeks
+ * before it: its dated items count at their publication times, and its undated ones not at all.
+ */
+function appearances(feed: FeedRow, created: ItemRow[], linked: number, now: Date, backlog: boolean): Date[] {
+  const dated = created.filter((item) => item.published_at_source === 'feed').map((item) => new Date(item.published_at));
+  if (backlog) return dated.filter((at) => !Number.isNaN(at.getTime()));
+  const after = feed.last_success_at ? new Date(feed.last_success_at).getTime() : -Infinity;
+  const times = created.map((item) => {
+    const published = new Date(item.published_at).getTime();
+    return item.published_at_source === 'feed' && published > after && published <= now.getTime() ? new Date(published) : now;
+  });
+  return [...times, ...Array.from({ length: linked }, () => now)];
 }

@@ -1,6 +1,8 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { FeedStore } from '../db/feeds.ts';
 import type { Logger } from '../log.ts';
+import type { PollBudget } from '../polling/poll-budget.ts';
+import type { PollPlanner } from '../polling/poll-planner.ts';
 import type { FeedPoller, IngestOutcome, PollOutcome } from './poll-feed.ts';
 import type { ItemProcessor } from './process-items.ts';
 
@@ -11,6 +13,8 @@ export interface TickSummary {
   backlog: number;
   notModified: number;
   failed: number;
+  /** Feeds due but left for a later round: POLL_BUDGET_PER_HOUR was spent. */
+  deferred: number;
 }
 
 export interface SchedulerDeps {
@@ -18,6 +22,10 @@ export interface SchedulerDeps {
   poller: FeedPoller;
   /** Finishes items stored earlier but not yet processed (a process stopped in between). */
   processor: ItemProcessor;
+  /** Shares requests out among adaptive feeds; refreshed at the start of each round. */
+  planner: PollPlanner;
+  /** POLL_BUDGET_PER_HOUR. */
+  budget: PollBudget;
   concurrency: number;
   log: Logger;
   /** Called as each feed's poll finishes, for example to print or deliver its new items. */
@@ -37,15 +45,22 @@ export interface Heartbeat {
   running: boolean;
 }
 
+/** A feed due sooner than the next tick of the schedule is polled when due, but no sooner than this after a round. */
+const WAKE_MIN_MS = 1000;
+
 /**
- * Polls the feeds that are due, a bounded number at a time. A tick that starts while the previous one is
- * still running is skipped, so a slow feed can never make ticks pile up.
+ * Polls the feeds that are due, a bounded number at a time, within the hourly budget (the feeds most
+ * likely to have news first). A tick that starts while the previous one is still running is skipped, so
+ * a slow feed can never make ticks pile up. Between the schedule's ticks, a round starts when the next
+ * feed falls due: an adaptive feed polled every two minutes is not kept waiting for a minute's tick.
  */
 export class PollScheduler {
   private running: Promise<TickSummary> | null = null;
   private task: ScheduledTask | null = null;
   private readonly shutdown = new AbortController();
   private lastBeatAt: Date | null = null;
+  private wake: NodeJS.Timeout | null = null;
+  private budgetSeeded = false;
 
   constructor(private readonly deps: SchedulerDeps) {}
 
@@ -59,6 +74,7 @@ export class PollScheduler {
     this.running = this.pollDue(options.all ?? false).finally(() => {
       this.running = null;
       this.beat();
+      if (this.task) this.armWake();
     });
     return this.running;
   }
@@ -79,14 +95,44 @@ export class PollScheduler {
   async stop(): Promise<void> {
     await this.task?.stop();
     this.task = null;
+    if (this.wake) clearTimeout(this.wake);
     this.shutdown.abort();
     await this.deps.processor.stop();
     await this.running?.catch(() => undefined);
   }
 
+  /** Starts a round when the next feed falls due, if that is before the schedule's next tick (a minute at most). */
+  private armWake(): void {
+    if (this.wake) clearTimeout(this.wake);
+    this.wake = null;
+    const next = this.deps.feeds.nextDueAt();
+    if (!next) return;
+    const wait = next.getTime() - this.now().getTime();
+    if (wait >= 60_000) return;
+    this.wake = setTimeout(() => void this.tick().catch((error) => this.deps.log.error({ err: error }, 'tick failed')), Math.max(WAKE_MIN_MS, wait));
+    this.wake.unref();
+  }
+
+  private now(): Date {
+    return this.deps.now?.() ?? new Date();
+  }
+
   private async pollDue(all: boolean): Promise<TickSummary> {
-    const due = this.deps.feeds.due(this.deps.now?.() ?? new Date(), all);
-    const summary: TickSummary = { polled: 0, fresh: 0, alerts: 0, backlog: 0, notModified: 0, failed: 0 };
+    const now = this.now();
+    const { budget } = this.deps;
+    if (!this.budgetSeeded) {
+      budget.seed(this.deps.feeds.polledSince(new Date(now.getTime() - 3_600_000)));
+      this.budgetSeeded = true;
+    }
+    this.deps.planner.refresh();
+    const candidates = this.deps.feeds.due(now, all);
+    // An operator's `poll --all` is theirs to make; the budget governs the schedule.
+    const granted = all ? candidates.length : budget.take(candidates.length, now);
+    const due = candidates.slice(0, granted);
+    const summary: TickSummary = { polled: 0, fresh: 0, alerts: 0, backlog: 0, notModified: 0, failed: 0, deferred: candidates.length - granted };
+    if (summary.deferred > 0) {
+      this.deps.log.warn({ due: candidates.length, polled: granted, budget: budget.perHour }, 'POLL_BUDGET_PER_HOUR reached: the feeds most likely to have news are polled first, the others wait');
+    }
     let next = 0;
     const record = (outcome: PollOutcome) => {
       summary.polled++;
@@ -122,6 +168,7 @@ export class PollScheduler {
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.deps.concurrency, due.length) }, worker));
+    if (!all && next < due.length) budget.giveBack(due.length - next, now);
     await Promise.all(finishing);
     // What a stopped process left queued, when no poll of this tick started a pass.
     await this.deps.processor.drain();

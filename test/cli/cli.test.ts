@@ -47,7 +47,8 @@ describe('ainews CLI', () => {
 
     const list = JSON.parse((await runCli(['feeds', 'list', '--json'], env)).stdout) as Record<string, unknown>[];
     expect(list).toHaveLength(3);
-    expect(list[1]).toMatchObject({ id: 2, url: server.url('/zh.xml'), name: null, status: 'ok', last_error: null, last_success_at: null, interval_seconds: 1800 });
+    expect(list[1]).toMatchObject({ id: 2, url: server.url('/zh.xml'), name: null, status: 'ok', last_error: null, last_success_at: null, interval_seconds: 1800, interval_mode: 'fixed' });
+    expect(list[0]).toMatchObject({ interval_mode: 'adaptive', interval_reason: null });
     expect(typeof list[0]!.next_poll_at).toBe('string');
   });
 
@@ -67,6 +68,23 @@ describe('ainews CLI', () => {
     expect(list[0]).toMatchObject({ status: 'ok', name: 'English News', last_success_at: expect.any(String) });
     const human = await runCli(['feeds', 'list'], env);
     expect(human.stdout).toMatch(/last error: not a readable RSS/);
+    // Each feed's interval, explained.
+    expect(list[0]!.interval_reason).toMatch(/^adaptive: .* expected at \w{3} \d\d:00 UTC; still learning its rhythm/);
+    expect(list[1]!.interval_reason).toBe('fixed at 30m (--every)');
+    expect(human.stdout).toMatch(/why: adaptive: /);
+    expect(human.stdout).toMatch(/30m fixed/);
+  });
+
+  it('fixes a feed’s interval, or makes it adaptive again', async () => {
+    expect((await runCli(['feeds', 'every', '1', '45m'], env)).stdout).toMatch(/feed #1 .* is polled every 45m/);
+    let list = JSON.parse((await runCli(['feeds', 'list', '--json'], env)).stdout) as Record<string, unknown>[];
+    expect(list[0]).toMatchObject({ interval_mode: 'fixed', interval_seconds: 2700 });
+    expect((await runCli(['feeds', 'every', '1', 'adaptive'], env)).stdout).toMatch(/learned from its rhythm/);
+    list = JSON.parse((await runCli(['feeds', 'list', '--json'], env)).stdout) as Record<string, unknown>[];
+    expect(list[0]).toMatchObject({ interval_mode: 'adaptive' });
+    const bad = await runCli(['feeds', 'every', '1', 'often'], env);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('"often" is not an interval; write it like 30m, 2h or 1d (or "adaptive")');
   });
 
   it('lists items as JSON with the contract fields', async () => {

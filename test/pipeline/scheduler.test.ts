@@ -32,10 +32,10 @@ describe('PollScheduler', () => {
     expect(server!.hits('/feed')).toBe(1);
   });
 
-  it('polls only feeds that are due, unless asked for all', async () => {
+  it('polls only feeds that are due, unless asked for all; a fixed feed keeps its interval, jittered', async () => {
     app = testApp();
     const [server] = await slowFeeds(1, 0);
-    app.admin.add({ url: server!.url('/feed') });
+    app.admin.add({ url: server!.url('/feed'), every: '15m' });
     expect(await app.scheduler.tick()).toMatchObject({ polled: 1 });
     expect(await app.scheduler.tick()).toMatchObject({ polled: 0 });
     expect(await app.scheduler.tick({ all: true })).toMatchObject({ polled: 1 });
