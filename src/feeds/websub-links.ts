@@ -1,4 +1,5 @@
 import { type Fields, isElement } from './feed-elements.ts';
+import { parseLinkHeader } from './link-header.ts';
 
 /**
  * Where a feed says its WebSub hub is, and the URL it calls its own (`rel="self"`): the topic a
@@ -71,6 +72,13 @@ export function declaredJsonLinks(doc: Record<string, unknown>): DeclaredLinks {
  */
 export function resolveWebSubLinks(declared: DeclaredLinks, base?: string): WebSubLinks {
   return { hub: firstHttpUrl(declared.hubs, base), self: firstHttpUrl(declared.selves, base) };
+}
+
+/** The hub and self of an HTTP response's `Link` header fields, resolved against the URL that answered. */
+export function headerWebSubLinks(fields: string | string[] | undefined, base: string): WebSubLinks {
+  const links = parseLinkHeader(fields, base);
+  const withRel = (rel: string) => links.filter((link) => link.rels.includes(rel)).map((link) => link.href);
+  return resolveWebSubLinks({ hubs: withRel('hub'), selves: withRel('self') }, base);
 }
 
 function firstHttpUrl(hrefs: string[], base: string | undefined): string | null {

@@ -1,5 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import type { ServerResponse } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fetchFeed, type FetchSettings } from '../../src/feeds/fetch.ts';
 import { parseFeed } from '../../src/feeds/parse.ts';
+import { FeedServer } from '../helpers/feed-server.ts';
 
 // WebSub discovery (https://www.w3.org/TR/websub/#discovery): where each kind of feed names its hub
 // and its own URL, and the Link headers that take precedence over them.
@@ -95,5 +98,57 @@ describe('hub and self in the feed body', () => {
   it('gives null for a feed that names neither', async () => {
     const feed = await parseFeed('<rss version="2.0"><channel><title>Plain</title><link>https://plain.example/</link></channel></rss>');
     expect(feed).toMatchObject({ hub: null, self: null });
+  });
+});
+
+describe('hub and self in Link headers, through fetchFeed', () => {
+  const settings: FetchSettings = { timeoutMs: 2000, maxBytes: 64 * 1024, maxRedirects: 5, userAgent: 'ainews-test/1', allowPrivateNetwork: true };
+  const server = new FeedServer();
+  const atom = '<feed xmlns="http://www.w3.org/2005/Atom"><title>Body</title><link rel="hub" href="https://body-hub.example/"/></feed>';
+  const withLinks = (status: number, links: string[]) => (_req: unknown, res: ServerResponse) => {
+    res.writeHead(status, { 'content-type': 'application/atom+xml', etag: '"v1"', link: links });
+    res.end(status === 304 ? undefined : atom);
+  };
+
+  beforeAll(async () => {
+    await server.listen();
+    server
+      .route('/one-field', withLinks(200, ['<https://hub.example/>; rel="hub", </one-field>; rel="self"']))
+      .route('/two-fields', withLinks(200, ['<https://first-hub.example/>; rel=hub', '<https://second-hub.example/>; rel=hub', '</canonical>; rel=self']))
+      .route('/rel-list', withLinks(200, ['<ftp://hub.example/>; rel=hub, <https://hub.example/listed>; rel="Alternate HUB"']))
+      .route('/not-modified', withLinks(304, ['<https://hub.example/>; rel=hub']))
+      .route('/moved', { status: 301, headers: { location: '/one-field', link: '<https://redirect-hub.example/>; rel=hub' } })
+      .route('/none', { body: atom });
+  });
+  afterAll(() => server.close());
+
+  it('reads several links in one header, resolved against the URL', async () => {
+    const fetched = await fetchFeed(server.url('/one-field'), settings);
+    expect(fetched.links).toEqual({ hub: 'https://hub.example/', self: server.url('/one-field') });
+  });
+
+  it('reads several Link headers, the first hub winning', async () => {
+    expect((await fetchFeed(server.url('/two-fields'), settings)).links).toEqual({ hub: 'https://first-hub.example/', self: server.url('/canonical') });
+  });
+
+  it('reads a quoted rel list in any case, skipping a hub that is not http(s)', async () => {
+    expect((await fetchFeed(server.url('/rel-list'), settings)).links).toEqual({ hub: 'https://hub.example/listed', self: null });
+  });
+
+  it('reads them from a 304 too', async () => {
+    const fetched = await fetchFeed(server.url('/not-modified'), settings, { etag: '"v1"' });
+    expect(fetched.status).toBe(304);
+    expect(fetched.links.hub).toBe('https://hub.example/');
+  });
+
+  it('reads the final answer’s, not a redirect’s', async () => {
+    expect((await fetchFeed(server.url('/moved'), settings)).links.hub).toBe('https://hub.example/');
+  });
+
+  it('keeps the header’s links apart from the body’s', async () => {
+    const fetched = await fetchFeed(server.url('/none'), settings);
+    expect(fetched.links).toEqual({ hub: null, self: null });
+    const feed = await parseFeed(fetched.body.toString(), { url: fetched.finalUrl, contentType: fetched.contentType });
+    expect(feed.hub).toBe('https://body-hub.example/');
   });
 });
