@@ -5,6 +5,7 @@ import { defaultAddressGuard, isIpLiteral, type AddressGuard } from './address-g
 import { FeedFetchError, UrlRefusedError } from './errors.ts';
 import { parseFeedUrl } from './feed-url.ts';
 import { decompressor, readSnippet } from './response-snippet.ts';
+import { headerWebSubLinks, type WebSubLinks } from './websub-links.ts';
 
 export interface FetchSettings {
   timeoutMs: number;
@@ -33,6 +34,11 @@ export interface FetchedFeed {
   movedTo: string | null;
   /** The server's Cache-Control max-age, capped at one hour. */
   maxAgeMs: number | null;
+  /**
+   * The WebSub hub and self of the answer's `Link` headers, on a 304 too. They take precedence over
+   * those the feed's body names (WebSub §4); both are kept apart for the subscriber to weigh.
+   */
+  links: WebSubLinks;
 }
 
 const MAX_AGE_CAP_MS = 3_600_000;
@@ -67,6 +73,7 @@ export async function fetchFeed(url: string, settings: FetchSettings, validators
         finalUrl: current,
         movedTo: permanent && current !== url ? current : null,
         maxAgeMs: maxAge(headers['cache-control']),
+        links: headerWebSubLinks(response.headersDistinct.link, current),
       };
       if (statusCode === 304) {
         response.resume();

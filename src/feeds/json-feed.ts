@@ -1,9 +1,10 @@
 import { FeedParseError } from './errors.ts';
 import type { ParsedFeed, RawEntry } from './parsed-feed.ts';
 import { plainTextAsHtml } from './plain-text.ts';
+import { declaredJsonLinks, resolveWebSubLinks } from './websub-links.ts';
 
-/** JSON Feed 1.0 and 1.1 (https://jsonfeed.org/version/1.1). */
-export function parseJsonFeed(text: string): ParsedFeed {
+/** JSON Feed 1.0 and 1.1 (https://jsonfeed.org/version/1.1); relative links are resolved against `url`. */
+export function parseJsonFeed(text: string, url?: string): ParsedFeed {
   let doc: Record<string, unknown>;
   try {
     doc = JSON.parse(text) as Record<string, unknown>;
@@ -16,6 +17,7 @@ export function parseJsonFeed(text: string): ParsedFeed {
   return {
     title: str(doc.title),
     language: str(doc.language),
+    ...resolveWebSubLinks(declaredJsonLinks(doc), url),
     entries: doc.items.filter((item): item is Record<string, unknown> => !!item && typeof item === 'object').map(entry),
   };
 }

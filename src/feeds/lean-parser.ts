@@ -2,8 +2,9 @@ import Parser from 'rss-parser';
 import { FeedParseError } from './errors.ts';
 import { bodyHtml, elementText, type Fields, first, guidPermalink, isElement, mediaElement, textOf, titleType } from './feed-elements.ts';
 import { flattenMixedContent, type SaxHandlers } from './mixed-content.ts';
+import { declaredXmlLinks, type DeclaredLinks } from './websub-links.ts';
 
-export type XmlFeed = Fields & { items: Fields[] };
+export type XmlFeed = Fields & { items: Fields[]; links: DeclaredLinks };
 
 /**
  * rss-parser, minus two things ainews does not use and that cost a sixth of the parse of a full-text feed:
@@ -13,7 +14,8 @@ export type XmlFeed = Fields & { items: Fields[] };
  * It reads itself what rss-parser reads wrong or not at all: dates raw (rss-parser's
  * `new Date(...).toISOString()` throws on a bad Atom date and loses the feed; they are parsed strictly in
  * normalisation), Atom 0.3's and Dublin Core terms' dates, bodies by their declared type, Atom links,
- * permalink guids and Media RSS. Each item also says whether its title is HTML or text.
+ * permalink guids and Media RSS. Each item also says whether its title is HTML or text, and the feed
+ * gives the WebSub hub and self links of its `<feed>` or `<channel>`.
  */
 class LeanFeedParser extends Parser<Fields, Fields> {
   /**
@@ -37,13 +39,20 @@ class LeanFeedParser extends Parser<Fields, Fields> {
   }
 
   buildAtomFeed(document: { feed: Fields }): Fields {
-    // Not read here, and rss-parser's reading of it throws on a <link> with no attributes.
+    const links = declaredXmlLinks(document.feed);
+    // Only WebSub's links (read above) are wanted, and rss-parser's reading throws on a <link> with no attributes.
     take(document.feed, 'link');
     const entries = document.feed.entry;
     // An entry of text alone (or empty) has nothing to read; rss-parser throws on it.
     if (Array.isArray(entries)) document.feed.entry = entries.map((entry: unknown) => (isElement(entry) ? entry : {}));
     // @ts-expect-error buildAtomFeed is an internal method of rss-parser, present in 3.x
-    return super.buildAtomFeed(document) as Fields;
+    return { ...(super.buildAtomFeed(document) as Fields), links };
+  }
+
+  /** rss-parser's reading of an RSS 2.0 or RSS 1.0 channel, which keeps only the first `atom:link`. */
+  buildRSS(channel: Fields, items: unknown): Fields {
+    // @ts-expect-error buildRSS is an internal method of rss-parser, present in 3.x
+    return { ...(super.buildRSS(channel, items) as Fields), links: declaredXmlLinks(channel) };
   }
 
   parseItemAtom(entry: Fields): Fields {

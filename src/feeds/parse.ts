@@ -4,6 +4,7 @@ import { textOf } from './feed-elements.ts';
 import { parseXml, type XmlFeed } from './lean-parser.ts';
 import type { ParsedFeed } from './parsed-feed.ts';
 import { escapeStrayLessThan } from './stray-less-than.ts';
+import { resolveWebSubLinks } from './websub-links.ts';
 import { refuseEntityDeclarations, repairXml } from './xml-repair.ts';
 
 /** Enough of a document that is no feed for its `<head>`, where a web page names its feeds. */
@@ -11,20 +12,21 @@ const DOCUMENT_SNIPPET_CHARS = 64 * 1024;
 
 /**
  * Parses a feed. Given where the text came from (`origin`), a document that is no feed is named in the
- * error, with its start: a web page there may name the feed to subscribe to instead.
+ * error, with its start: a web page there may name the feed to subscribe to instead; and the feed's
+ * relative hub and self links are resolved against its URL.
  */
 export async function parseFeed(text: string, origin?: { url: string; contentType: string | null }): Promise<ParsedFeed> {
   try {
-    return await parseDocument(text);
+    return await parseDocument(text, origin?.url);
   } catch (error) {
     if (!origin || !(error instanceof FeedParseError)) throw error;
     throw new FeedParseError(error.message, { ...origin, text: text.slice(0, DOCUMENT_SNIPPET_CHARS) });
   }
 }
 
-async function parseDocument(text: string): Promise<ParsedFeed> {
+async function parseDocument(text: string, url: string | undefined): Promise<ParsedFeed> {
   const trimmed = text.trimStart();
-  if (trimmed.startsWith('{')) return parseJsonFeed(trimmed);
+  if (trimmed.startsWith('{')) return parseJsonFeed(trimmed, url);
   refuseEntityDeclarations(text);
   // Most feeds are well-formed: parse them as they are, and mend only those the strict parser rejects.
   let xml = text.slice(Math.max(0, text.indexOf('<')));
@@ -41,6 +43,7 @@ async function parseDocument(text: string): Promise<ParsedFeed> {
     truncated,
     title: textOf(feed.title),
     language: textOf(feed.language) ?? textOf(feed['dc:language']) ?? rootLanguage(xml),
+    ...resolveWebSubLinks(feed.links, url),
     entries: feed.items.map((item) => ({
       guid: textOf(item.guid) ?? textOf(item.id) ?? textOf(item['rdf:about']),
       link: textOf(item.link),

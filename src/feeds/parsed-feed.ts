@@ -22,5 +22,13 @@ export interface ParsedFeed {
   truncated?: boolean;
   title: string | null;
   language: string | null;
+  /**
+   * The WebSub hub the feed names, and the URL it calls its own (rel="self"), the topic to subscribe
+   * to: absolute http(s) URLs, or null when it names none. A `Link` header on the response takes
+   * precedence over these (WebSub §4), so the subscriber weighs them with `FetchedFeed.links`.
+   * Optional so that feeds built by hand need not say.
+   */
+  hub?: string | null;
+  self?: string | null;
   entries: RawEntry[];
 }
