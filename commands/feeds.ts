@@ -58,8 +58,8 @@ export const feedsRemoveCommand = defineCommand({
   action: 'remove feeds',
   writes: true,
   uses: ['admin'],
-  run({ feed }, ctx) {
-    const removed = ctx.services.admin.remove(feed.replace(/^#/, ''));
+  async run({ feed }, ctx) {
+    const removed = await ctx.services.admin.remove(feed.replace(/^#/, ''));
     return { kind: 'notice', lines: [`Removed feed #${removed.id} ${removed.name ?? removed.url}. Its items stay searchable.`] };
   },
 });

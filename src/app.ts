@@ -29,6 +29,9 @@ import { PollScheduler } from './pipeline/scheduler.ts';
 import { FeedRhythms } from './db/feed-rhythms.ts';
 import { PollBudget } from './polling/poll-budget.ts';
 import { PollPlanner } from './polling/poll-planner.ts';
+import { WebSubSubscriptions } from './db/websub-subscriptions.ts';
+import { postToHub } from './websub/hub-request.ts';
+import { WebSubSubscriber } from './websub/subscriber.ts';
 import { MetricsReads } from './db/metrics-reads.ts';
 import { Metrics } from './ops/metrics.ts';
 import { trendPng } from './charts/render-png.ts';
@@ -87,12 +90,17 @@ export interface App {
   processor: ItemProcessor;
   poller: FeedPoller;
   scheduler: PollScheduler;
+  /** WebSub subscriptions, when PUBLIC_URL says where hubs reach ainews (null without it). */
+  websub: WebSubSubscriber | null;
   /** Deletes what AINEWS_RETENTION no longer keeps, leaving tombstones (`ainews prune`, daily in `ainews run`). */
   retention: Retention;
   /** A delivery worker for the given platforms' senders. */
   deliveryWorker(senders: AlertSender[]): DeliveryWorker;
   close(): void;
 }
+
+/** The lease asked of WebSub hubs: a week, renewed a day before it ends. */
+const WEBSUB_LEASE_SECONDS = 7 * 86_400;
 
 /**
  * The composition root: everything ainews runs is built here from validated config and wired by hand.
@@ -110,6 +118,8 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
     userAgent: config.AINEWS_USER_AGENT,
     allowPrivateNetwork: config.AINEWS_ALLOW_PRIVATE_NETWORK,
   };
+  // Built below, once the poller it stores pushes with exists.
+  let websub: WebSubSubscriber | null = null;
   const admin = new FeedAdmin(
     feeds,
     {
@@ -118,6 +128,7 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
       allowPrivateNetwork: config.AINEWS_ALLOW_PRIVATE_NETWORK,
     },
     (url) => fetchFeed(url, fetchSettings),
+    (feedId) => websub?.unsubscribe(feedId) ?? Promise.resolve(),
   );
   if (applied.some((m) => m.version === 1) && config.AINEWS_SEED_DEFAULT_FEEDS) {
     const added = admin.addDefaults().filter((r) => r.created).length;
@@ -193,6 +204,7 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
   const planner = new PollPlanner({
     rhythms: new FeedRhythms(db),
     weights: () => feeds.requestWeights(),
+    pushState: (feedId) => websub?.pushState(feedId) ?? null,
     settings: {
       minMs: config.FEED_MIN_INTERVAL,
       maxMs: config.FEED_MAX_INTERVAL,
@@ -213,13 +225,30 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
     maxFailures: config.FEED_MAX_FAILURES,
     maxItems: config.FEED_MAX_ITEMS,
     observer: feedHealth,
+    onPolled: (feed, poll) => websub?.polled(feed, poll),
   });
+  if (config.PUBLIC_URL) {
+    websub = new WebSubSubscriber({
+      subscriptions: new WebSubSubscriptions(db),
+      feeds,
+      post: (hub, fields) =>
+        postToHub(hub, fields, { timeoutMs: config.FETCH_TIMEOUT, userAgent: config.AINEWS_USER_AGENT, allowPrivateNetwork: config.AINEWS_ALLOW_PRIVATE_NETWORK }),
+      // A push goes on as a poll would: stored, then indexed, clustered and routed, then reported.
+      ingest: async (feed, body, contentType) => {
+        const outcome = await poller.finish(await poller.ingestPush(feed, body, contentType));
+        onOutcome?.(outcome);
+      },
+      log: log.child({ component: 'websub' }),
+      settings: { publicUrl: config.PUBLIC_URL, leaseSeconds: WEBSUB_LEASE_SECONDS },
+    });
+  }
   const scheduler = new PollScheduler({
     feeds,
     poller,
     processor,
     planner,
     budget: new PollBudget(config.POLL_BUDGET_PER_HOUR),
+    maintenance: () => websub?.maintain() ?? Promise.resolve(),
     concurrency: config.POLL_CONCURRENCY,
     log: log.child({ component: 'scheduler' }),
     onOutcome,
@@ -260,6 +289,7 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
     processor,
     poller,
     scheduler,
+    websub,
     retention: new Retention({
       items: new ItemRetention(db),
       outbox: new OutboxRetention(db),

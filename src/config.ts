@@ -186,6 +186,12 @@ export const configSchema = z.object({
     .refine((url) => /^https?:\/\/[^\s]+$/.test(url), { message: 'expected an http(s) URL such as https://slack.com/api/' })
     .transform((url) => (url.endsWith('/') ? url : `${url}/`)),
   SLACK_UNFURL: bool(false),
+  PUBLIC_URL: z
+    .string()
+    .trim()
+    .optional()
+    .refine((url) => url === undefined || /^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(url), { message: 'expected the http(s) URL ainews is reached at, such as https://ainews.example.com' })
+    .transform((url) => url?.replace(/\/+$/, '')),
   PORT: int(3000, 1, 65535),
   HOST: z.string().trim().min(1).default('0.0.0.0'),
   DISCORD_TOKEN: z.string().trim().min(20, 'expected the bot token from the Developer Portal (Bot → Reset Token)').optional(),
@@ -232,7 +238,9 @@ function combinationProblems(config: Config): string[] {
     problems.push('  SLACK_BOT_TOKEN: set SLACK_APP_TOKEN too (Socket Mode), or SLACK_SIGNING_SECRET and PORT (HTTP mode)');
   }
   const slackHttp = config.SLACK_BOT_TOKEN && !config.SLACK_APP_TOKEN && config.SLACK_SIGNING_SECRET;
-  if (slackHttp && config.METRICS_PORT === config.PORT) {
+  if (config.PUBLIC_URL && config.METRICS_PORT === config.PORT) {
+    problems.push(`  METRICS_PORT: PUBLIC_URL's callbacks are served on PORT ${config.PORT}; give the health and metrics server another port`);
+  } else if (slackHttp && config.METRICS_PORT === config.PORT) {
     problems.push(`  METRICS_PORT: Slack's HTTP mode already listens on PORT ${config.PORT}; give the health and metrics server another port`);
   }
   if (Boolean(config.DISCORD_TOKEN) !== Boolean(config.DISCORD_APPLICATION_ID)) {

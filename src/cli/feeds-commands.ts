@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { FeedRow } from '../db/feeds.ts';
+import { WebSubSubscriptions, type SubscriptionRow } from '../db/websub-subscriptions.ts';
 import { formatDuration } from '../duration.ts';
 import { parseOpml, toOpml } from '../feeds/opml.ts';
 import { CliError, printJson, withApp } from './context.ts';
@@ -9,7 +10,7 @@ import { table } from './table.ts';
 import { intervalWords } from '../polling/interval-words.ts';
 
 /** The public shape of a feed in `feeds list --json`: fields are added, never renamed. */
-export function feedJson(feed: FeedRow) {
+export function feedJson(feed: FeedRow, subscription?: SubscriptionRow) {
   return {
     id: feed.id,
     url: feed.url,
@@ -25,6 +26,17 @@ export function feedJson(feed: FeedRow) {
     next_poll_at: feed.status === 'disabled' ? null : feed.next_poll_at,
     first_success_at: feed.first_success_at,
     created_at: feed.created_at,
+    websub: subscription
+      ? {
+          hub: subscription.hub,
+          topic: subscription.topic,
+          state: subscription.state,
+          expires_at: subscription.expires_at,
+          last_push_at: subscription.last_push_at,
+          pushes: subscription.pushes,
+          last_error: subscription.last_error,
+        }
+      : null,
   };
 }
 
@@ -64,7 +76,8 @@ export function registerFeedsCommands(program: Command): void {
     .action(async (opts: { json?: boolean }) => {
       await withApp((app) => {
         const rows = app.feeds.list();
-        if (opts.json) return printJson(rows.map(feedJson));
+        const subscriptions = new Map(new WebSubSubscriptions(app.db).list().map((row) => [row.feed_id, row]));
+        if (opts.json) return printJson(rows.map((feed) => feedJson(feed, subscriptions.get(feed.id))));
         if (rows.length === 0) return console.log('no feeds yet; add one with "ainews feeds add <url>" or "ainews feeds add --defaults"');
         console.log(
           table(
@@ -101,8 +114,8 @@ export function registerFeedsCommands(program: Command): void {
     .argument('<id|url>', 'feed id (from "feeds list") or URL')
     .description('unsubscribe; items already stored stay searchable')
     .action(async (key: string) => {
-      await withApp((app) => {
-        const feed = app.admin.remove(key);
+      await withApp(async (app) => {
+        const feed = await app.admin.remove(key);
         console.log(`removed feed #${feed.id} ${feed.url}`);
       });
     });

@@ -7,6 +7,8 @@ import { ConsoleSender } from '../platforms/console/console-sender.ts';
 import { printOutcome } from '../platforms/console/print-items.ts';
 import { DailyPrune } from '../retention/daily-prune.ts';
 import { shutdown } from '../shutdown.ts';
+import { websubCallback } from '../websub/callback-route.ts';
+import { listenCallbacks } from '../websub/serve-callbacks.ts';
 import { cliLogger, loadCliConfig } from './context.ts';
 
 export function registerRunCommand(program: Command): void {
@@ -23,9 +25,14 @@ export function registerRunCommand(program: Command): void {
         printOutcome(outcome, (line) => console.log(line));
         if (outcome.alerts > 0) delivery?.nudge();
       });
+      // WebSub callbacks (PUBLIC_URL): on Slack's HTTP mode's port when it runs, else on a listener of their own.
+      const callbacks = app.websub ? websubCallback(app.websub, { maxBytes: config.FETCH_MAX_BYTES, log: log.child({ component: 'websub' }) }) : null;
       // Loaded only when configured: the Slack SDK is heavy, and every other command starts faster without it.
       const slack = config.SLACK_BOT_TOKEN
-        ? (await import('../platforms/slack/slack-app.ts')).createSlack(config, app, log, { onCommandAnswered: (seconds) => app.metrics.commandAnswered('slack', seconds) })
+        ? (await import('../platforms/slack/slack-app.ts')).createSlack(config, app, log, {
+            onCommandAnswered: (seconds) => app.metrics.commandAnswered('slack', seconds),
+            ...(callbacks ? { publicRoutes: { path: '/websub/:token', handler: callbacks } } : {}),
+          })
         : null;
       const discord = config.DISCORD_TOKEN
         ? (await import('../platforms/discord/discord-app.ts')).createDiscord(config, app, log, {
@@ -44,6 +51,14 @@ export function registerRunCommand(program: Command): void {
             throw error;
           })
         : null;
+      const ownCallbacks =
+        callbacks && slack?.mode !== 'http'
+          ? await listenCallbacks(callbacks, { host: config.HOST, port: config.PORT }, log.child({ component: 'websub' })).catch(async (error: unknown) => {
+              await ops?.close();
+              app.close();
+              throw error;
+            })
+          : null;
       delivery = app.deliveryWorker([new ConsoleSender((text) => console.log(text)), ...(slack ? [slack.sender] : []), ...(discord ? [discord.sender] : [])]);
       if (app.summaries.llm) {
         app.summaries.llm.clearAbandoned(config.LLM_ALERT_WAIT);
@@ -67,6 +82,7 @@ export function registerRunCommand(program: Command): void {
           void shutdown(
             [
               ...(ops ? [{ name: 'health and metrics server', stop: () => ops.close() }] : []),
+              ...(ownCallbacks ? [{ name: 'WebSub callback server', stop: () => ownCallbacks.close() }] : []),
               { name: 'scheduler', stop: () => app.scheduler.stop() },
               { name: 'retention', stop: () => pruning.stop() },
               { name: 'llm summaries', stop: () => app.summaries.llm?.stop() },

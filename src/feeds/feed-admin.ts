@@ -45,6 +45,8 @@ export class FeedAdmin {
     },
     /** Fetches a URL to see whether it is a feed or a page naming one; without it, `subscribe` is `add`. */
     private readonly probe: Probe | null = null,
+    /** Unsubscribes a feed about to be removed from its WebSub hub, if it has one. */
+    private readonly unsubscribe: (feedId: number) => Promise<void> = () => Promise.resolve(),
   ) {}
 
   /** Adds a feed by its URL, as given, without fetching it (a list of feeds, an OPML file). */
@@ -90,8 +92,10 @@ export class FeedAdmin {
     return defaultFeeds().map((feed) => this.add({ url: feed.url, name: feed.name }));
   }
 
-  remove(idOrUrl: string): FeedRow {
+  /** Removes a feed, unsubscribing it from its WebSub hub first (a hub that cannot be reached is asked again later). */
+  async remove(idOrUrl: string): Promise<FeedRow> {
     const feed = this.find(idOrUrl);
+    await this.unsubscribe(feed.id);
     this.feeds.remove(feed.id);
     return feed;
   }

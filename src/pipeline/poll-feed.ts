@@ -7,6 +7,7 @@ import { FeedFetchError } from '../feeds/errors.ts';
 import { decodeFeed } from '../feeds/charset.ts';
 import { normalizeEntry, type NormalizedItem } from '../feeds/normalize.ts';
 import { parseFeed } from '../feeds/parse.ts';
+import type { ParsedFeed } from '../feeds/parsed-feed.ts';
 import type { Logger } from '../log.ts';
 import type { PollPlanner } from '../polling/poll-planner.ts';
 import { backoffDelay, type BackoffSettings } from './backoff.ts';
@@ -35,6 +36,8 @@ export interface PollerDeps {
   maxItems: number;
   /** Told how each poll of a feed went (feed health); it handles its own errors. */
   observer?: PollObserver;
+  /** Told what each poll that brought a body saw (the WebSub subscriber reads the feed's hub there). */
+  onPolled?: (feed: FeedRow, poll: PolledBody) => void;
   now?: () => Date;
 }
 
@@ -42,6 +45,14 @@ export interface PollerDeps {
 export interface PollObserver {
   failed(feed: FeedRow, error: unknown, at: Date): void;
   succeeded(feed: FeedRow, at: Date): void;
+}
+
+/** A poll that brought a body: what was fetched and parsed, and how many entries were new to the feed. */
+export interface PolledBody {
+  fetched: FetchedFeed;
+  parsed: ParsedFeed;
+  fresh: number;
+  at: Date;
 }
 
 /** What a poll stored, before the follow-up pass has indexed and routed it. */
@@ -123,13 +134,42 @@ export class FeedPoller {
   }
 
   private async store(feed: FeedRow, fetched: FetchedFeed, log: Logger): Promise<IngestOutcome> {
-    const { text } = decodeFeed(fetched.body, fetched.contentType);
+    const { parsed, stored, count, now, backlog } = await this.storeBody(feed, fetched.body, fetched.contentType, fetched.finalUrl, false, log);
+    // A document that broke off is not what the server holds: its validators would have the next poll
+    // answered 304, and the items after the cut would wait for the feed to change.
+    const validators = parsed.truncated ? { etag: null, lastModified: null } : {};
+    if (parsed.truncated) log.warn({ entries: count }, 'the feed broke off before its end; kept its whole items, and fetches it in full next time');
+    const appeared = appearances(feed, stored.created, stored.linked, now, backlog);
+    // Before the next poll is planned: a hub found missing news here has the feed planned without it.
+    this.deps.onPolled?.(feed, { fetched, parsed, fresh: backlog ? 0 : stored.created.length + stored.linked, at: now });
+    this.deps.feeds.recordSuccess(feed.id, { ...this.success(feed, fetched, appeared), ...validators, language: parsed.language, title: parsed.title });
+    this.deps.observer?.succeeded(feed, this.now());
+    log.debug({ entries: count, created: stored.created.length, updated: stored.updated, linked: stored.linked, backlog }, 'polled');
+    return { feed, result: 'updated', fresh: backlog ? [] : stored.created, backlog: backlog ? stored.created.length : 0 };
+  }
+
+  /**
+   * Stores a body a WebSub hub pushed, through the same decoding, parsing and dedupe as a poll's: what it
+   * holds that is new is queued for the follow-up pass. It is no poll: the feed's schedule and validators
+   * stay as they are, and a push that holds only the newest entries leaves the others' tombstones alone.
+   */
+  async ingestPush(feed: FeedRow, body: Buffer, contentType: string | null): Promise<IngestOutcome> {
+    const log = this.deps.log.child({ feed: feed.id, url: feed.url, pushed: true });
+    const { stored, now, backlog } = await this.storeBody(feed, body, contentType, feed.url, true, log);
+    this.deps.planner.observe(feed, appearances(feed, stored.created, stored.linked, now, backlog), now);
+    log.debug({ created: stored.created.length, updated: stored.updated, linked: stored.linked }, 'pushed');
+    return { feed, result: 'updated', fresh: backlog ? [] : stored.created, backlog: backlog ? stored.created.length : 0 };
+  }
+
+  /** decode → parse → normalise → store. */
+  private async storeBody(feed: FeedRow, body: Buffer, contentType: string | null, url: string, partial: boolean, log: Logger) {
+    const { text } = decodeFeed(body, contentType);
     // Turns of the event loop between stages, and within normalisation: a large feed stalls the bot (its
     // command answers, its gateway heartbeats) for one stage at most, not for the whole poll.
     await setImmediate();
-    const parsed = await parseFeed(text, { url: fetched.finalUrl, contentType: fetched.contentType });
+    const parsed = await parseFeed(text, { url, contentType });
     const now = this.now();
-    const context = { feedId: feed.id, feedUrl: fetched.finalUrl, feedLanguage: parsed.language ?? feed.language, now };
+    const context = { feedId: feed.id, feedUrl: url, feedLanguage: parsed.language ?? feed.language, now };
     let items: NormalizedItem[] = [];
     for (let start = 0; start < parsed.entries.length; start += NORMALIZE_CHUNK) {
       await setImmediate();
@@ -145,21 +185,8 @@ export class FeedPoller {
     await setImmediate();
     const backlog = feed.first_success_at === null;
     const source = { name: feed.name ?? parsed.title ?? '', url: feed.url };
-    const stored = this.deps.items.store(feed.id, items, { backlog, now, source, partial: parsed.truncated });
-    // A document that broke off is not what the server holds: its validators would have the next poll
-    // answered 304, and the items after the cut would wait for the feed to change.
-    const validators = parsed.truncated ? { etag: null, lastModified: null } : {};
-    if (parsed.truncated) log.warn({ entries: items.length }, 'the feed broke off before its end; kept its whole items, and fetches it in full next time');
-    const appeared = appearances(feed, stored.created, stored.linked, now, backlog);
-    this.deps.feeds.recordSuccess(feed.id, { ...this.success(feed, fetched, appeared), ...validators, language: parsed.language, title: parsed.title });
-    this.deps.observer?.succeeded(feed, this.now());
-    log.debug({ entries: items.length, created: stored.created.length, updated: stored.updated, linked: stored.linked, backlog }, 'polled');
-    return {
-      feed,
-      result: 'updated',
-      fresh: backlog ? [] : stored.created,
-      backlog: backlog ? stored.created.length : 0,
-    };
+    const stored = this.deps.items.store(feed.id, items, { backlog, now, source, partial: partial || parsed.truncated });
+    return { parsed, stored, count: items.length, now, backlog };
   }
 
   private success(feed: FeedRow, fetched: FetchedFeed, appeared: Date[]) {

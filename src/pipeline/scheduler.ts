@@ -26,6 +26,8 @@ export interface SchedulerDeps {
   planner: PollPlanner;
   /** POLL_BUDGET_PER_HOUR. */
   budget: PollBudget;
+  /** Work done after each round (WebSub lease renewals); its failure is logged. */
+  maintenance?: () => Promise<void>;
   concurrency: number;
   log: Logger;
   /** Called as each feed's poll finishes, for example to print or deliver its new items. */
@@ -172,6 +174,7 @@ export class PollScheduler {
     await Promise.all(finishing);
     // What a stopped process left queued, when no poll of this tick started a pass.
     await this.deps.processor.drain();
+    await this.deps.maintenance?.().catch((error: unknown) => this.deps.log.error({ err: error }, 'WebSub maintenance failed'));
     return summary;
   }
 

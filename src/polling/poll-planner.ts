@@ -22,17 +22,20 @@ export interface PollReport {
   maxAgeMs: number | null;
 }
 
-/** A feed a WebSub hub pushes: it is polled rarely, as a safety net. */
+/** A feed's WebSub subscription: when its hub pushes it, it is polled rarely, as a safety net. */
 export interface PushedFeed {
   hub: string;
+  pushing: boolean;
+  /** What became of the subscription, when the hub does not push. */
+  note: string | null;
 }
 
 export interface PlannerDeps {
   rhythms: FeedRhythms;
   /** What the adaptive feeds cost in requests together (refreshed with `refresh`). */
   weights: () => { sum: number; feeds: number };
-  /** The hub that pushes the feed, when one does. */
-  pushedBy?: (feedId: number) => PushedFeed | null;
+  /** The feed's WebSub subscription, when it has one. */
+  pushState?: (feedId: number) => PushedFeed | null;
   settings: PlannerSettings;
   random?: () => number;
 }
@@ -65,14 +68,19 @@ export class PollPlanner {
     const newsRate = rates[hourOfWeek(report.at)]!;
     const weight = requestWeight(rates);
     const base = { newsRate, requestWeight: weight };
-    const pushed = this.deps.pushedBy?.(feed.id) ?? null;
+    const push = this.deps.pushState?.(feed.id) ?? null;
+    const pushWords = push ? `; ${push.pushing ? `pushed by its WebSub hub ${safeHost(push.hub)}` : push.note}` : '';
     if (feed.interval_mode === 'fixed') {
-      const reason = `fixed at ${formatDuration(feed.interval_seconds * 1000)} (--every)${pushed ? `; ${pushedWords(pushed)}` : ''}`;
-      return this.plan(report, feed.interval_seconds * 1000, reason, base);
+      return this.plan(report, feed.interval_seconds * 1000, `fixed at ${formatDuration(feed.interval_seconds * 1000)} (--every)${pushWords}`, base);
     }
-    if (pushed) return this.plan(report, settings.maxMs, `${pushedWords(pushed)}; polled at FEED_MAX_INTERVAL as a safety net`, base);
+    if (push?.pushing) return this.plan(report, settings.maxMs, `pushed by its WebSub hub ${safeHost(push.hub)}; polled at FEED_MAX_INTERVAL as a safety net`, base);
     const chosen = nextInterval(rates, report.at, this.spreadHours, settings);
-    return this.plan(report, chosen, this.words(rhythm, rates, report.at, chosen), base);
+    return this.plan(report, chosen, `${this.words(rhythm, rates, report.at, chosen)}${pushWords}`, base);
+  }
+
+  /** Learns when new items appeared without planning a poll (a WebSub push). */
+  observe(feed: FeedRow, appeared: Date[], at: Date): void {
+    if (appeared.length) this.learn(feed, { at, appeared, maxAgeMs: null });
   }
 
   private learn(feed: FeedRow, report: PollReport): Rhythm {
@@ -111,10 +119,6 @@ const WEEK_MS = 7 * 86_400_000;
 
 function roundly(count: number): string {
   return count < 10 ? count.toFixed(1) : String(Math.round(count));
-}
-
-function pushedWords(pushed: PushedFeed): string {
-  return `pushed by its WebSub hub ${safeHost(pushed.hub)}`;
 }
 
 function safeHost(url: string): string {

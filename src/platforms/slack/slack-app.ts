@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, SocketModeReceiver, webApi } from '@slack/bolt';
 import { COMMANDS, type CommandDefinition, type CommandServices } from '../../../commands/index.ts';
 import { Dispatcher } from '../../../commands/dispatch.ts';
@@ -38,7 +39,13 @@ export function createSlack(
   config: SlackConfig,
   services: CommandServices,
   log: Logger,
-  options: { retryBaseMs?: number; commands?: readonly CommandDefinition[]; onCommandAnswered?: (seconds: number) => void } = {},
+  options: {
+    retryBaseMs?: number;
+    commands?: readonly CommandDefinition[];
+    onCommandAnswered?: (seconds: number) => void;
+    /** Served beside Slack's requests in HTTP mode, on the same port (the WebSub callbacks under /websub/). */
+    publicRoutes?: { path: string; handler: (req: IncomingMessage, res: ServerResponse) => void };
+  } = {},
 ): SlackPlatform | null {
   const token = config.SLACK_BOT_TOKEN;
   if (!token) return null;
@@ -61,7 +68,14 @@ export function createSlack(
   // Initialisation (auth.test) is deferred to start(), where a failure is caught and retried.
   const app = receiver
     ? new App({ token, logger, clientOptions, receiver, deferInitialization: true })
-    : new App({ token, logger, clientOptions, signingSecret: config.SLACK_SIGNING_SECRET, deferInitialization: true });
+    : new App({
+        token,
+        logger,
+        clientOptions,
+        signingSecret: config.SLACK_SIGNING_SECRET,
+        deferInitialization: true,
+        ...(options.publicRoutes ? { customRoutes: [{ path: options.publicRoutes.path, method: ['GET', 'POST'], handler: options.publicRoutes.handler }] } : {}),
+      });
   let botName: Promise<string> | null = null;
   registerSlashCommand(app, {
     dispatcher: new Dispatcher({
