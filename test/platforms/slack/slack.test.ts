@@ -2,6 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DeliveryWorker } from '../../../src/delivery/worker.ts';
 import { createLogger } from '../../../src/log.ts';
 import { createSlack, type SlackPlatform } from '../../../src/platforms/slack/slack-app.ts';
+import { WebSubSubscriptions } from '../../../src/db/websub-subscriptions.ts';
+import { websubCallback } from '../../../src/websub/callback-route.ts';
 import { testApp, type TestApp } from '../../helpers/app.ts';
 import { FakeSlack } from '../../helpers/fake-slack.ts';
 import { FeedServer } from '../../helpers/feed-server.ts';
@@ -19,7 +21,7 @@ let news: NewsFeed;
 
 const publish = (title: string | string[], description = '') => news.publish(app, title, description);
 
-async function startSlack(env: Record<string, string> = {}) {
+async function startSlack(env: Record<string, string> = {}, options: { websub?: boolean } = {}) {
   app = testApp({
     SLACK_BOT_TOKEN: slack.botToken,
     SLACK_APP_TOKEN: slack.appToken,
@@ -27,7 +29,8 @@ async function startSlack(env: Record<string, string> = {}) {
     ...FAST_DELIVERY,
     ...env,
   });
-  platform = createSlack(app.config, app, createLogger('silent'), { retryBaseMs: 100 })!;
+  const publicRoutes = options.websub ? { path: '/websub/:token', handler: websubCallback(app.websub!, { maxBytes: 65_536, log: createLogger('silent') }) } : undefined;
+  platform = createSlack(app.config, app, createLogger('silent'), { retryBaseMs: 100, ...(publicRoutes ? { publicRoutes } : {}) })!;
   expect(await platform.start()).toBe(true);
   worker = app.deliveryWorker([platform.sender]);
   worker.start();
@@ -211,6 +214,22 @@ describe('Slack over HTTP', () => {
     expect(await slack.sendSigned(url, 'shh-secret', slack.slashPayload('gpt-5'))).toBe(200);
     await waitUntil(() => slack.responses.length === 1);
     expect(JSON.stringify(slack.responses[0]!.body)).toContain('OpenAI ships GPT-5');
+  });
+
+  it('serves the WebSub callbacks on its port, beside Slack’s requests', async () => {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    await startSlack({ SLACK_APP_TOKEN: '', SLACK_SIGNING_SECRET: 'shh-secret', PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: base }, { websub: true });
+    const topic = 'https://blog.example/feed.xml';
+    const feed = app.feeds.add({ url: topic, intervalSeconds: 900 }).feed;
+    const token = 'a'.repeat(32);
+    new WebSubSubscriptions(app.db).requested(feed.id, { hub: 'https://hub.example/', topic, token, secret: 's'.repeat(32) }, new Date());
+    const check = await fetch(`${base}/websub/${token}?hub.mode=subscribe&hub.topic=${encodeURIComponent(topic)}&hub.challenge=c-123&hub.lease_seconds=3600`);
+    expect(check.status).toBe(200);
+    expect(await check.text()).toBe('c-123');
+    expect(app.websub!.pushState(feed.id)).toMatchObject({ pushing: true });
+    const unknown = await fetch(`${base}/websub/${'b'.repeat(32)}?hub.mode=subscribe&hub.topic=x&hub.challenge=c`);
+    expect(unknown.status).toBe(404);
   });
 
   it('rejects a bad signature or a stale timestamp with a 401 and runs nothing', async () => {
