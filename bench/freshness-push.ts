@@ -9,18 +9,19 @@ export interface PushedFeed {
 }
 
 /**
- * THE WEBSUB SEAM. Called for every item of a feed a hub pushes (`SimFeed.pushed`, 20 of the 200), at
- * the fake time `at` its item is published, with the app's clock already set to `at`; alerts the call
- * queues are counted as queued at `at`. Both modes call it.
+ * THE WEBSUB SEAM. Called for every item of a feed a hub pushes (`SimFeed.pushed`, 20 of the 200)
+ * published during the day, at the fake time `at` of its publication, with the app's clock already set
+ * to `at`, in both modes. Alerts queued by the time it resolves count as queued at `at`, by push; once
+ * any are, the last line gives the pushed feeds' p95 (over all their items in the adaptive run) instead
+ * of `pushed: p95 n/a`.
  *
- * To fill in once the subscriber is on this branch: subscribe the feed at the start of the day (the
- * server names the hub as `<base>/hub`, in the document and a Link header), then here hand the app what
- * the hub would POST to the callback (the feed's document with `item`, signed with the subscription's
- * secret) and return true. The planner then polls the feed at FEED_MAX_INTERVAL as a safety net
- * (PlannerDeps.pushedBy), so the request counts change too.
+ * To fill in once the subscriber is on this branch: subscribe the feed (on the first call for it, or
+ * beside the feeds' adding in runMode; the server names its hub as `<base>/hub`, in the document and
+ * in a Link header), then hand the app what the hub would POST to the callback (the feed's document
+ * with `item`, signed with the subscription's secret) and wait for the follow-up pass to route it. With
+ * the planner told of the push (PlannerDeps.pushedBy), adaptive polling then polls the feed only at
+ * FEED_MAX_INTERVAL, as a safety net, and the request counts show it.
  *
- * Returns whether the item was pushed; false until then, and the bench prints `pushed: p95 n/a`.
+ * Until then it does nothing: the pushed feeds are polled like the others.
  */
-export async function pushItem(_app: App, _feed: PushedFeed, _item: SimItem, _at: Date): Promise<boolean> {
-  return false;
-}
+export async function pushItem(_app: App, _feed: PushedFeed, _item: SimItem, _at: Date): Promise<void> {}
