@@ -102,11 +102,23 @@ export interface App {
 /** The lease asked of WebSub hubs: a week, renewed a day before it ends. */
 const WEBSUB_LEASE_SECONDS = 7 * 86_400;
 
+/** What a simulation replaces; a running bot leaves both to the system. */
+export interface AppOptions {
+  /**
+   * The clock of the poll path: feeds added, polls, their plans and the alerts they queue are stamped
+   * with it. A benchmark runs a day of polling in seconds with a fake one.
+   */
+  now?: () => Date;
+  /** The poll planner's jitter, seeded by a benchmark so that two runs make the same polls. */
+  random?: () => number;
+}
+
 /**
  * The composition root: everything ainews runs is built here from validated config and wired by hand.
  * A brand-new database is seeded with the default feeds unless AINEWS_SEED_DEFAULT_FEEDS=false.
  */
-export function createApp(config: Config, log: Logger, onOutcome?: (outcome: PollOutcome) => void): App {
+export function createApp(config: Config, log: Logger, onOutcome?: (outcome: PollOutcome) => void, options: AppOptions = {}): App {
+  const { now, random } = options;
   const { db, applied } = openDatabase(config.AINEWS_DB, config.AINEWS_DB_BUSY_TIMEOUT);
   for (const migration of applied) log.info({ version: migration.version, name: migration.name }, 'migration applied');
   const feeds = new FeedStore(db);
@@ -128,6 +140,7 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
       allowPrivateNetwork: config.AINEWS_ALLOW_PRIVATE_NETWORK,
     },
     (url) => fetchFeed(url, fetchSettings),
+    now,
     (feedId) => websub?.unsubscribe(feedId) ?? Promise.resolve(),
   );
   if (applied.some((m) => m.version === 1) && config.AINEWS_SEED_DEFAULT_FEEDS) {
@@ -200,6 +213,7 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
     // release it; a deferred transaction that reads first would fail at once when it comes to write.
     transaction: (work) => db.transaction(work).immediate(),
     log: log.child({ component: 'processor' }),
+    now,
   });
   const planner = new PollPlanner({
     rhythms: new FeedRhythms(db),
@@ -211,6 +225,7 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
       defaultIntervalMs: config.FEED_DEFAULT_INTERVAL,
       zone: config.AINEWS_TIMEZONE,
     },
+    random,
   });
   const poller = new FeedPoller({
     feeds,
@@ -225,6 +240,7 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
     maxFailures: config.FEED_MAX_FAILURES,
     maxItems: config.FEED_MAX_ITEMS,
     observer: feedHealth,
+    now,
     onPolled: (feed, poll) => websub?.polled(feed, poll),
   });
   if (config.PUBLIC_URL) {
@@ -240,6 +256,7 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
       },
       log: log.child({ component: 'websub' }),
       settings: { publicUrl: config.PUBLIC_URL, leaseSeconds: WEBSUB_LEASE_SECONDS },
+      ...(now ? { now } : {}),
     });
   }
   const scheduler = new PollScheduler({
@@ -253,6 +270,7 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
     log: log.child({ component: 'scheduler' }),
     onOutcome,
     onIngested: (outcome, seconds) => metrics.polled(outcome, seconds),
+    now,
   });
   const deliverySettings = {
     intervalMs: config.DELIVERY_INTERVAL,

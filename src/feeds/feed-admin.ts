@@ -45,6 +45,8 @@ export class FeedAdmin {
     },
     /** Fetches a URL to see whether it is a feed or a page naming one; without it, `subscribe` is `add`. */
     private readonly probe: Probe | null = null,
+    /** When a feed is added (and so first due), or put back on the schedule. */
+    private readonly now: () => Date = () => new Date(),
     /** Unsubscribes a feed about to be removed from its WebSub hub, if it has one. */
     private readonly unsubscribe: (feedId: number) => Promise<void> = () => Promise.resolve(),
   ) {}
@@ -55,7 +57,7 @@ export class FeedAdmin {
     const fixed = request.every && !isAdaptive(request.every) ? request.every : null;
     const intervalMs = fixed ? this.parseInterval(fixed) : this.settings.defaultIntervalMs;
     const intervalMode = fixed ? 'fixed' : 'adaptive';
-    const { feed, created } = this.feeds.add({ url, name: request.name?.trim() || null, intervalSeconds: Math.round(intervalMs / 1000), intervalMode });
+    const { feed, created } = this.feeds.add({ url, name: request.name?.trim() || null, intervalSeconds: Math.round(intervalMs / 1000), intervalMode }, this.now());
     if (created) return { created, feed };
     return { created, feed, message: `already subscribed: feed #${feed.id} ${feed.name ? `(${feed.name}) ` : ''}has this URL` };
   }
@@ -67,7 +69,7 @@ export class FeedAdmin {
    * through the same guard, as any URL given. A URL that cannot be fetched just now is added as given,
    * with why in `note`.
    */
-  async subscribe(request: AddFeedRequest, now = new Date()): Promise<SubscribeResult> {
+  async subscribe(request: AddFeedRequest, now = this.now()): Promise<SubscribeResult> {
     const given = this.checkedUrl(request.url);
     if (request.every && !isAdaptive(request.every)) this.parseInterval(request.every);
     if (!this.probe || this.feeds.find(given)) return { ...this.add(request), foundOn: null, alsoOnPage: [], note: null };
@@ -103,14 +105,14 @@ export class FeedAdmin {
   /** Fixes a feed's interval (`every` a duration), or makes it adaptive again (`every` "adaptive"). */
   setInterval(idOrUrl: string, every: string): FeedRow {
     const feed = this.find(idOrUrl);
-    this.feeds.setInterval(feed.id, isAdaptive(every) ? null : Math.round(this.parseInterval(every) / 1000));
+    this.feeds.setInterval(feed.id, isAdaptive(every) ? null : Math.round(this.parseInterval(every) / 1000), this.now());
     return this.feeds.find(feed.id)!;
   }
 
   /** Puts a disabled (or failing) feed back on the schedule with a clean failure count. */
   enable(idOrUrl: string): FeedRow {
     const feed = this.find(idOrUrl);
-    this.feeds.enable(feed.id);
+    this.feeds.enable(feed.id, this.now());
     return this.feeds.find(feed.id)!;
   }
 

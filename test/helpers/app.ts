@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApp, type App } from '../../src/app.ts';
+import { createApp, type App, type AppOptions } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
 import type { PollOutcome } from '../../src/pipeline/poll-feed.ts';
@@ -13,7 +13,7 @@ export interface TestApp extends App {
 }
 
 /** The real app on a temporary database, allowed to reach the tests' own servers on 127.0.0.1. */
-export function testApp(env: Record<string, string> = {}): TestApp {
+export function testApp(env: Record<string, string> = {}, options: AppOptions = {}): TestApp {
   const dir = mkdtempSync(join(tmpdir(), 'ainews-test-'));
   const config = loadConfig({
     AINEWS_DB: join(dir, 'ainews.db'),
@@ -23,7 +23,7 @@ export function testApp(env: Record<string, string> = {}): TestApp {
     ...env,
   });
   const outcomes: PollOutcome[] = [];
-  const app = createApp(config, createLogger('silent'), (outcome) => outcomes.push(outcome));
+  const app = createApp(config, createLogger('silent'), (outcome) => outcomes.push(outcome), options);
   return {
     ...app,
     dir,

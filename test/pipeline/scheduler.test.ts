@@ -44,6 +44,25 @@ describe('PollScheduler', () => {
     expect(next).toBeLessThan(15 * 60_000 * 1.1 + 1000);
   });
 
+  it("runs on the app's clock: a feed is added, polled, planned and alerted at its time, not the system's", async () => {
+    let now = Date.parse('2025-06-11T12:00:00Z');
+    const at = (ms: number) => new Date(ms).toISOString();
+    // A random of 0.5 is no jitter: 0.9 + 0.2 × 0.5.
+    app = testApp({}, { now: () => new Date(now), random: () => 0.5 });
+    app.watches.add('console:clock', '*', 'test', new Date(now));
+    const [server] = await slowFeeds(1, 0);
+    const { feed } = app.admin.add({ url: server!.url('/feed'), every: '15m' });
+    expect(feed.next_poll_at).toBe(at(now));
+    expect(await app.scheduler.tick()).toMatchObject({ polled: 1, backlog: 1 });
+    expect(app.feeds.find(feed.id)).toMatchObject({ last_polled_at: at(now), next_poll_at: at(now + 15 * 60_000) });
+    now += 14 * 60_000;
+    expect(await app.scheduler.tick()).toMatchObject({ polled: 0 });
+    now += 60_000;
+    server!.route('/feed', { body: rss([{ title: 'Fresh', link: 'https://x.example/fresh', pubDate: new Date(now - 30_000).toUTCString() }]) });
+    expect(await app.scheduler.tick()).toMatchObject({ polled: 1, alerts: 1 });
+    expect(app.db.prepare("SELECT created_at FROM outbox WHERE kind = 'alert'").pluck().get()).toBe(at(now));
+  });
+
   it('keeps to the concurrency bound', async () => {
     app = testApp({ POLL_CONCURRENCY: '2' });
     const feeds = await slowFeeds(5, 150);
