@@ -1,4 +1,5 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import type { ClientRequest } from 'node:http';
 import { isIP, type LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
 import { UrlRefusedError } from './errors.ts';
@@ -56,4 +57,17 @@ export const defaultAddressGuard = addressGuard();
 /** True when the host is an IP literal: no DNS lookup happens for it, so it is checked as written. */
 export function isIpLiteral(hostname: string): boolean {
   return isIP(hostname.replace(/^\[|\]$/g, '')) !== 0;
+}
+
+/** Checks the address a request's socket actually connected to, whatever resolved it, and ends the request when it is refused. */
+export function guardConnection(req: ClientRequest, guard: AddressGuard, host: string): void {
+  req.on('socket', (socket) =>
+    socket.once('connect', () => {
+      try {
+        guard.check(socket.remoteAddress ?? '', host);
+      } catch (refused) {
+        req.destroy(refused as Error);
+      }
+    }),
+  );
 }

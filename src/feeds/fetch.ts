@@ -1,7 +1,7 @@
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { pipeline } from 'node:stream/promises';
-import { defaultAddressGuard, isIpLiteral, type AddressGuard } from './address-guard.ts';
+import { defaultAddressGuard, guardConnection, isIpLiteral, type AddressGuard } from './address-guard.ts';
 import { FeedFetchError, UrlRefusedError } from './errors.ts';
 import { parseFeedUrl } from './feed-url.ts';
 import { decompressor, readSnippet } from './response-snippet.ts';
@@ -124,18 +124,8 @@ function request(url: string, settings: FetchSettings, validators: Validators, s
       agent: false,
       lookup: guard?.lookup,
     });
-    if (guard) {
-      // A second check on the address actually connected to, whatever resolved it.
-      req.on('socket', (socket) =>
-        socket.once('connect', () => {
-          try {
-            guard.check(socket.remoteAddress ?? '', target.hostname);
-          } catch (refused) {
-            req.destroy(refused as Error);
-          }
-        }),
-      );
-    }
+    // A second check on the address actually connected to, whatever resolved it.
+    if (guard) guardConnection(req, guard, target.hostname);
     req.once('response', resolve);
     req.once('error', reject);
     req.end();

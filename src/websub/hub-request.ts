@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import { defaultAddressGuard, isIpLiteral, type AddressGuard } from '../feeds/address-guard.ts';
+import { defaultAddressGuard, guardConnection, isIpLiteral, type AddressGuard } from '../feeds/address-guard.ts';
 
 export interface HubRequestSettings {
   timeoutMs: number;
@@ -37,17 +37,8 @@ export function postToHub(hub: string, fields: Record<string, string>, settings:
       agent: false,
       lookup: guard?.lookup,
     });
-    if (guard) {
-      req.on('socket', (socket) =>
-        socket.once('connect', () => {
-          try {
-            guard.check(socket.remoteAddress ?? '', target.hostname);
-          } catch (refused) {
-            req.destroy(refused as Error);
-          }
-        }),
-      );
-    }
+    // A second check on the address actually connected to, whatever resolved it.
+    if (guard) guardConnection(req, guard, target.hostname);
     req.once('response', (response) => {
       const chunks: Buffer[] = [];
       let size = 0;
