@@ -1,7 +1,6 @@
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listenHttp, type HttpListener } from '../http-listener.ts';
 import type { Logger } from '../log.ts';
-import { UserError } from '../user-error.ts';
 import type { HealthReport } from './health.ts';
 
 /** What the server answers with: the health report, and the metrics as Prometheus scrapes them. */
@@ -10,11 +9,7 @@ export interface OpsRoutes {
   metrics(): Promise<{ contentType: string; text: string }>;
 }
 
-export interface OpsServer {
-  /** Its base URL, e.g. http://127.0.0.1:9464 (the port chosen when 0 was asked). */
-  url: string;
-  close(): Promise<void>;
-}
+export type OpsServer = HttpListener;
 
 /**
  * A small HTTP server for whoever runs ainews: GET /livez (200 while the process answers), /healthz (200,
@@ -22,32 +17,16 @@ export interface OpsServer {
  * needs no framework; it stays off the Slack HTTP mode's port, whose requests are Slack's.
  */
 export async function listenOps(routes: OpsRoutes, where: { host: string; port: number }, log: Logger): Promise<OpsServer> {
-  const server = http.createServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     answer(req, res, routes).catch((error: unknown) => {
       log.error({ err: error, path: req.url }, 'a health or metrics request failed');
       if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', 'internal error; see the log\n');
       else res.destroy();
     });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(new UserError(`cannot serve health and metrics on ${where.host}:${where.port} (METRICS_HOST, METRICS_PORT): ${error.code ?? error.message}`)),
-    );
-    server.listen(where.port, where.host, () => resolve());
-  });
-  server.on('error', (error) => log.error({ err: error }, 'the health and metrics server failed'));
-  const { address, port, family } = server.address() as AddressInfo;
-  const url = `http://${family === 'IPv6' ? `[${address}]` : address}:${port}`;
-  log.info({ url }, 'serving /healthz, /livez and /metrics');
-  return {
-    url,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        // A scraper's kept-alive connection would hold the close up until it times out.
-        server.closeAllConnections();
-      }),
   };
+  const server = await listenHttp(handler, where, { what: 'health and metrics', settings: 'METRICS_HOST, METRICS_PORT' }, log);
+  log.info({ url: server.url }, 'serving /healthz, /livez and /metrics');
+  return server;
 }
 
 async function answer(req: IncomingMessage, res: ServerResponse, routes: OpsRoutes): Promise<void> {
