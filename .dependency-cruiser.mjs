@@ -55,6 +55,13 @@ export default {
       to: { path: '(^|node_modules/)prom-client(/|$)' },
     },
     {
+      name: 'pg-only-in-db-postgres',
+      comment: 'Only src/db/postgres/ talks to PostgreSQL; the rest of ainews sees the storage port. Tests may, to make databases.',
+      severity: 'error',
+      from: { path: '^(src|commands|bench)/', pathNot: '^src/db/postgres/' },
+      to: { path: '(^|node_modules/)pg(/|$)' },
+    },
+    {
       name: 'commands-platform-free',
       comment: 'commands/ is written once for every platform: no platform code, no platform SDK.',
       severity: 'error',

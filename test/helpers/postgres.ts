@@ -1,0 +1,52 @@
+import pg from 'pg';
+import { afterAll, describe } from 'vitest';
+
+/**
+ * The PostgreSQL the backend's suites run against: a server for throwaway databases (`npm run pg:start`
+ * prints one; `.ci/run` starts one and sets it). Unset, those suites are skipped, and say so in their name.
+ */
+export const TEST_POSTGRES_URL = process.env.AINEWS_TEST_POSTGRES_URL || undefined;
+
+if (!TEST_POSTGRES_URL && process.env.CI) {
+  throw new Error('CI must test the PostgreSQL backend: AINEWS_TEST_POSTGRES_URL is unset (.ci/run sets it).');
+}
+
+/** `describe` for a PostgreSQL suite: skipped, saying why, when AINEWS_TEST_POSTGRES_URL is unset. */
+export function describePostgres(name: string, suite: () => void): void {
+  if (TEST_POSTGRES_URL) describe(`${name} (PostgreSQL)`, suite);
+  else describe.skip(`${name} (PostgreSQL: skipped, AINEWS_TEST_POSTGRES_URL is unset)`, suite);
+}
+
+const created: string[] = [];
+
+/**
+ * A new, empty database on the test server, dropped after the file's tests: each suite (and each test
+ * that asks) starts from nothing, and several test files run side by side.
+ */
+export async function freshPostgresUrl(): Promise<string> {
+  if (!TEST_POSTGRES_URL) throw new Error('AINEWS_TEST_POSTGRES_URL is unset');
+  const name = `ainews_test_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  await onServer((client) => client.query(`CREATE DATABASE ${name}`));
+  created.push(name);
+  const url = new URL(TEST_POSTGRES_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+afterAll(async () => {
+  const names = created.splice(0);
+  if (names.length === 0) return;
+  await onServer(async (client) => {
+    for (const name of names) await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  });
+});
+
+async function onServer<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
