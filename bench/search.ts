@@ -2,10 +2,8 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, type Database } from '../src/db/open.ts';
-import { FeedStore } from '../src/db/feeds.ts';
 import { SearchIndex } from '../src/db/search-index.ts';
 import { SearchMatches } from '../src/db/search-matches.ts';
-import { StoryStore } from '../src/db/stories.ts';
 import { parseSearchQuery } from '../src/search/query.ts';
 import { SearchService } from '../src/search/search.ts';
 import { defaults } from './settings.ts';
@@ -92,18 +90,18 @@ export async function searchBenchmark(): Promise<void> {
     db.pragma('wal_checkpoint(TRUNCATE)');
     const sizeMb = statSync(path).size / 1024 / 1024;
 
-    const service = new SearchService({ matches: new SearchMatches(db), feeds: new FeedStore(db), stories: new StoryStore(db) });
+    const service = new SearchService(new SearchMatches(db));
     const now = new Date();
     const timings: number[] = [];
     const medians = new Map<string, number>();
     const perQuery: string[] = [];
     for (const text of QUERIES) {
       const query = parseSearchQuery(text, now);
-      service.search(query, { pageSize: PAGE_SIZE, now }); // warm
+      await service.search(query, { pageSize: PAGE_SIZE, now }); // warm
       const runs: number[] = [];
       for (let i = 0; i < REPEATS; i++) {
         const t = performance.now();
-        service.search(query, { pageSize: PAGE_SIZE, now });
+        await service.search(query, { pageSize: PAGE_SIZE, now });
         runs.push(performance.now() - t);
       }
       runs.sort((a, b) => a - b);

@@ -22,9 +22,9 @@ export const searchCommand = defineCommand({
   access: 'anyone',
   uses: ['search', 'translations'],
   cli: { name: 'search', channel: 'none', pageSize: true, json: true },
-  run({ query }, ctx) {
+  async run({ query }, ctx) {
     const parsed = parseSearchQuery(query, ctx.now);
-    const result = ctx.services.search.search(parsed, { pageSize: ctx.pageSize ?? PAGE_SIZE, now: ctx.now });
+    const result = await ctx.services.search.search(parsed, { pageSize: ctx.pageSize ?? PAGE_SIZE, now: ctx.now });
     const heading = result.hits.length
       ? `Results for ${query}${result.page > 1 ? ` (page ${result.page})` : ''}`
       : `Nothing found for ${query}${result.page > 1 ? ` on page ${result.page}` : ''}`;

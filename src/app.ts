@@ -302,7 +302,7 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
     summaries,
     translations,
     translator,
-    search: new SearchService({ matches: new SearchMatches(db), feeds, stories }),
+    search: new SearchService(new SearchMatches(db)),
     metrics,
     processor,
     poller,

@@ -1,11 +1,11 @@
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import { SOURCES_OF_ITEM } from './items.ts';
-import { STORY_ITEMS } from './stories.ts';
+import { STORY_ITEMS, STORY_SOURCES } from './stories.ts';
 
 /** Which items a search reads. */
 export interface MatchFilter {
-  /** An FTS5 MATCH expression over `items_fts`; null for every item. */
-  match: string | null;
+  /** The words to match, in each backend's syntax (FTS5 MATCH, PostgreSQL tsquery); null for every item. */
+  match: { fts5: string; tsquery: string } | null;
   lang: 'zh' | 'en' | 'other' | null;
   /** Published at or after this. */
   since: Date | null;
@@ -40,17 +40,42 @@ export interface SearchDetails {
   story_items: number;
 }
 
-/** The reads behind search: the newest matches of a filter, and what the results show of them. */
-export class SearchMatches {
-  constructor(private readonly db: Database) {}
+/** A feed as `source:` sees it. */
+export interface FeedSource {
+  id: number;
+  name: string | null;
+  url: string;
+}
 
+/**
+ * The reads behind search, on either backend: the newest matches of a filter, what the results show of
+ * them, the feeds `source:` picks from, and each story's sources.
+ */
+export interface SearchReads {
   /** The newest `limit` matches, with `leadChars` of their body as their lead (null: the whole body). */
-  newest(filter: MatchFilter, options: { limit: number; leadChars: number | null }): SearchCandidate[] {
+  newest(filter: MatchFilter, options: { limit: number; leadChars: number | null }): Promise<SearchCandidate[]>;
+  details(ids: number[]): Promise<SearchDetails[]>;
+  feeds(): Promise<FeedSource[]>;
+  /** The names of a story's feeds, each once, the first to carry it first. */
+  storySources(storyId: number): Promise<string[]>;
+}
+
+/** The reads behind search on SQLite, through FTS5. */
+export class SearchMatches implements SearchReads {
+  private readonly sources: Statement;
+  private readonly feedList: Statement;
+
+  constructor(private readonly db: Database) {
+    this.sources = db.prepare(STORY_SOURCES);
+    this.feedList = db.prepare('SELECT id, name, url FROM feeds ORDER BY id');
+  }
+
+  async newest(filter: MatchFilter, options: { limit: number; leadChars: number | null }): Promise<SearchCandidate[]> {
     const where: string[] = [];
     const params: Record<string, string> = {};
     if (filter.match) {
       where.push('items_fts MATCH @match');
-      params.match = filter.match;
+      params.match = filter.match.fts5;
     }
     if (filter.lang) {
       where.push('i.lang = @lang');
@@ -77,7 +102,7 @@ export class SearchMatches {
     return this.db.prepare(sql).all(params) as SearchCandidate[];
   }
 
-  details(ids: number[]): SearchDetails[] {
+  async details(ids: number[]): Promise<SearchDetails[]> {
     if (ids.length === 0) return [];
     return this.db
       .prepare(
@@ -85,5 +110,13 @@ export class SearchMatches {
          FROM items i WHERE i.id IN (${ids.map(() => '?').join(',')})`,
       )
       .all(...ids) as SearchDetails[];
+  }
+
+  async feeds(): Promise<FeedSource[]> {
+    return this.feedList.all() as FeedSource[];
+  }
+
+  async storySources(storyId: number): Promise<string[]> {
+    return (this.sources.all(storyId) as { name: string }[]).map((source) => source.name);
   }
 }

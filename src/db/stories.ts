@@ -3,6 +3,14 @@ import type { Database, Statement } from 'better-sqlite3';
 /** SQL for how many items item `i`'s story has. */
 export const STORY_ITEMS = '(SELECT count(*) FROM items si WHERE si.story_id = coalesce(i.story_id, i.id))';
 
+/** A story's sources, first one first: each feed once, with the first of the story's items it carried. */
+export const STORY_SOURCES = `SELECT feed_id, name, item_id, title, url, first_seen_at FROM (
+  SELECT f.id AS feed_id, coalesce(f.name, f.url) AS name, i.id AS item_id, i.title, i.url, s.first_seen_at,
+    row_number() OVER (PARTITION BY f.id ORDER BY s.first_seen_at, i.id) AS nth
+  FROM items i JOIN item_sources s ON s.item_id = i.id JOIN feeds f ON f.id = s.feed_id
+  WHERE i.story_id = ?) story_sources
+WHERE nth = 1 ORDER BY first_seen_at, item_id, feed_id`;
+
 /** What a candidate item is compared on, read back from the items table. */
 export interface StoryCandidate {
   id: number;
@@ -66,14 +74,7 @@ export class StoryStore {
        FROM items i LEFT JOIN items lead ON lead.id = coalesce(i.story_id, i.id)
        WHERE i.id IN (SELECT value FROM json_each(@ids))`,
     );
-    this.storySources = db.prepare(
-      `SELECT feed_id, name, item_id, title, url, first_seen_at FROM (
-         SELECT f.id AS feed_id, coalesce(f.name, f.url) AS name, i.id AS item_id, i.title, i.url, s.first_seen_at,
-           row_number() OVER (PARTITION BY f.id ORDER BY s.first_seen_at, i.id) AS nth
-         FROM items i JOIN item_sources s ON s.item_id = i.id JOIN feeds f ON f.id = s.feed_id
-         WHERE i.story_id = ?)
-       WHERE nth = 1 ORDER BY first_seen_at, item_id, feed_id`,
-    );
+    this.storySources = db.prepare(STORY_SOURCES);
   }
 
   /**

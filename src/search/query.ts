@@ -1,6 +1,7 @@
 import { HAS_CJK } from '../text/fold.ts';
 import { splitQueryText } from '../text/query-tokens.ts';
 import { segmentForIndex, segmentWords } from '../text/segment.ts';
+import { tsLexeme } from '../text/ts-lexeme.ts';
 import { UserError } from '../user-error.ts';
 
 export const MAX_QUERY_CHARS = 200;
@@ -64,21 +65,55 @@ export function hasFilter(query: SearchQuery): boolean {
   return query.source !== null || query.since !== null || query.lang !== null;
 }
 
+/** How one backend's full-text syntax writes a phrase, AND, OR and AND NOT. */
+interface MatchSyntax {
+  phrase(words: string[]): string;
+  and: string;
+  or: string;
+  without(positive: string, negative: string): string;
+}
+
+const FTS5: MatchSyntax = {
+  phrase: (words) => `"${words.join(' ').replace(/"/g, '""')}"`,
+  and: ' AND ',
+  or: ' OR ',
+  without: (positive, negative) => `(${positive}) NOT (${negative})`,
+};
+
+const TSQUERY: MatchSyntax = {
+  phrase: (words) => (words.length === 1 ? tsLexeme(words[0]!) : `(${words.map(tsLexeme).join(' <-> ')})`),
+  and: ' & ',
+  or: ' | ',
+  without: (positive, negative) => `(${positive}) & !(${negative})`,
+};
+
 /** The FTS5 MATCH expression: every word quoted, every operator ours. Null when there is nothing to match. */
 export function toFtsMatch(query: SearchQuery): string | null {
+  return matchExpression(query, FTS5);
+}
+
+/**
+ * The same expression as a PostgreSQL `tsquery` literal (cast with `::tsquery`, not `to_tsquery`, so that
+ * the words stay the index's words): phrases are `<->` chains, every lexeme quoted.
+ */
+export function toTsQuery(query: SearchQuery): string | null {
+  return matchExpression(query, TSQUERY);
+}
+
+function matchExpression(query: SearchQuery, syntax: MatchSyntax): string | null {
   if (query.groups.length === 0) return null;
-  const phrase = (term: Term) => `"${term.join(' ').replace(/"/g, '""')}"`;
+  const { phrase, and, or } = syntax;
   // Jieba may cut the article where it did not cut the query (大力发展 vs 发展), and indexes only the short
   // words inside a long one (中华人民共和国 holds 人民 and 共和国, not 人民共和国). So Chinese is matched word
   // by word, a long word also by its short words, and the order is checked on the text afterwards
   // (needsPhraseCheck).
   const word = (w: string) => {
     const parts = w.length >= 3 && HAS_CJK.test(w) ? segmentForIndex(w).subwords : [];
-    return parts.length ? `(${phrase([w])} OR (${parts.map((p) => phrase([p])).join(' AND ')}))` : phrase([w]);
+    return parts.length ? `(${phrase([w])}${or}(${parts.map((p) => phrase([p])).join(and)}))` : phrase([w]);
   };
-  const positiveTerm = (term: Term) => (hasCjk(term) ? `(${term.map(word).join(' AND ')})` : phrase(term));
-  const positive = query.groups.map((group) => `(${group.map(positiveTerm).join(' AND ')})`).join(' OR ');
-  return query.excludes.length ? `(${positive}) NOT (${query.excludes.map(phrase).join(' OR ')})` : positive;
+  const positiveTerm = (term: Term) => (hasCjk(term) ? `(${term.map(word).join(and)})` : phrase(term));
+  const positive = query.groups.map((group) => `(${group.map(positiveTerm).join(and)})`).join(or);
+  return query.excludes.length ? syntax.without(positive, query.excludes.map(phrase).join(or)) : positive;
 }
 
 function hasCjk(term: Term): boolean {

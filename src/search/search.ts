@@ -1,10 +1,8 @@
-import type { FeedStore } from '../db/feeds.ts';
-import type { SearchCandidate, SearchMatches } from '../db/search-matches.ts';
-import type { StoryStore } from '../db/stories.ts';
+import type { SearchCandidate, SearchReads } from '../db/search-matches.ts';
 import { FUTURE_TOLERANCE_MS } from '../feeds/normalize.ts';
 import { mark, snippet, termPattern, type Marked } from './snippet.ts';
 import { containsUnits, keywordUnits, sourceMatches, textUnits } from '../text/fold.ts';
-import { needsPhraseCheck, toFtsMatch, type SearchQuery, type Term } from './query.ts';
+import { needsPhraseCheck, toFtsMatch, toTsQuery, type SearchQuery, type Term } from './query.ts';
 
 export interface SearchHit {
   id: number;
@@ -43,20 +41,15 @@ const TITLE_WEIGHT = 3;
 const RECENCY_HALF_LIFE_HOURS = 72;
 
 export class SearchService {
-  constructor(
-    private readonly stores: {
-      matches: SearchMatches;
-      /** For `source:`, matched against each feed's name and URL. */
-      feeds: Pick<FeedStore, 'list'>;
-      stories: Pick<StoryStore, 'sources'>;
-    },
-  ) {}
+  constructor(private readonly reads: SearchReads) {}
 
   /** One page of results, `pageSize` of them, ranked by relevance and recency, one per story. */
-  search(query: SearchQuery, options: { pageSize: number; now?: Date }): SearchResult {
+  async search(query: SearchQuery, options: { pageSize: number; now?: Date }): Promise<SearchResult> {
     const { pageSize } = options;
     const now = options.now ?? new Date();
-    const rows = needsPhraseCheck(query) ? this.candidates(query, true).filter((row) => holdsPhrases(row, query)) : this.candidates(query, false);
+    const rows = needsPhraseCheck(query)
+      ? (await this.candidates(query, true)).filter((row) => holdsPhrases(row, query))
+      : await this.candidates(query, false);
     const terms = query.groups.flat();
     const pattern = termPattern(terms);
     const relevances = rows.map((row) => relevance(row, terms));
@@ -73,8 +66,9 @@ export class SearchService {
       .filter(({ row }) => !seenStories.has(row.story_id) && seenStories.add(row.story_id));
     const start = (query.page - 1) * pageSize;
     const page = scored.slice(start, start + pageSize);
-    const details = new Map(this.stores.matches.details(page.map(({ row }) => row.id)).map((d) => [d.id, d]));
-    const hits = page.map(({ row, score }) => {
+    const details = new Map((await this.reads.details(page.map(({ row }) => row.id))).map((d) => [d.id, d]));
+    const storySources = await Promise.all(page.map(({ row }) => this.reads.storySources(row.story_id)));
+    const hits = page.map(({ row, score }, i) => {
       const item = details.get(row.id)!;
       const sources = JSON.parse(item.sources) as string[];
       return {
@@ -91,22 +85,21 @@ export class SearchService {
         snippet: snippet(item.body, pattern),
         story_id: row.story_id,
         story_items: item.story_items,
-        story_sources: this.stores.stories.sources(row.story_id).map((source) => source.name),
+        story_sources: storySources[i]!,
       };
     });
     return { hits, page: query.page, hasMore: scored.length > start + pageSize };
   }
 
   /** The newest matches; with `wholeBody`, the body is read whole rather than its lead, to check phrases. */
-  private candidates(query: SearchQuery, wholeBody: boolean): SearchCandidate[] {
+  private async candidates(query: SearchQuery, wholeBody: boolean): Promise<SearchCandidate[]> {
     const feedIds = query.source
-      ? this.stores.feeds
-          .list()
-          .filter((feed) => sourceMatches(query.source!, [feed.name ?? '', feed.url]))
-          .map((feed) => feed.id)
+      ? (await this.reads.feeds()).filter((feed) => sourceMatches(query.source!, [feed.name ?? '', feed.url])).map((feed) => feed.id)
       : null;
-    return this.stores.matches.newest(
-      { match: toFtsMatch(query), lang: query.lang, since: query.since, futureToleranceMs: FUTURE_TOLERANCE_MS, feedIds },
+    const fts5 = toFtsMatch(query);
+    const match = fts5 === null ? null : { fts5, tsquery: toTsQuery(query)! };
+    return this.reads.newest(
+      { match, lang: query.lang, since: query.since, futureToleranceMs: FUTURE_TOLERANCE_MS, feedIds },
       { limit: WINDOW, leadChars: wholeBody ? null : SCORED_BODY_CHARS },
     );
   }

@@ -180,7 +180,7 @@ describe('stories', () => {
     await ithome.publish(app, GPT5_ZH);
     await verge.publish(app, GPT5_EN);
     await qbit.publish(app, '谷歌发布Gemini 3 Pro');
-    const result = app.search.search(parseSearchQuery('openai'), { pageSize: 10 });
+    const result = await app.search.search(parseSearchQuery('openai'), { pageSize: 10 });
     expect(result.hits).toHaveLength(1);
     expect(result.hits[0]).toMatchObject({ story_id: itemByTitle(GPT5_ZH).id, story_items: 2, story_sources: ['IT之家', 'The Verge'] });
     const search = await ask('gpt-5');

@@ -12,8 +12,8 @@ it('ends every mutated fixture feed as stored items or that feed’s error', asy
   expect(report.stored + report.feedErrors).toBe(report.inputs);
 }, 120_000);
 
-it('answers every random query and watch with results or a clear syntax error', () => {
-  const report = fuzzParsers(seedFrom('FUZZ_SEED'), 2000);
+it('answers every random query and watch with results or a clear syntax error', async () => {
+  const report = await fuzzParsers(seedFrom('FUZZ_SEED'), 2000);
   console.log(`parser fuzz: ${JSON.stringify({ ...report, crashes: report.crashes.length })}`);
   expect(report.crashes, `seed ${report.seed}`).toEqual([]);
 });

@@ -114,7 +114,7 @@ function randomText(random: () => number): string {
  * Random strings through the query parser and a real FTS5 search, and through the watch parser and the
  * compiled matcher: each must give results, or a QueryError or WatchSyntaxError, never anything else.
  */
-export function fuzzParsers(seed: number, inputs: number): FuzzReport {
+export async function fuzzParsers(seed: number, inputs: number): Promise<FuzzReport> {
   const random = seededRandom(seed);
   const app = testApp();
   storeItems(app, [{ title: 'OpenAI ships GPT-5', body: '大模型推理能力提升' }, { title: '华为发布新芯片', body: 'AI chips' }]);
@@ -123,7 +123,7 @@ export function fuzzParsers(seed: number, inputs: number): FuzzReport {
     for (let i = 0; i < inputs; i++) {
       const text = randomText(random);
       try {
-        app.search.search(parseSearchQuery(text), { pageSize: 5 });
+        await app.search.search(parseSearchQuery(text), { pageSize: 5 });
         report.stored++;
       } catch (error) {
         if (error instanceof QueryError) report.rejected++;

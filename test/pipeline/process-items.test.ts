@@ -21,7 +21,7 @@ let news: NewsFeed;
 
 const CHANNEL = 'console:team';
 const ask = (text: string) => askApp(app, text, { channel: CHANNEL, admin: true });
-const searchTitles = (query: string) => app.search.search(parseSearchQuery(query), { pageSize: 10 }).hits.map((hit) => hit.title);
+const searchTitles = async (query: string) => (await app.search.search(parseSearchQuery(query), { pageSize: 10 })).hits.map((hit) => hit.title);
 const pending = () => (app.db.prepare('SELECT count(*) FROM pending_items').pluck().get() as number);
 const alerts = () => app.db.prepare("SELECT item_id FROM outbox WHERE kind = 'alert' ORDER BY id").pluck().all() as number[];
 
@@ -50,13 +50,13 @@ describe('the follow-up pass after a poll stores its items', () => {
     const item = await ingest('OpenAI ships GPT-5 to every ChatGPT user');
     expect(app.items.find(item.id)).toMatchObject({ title: 'OpenAI ships GPT-5 to every ChatGPT user', summary: null, story_id: null });
     expect(pending()).toBe(1);
-    expect(searchTitles('GPT-5')).toEqual([]);
+    expect(await searchTitles('GPT-5')).toEqual([]);
     expect(alerts()).toEqual([]);
     expect(await ask(`why ${item.id}`)).toMatchObject({ lines: [expect.any(String), expect.stringContaining('waiting for the follow-up pass')] });
 
     expect(await app.processor.drain()).toEqual({ items: 1, alerts: 1 });
     expect(pending()).toBe(0);
-    expect(searchTitles('GPT-5')).toEqual(['OpenAI ships GPT-5 to every ChatGPT user']);
+    expect(await searchTitles('GPT-5')).toEqual(['OpenAI ships GPT-5 to every ChatGPT user']);
     expect(app.items.find(item.id)).toMatchObject({ story_id: item.id, summarizer: 'builtin', summary: expect.stringContaining('new model') });
     expect(alerts()).toEqual([item.id]);
     expect(await ask(`why ${item.id}`)).toMatchObject({ lines: expect.arrayContaining([expect.stringContaining('matched the watch "GPT-5"')]) });
@@ -133,7 +133,7 @@ describe('the follow-up pass after a poll stores its items', () => {
 
     expect(await cursedFails.drain()).toEqual({ items: 2, alerts: 2 });
     expect(alerts()).toEqual([first, third]);
-    expect(searchTitles('third')).toEqual(['GPT-5 third']);
+    expect(await searchTitles('third')).toEqual(['GPT-5 third']);
     expect(app.items.pendingState(cursed)).toEqual({ attempts: 1, last_error: 'cannot read properties of undefined', next_attempt_at: new Date(clock + 60_000).toISOString() });
     expect(logged(lines)).toContainEqual(expect.objectContaining({ level: 50, item: cursed, attempts: 1, msg: expect.stringContaining('tried again later') }));
     expect(await ask(`why ${cursed}`)).toMatchObject({ lines: [expect.any(String), expect.stringContaining('failed 1 time (cannot read properties of undefined)')] });

@@ -66,9 +66,9 @@ describe('pruning items for their age', () => {
     expect(app.db.pragma('integrity_check', { simple: true })).toBe('ok');
     expect(report.longest_lock_ms).toBeGreaterThanOrEqual(0);
     // Search finds what is left and nothing of what went; the index merges deleted rows away as usual again.
-    const found = (text: string) => app.search.search(parseSearchQuery(text, new Date()), { pageSize: 5 }).hits.map((hit) => hit.id);
-    expect(found('Anthropic')).toEqual([fresh]);
-    expect(found('Gemini')).toEqual([]);
+    const found = async (text: string) => (await app.search.search(parseSearchQuery(text, new Date()), { pageSize: 5 })).hits.map((hit) => hit.id);
+    expect(await found('Anthropic')).toEqual([fresh]);
+    expect(await found('Gemini')).toEqual([]);
     expect(app.db.prepare("SELECT v FROM items_fts_config WHERE k = 'deletemerge'").pluck().get()).toBe(10);
   });
 

@@ -1,5 +1,6 @@
 import { INDEXED_BODY_CHARS } from '../search-index.ts';
 import { segmentForIndex } from '../../text/segment.ts';
+import { tsLexeme } from '../../text/ts-lexeme.ts';
 
 /** Positions between the title, the body and the sub-words, so that no phrase spans two of them. */
 const SECTION_GAP = 100;
@@ -34,10 +35,5 @@ export function searchDocument(title: string, body: string): string {
   place(inTitle.words, 'A');
   place(inBody.words, 'B');
   place([...inTitle.subwords, ...inBody.subwords], 'C');
-  return [...positions].map(([word, at]) => `${lexeme(word)}:${at.join(',')}`).join(' ');
-}
-
-/** A quoted lexeme of a `tsvector` or `tsquery` literal. */
-export function lexeme(word: string): string {
-  return `'${word.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+  return [...positions].map(([word, at]) => `${tsLexeme(word)}:${at.join(',')}`).join(' ');
 }
