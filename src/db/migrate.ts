@@ -47,11 +47,14 @@ export function assertKnownSchema(db: Database, migrations: Migration[] = readMi
   const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get();
   const current = hasTable ? ((db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0) : 0;
   const latest = migrations.at(-1)?.version ?? 0;
-  if (current > latest) {
-    throw new SchemaTooNewError(
-      `The database is at schema version ${current}, but this ainews only knows up to version ${latest}. ` +
-        'It was written by a newer ainews: upgrade ainews, or point AINEWS_DB at another file.',
-    );
-  }
+  if (current > latest) throw schemaTooNew(current, latest, 'another file');
   return current;
+}
+
+/** The refusal of a database a newer ainews has written, on either backend. */
+export function schemaTooNew(current: number, latest: number, elsewhere: 'another file' | 'another database'): SchemaTooNewError {
+  return new SchemaTooNewError(
+    `The database is at schema version ${current}, but this ainews only knows up to version ${latest}. ` +
+      `It was written by a newer ainews: upgrade ainews, or point AINEWS_DB at ${elsewhere}.`,
+  );
 }
