@@ -27,6 +27,9 @@ export interface FeedRow {
   last_success_at: string | null;
   next_poll_at: string;
   created_at: string;
+  /** The worker fetching it now, and until when it may (migration 017); null when none is. */
+  claimed_by: string | null;
+  claimed_until: string | null;
 }
 
 export interface NewFeed {

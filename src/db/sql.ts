@@ -1,0 +1,111 @@
+import type { Database, Statement } from 'better-sqlite3';
+
+/** A statement's parameters, in the order of its `?` placeholders. */
+export type Params = readonly unknown[];
+
+/**
+ * The storage port's connection: statements in `?` placeholder syntax, read and written asynchronously,
+ * and explicit transactions. A store written against it runs on SQLite and on PostgreSQL alike wherever its
+ * SQL is common to both (upserts with ON CONFLICT, RETURNING, ISO 8601 instants compared as parameters);
+ * where a dialect needs its own SQL, the store asks `dialect`.
+ *
+ * No store call escapes its transaction: inside `withTransaction`, statements go through the `tx` handed
+ * to the work, and everything else waits until the transaction ends.
+ */
+export interface Sql {
+  readonly dialect: 'sqlite' | 'postgres';
+  all<T>(sql: string, params?: Params): Promise<T[]>;
+  get<T>(sql: string, params?: Params): Promise<T | undefined>;
+  /** A write; `changes` is how many rows it inserted, updated or deleted. */
+  run(sql: string, params?: Params): Promise<{ changes: number }>;
+  /**
+   * Runs `work` in one transaction, committed when it resolves and rolled back when it throws. Nested in
+   * another, it is part of the outer one. On SQLite the write lock is taken at once (BEGIN IMMEDIATE), so a
+   * transaction that reads before it writes cannot fail half-way for another process's lock.
+   */
+  withTransaction<T>(work: (tx: Sql) => Promise<T>): Promise<T>;
+}
+
+/**
+ * One better-sqlite3 connection as the port. Statements run synchronously, as before: the port adds one
+ * await per call, not a thread. A transaction holds the connection across its awaits, so that a call from
+ * elsewhere in the process cannot land inside it (and be rolled back with it): such calls wait for it to end.
+ */
+export class SqliteSql implements Sql {
+  readonly dialect = 'sqlite';
+
+  constructor(
+    private readonly connection: SqliteConnection,
+    private readonly inTransaction = false,
+  ) {}
+
+  static open(db: Database): SqliteSql {
+    return new SqliteSql(new SqliteConnection(db));
+  }
+
+  async all<T>(sql: string, params: Params = []): Promise<T[]> {
+    if (!this.inTransaction) while (this.connection.held) await this.connection.held;
+    return this.connection.statement(sql).all(...params) as T[];
+  }
+
+  async get<T>(sql: string, params: Params = []): Promise<T | undefined> {
+    if (!this.inTransaction) while (this.connection.held) await this.connection.held;
+    return this.connection.statement(sql).get(...params) as T | undefined;
+  }
+
+  async run(sql: string, params: Params = []): Promise<{ changes: number }> {
+    if (!this.inTransaction) while (this.connection.held) await this.connection.held;
+    return { changes: this.connection.statement(sql).run(...params).changes };
+  }
+
+  async withTransaction<T>(work: (tx: Sql) => Promise<T>): Promise<T> {
+    if (this.inTransaction) return work(this);
+    return this.connection.exclusive(async () => {
+      const { db } = this.connection;
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await work(new SqliteSql(this.connection, true));
+        db.exec('COMMIT');
+        return result;
+      } catch (error) {
+        if (db.inTransaction) db.exec('ROLLBACK');
+        throw error;
+      }
+    });
+  }
+}
+
+/** The connection, its prepared statements, and the transaction holding it, if any. */
+class SqliteConnection {
+  private readonly statements = new Map<string, Statement>();
+  /**
+   * Settles when the transaction holding the connection ends. Whoever waits on it checks again, in the same
+   * tick as it then runs, since another may have taken the connection in between.
+   */
+  held: Promise<void> | null = null;
+
+  constructor(readonly db: Database) {}
+
+  statement(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  /** Runs `work` once no other transaction holds the connection, holding it until `work` settles. */
+  async exclusive<T>(work: () => Promise<T>): Promise<T> {
+    while (this.held) await this.held;
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    this.held = held;
+    try {
+      return await work();
+    } finally {
+      if (this.held === held) this.held = null;
+      release();
+    }
+  }
+}

@@ -1,0 +1,196 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FeedClaims } from '../../src/db/feed-claims.ts';
+import { Leases } from '../../src/db/leases.ts';
+import { openDatabase } from '../../src/db/open.ts';
+import { migratePostgres } from '../../src/db/postgres/migrate.ts';
+import { openPostgres } from '../../src/db/postgres/pool.ts';
+import { PostgresSql } from '../../src/db/postgres/postgres-sql.ts';
+import { SqliteSql, type Sql } from '../../src/db/sql.ts';
+import { describePostgres, freshPostgresUrl } from '../helpers/postgres.ts';
+
+/** A database on one backend, and a way to open more connections to it, as other workers would. */
+interface Store {
+  sql: Sql;
+  /** Another worker's connection to the same database. */
+  connect(): Sql;
+  close(): Promise<void>;
+}
+
+/**
+ * On SQLite, workers of one process share its connection. (A second connection in the same process would
+ * wait for the file's lock synchronously, blocking the very event loop that would release it; workers in
+ * other processes wait on it without harm.)
+ */
+const sqlite = async (): Promise<Store> => {
+  const dir = mkdtempSync(join(tmpdir(), 'ainews-port-'));
+  const { db } = openDatabase(join(dir, 'ainews.db'), 5000);
+  const sql = SqliteSql.open(db);
+  return {
+    sql,
+    connect: () => sql,
+    async close() {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+};
+
+const postgres = async (): Promise<Store> => {
+  const url = await freshPostgresUrl();
+  const pools = [openPostgres(url)];
+  await migratePostgres(pools[0]!);
+  return {
+    sql: new PostgresSql(pools[0]!),
+    connect() {
+      const pool = openPostgres(url);
+      pools.push(pool);
+      return new PostgresSql(pool);
+    },
+    async close() {
+      await Promise.all(pools.map((pool) => pool.end()));
+    },
+  };
+};
+
+const T0 = new Date('2026-12-01T10:00:00.000Z');
+const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
+
+/** The storage port's suite: the same tests, the same expectations, on each backend. */
+function storagePortSuite(describeOn: (name: string, suite: () => void) => void, open: () => Promise<Store>): void {
+  describeOn('storage port', () => {
+    let store: Store;
+    beforeEach(async () => {
+      store = await open();
+    });
+    afterEach(() => store.close());
+
+    const addFeeds = async (count: number, dueAt: Date) => {
+      for (let i = 0; i < count; i++) {
+        await store.sql.run('INSERT INTO feeds (url, interval_seconds, next_poll_at, created_at) VALUES (?, 900, ?, ?)', [
+          `https://site${i % 3}.example/feed${i}.xml`,
+          dueAt.toISOString(),
+          T0.toISOString(),
+        ]);
+      }
+    };
+
+    it('runs statements with ? placeholders and says how many rows a write changed', async () => {
+      await addFeeds(3, T0);
+      const changed = await store.sql.run("UPDATE feeds SET name = '? is not a placeholder here' WHERE id <= ?", [2]);
+      expect(changed.changes).toBe(2);
+      expect(await store.sql.get<{ name: string }>('SELECT name FROM feeds WHERE id = ?', [1])).toEqual({ name: '? is not a placeholder here' });
+      expect(await store.sql.all<{ id: number }>('SELECT id FROM feeds ORDER BY id')).toEqual([{ id: 1 }, { id: 2 }, { id: 3 }]);
+      expect(await store.sql.get('SELECT id FROM feeds WHERE id = ?', [99])).toBeUndefined();
+    });
+
+    it('commits a transaction that resolves, rolls back one that throws, and joins a nested one to it', async () => {
+      await store.sql.withTransaction(async (tx) => {
+        await tx.run("INSERT INTO meta (key, value) VALUES ('a', '1')");
+        await tx.withTransaction((inner) => inner.run("INSERT INTO meta (key, value) VALUES ('b', '2')"));
+      });
+      await expect(
+        store.sql.withTransaction(async (tx) => {
+          await tx.run("INSERT INTO meta (key, value) VALUES ('c', '3')");
+          throw new Error('half-way');
+        }),
+      ).rejects.toThrow('half-way');
+      expect(await store.sql.all('SELECT key FROM meta WHERE key IN (?, ?, ?) ORDER BY key', ['a', 'b', 'c'])).toEqual([{ key: 'a' }, { key: 'b' }]);
+    });
+
+    it('keeps statements from elsewhere out of an open transaction: they wait for it, and survive its rollback', async () => {
+      let inside!: () => void;
+      const entered = new Promise<void>((resolve) => (inside = resolve));
+      let finish!: () => void;
+      const held = new Promise<void>((resolve) => (finish = resolve));
+      const transaction = store.sql.withTransaction(async (tx) => {
+        await tx.run("INSERT INTO meta (key, value) VALUES ('tx', '1')");
+        inside();
+        await held;
+        throw new Error('rolled back');
+      });
+      await entered;
+      const outside = store.sql.run("INSERT INTO meta (key, value) VALUES ('outside', '1')");
+      finish();
+      await expect(transaction).rejects.toThrow('rolled back');
+      await outside;
+      expect(await store.sql.all('SELECT key FROM meta WHERE key IN (?, ?)', ['tx', 'outside'])).toEqual([{ key: 'outside' }]);
+    });
+
+    it('commits two transactions started at once, each with all of its writes', async () => {
+      await Promise.all(
+        ['first', 'second'].map((name) =>
+          store.sql.withTransaction(async (tx) => {
+            await tx.run('INSERT INTO meta (key, value) VALUES (?, ?)', [`${name}-1`, '1']);
+            await new Promise((resolve) => setTimeout(resolve, 20));
+            await tx.run('INSERT INTO meta (key, value) VALUES (?, ?)', [`${name}-2`, '1']);
+          }),
+        ),
+      );
+      const keys = await store.sql.all<{ key: string }>("SELECT key FROM meta WHERE key LIKE 'first-%' OR key LIKE 'second-%' ORDER BY key");
+      expect(keys.map((row) => row.key)).toEqual(['first-1', 'first-2', 'second-1', 'second-2']);
+    });
+
+    it('gives a lease to one holder at a time, renews it for its holder, and hands it over when it expires', async () => {
+      const leases = new Leases(store.sql);
+      expect(await leases.acquire('retention', 'worker-a', 60_000, T0)).toBe(true);
+      expect(await leases.acquire('retention', 'worker-b', 60_000, at(30))).toBe(false);
+      expect(await leases.acquire('retention', 'worker-a', 60_000, at(50))).toBe(true);
+      expect(await leases.holder('retention', at(100))).toEqual({ holder: 'worker-a', acquired_at: T0.toISOString(), expires_at: at(110).toISOString() });
+      expect(await leases.acquire('retention', 'worker-b', 60_000, at(109))).toBe(false);
+      expect(await leases.acquire('retention', 'worker-b', 60_000, at(110))).toBe(true);
+      expect(await leases.holder('retention', at(111))).toMatchObject({ holder: 'worker-b', acquired_at: at(110).toISOString() });
+      await leases.release('retention', 'worker-a');
+      expect(await leases.holder('retention', at(111))).toMatchObject({ holder: 'worker-b' });
+      await leases.release('retention', 'worker-b');
+      expect(await leases.holder('retention', at(111))).toBeNull();
+      expect(await leases.acquire('retention', 'worker-c', 60_000, at(112))).toBe(true);
+    });
+
+    it('gives a lease to exactly one of several workers asking at once', async () => {
+      const workers = Array.from({ length: 5 }, (_, i) => ({ name: `worker-${i}`, leases: new Leases(i === 0 ? store.sql : store.connect()) }));
+      const won = await Promise.all(workers.map(({ name, leases }) => leases.acquire('discord-gateway', name, 60_000, T0)));
+      expect(won.filter(Boolean)).toHaveLength(1);
+      const winner = workers[won.indexOf(true)]!.name;
+      expect(await new Leases(store.sql).holder('discord-gateway', T0)).toMatchObject({ holder: winner });
+    });
+
+    it('hands each due feed to one worker, even when workers claim at once, and takes a dead worker’s claim back', async () => {
+      await addFeeds(10, T0);
+      await store.sql.run('UPDATE feeds SET next_poll_at = ? WHERE id = ?', [at(3600).toISOString(), 10]);
+      const claimers = [new FeedClaims(store.sql), new FeedClaims(store.connect()), new FeedClaims(store.connect())];
+      const until = at(60);
+      const claimed = await Promise.all(claimers.map((claims, i) => claims.claimDue(`worker-${i}`, { now: at(1), until, limit: 4 })));
+      const ids = claimed.flat().map((feed) => feed.id);
+      expect(ids).toHaveLength(9);
+      expect(new Set(ids).size).toBe(9);
+      expect(ids).not.toContain(10);
+      expect(claimed.flat().every((feed) => feed.claimed_until === until.toISOString())).toBe(true);
+      expect(await claimers[0]!.claimDue('worker-0', { now: at(2), until: at(62), limit: 10 })).toEqual([]);
+
+      // worker-0 polled its feeds (they are due in an hour) and released them; worker-1 died mid-fetch.
+      const [mine, dead] = [claimed[0]!.map((feed) => feed.id), claimed[1]!.map((feed) => feed.id)];
+      for (const id of mine) await store.sql.run('UPDATE feeds SET next_poll_at = ? WHERE id = ?', [at(3600).toISOString(), id]);
+      await claimers[0]!.release('worker-1', mine);
+      expect((await store.sql.all<{ claimed_by: string }>('SELECT claimed_by FROM feeds WHERE id = ?', [mine[0]]))[0]!.claimed_by).toBe('worker-0');
+      await claimers[0]!.release('worker-0', mine);
+      const takenOver = await claimers[2]!.claimDue('worker-2', { now: at(61), until: at(121), limit: 20 });
+      expect(takenOver.map((feed) => feed.id).sort((a, b) => a - b)).toEqual(
+        [...dead, ...claimed[2]!.map((feed) => feed.id)].sort((a, b) => a - b),
+      );
+    });
+
+    it('claims feeds never polled first, then those with the most news expected', async () => {
+      await addFeeds(3, T0);
+      await store.sql.run('UPDATE feeds SET last_polled_at = ?, news_rate = ? WHERE id = ?', [T0.toISOString(), 0.1, 1]);
+      await store.sql.run('UPDATE feeds SET last_polled_at = ?, news_rate = ? WHERE id = ?', [T0.toISOString(), 5, 2]);
+      const claimed = await new FeedClaims(store.sql).claimDue('worker-0', { now: at(600), until: at(660), limit: 3 });
+      expect(claimed.map((feed) => feed.id)).toEqual([3, 2, 1]);
+    });
+  });
+}
+
+storagePortSuite(describe, sqlite);
+storagePortSuite(describePostgres, postgres);
