@@ -1,59 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FeedClaims } from '../../src/db/feed-claims.ts';
 import { Leases } from '../../src/db/leases.ts';
-import { openDatabase } from '../../src/db/open.ts';
-import { migratePostgres } from '../../src/db/postgres/migrate.ts';
-import { openPostgres } from '../../src/db/postgres/pool.ts';
-import { PostgresSql } from '../../src/db/postgres/postgres-sql.ts';
-import { SqliteSql, type Sql } from '../../src/db/sql.ts';
-import { describePostgres, freshPostgresUrl } from '../helpers/postgres.ts';
-
-/** A database on one backend, and a way to open more connections to it, as other workers would. */
-interface Store {
-  sql: Sql;
-  /** Another worker's connection to the same database. */
-  connect(): Sql;
-  close(): Promise<void>;
-}
-
-/**
- * On SQLite, workers of one process share its connection. (A second connection in the same process would
- * wait for the file's lock synchronously, blocking the very event loop that would release it; workers in
- * other processes wait on it without harm.)
- */
-const sqlite = async (): Promise<Store> => {
-  const dir = mkdtempSync(join(tmpdir(), 'ainews-port-'));
-  const { db } = openDatabase(join(dir, 'ainews.db'), 5000);
-  const sql = SqliteSql.open(db);
-  return {
-    sql,
-    connect: () => sql,
-    async close() {
-      db.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-};
-
-const postgres = async (): Promise<Store> => {
-  const url = await freshPostgresUrl();
-  const pools = [openPostgres(url)];
-  await migratePostgres(pools[0]!);
-  return {
-    sql: new PostgresSql(pools[0]!),
-    connect() {
-      const pool = openPostgres(url);
-      pools.push(pool);
-      return new PostgresSql(pool);
-    },
-    async close() {
-      await Promise.all(pools.map((pool) => pool.end()));
-    },
-  };
-};
+import { describePostgres } from '../helpers/postgres.ts';
+import { postgresStore, sqliteStore, type Store } from '../helpers/storage-backends.ts';
 
 const T0 = new Date('2026-12-01T10:00:00.000Z');
 const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
@@ -192,5 +141,5 @@ function storagePortSuite(describeOn: (name: string, suite: () => void) => void,
   });
 }
 
-storagePortSuite(describe, sqlite);
-storagePortSuite(describePostgres, postgres);
+storagePortSuite(describe, sqliteStore);
+storagePortSuite(describePostgres, postgresStore);
