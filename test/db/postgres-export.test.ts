@@ -214,6 +214,16 @@ describePostgres('export-db of a larger or damaged database', () => {
     db.close();
   });
 
+  it('refuses a SQLite column PostgreSQL has no port of, rather than lose it', async () => {
+    const db = sqlite();
+    fill(db, 1);
+    db.exec('ALTER TABLE feeds ADD COLUMN colour TEXT');
+    const pg = pool(await freshPostgresUrl());
+    await expect(exportSqlite(db, pg, { target: 'test' })).rejects.toThrow('feeds.colour has no column in PostgreSQL to be copied to: port the SQLite migration');
+    expect((await pg.query('SELECT count(*) AS n FROM feeds')).rows[0].n).toBe(0);
+    db.close();
+  });
+
   it('writes nothing when PostgreSQL refuses a row, says which table, and can be run again once it is fixed', async () => {
     const db = sqlite();
     fill(db, 10);

@@ -46,13 +46,14 @@ export async function exportSqlite(sqlite: Database, pool: Pool, options: Export
     throw new Error(`this ainews does not know whether to copy the SQLite table ${unlisted.join(', ')}: list it in src/db/postgres/export-tables.ts`);
   }
   await migratePostgres(pool);
-  const client = await pool.connect();
-  let broken = false;
   const tables: Record<string, number> = {};
+  // One snapshot of SQLite, taken at the first read, whatever is written to it meanwhile.
+  sqlite.exec('BEGIN');
   try {
-    await client.query('BEGIN');
-    sqlite.exec('BEGIN');
+    const client = await pool.connect();
+    let broken = false;
     try {
+      await client.query('BEGIN');
       // Nothing else writes while the target is checked for emptiness and filled.
       await client.query(`LOCK TABLE ${[...COPIED_TABLES, 'items_search'].map(quoteIdent).join(', ')} IN EXCLUSIVE MODE`);
       await assertEmpty(client, options.target);
@@ -74,10 +75,10 @@ export async function exportSqlite(sqlite: Database, pool: Pool, options: Export
       });
       throw error;
     } finally {
-      sqlite.exec('COMMIT');
+      client.release(broken);
     }
   } finally {
-    client.release(broken);
+    sqlite.exec('COMMIT');
   }
   // Planner statistics for the tables just filled, rather than whenever autovacuum gets to them.
   await pool.query('ANALYZE');
@@ -98,8 +99,7 @@ async function assertEmpty(client: PoolClient, target: string): Promise<void> {
 }
 
 async function copyTable(sqlite: Database, client: PoolClient, table: CopiedTable): Promise<{ rows: number; searchRows?: number }> {
-  const columns = await tableColumns(client, table);
-  assertSameColumns(sqlite, table, columns);
+  const columns = copiedColumns(sqlite, table, await tableColumns(client, table));
   // The SQLite database's own install_id replaces the one the migration made: the installation moves.
   if (table === 'meta') await client.query('DELETE FROM meta');
   const convert = columns.map((column) => converter(table, column));
@@ -128,13 +128,19 @@ async function copyTable(sqlite: Database, client: PoolClient, table: CopiedTabl
   return { rows, searchRows: search?.count };
 }
 
-/** A SQLite schema this build did not port would lose columns silently: refused instead. */
-function assertSameColumns(sqlite: Database, table: string, columns: TableColumn[]): void {
-  const theirs = (sqlite.pragma(`table_info(${quoteIdent(table)})`) as { name: string }[]).map((c) => c.name).sort();
-  const ours = columns.map((c) => c.name).sort();
-  if (theirs.join() !== ours.join()) {
-    throw new Error(`the columns of ${table} differ between SQLite (${theirs.join(', ')}) and PostgreSQL (${ours.join(', ')}): port the SQLite migration`);
+/**
+ * The columns SQLite has, as PostgreSQL types them. A column only PostgreSQL has is left to its default;
+ * a column only SQLite has would be lost, and is refused: its migration has no port.
+ */
+function copiedColumns(sqlite: Database, table: string, columns: TableColumn[]): TableColumn[] {
+  const names = (sqlite.pragma(`table_info(${quoteIdent(table)})`) as { name: string }[]).map((c) => c.name);
+  const byName = new Map(columns.map((column) => [column.name, column]));
+  const missing = names.filter((name) => !byName.has(name));
+  if (missing.length) {
+    const named = missing.map((name) => `${table}.${name}`).join(', ');
+    throw new Error(`${named} ${missing.length === 1 ? 'has' : 'have'} no column in PostgreSQL to be copied to: port the SQLite migration`);
   }
+  return names.map((name) => byName.get(name)!);
 }
 
 /**
