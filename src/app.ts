@@ -15,6 +15,7 @@ import { LlmUsage } from './db/llm-usage.ts';
 import { installId } from './db/meta.ts';
 import type { Migration } from './db/migrate.ts';
 import { openDatabase, type Database } from './db/open.ts';
+import { sqlitePath } from './db-location.ts';
 import { FeedAdmin } from './feeds/feed-admin.ts';
 import { fetchFeed } from './feeds/fetch.ts';
 import type { Logger } from './log.ts';
@@ -119,7 +120,7 @@ export interface AppOptions {
  */
 export function createApp(config: Config, log: Logger, onOutcome?: (outcome: PollOutcome) => void, options: AppOptions = {}): App {
   const { now, random } = options;
-  const { db, applied } = openDatabase(config.AINEWS_DB, config.AINEWS_DB_BUSY_TIMEOUT);
+  const { db, applied } = openDatabase(sqlitePath(config.AINEWS_DB), config.AINEWS_DB_BUSY_TIMEOUT);
   for (const migration of applied) log.info({ version: migration.version, name: migration.name }, 'migration applied');
   const feeds = new FeedStore(db);
   const items = new ItemStore(db);

@@ -4,6 +4,7 @@ import { IANAZone } from 'luxon';
 import cron from 'node-cron';
 import { z } from 'zod';
 import { channelPlatform } from './channel-name.ts';
+import { databaseLocation } from './db-location.ts';
 import { formatDuration, parseByteSize, parseDuration } from './duration.ts';
 import { LOG_FORMATS } from './log.ts';
 import { UserError } from './user-error.ts';
@@ -81,7 +82,18 @@ export const DEFAULT_DB = './data/ainews.db';
  * names; test/config.test.ts checks that the two agree.
  */
 export const configSchema = z.object({
-  AINEWS_DB: z.string().min(1).default(DEFAULT_DB),
+  // A SQLite file path, or a postgres:// URL (src/db-location.ts).
+  AINEWS_DB: z
+    .string()
+    .min(1)
+    .default(DEFAULT_DB)
+    .superRefine((value, ctx) => {
+      try {
+        databaseLocation(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message.replace(/^AINEWS_DB /, '') });
+      }
+    }),
   AINEWS_DB_BUSY_TIMEOUT: duration('5s', 0),
   // At least a week, so that a weekly digest and the week's trends always find their items.
   AINEWS_RETENTION: duration('365d', RETENTION_MIN_MS, true),

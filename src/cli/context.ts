@@ -1,6 +1,7 @@
 import { createApp, type App } from '../app.ts';
 import { DEFAULT_DB, loadConfig, readEnvironment, type Config } from '../config.ts';
 import { describeDatabaseError } from '../db/errors.ts';
+import { redactedUrl } from '../db-location.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { UserError } from '../user-error.ts';
 
@@ -38,12 +39,15 @@ export function reportError(error: unknown): void {
   process.exitCode = 1;
 }
 
-/** The configured database path, for error messages; never throws (a broken .env must not hide the error). */
+/**
+ * The configured database, for error messages, without a PostgreSQL URL's password; never throws (a
+ * broken .env must not hide the error).
+ */
 function databasePath(): string {
   try {
-    return readEnvironment().AINEWS_DB ?? DEFAULT_DB;
+    return redactedUrl(readEnvironment().AINEWS_DB ?? DEFAULT_DB);
   } catch {
-    return process.env.AINEWS_DB ?? DEFAULT_DB;
+    return redactedUrl(process.env.AINEWS_DB ?? DEFAULT_DB);
   }
 }
 

@@ -6,6 +6,7 @@ import { registerCommandForms } from './command-forms.ts';
 import { registerDeliveriesCommand } from './deliveries-command.ts';
 import { registerDemoCommand } from './demo-command.ts';
 import { registerDiscordCommands } from './discord-commands.ts';
+import { registerExportDbCommand } from './export-db-command.ts';
 import { reportError } from './context.ts';
 import { registerFeedsCommands } from './feeds-commands.ts';
 import { registerMaintenanceCommands } from './maintenance-commands.ts';
@@ -34,6 +35,7 @@ registerRhythmCommands(program);
 registerStatusCommand(program);
 registerDemoCommand(program);
 registerMaintenanceCommands(program);
+registerExportDbCommand(program);
 
 try {
   await program.parseAsync();

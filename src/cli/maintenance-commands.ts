@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { backupDatabase } from '../db/backup.ts';
+import { sqlitePath } from '../db-location.ts';
 import { storageSize, vacuum } from '../db/storage.ts';
 import { formatDuration } from '../duration.ts';
 import type { PruneReport } from '../retention/prune.ts';
@@ -36,7 +37,7 @@ export function registerMaintenanceCommands(program: Command): void {
     .description('copy the database while ainews keeps running, and check the copy with PRAGMA integrity_check')
     .action(async (file: string, opts: { force?: boolean; json?: boolean }) => {
       const config = loadCliConfig();
-      const source = resolve(config.AINEWS_DB);
+      const source = resolve(sqlitePath(config.AINEWS_DB));
       const target = resolve(file);
       if (!existsSync(source)) throw new CliError(`there is no database at ${config.AINEWS_DB} (AINEWS_DB) to back up`);
       if (target === source) throw new CliError(`${file} is the database itself (AINEWS_DB); back it up to another file`);

@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
 import type { ListedItem } from '../db/items.ts';
 import { ConsoleSender } from '../platforms/console/console-sender.ts';
-import { CliError, positiveInt, printJson, withApp } from './context.ts';
+import { databaseLocation } from '../db-location.ts';
+import { migratePostgres } from '../db/postgres/migrate.ts';
+import { withPostgres } from '../db/postgres/pool.ts';
+import { CliError, loadCliConfig, positiveInt, printJson, withApp } from './context.ts';
 import { shortTime, truncate } from '../format.ts';
 
 /** The public shape of an item in `items --json`: fields are added, never renamed. */
@@ -87,10 +90,12 @@ export function registerPipelineCommands(program: Command): void {
 
   program
     .command('migrate')
-    .description('apply pending database migrations (seeding a brand-new database) and exit')
+    .description('apply pending database migrations (seeding a brand-new SQLite database) and exit; SQLite or PostgreSQL, as AINEWS_DB says')
     .action(async () => {
-      await withApp(({ applied }) => {
-        console.log(applied.length ? `applied ${applied.map((m) => `${m.version} ${m.name}`).join(', ')}` : 'database is up to date');
-      });
+      const location = databaseLocation(loadCliConfig().AINEWS_DB);
+      // PostgreSQL is migrated, not seeded: `ainews export-db` needs it empty.
+      const applied =
+        location.kind === 'postgres' ? await withPostgres(location.url, (pool) => migratePostgres(pool)) : await withApp(({ applied }) => applied);
+      console.log(applied.length ? `applied ${applied.map((m) => `${m.version} ${m.name}`).join(', ')}` : 'database is up to date');
     });
 }

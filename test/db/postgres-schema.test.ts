@@ -136,6 +136,51 @@ describePostgres('the PostgreSQL schema beside SQLite', () => {
     expect(pgIndexes.has('items_search_words')).toBe(true);
   });
 
+  const sqliteTables = () =>
+    (sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").pluck().all() as string[]).filter(
+      (table) => !SQLITE_SEARCH.test(table),
+    );
+
+  it('has the same foreign keys, with the same ON DELETE', async () => {
+    const actions: Record<string, string> = { c: 'CASCADE', n: 'SET NULL', a: 'NO ACTION', r: 'RESTRICT', d: 'SET DEFAULT' };
+    const ours = sqliteTables().flatMap((table) =>
+      (sqlite.pragma(`foreign_key_list(${table})`) as { table: string; from: string; to: string; on_delete: string }[]).map(
+        (fk) => `${table}.${fk.from} → ${fk.table}.${fk.to} ON DELETE ${fk.on_delete}`,
+      ),
+    );
+    const { rows } = await pg.query(
+      `SELECT c.conrelid::regclass::text AS table, a.attname AS from, c.confrelid::regclass::text AS to_table, b.attname AS to, c.confdeltype AS action
+         FROM pg_constraint c
+         JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+         JOIN pg_attribute b ON b.attrelid = c.confrelid AND b.attnum = c.confkey[1]
+        WHERE c.contype = 'f' AND c.connamespace = current_schema()::regnamespace`,
+    );
+    const theirs = rows.map((fk) => `${fk.table}.${fk.from} → ${fk.to_table}.${fk.to} ON DELETE ${actions[fk.action]}`);
+    expect(theirs.filter((fk) => !fk.startsWith('items_search.')).sort()).toEqual(ours.sort());
+  });
+
+  it('has the same unique keys: dedupe lives in the schema on both', async () => {
+    const ours = sqliteTables().flatMap((table) =>
+      (sqlite.pragma(`index_list(${table})`) as { name: string; unique: number; partial: number }[])
+        .filter((index) => index.unique === 1 && index.partial === 0)
+        .map((index) => `${table} (${(sqlite.pragma(`index_info(${index.name})`) as { name: string }[]).map((c) => c.name).join(', ')})`),
+    );
+    // SQLite's INTEGER PRIMARY KEY is the rowid, with no index of its own.
+    const rowids = sqliteTables().flatMap((table) =>
+      (sqlite.pragma(`table_info(${table})`) as { name: string; type: string; pk: number }[])
+        .filter((c) => c.pk === 1 && c.type === 'INTEGER' && !(sqlite.pragma(`index_list(${table})`) as { origin: string }[]).some((i) => i.origin === 'pk'))
+        .map((c) => `${table} (${c.name})`),
+    );
+    const { rows } = await pg.query(
+      `SELECT i.indrelid::regclass::text AS table, (SELECT string_agg(a.attname, ', ' ORDER BY k.n) FROM unnest(i.indkey) WITH ORDINALITY AS k (attnum, n)
+                JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum) AS columns
+         FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
+        WHERE i.indisunique AND i.indpred IS NULL AND c.relnamespace = current_schema()::regnamespace`,
+    );
+    const theirs = rows.map((index) => `${index.table} (${index.columns})`).filter((key) => !key.startsWith('items_search ') && !key.startsWith('schema_migrations '));
+    expect(theirs.sort()).toEqual([...ours, ...rowids].filter((key) => !key.startsWith('schema_migrations ')).sort());
+  });
+
   it('was ported from the latest SQLite migration', () => {
     // A SQLite migration that changes no column (an index, a CHECK, a data fix) still needs its port.
     expect(readMigrations().at(-1)?.version, 'port the new SQLite migration to migrations/postgres/, then raise this number').toBe(17);

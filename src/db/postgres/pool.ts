@@ -1,4 +1,6 @@
 import pg from 'pg';
+import { redactedUrl } from '../../db-location.ts';
+import { UserError } from '../../user-error.ts';
 
 export type { Pool, PoolClient } from 'pg';
 
@@ -71,4 +73,34 @@ export function openPostgres(url: string, options: PostgresOptions = {}): pg.Poo
   });
   if (options.onIdleError) pool.on('error', options.onIdleError);
   return pool;
+}
+
+export class PostgresUnreachableError extends UserError {
+  override name = 'PostgresUnreachableError';
+}
+
+/**
+ * Opens a pool on `url`, runs `work` with it and closes it: for a command that does one thing and exits.
+ * A server that cannot be reached, or refuses the login or the database, is told in one line that names
+ * it (without its password) before `work` starts.
+ */
+export async function withPostgres<T>(url: string, work: (pool: pg.Pool) => Promise<T>): Promise<T> {
+  const pool = openPostgres(url, { max: 2 });
+  try {
+    try {
+      await pool.query('SELECT 1');
+    } catch (error) {
+      throw new PostgresUnreachableError(`cannot use the PostgreSQL database at ${redactedUrl(url)}: ${reason(error)}`, { cause: error });
+    }
+    return await work(pool);
+  } finally {
+    await pool.end();
+  }
+}
+
+/** Why a connection failed, in words: Node reports a host with several addresses as an AggregateError without a message. */
+function reason(error: unknown): string {
+  if (error instanceof AggregateError && !error.message) return error.errors.map(reason).join('; ');
+  if (error instanceof Error) return error.message || String((error as { code?: unknown }).code ?? error.name);
+  return String(error);
 }
