@@ -3,6 +3,9 @@ import { parseSearchQuery } from '../../src/search/query.ts';
 import { SearchService } from '../../src/search/search.ts';
 import { testApp, type TestApp } from '../helpers/app.ts';
 import { storeItems } from '../helpers/items.ts';
+import { describePostgres } from '../helpers/postgres.ts';
+import { postgresCopyOf } from '../helpers/postgres-copy.ts';
+import { PostgresSearchReads } from '../../src/db/postgres/search-reads.ts';
 
 /**
  * The search tests, the same on each backend: items go in through the real app on SQLite, and `searchOn`
@@ -128,3 +131,4 @@ function searchSuite(describeOn: (name: string, suite: () => void) => void, sear
 }
 
 searchSuite(describe, async (app) => app.search);
+searchSuite(describePostgres, async (app) => new SearchService(new PostgresSearchReads(await postgresCopyOf(app))));

@@ -157,7 +157,8 @@ function converter(table: string, column: TableColumn): (value: unknown) => unkn
 
 /**
  * The search rows of the items SQLite had indexed (items_fts's rowids), made as the search index makes
- * them. An item still waiting in pending_items is left to the follow-up pass, which indexes it.
+ * them. An item still waiting in pending_items is left to the follow-up pass, which indexes it: a new one,
+ * and an edited one too, whose SQLite row still holds its old words (FTS5 keeps no text to copy them from).
  */
 class SearchRows {
   count = 0;
@@ -165,7 +166,9 @@ class SearchRows {
   private readonly at: { id: number; title: number; body: number };
 
   constructor(sqlite: Database, columns: TableColumn[]) {
-    this.indexed = new Set(sqlite.prepare('SELECT rowid FROM items_fts').pluck().all() as number[]);
+    this.indexed = new Set(
+      sqlite.prepare('SELECT rowid FROM items_fts WHERE rowid NOT IN (SELECT item_id FROM pending_items)').pluck().all() as number[],
+    );
     const position = (name: string) => columns.findIndex((c) => c.name === name);
     this.at = { id: position('id'), title: position('title'), body: position('body') };
   }

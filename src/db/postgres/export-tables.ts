@@ -35,6 +35,7 @@ export const NOT_COPIED: Record<string, string> = {
   items_fts_data: 'part of items_fts',
   items_fts_docsize: 'part of items_fts',
   items_fts_idx: 'part of items_fts',
+  leases: 'held by the workers running now; copied, they would keep the new workers waiting until they expired',
 };
 
 /** SQLite keeps its own bookkeeping (sqlite_stat1 after ANALYZE, …) under this prefix; no ainews table uses it. */
