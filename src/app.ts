@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { FEED_MIN_INTERVAL_MS, type Config } from './config.ts';
 import { FeedStore } from './db/feeds.ts';
 import { Outbox } from './db/outbox.ts';
@@ -27,6 +28,9 @@ import { SearchIndex } from './db/search-index.ts';
 import { SearchMatches } from './db/search-matches.ts';
 import { SummaryPending } from './db/summary-pending.ts';
 import { PollScheduler } from './pipeline/scheduler.ts';
+import { FeedClaims } from './db/feed-claims.ts';
+import { SqliteSql } from './db/sql.ts';
+import { workerName } from './workers/lease-keeper.ts';
 import { FeedRhythms } from './db/feed-rhythms.ts';
 import { PollBudget } from './polling/poll-budget.ts';
 import { PollPlanner } from './polling/poll-planner.ts';
@@ -67,6 +71,8 @@ export interface App {
   installId: string;
   log: Logger;
   db: Database;
+  /** This process among the workers sharing the database: what its claims and leases name. */
+  worker: string;
   feeds: FeedStore;
   items: ItemStore;
   admin: FeedAdmin;
@@ -121,6 +127,9 @@ export interface AppOptions {
 export function createApp(config: Config, log: Logger, onOutcome?: (outcome: PollOutcome) => void, options: AppOptions = {}): App {
   const { now, random } = options;
   const { db, applied } = openDatabase(sqlitePath(config.AINEWS_DB), config.AINEWS_DB_BUSY_TIMEOUT);
+  // The storage port's connection, through which this worker shares work with others on the database.
+  const sql = SqliteSql.open(db);
+  const worker = workerName(hostname(), process.pid);
   for (const migration of applied) log.info({ version: migration.version, name: migration.name }, 'migration applied');
   const feeds = new FeedStore(db);
   const items = new ItemStore(db);
@@ -262,6 +271,8 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
   }
   const scheduler = new PollScheduler({
     feeds,
+    claims: new FeedClaims(sql),
+    worker,
     poller,
     processor,
     planner,
@@ -290,6 +301,7 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
     installId: installId(db),
     log,
     db,
+    worker,
     feeds,
     items,
     admin,

@@ -1,4 +1,5 @@
 import cron, { type ScheduledTask } from 'node-cron';
+import type { FeedClaims } from '../db/feed-claims.ts';
 import type { FeedStore } from '../db/feeds.ts';
 import type { Logger } from '../log.ts';
 import type { PollBudget } from '../polling/poll-budget.ts';
@@ -19,6 +20,10 @@ export interface TickSummary {
 
 export interface SchedulerDeps {
   feeds: FeedStore;
+  /** Due feeds handed out among the workers sharing the database (another `ainews run`, `ainews poll`). */
+  claims: FeedClaims;
+  /** This worker, as its claims name it. */
+  worker: string;
   poller: FeedPoller;
   /** Finishes items stored earlier but not yet processed (a process stopped in between). */
   processor: ItemProcessor;
@@ -49,6 +54,11 @@ export interface Heartbeat {
 
 /** A feed due sooner than the next tick of the schedule is polled when due, but no sooner than this after a round. */
 const WAKE_MIN_MS = 1000;
+/**
+ * How long a round's claims on its feeds last: past it, another worker takes over the feeds of a worker
+ * that died mid-round. A round ends its claims as it polls each feed, and all of them when it ends.
+ */
+export const FEED_CLAIM_MS = 10 * 60_000;
 
 /**
  * Polls the feeds that are due, a bounded number at a time, within the hourly budget (the feeds most
@@ -127,13 +137,15 @@ export class PollScheduler {
       this.budgetSeeded = true;
     }
     this.deps.planner.refresh();
-    const candidates = this.deps.feeds.due(now, all);
-    // An operator's `poll --all` is theirs to make; the budget governs the schedule.
-    const granted = all ? candidates.length : budget.take(candidates.length, now);
-    const due = candidates.slice(0, granted);
-    const summary: TickSummary = { polled: 0, fresh: 0, alerts: 0, backlog: 0, notModified: 0, failed: 0, deferred: candidates.length - granted };
+    const { claims, worker: holder } = this.deps;
+    // An operator's `poll --all` is theirs to make; the budget governs the schedule. Feeds another worker
+    // is polling now are left to it either way.
+    const dueCount = all ? 0 : await claims.countDue(now);
+    const granted = all ? Number.MAX_SAFE_INTEGER : budget.take(dueCount, now);
+    const due = granted > 0 ? await claims.claimDue(holder, { now, until: new Date(now.getTime() + FEED_CLAIM_MS), limit: granted, all }) : [];
+    const summary: TickSummary = { polled: 0, fresh: 0, alerts: 0, backlog: 0, notModified: 0, failed: 0, deferred: all ? 0 : dueCount - granted };
     if (summary.deferred > 0) {
-      this.deps.log.warn({ due: candidates.length, polled: granted, budget: budget.perHour }, 'POLL_BUDGET_PER_HOUR reached: the feeds most likely to have news are polled first, the others wait');
+      this.deps.log.warn({ due: dueCount, polled: granted, budget: budget.perHour }, 'POLL_BUDGET_PER_HOUR reached: the feeds most likely to have news are polled first, the others wait');
     }
     let next = 0;
     const record = (outcome: PollOutcome) => {
@@ -155,7 +167,7 @@ export class PollScheduler {
         const feed = due[next++]!;
         try {
           const started = performance.now();
-          const stored = await this.deps.poller.ingest(feed, this.shutdown.signal);
+          const stored = await this.deps.poller.ingest(feed, this.shutdown.signal).finally(() => this.release([feed.id]));
           if (stored.result === 'cancelled') continue;
           finishing.push(
             this.deps.poller
@@ -170,12 +182,19 @@ export class PollScheduler {
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.deps.concurrency, due.length) }, worker));
-    if (!all && next < due.length) budget.giveBack(due.length - next, now);
+    if (!all && next < granted) budget.giveBack(granted - next, now);
+    // Feeds claimed but not reached (the round was stopped) are left to the next round, here or elsewhere.
+    await this.release(due.slice(next).map((feed) => feed.id));
     await Promise.all(finishing);
     // What a stopped process left queued, when no poll of this tick started a pass.
     await this.deps.processor.drain();
     await this.deps.maintenance?.().catch((error: unknown) => this.deps.log.error({ err: error }, 'WebSub maintenance failed'));
     return summary;
+  }
+
+  /** Ends this worker's claims on feeds it polled; a claim that cannot be ended lapses after FEED_CLAIM_MS. */
+  private async release(feedIds: number[]): Promise<void> {
+    await this.deps.claims.release(this.deps.worker, feedIds).catch((error: unknown) => this.deps.log.warn({ err: error, feeds: feedIds }, 'could not end a claim on feeds; it lapses on its own'));
   }
 
   private beat(): void {
