@@ -31,6 +31,8 @@ import { PollScheduler } from './pipeline/scheduler.ts';
 import { FeedClaims } from './db/feed-claims.ts';
 import { SqliteSql } from './db/sql.ts';
 import { workerName } from './workers/lease-keeper.ts';
+import { Leases } from './db/leases.ts';
+import { runExclusively } from './workers/exclusive-work.ts';
 import { FeedRhythms } from './db/feed-rhythms.ts';
 import { PollBudget } from './polling/poll-budget.ts';
 import { PollPlanner } from './polling/poll-planner.ts';
@@ -73,6 +75,8 @@ export interface App {
   db: Database;
   /** This process among the workers sharing the database: what its claims and leases name. */
   worker: string;
+  /** What one worker at a time does (the daily prune, WebSub renewals, the Discord gateway). */
+  leases: Leases;
   feeds: FeedStore;
   items: ItemStore;
   admin: FeedAdmin;
@@ -106,6 +110,9 @@ export interface App {
   close(): void;
 }
 
+/** How long one worker's WebSub renewals may take before another worker may start them too. */
+const WEBSUB_MAINTENANCE_LEASE_MS = 10 * 60_000;
+
 /** The lease asked of WebSub hubs: a week, renewed a day before it ends. */
 const WEBSUB_LEASE_SECONDS = 7 * 86_400;
 
@@ -130,6 +137,7 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
   // The storage port's connection, through which this worker shares work with others on the database.
   const sql = SqliteSql.open(db);
   const worker = workerName(hostname(), process.pid);
+  const leases = new Leases(sql);
   for (const migration of applied) log.info({ version: migration.version, name: migration.name }, 'migration applied');
   const feeds = new FeedStore(db);
   const items = new ItemStore(db);
@@ -277,7 +285,11 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
     processor,
     planner,
     budget: new PollBudget(config.POLL_BUDGET_PER_HOUR),
-    maintenance: () => websub?.maintain() ?? Promise.resolve(),
+    // Once across workers: the one holding the 'websub' lease renews and retries subscriptions.
+    maintenance: async () => {
+      const subscriber = websub;
+      if (subscriber) await runExclusively({ leases, name: 'websub', holder: worker, ttlMs: WEBSUB_MAINTENANCE_LEASE_MS }, () => subscriber.maintain(), now);
+    },
     concurrency: config.POLL_CONCURRENCY,
     log: log.child({ component: 'scheduler' }),
     onOutcome,
@@ -302,6 +314,7 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
     log,
     db,
     worker,
+    leases,
     feeds,
     items,
     admin,

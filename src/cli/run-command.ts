@@ -6,6 +6,7 @@ import { serveOps } from '../ops/serve-ops.ts';
 import { ConsoleSender } from '../platforms/console/console-sender.ts';
 import { printOutcome } from '../platforms/console/print-items.ts';
 import { DailyPrune } from '../retention/daily-prune.ts';
+import { runExclusively } from '../workers/exclusive-work.ts';
 import { shutdown } from '../shutdown.ts';
 import { websubCallback } from '../websub/callback-route.ts';
 import { listenCallbacks } from '../websub/serve-callbacks.ts';
@@ -71,7 +72,10 @@ export function registerRunCommand(program: Command): void {
       void slack?.start();
       void discord?.start();
       app.scheduler.start(config.POLL_CRON);
-      const pruning = new DailyPrune(app.retention, log.child({ component: 'retention' }));
+      // Once across workers sharing the database: the one holding the 'retention' lease prunes.
+      const pruning = new DailyPrune(app.retention, log.child({ component: 'retention' }), undefined, (work) =>
+        runExclusively({ leases: app.leases, name: 'retention', holder: app.worker, ttlMs: RETENTION_LEASE_MS }, work),
+      );
       pruning.start();
       app.scheduler.tick().catch((error: unknown) => log.error({ err: error }, 'first tick failed'));
       await new Promise<void>((resolve) => {
@@ -112,3 +116,5 @@ export function registerRunCommand(program: Command): void {
 
 /** How long `ainews run` may take to end by itself once it has stopped. */
 const EXIT_GRACE_MS = 2000;
+/** How long one worker's daily prune may take before another worker may start one too. */
+const RETENTION_LEASE_MS = 3_600_000;

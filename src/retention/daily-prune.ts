@@ -21,6 +21,11 @@ export class DailyPrune {
     private readonly retention: Retention,
     private readonly log: Logger,
     private readonly timing = { firstMs: FIRST_CHECK_MS, everyMs: CHECK_EVERY_MS },
+    /**
+     * Runs the prune unless another worker on the database is pruning (the 'retention' lease); resolves
+     * to whether it ran here. Without it, the prune runs here.
+     */
+    private readonly exclusive: (work: () => Promise<void>) => Promise<boolean> = async (work) => (await work(), true),
   ) {}
 
   /** Does nothing when AINEWS_RETENTION=0. */
@@ -51,9 +56,12 @@ export class DailyPrune {
     try {
       const last = this.retention.lastRun();
       if (last && Date.now() - last.getTime() < DAY_MS) return;
-      const report = await this.retention.prune();
-      const { items, kept_items, outbox_rows, tombstones, longest_lock_ms, freed_bytes } = report;
-      this.log.info({ items, kept_items, outbox_rows, tombstones, longest_lock_ms, freed_bytes }, report.stopped ? 'pruning stopped before it was through' : 'pruned what AINEWS_RETENTION no longer keeps');
+      const ran = await this.exclusive(async () => {
+        const report = await this.retention.prune();
+        const { items, kept_items, outbox_rows, tombstones, longest_lock_ms, freed_bytes } = report;
+        this.log.info({ items, kept_items, outbox_rows, tombstones, longest_lock_ms, freed_bytes }, report.stopped ? 'pruning stopped before it was through' : 'pruned what AINEWS_RETENTION no longer keeps');
+      });
+      if (!ran) this.log.debug('another worker is pruning; this one looks again in an hour');
     } catch (error) {
       this.log.error({ err: (error as Error).message }, describeDatabaseError(error) ?? 'pruning failed; it is tried again in an hour');
     }

@@ -1,7 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { recordPrune } from '../../src/db/meta.ts';
 import { createLogger } from '../../src/log.ts';
+import { Leases } from '../../src/db/leases.ts';
+import { SqliteSql } from '../../src/db/sql.ts';
 import { DailyPrune } from '../../src/retention/daily-prune.ts';
+import { runExclusively } from '../../src/workers/exclusive-work.ts';
 import { testApp, type TestApp } from '../helpers/app.ts';
 import { storeItems } from '../helpers/items.ts';
 import { waitUntil } from '../helpers/wait.ts';
@@ -42,6 +45,21 @@ describe('the daily prune of ainews run', () => {
     await waitUntil(() => looks.mock.calls.length >= 3, 5000, 'three looks');
     expect(prunes).not.toHaveBeenCalled();
     expect(app.items.count()).toBe(3);
+  });
+
+  it('leaves the prune to another worker on the database that is pruning now, and prunes once it is done', async () => {
+    app = testApp();
+    oldItems(3);
+    const leases = new Leases(SqliteSql.open(app.db));
+    expect(await leases.acquire('retention', 'another-worker', 3_600_000, new Date())).toBe(true);
+    const looks = vi.spyOn(app.retention, 'lastRun');
+    const exclusive = (work: () => Promise<void>) => runExclusively({ leases, name: 'retention', holder: app.worker, ttlMs: 3_600_000 }, work);
+    daily = new DailyPrune(app.retention, createLogger('silent'), QUICK, exclusive);
+    daily.start();
+    await waitUntil(() => looks.mock.calls.length >= 3, 5000, 'three looks');
+    expect(app.items.count()).toBe(3);
+    await leases.release('retention', 'another-worker');
+    await waitUntil(() => app.items.count() === 0, 5000, 'the prune');
   });
 
   it('never starts when AINEWS_RETENTION is 0', async () => {
