@@ -1,6 +1,24 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { Platform } from '../channel-name.ts';
-import { showsUntranslated } from './translations.ts';
+import {
+  claimQuery,
+  failChannelQuery,
+  failGatheredQuery,
+  failUpdatesQuery,
+  markFailedQuery,
+  markGatheredSentQuery,
+  markSentQuery,
+  markSkippedQuery,
+  recordGatheredTranslationQuery,
+  recordTranslationQuery,
+  releaseQuery,
+  startAttemptQuery,
+  type ClaimOptions,
+  type Query,
+  type TranslationShown,
+} from './outbox-claim-sql.ts';
+
+export type { ClaimOptions, TranslationShown } from './outbox-claim-sql.ts';
 
 export type DeliveryStatus = 'pending' | 'held' | 'sending' | 'sent' | 'retrying' | 'failed' | 'skipped';
 
@@ -82,24 +100,6 @@ interface OutboxFields {
 /** What deciding on an alert's next update needs to know of each update it has. */
 export type UpdateState = Pick<ItemDelivery, 'status' | 'created_at' | 'claimed_at' | 'sent_at' | 'attempt_started_at'>;
 
-export interface ClaimOptions {
-  /** A claim not renewed for this long belongs to a process that died mid-send (DELIVERY_CLAIM_TIMEOUT). */
-  claimTimeoutMs: number;
-  /** How long an alert waits for its item's LLM summary (0 without an LLM). */
-  summaryWaitMs: number;
-  /**
-   * How long an alert, a fold or a digest waits for the translation of what it shows into its channel's
-   * language (0, the default: without an LLM, nothing waits).
-   */
-  translationWaitMs?: number;
-  /** Rows due after this are left for later (by default, `now`). */
-  dueBy?: Date;
-  /** Channels left out: those this worker is already sending to. */
-  skipChannels?: string[];
-  /** Only this channel's alerts. */
-  onlyChannel?: string;
-}
-
 /** A delivery as listed by `ainews deliveries`. */
 export type DeliveryRow = (ItemDelivery & { title: string }) | ((RoundupDelivery | NoticeDelivery) & { title: null });
 
@@ -110,7 +110,11 @@ export type DeliveryRow = (ItemDelivery & { title: string }) | ((RoundupDelivery
 export class Outbox {
   private readonly insert: Statement;
   private readonly updatesOfAlert: Statement;
-  private readonly claims = new Map<string, Statement>();
+  /**
+   * The claim path's statements (src/db/outbox-claim-sql.ts), each prepared once: a worker claims before
+   * every send, and compiling the claim cost about as much as running it.
+   */
+  private readonly statements = new Map<string, Statement>();
 
   constructor(private readonly db: Database) {
     this.insert = db.prepare(
@@ -175,67 +179,8 @@ export class Outbox {
    * never claim the same row. A claim not renewed for `claimTimeoutMs` belongs to a process that died, and
    * is taken back.
    */
-  claim(
-    platforms: readonly Platform[],
-    worker: string,
-    limit: number,
-    now: Date,
-    options: ClaimOptions,
-  ): OutboxRow[] {
-    const { dueBy = now, summaryWaitMs, translationWaitMs = 0, claimTimeoutMs, skipChannels = [], onlyChannel } = options;
-    const at = now.toISOString();
-    const stale = new Date(now.getTime() - claimTimeoutMs).toISOString();
-    // An alert whose item is still being summarized by the LLM waits, but not past summaryWaitMs.
-    const waitedSince = new Date(now.getTime() - summaryWaitMs).toISOString();
-    // Likewise for its translation; a row whose first attempt showed what it showed (translated or not)
-    // no longer waits. Without a wait, the first test (queued at or before now) settles it at once.
-    const translationWaitedSince = new Date(now.getTime() - translationWaitMs).toISOString();
-    return this.claimStatement(platforms.length, onlyChannel !== undefined)
-      .all(worker, at, ...platforms, onlyChannel ?? JSON.stringify(skipChannels), dueBy.toISOString(), stale, waitedSince, translationWaitedSince, limit)
-      .sort((a, b) => (a as OutboxRow).id - (b as OutboxRow).id) as OutboxRow[];
-  }
-
-  /**
-   * The claim's statement for this many platforms, for one channel or all but some, prepared once: a
-   * worker claims before every send, and compiling the statement cost about as much as running it.
-   */
-  private claimStatement(platformCount: number, onlyChannel: boolean): Statement {
-    const key = `${platformCount}:${onlyChannel}`;
-    let statement = this.claims.get(key);
-    if (!statement) {
-      const platforms = Array.from({ length: platformCount });
-      statement = this.db.prepare(
-        `UPDATE outbox SET status = 'sending', claimed_by = ?, claimed_at = ?, attempts = attempts + 1
-           WHERE id IN (
-             SELECT id FROM outbox
-             WHERE platform IN (${platforms.map(() => '?').join(', ')})
-               AND ${onlyChannel ? 'channel = ?' : 'channel NOT IN (SELECT value FROM json_each(?))'}
-               AND ((status IN ('pending', 'retrying') AND next_attempt_at <= ?) OR (status = 'sending' AND claimed_at < ?))
-               AND (outbox.kind = 'update' OR NOT EXISTS (
-                 SELECT 1 FROM items i WHERE i.id = outbox.item_id AND i.summary_pending = 1 AND outbox.created_at > ?))
-               -- Likewise an alert, fold or digest showing an item its channel wants in its language, while the
-               -- translation is not made (src/translate/llm-translations.ts), up to the translation wait.
-               AND (outbox.created_at <= ? OR outbox.kind = 'update' OR outbox.translated IS NOT NULL OR NOT ${showsUntranslated('outbox')})
-               -- Only the head of each channel's queue of alerts: an earlier alert still waiting, being sent or
-               -- being retried holds the later ones back until it is sent or has failed for good, so that they
-               -- never overtake it, in this process or another, through an outage however long.
-               AND (outbox.kind = 'update' OR NOT EXISTS (
-                 SELECT 1 FROM outbox earlier
-                 WHERE earlier.channel = outbox.channel AND earlier.id < outbox.id AND earlier.kind <> 'update'
-                   AND earlier.status IN ('pending', 'sending', 'retrying')))
-               -- An update (a reply to the alert, or an edit of it) waits while its alert is still to be posted,
-               -- and while an earlier update of the alert is; once the alert failed, it is taken, to fail too.
-               AND (outbox.kind <> 'update' OR (
-                 NOT EXISTS (SELECT 1 FROM outbox alert WHERE alert.id = outbox.parent_id AND alert.status IN ('pending', 'sending', 'retrying'))
-                 AND NOT EXISTS (
-                   SELECT 1 FROM outbox earlier WHERE earlier.parent_id = outbox.parent_id AND earlier.id < outbox.id
-                     AND earlier.status IN ('pending', 'sending', 'retrying'))))
-             ORDER BY id LIMIT ?)
-           RETURNING *`,
-      );
-      this.claims.set(key, statement);
-    }
-    return statement;
+  claim(platforms: readonly Platform[], worker: string, limit: number, now: Date, options: ClaimOptions): OutboxRow[] {
+    return (this.all(claimQuery('sqlite', platforms, worker, limit, now, options)) as OutboxRow[]).sort((a, b) => a.id - b.id);
   }
 
   // Every outcome is recorded only by the worker that holds the claim: a worker whose claim went stale
@@ -246,12 +191,7 @@ export class Outbox {
    * false when the claim was lost (taken over as stale): the alert must not be sent then.
    */
   startAttempt(id: number, worker: string, now = new Date(), shownSources: string[] = []): boolean {
-    const at = now.toISOString();
-    return (
-      this.db
-        .prepare('UPDATE outbox SET attempt_started_at = ?, claimed_at = ?, shown_sources = ? WHERE id = ? AND claimed_by = ?')
-        .run(at, at, JSON.stringify(shownSources), id, worker).changes > 0
-    );
+    return this.run(startAttemptQuery(id, worker, now, shownSources)) > 0;
   }
 
   /**
@@ -260,22 +200,14 @@ export class Outbox {
    */
   recordTranslation(id: number, worker: string, shown: TranslationShown, gathered: Map<number, TranslationShown> = new Map()): void {
     this.db.transaction(() => {
-      const recorded = this.db
-        .prepare('UPDATE outbox SET translated = ?, untranslated_reason = ? WHERE id = ? AND claimed_by = ?')
-        .run(...translationParams(shown), id, worker).changes;
-      if (!recorded) return;
-      const record = this.db.prepare('UPDATE outbox SET translated = ?, untranslated_reason = ? WHERE fold_id = ? AND item_id = ?');
-      for (const [itemId, one] of gathered) record.run(...translationParams(one), id, itemId);
+      if (!this.run(recordTranslationQuery(id, worker, shown))) return;
+      for (const [itemId, one] of gathered) this.run(recordGatheredTranslationQuery(id, itemId, one));
     }).immediate();
   }
 
   /** Records an update that had nothing new to say: every source it would name was named already. */
   markSkipped(id: number, worker: string, reason: string, now = new Date()): boolean {
-    return (
-      this.db
-        .prepare(`UPDATE outbox SET status = 'skipped', last_error = ?, sent_at = ?, claimed_by = NULL, attempt_started_at = NULL WHERE id = ? AND claimed_by = ?`)
-        .run(reason, now.toISOString(), id, worker).changes > 0
-    );
+    return this.run(markSkippedQuery(id, worker, reason, now)) > 0;
   }
 
   /** The sources the alert and its sent updates have named so far. */
@@ -294,18 +226,8 @@ export class Outbox {
   /** Records a row sent, and with a fold or a digest, the held rows it gathered: sent in that message. */
   markSent(id: number, worker: string, messageId: string, now = new Date()): boolean {
     return this.db.transaction(() => {
-      const marked =
-        this.db
-          .prepare(
-            `UPDATE outbox SET status = 'sent', platform_message_id = ?, sent_at = ?, last_error = NULL, claimed_by = NULL, attempt_started_at = NULL
-             WHERE id = ? AND claimed_by = ?`,
-          )
-          .run(messageId, now.toISOString(), id, worker).changes > 0;
-      if (marked) {
-        this.db
-          .prepare(`UPDATE outbox SET status = 'sent', platform_message_id = ?, sent_at = ?, held_until = NULL WHERE fold_id = ? AND status = 'held'`)
-          .run(messageId, now.toISOString(), id);
-      }
+      const marked = this.run(markSentQuery(id, worker, messageId, now)) > 0;
+      if (marked) this.run(markGatheredSentQuery(id, messageId, now));
       return marked;
     }).immediate();
   }
@@ -317,23 +239,12 @@ export class Outbox {
    */
   markFailed(id: number, worker: string, error: string, retryAt: Date | null, mayHaveLanded = false): boolean {
     return this.db.transaction(() => {
-      const marked =
-        this.db
-          .prepare(
-            `UPDATE outbox SET status = ?, last_error = ?, next_attempt_at = coalesce(?, next_attempt_at), claimed_by = NULL,
-               attempt_started_at = CASE WHEN ? THEN attempt_started_at END
-             WHERE id = ? AND claimed_by = ?`,
-          )
-          .run(retryAt ? 'retrying' : 'failed', error, retryAt?.toISOString() ?? null, mayHaveLanded ? 1 : 0, id, worker).changes > 0;
+      const marked = this.run(markFailedQuery(id, worker, error, retryAt, mayHaveLanded)) > 0;
       // An alert that failed for good takes its waiting updates with it: there is nothing to reply to;
       // and a fold or digest, the rows it gathered.
       if (marked && !retryAt) {
-        this.db
-          .prepare(`UPDATE outbox SET status = 'failed', last_error = 'its alert was never posted' WHERE parent_id = ? AND status IN ('pending', 'retrying')`)
-          .run(id);
-        this.db
-          .prepare(`UPDATE outbox SET status = 'failed', held_until = NULL, last_error = ? WHERE fold_id = ? AND status = 'held'`)
-          .run(`the message gathering it failed: ${error}`, id);
+        this.run(failUpdatesQuery(id));
+        this.run(failGatheredQuery(id, error));
       }
       return marked;
     }).immediate();
@@ -344,12 +255,7 @@ export class Outbox {
    * or the platform asked to wait. The attempt does not count.
    */
   release(ids: number[], worker: string, dueAt?: Date): void {
-    const release = this.db.prepare(
-      `UPDATE outbox SET status = CASE WHEN attempts > 1 THEN 'retrying' ELSE 'pending' END, attempts = attempts - 1, claimed_by = NULL,
-         next_attempt_at = coalesce(?, next_attempt_at)
-       WHERE id = ? AND claimed_by = ?`,
-    );
-    this.db.transaction(() => ids.forEach((id) => release.run(dueAt?.toISOString() ?? null, id, worker))).immediate();
+    this.db.transaction(() => ids.forEach((id) => this.run(releaseQuery(id, worker, dueAt)))).immediate();
   }
 
   /**
@@ -357,12 +263,7 @@ export class Outbox {
    * so that they are not retried one by one against it; returns how many.
    */
   failChannel(channel: string, worker: string, reason: string): number {
-    return this.db
-      .prepare(
-        `UPDATE outbox SET status = 'failed', last_error = ?, claimed_by = NULL, held_until = NULL
-         WHERE channel = ? AND (status IN ('pending', 'held', 'retrying') OR (status = 'sending' AND claimed_by = ?))`,
-      )
-      .run(reason, channel, worker).changes;
+    return this.run(failChannelQuery(channel, worker, reason));
   }
 
   /** The newest deliveries first; all of them unless `limit` says how many. */
@@ -378,13 +279,24 @@ export class Outbox {
   find(itemId: number, channel: string): ItemDelivery | undefined {
     return this.db.prepare('SELECT * FROM outbox WHERE item_id = ? AND channel = ?').get(itemId, channel) as ItemDelivery | undefined;
   }
-}
 
-/** What a message showed of a translation into its channel's language: none wanted (null), or whether it was shown, and why not. */
-export type TranslationShown = { translated: boolean; reason: string | null } | null;
+  /** Runs one of the claim path's statements (prepared once); returns how many rows it changed. */
+  private run(query: Query): number {
+    return this.prepared(query.sql).run(...query.params).changes;
+  }
 
-function translationParams(shown: TranslationShown): [0 | 1 | null, string | null] {
-  return shown ? [shown.translated ? 1 : 0, shown.translated ? null : shown.reason] : [null, null];
+  private all(query: Query): unknown[] {
+    return this.prepared(query.sql).all(...query.params);
+  }
+
+  private prepared(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
 }
 
 function holdParams(hold: Hold | null): { heldUntil: string | null; heldFor: string | null } {

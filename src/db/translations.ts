@@ -1,4 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
+import type { Sql } from './sql.ts';
 
 /** A language a channel may ask its alerts in (channels.language). */
 export type ChannelLanguage = 'en' | 'zh';
@@ -39,11 +40,16 @@ export function settledTranslation(language: string, queued: string): string {
 /**
  * SQL: whether outbox row `row` (an alert, a fold or a digest) shows an item still to be translated into
  * its channel's language: the channel has one, the item is in another, and its translation is not settled.
+ * A fold's or a digest's items are in its payload (JSON), read with each backend's own functions.
  */
-export function showsUntranslated(row: string): string {
+export function showsUntranslated(row: string, dialect: Sql['dialect'] = 'sqlite'): string {
+  const gathered =
+    dialect === 'postgres'
+      ? `SELECT (e.value ->> 'item_id')::bigint FROM json_array_elements(${row}.payload -> 'entries') e`
+      : `SELECT e.value ->> 'item_id' FROM json_each(${row}.payload, '$.entries') e`;
   return `EXISTS (SELECT 1 FROM channels c, items i
     WHERE c.id = ${row}.channel AND c.language IS NOT NULL
-      AND i.id IN (SELECT ${row}.item_id UNION ALL SELECT e.value ->> 'item_id' FROM json_each(${row}.payload, '$.entries') e)
+      AND i.id IN (SELECT ${row}.item_id UNION ALL ${gathered})
       AND i.lang <> c.language AND NOT ${settledTranslation('c.language', `${row}.created_at`)})`;
 }
 
