@@ -7,6 +7,7 @@ import { ConsoleSender } from '../platforms/console/console-sender.ts';
 import { printOutcome } from '../platforms/console/print-items.ts';
 import { DailyPrune } from '../retention/daily-prune.ts';
 import { runExclusively } from '../workers/exclusive-work.ts';
+import { LeasedSession } from '../workers/leased-session.ts';
 import { shutdown } from '../shutdown.ts';
 import { websubCallback } from '../websub/callback-route.ts';
 import { listenCallbacks } from '../websub/serve-callbacks.ts';
@@ -35,16 +36,31 @@ export function registerRunCommand(program: Command): void {
             ...(callbacks ? { publicRoutes: { path: '/websub/:token', handler: callbacks } } : {}),
           })
         : null;
-      const discord = config.DISCORD_TOKEN
-        ? (await import('../platforms/discord/discord-app.ts')).createDiscord(config, app, log, {
-            installId: app.installId,
-            onCommandAnswered: (seconds) => app.metrics.commandAnswered('discord', seconds),
+      const createDiscord = config.DISCORD_TOKEN ? (await import('../platforms/discord/discord-app.ts')).createDiscord : null;
+      const openDiscord = () =>
+        createDiscord?.(config, app, log, { installId: app.installId, onCommandAnswered: (seconds) => app.metrics.commandAnswered('discord', seconds) }) ?? null;
+      // Alerts go out through any worker's REST client; the gateway session (which answers /ainews) runs on
+      // the one worker holding the 'discord-gateway' lease, and moves to another when that one dies.
+      const discord = openDiscord();
+      let firstSession = discord;
+      const discordGateway = discord
+        ? new LeasedSession({
+            leases: app.leases,
+            name: 'discord-gateway',
+            holder: app.worker,
+            ttlMs: DISCORD_GATEWAY_LEASE_MS,
+            open: () => {
+              const session = firstSession ?? openDiscord()!;
+              firstSession = null;
+              return session;
+            },
+            log: log.child({ component: 'discord' }),
           })
         : null;
       // /healthz checks each configured platform's connection.
       const probes: PlatformProbe[] = [];
       if (slack) probes.push({ name: 'slack', state: () => slack.state() });
-      if (discord) probes.push({ name: 'discord', state: () => discord.state() });
+      if (discordGateway) probes.push({ name: 'discord', state: () => discordGateway.state() });
       // Before anything starts: a port that cannot be had stops ainews here, with the settings named.
       const ops = config.METRICS_PORT
         ? await serveOps(app, probes, { host: config.METRICS_HOST, port: config.METRICS_PORT }).catch((error: unknown) => {
@@ -70,7 +86,7 @@ export function registerRunCommand(program: Command): void {
       log.info({ db: config.AINEWS_DB, feeds: app.feeds.count(), cron: config.POLL_CRON, platforms }, 'ainews running; Ctrl-C stops');
       delivery.start();
       void slack?.start();
-      void discord?.start();
+      discordGateway?.start();
       app.scheduler.start(config.POLL_CRON);
       // Once across workers sharing the database: the one holding the 'retention' lease prunes.
       const pruning = new DailyPrune(app.retention, log.child({ component: 'retention' }), undefined, (work) =>
@@ -91,7 +107,7 @@ export function registerRunCommand(program: Command): void {
               { name: 'retention', stop: () => pruning.stop() },
               { name: 'llm summaries', stop: () => app.summaries.llm?.stop() },
               { name: 'llm translations', stop: () => app.translator?.stop() },
-              [...(slack ? [{ name: 'slack', stop: () => slack.stop() }] : []), ...(discord ? [{ name: 'discord', stop: () => discord.stop() }] : [])],
+              [...(slack ? [{ name: 'slack', stop: () => slack.stop() }] : []), ...(discordGateway ? [{ name: 'discord', stop: () => discordGateway.stop() }] : [])],
               { name: 'delivery', stop: () => delivery.stop() },
               { name: 'database', stop: () => app.close() },
             ],
@@ -116,5 +132,7 @@ export function registerRunCommand(program: Command): void {
 
 /** How long `ainews run` may take to end by itself once it has stopped. */
 const EXIT_GRACE_MS = 2000;
+/** How soon another worker takes the Discord gateway over when the one holding it dies (renewed every third). */
+const DISCORD_GATEWAY_LEASE_MS = 30_000;
 /** How long one worker's daily prune may take before another worker may start one too. */
 const RETENTION_LEASE_MS = 3_600_000;

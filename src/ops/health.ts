@@ -24,9 +24,10 @@ export interface PlatformProbe {
 /**
  * Up, or on its way (back) up by itself: the adapter retries for as long as the platform is unreachable,
  * and alerts wait in the outbox meanwhile, so a restart would change nothing. Given up (a rejected token)
- * or stopped is failing: someone has to act.
+ * or stopped is failing: someone has to act. A worker on standby (another worker holds the session only one
+ * may hold) is as it should be.
  */
-const UP: ReadonlySet<ConnectionState> = new Set(['connecting', 'connected', 'reconnecting']);
+const UP: ReadonlySet<ConnectionState> = new Set(['connecting', 'connected', 'reconnecting', 'standby']);
 
 export interface HealthDeps {
   /** Writes to the database; throws its error when the write fails. */

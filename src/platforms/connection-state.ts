@@ -3,7 +3,11 @@
  * platform is unreachable), `connected`, `reconnecting` after it was connected once, `failed` when a
  * configuration error made it give up, `stopped` once ainews stops it. `idle` before it is started.
  */
-export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'stopped';
+/**
+ * Where a listener's connection stands. 'standby': another worker on the database holds the session only one
+ * may hold (Discord's gateway); this one takes it over if that one dies, and sends its alerts meanwhile.
+ */
+export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'standby' | 'failed' | 'stopped';
 
 /** Keeps a listener's ConnectionState as its adapter reports what happens; stopping is final. */
 export class ConnectionTracker {
