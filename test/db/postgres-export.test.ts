@@ -15,10 +15,10 @@ import { TranslationStore } from '../../src/db/translations.ts';
 import { WebSubSubscriptions } from '../../src/db/websub-subscriptions.ts';
 import { ExportCopyError, ExportTargetNotEmptyError, exportSqlite, type ExportReport } from '../../src/db/postgres/export-sqlite.ts';
 import { COPIED_TABLES, NOT_COPIED, unlistedTables } from '../../src/db/postgres/export-tables.ts';
-import { openPostgres, type Pool } from '../../src/db/postgres/pool.ts';
+import type { Pool } from '../../src/db/postgres/pool.ts';
 import { testApp, type TestApp } from '../helpers/app.ts';
 import { storeItems } from '../helpers/items.ts';
-import { describePostgres, freshPostgresUrl } from '../helpers/postgres.ts';
+import { describePostgres, freshPostgresUrl, testPool } from '../helpers/postgres.ts';
 
 describe('the tables export-db copies', () => {
   it('name every table of the SQLite schema, copied or left out for a reason', () => {
@@ -35,15 +35,6 @@ describe('the tables export-db copies', () => {
   });
 });
 
-const pools: Pool[] = [];
-const pool = (url: string) => {
-  const opened = openPostgres(url);
-  pools.push(opened);
-  return opened;
-};
-afterAll(async () => {
-  await Promise.all(pools.splice(0).map((p) => p.end()));
-});
 
 const NOW = new Date('2024-05-01T08:30:00.123Z');
 const CHANNEL = 'console:team';
@@ -106,7 +97,7 @@ describePostgres('export-db', () => {
   beforeAll(async () => {
     app = testApp();
     populate(app);
-    pg = pool(await freshPostgresUrl());
+    pg = testPool(await freshPostgresUrl());
     report = await exportSqlite(app.db, pg, { target: 'the test database' });
   });
   afterAll(() => app?.dispose());
@@ -200,7 +191,7 @@ describePostgres('export-db of a larger or damaged database', () => {
   it('copies thousands of items in batches, whatever their size', async () => {
     const db = sqlite();
     fill(db, 4_500);
-    const pg = pool(await freshPostgresUrl());
+    const pg = testPool(await freshPostgresUrl());
     const seen: [string, number][] = [];
     const report = await exportSqlite(db, pg, { target: 'test', onTable: (table, rows) => seen.push([table, rows]) });
     expect(report.tables).toMatchObject({ feeds: 1, items: 4_500, items_search: 4_500 });
@@ -218,7 +209,7 @@ describePostgres('export-db of a larger or damaged database', () => {
     const db = sqlite();
     fill(db, 1);
     db.exec('ALTER TABLE feeds ADD COLUMN colour TEXT');
-    const pg = pool(await freshPostgresUrl());
+    const pg = testPool(await freshPostgresUrl());
     await expect(exportSqlite(db, pg, { target: 'test' })).rejects.toThrow('feeds.colour has no column in PostgreSQL to be copied to: port the SQLite migration');
     expect((await pg.query('SELECT count(*) AS n FROM feeds')).rows[0].n).toBe(0);
     db.close();
@@ -230,7 +221,7 @@ describePostgres('export-db of a larger or damaged database', () => {
     db.pragma('foreign_keys = OFF');
     db.prepare("INSERT INTO item_sources (feed_id, guid, item_id, content_hash, first_seen_at) VALUES (1, 'g', 999, 'h', ?)").run(NOW.toISOString());
     const url = await freshPostgresUrl();
-    const pg = pool(url);
+    const pg = testPool(url);
     await expect(exportSqlite(db, pg, { target: 'test' })).rejects.toThrow(ExportCopyError);
     await expect(exportSqlite(db, pg, { target: 'test' })).rejects.toThrow(/^copying item_sources failed, and nothing was written to PostgreSQL: .*foreign key/);
     expect((await pg.query('SELECT count(*) AS n FROM items')).rows[0].n).toBe(0);

@@ -2,24 +2,15 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readMigrations, SchemaTooNewError } from '../../src/db/migrate.ts';
 import { openDatabase, type Database } from '../../src/db/open.ts';
 import { migratePostgres, readPostgresMigrations } from '../../src/db/postgres/migrate.ts';
-import { openPostgres, type Pool } from '../../src/db/postgres/pool.ts';
-import { describePostgres, freshPostgresUrl } from '../helpers/postgres.ts';
+import type { Pool } from '../../src/db/postgres/pool.ts';
+import { describePostgres, freshPostgresUrl, testPool } from '../helpers/postgres.ts';
 
-const pools: Pool[] = [];
-const pool = (url: string) => {
-  const opened = openPostgres(url);
-  pools.push(opened);
-  return opened;
-};
-afterAll(async () => {
-  await Promise.all(pools.splice(0).map((p) => p.end()));
-});
 
 const versions = (migrations: { version: number }[]) => migrations.map((m) => m.version);
 
 describePostgres('PostgreSQL migrations', () => {
   it('applies every migration to a fresh database, records them, and finds nothing to do the second time', async () => {
-    const db = pool(await freshPostgresUrl());
+    const db = testPool(await freshPostgresUrl());
     expect(versions(await migratePostgres(db))).toEqual(versions(readPostgresMigrations()));
     expect(readPostgresMigrations()[0]).toMatchObject({ version: 1, name: 'schema' });
     const { rows } = await db.query('SELECT version, name, applied_at FROM schema_migrations ORDER BY version');
@@ -31,7 +22,7 @@ describePostgres('PostgreSQL migrations', () => {
   });
 
   it('refuses a database written by a newer schema, naming both versions, and touches nothing', async () => {
-    const db = pool(await freshPostgresUrl());
+    const db = testPool(await freshPostgresUrl());
     await migratePostgres(db);
     await db.query("INSERT INTO schema_migrations VALUES (999, 'from_the_future', now())");
     await expect(migratePostgres(db)).rejects.toThrow(SchemaTooNewError);
@@ -42,13 +33,13 @@ describePostgres('PostgreSQL migrations', () => {
 
   it('migrates once when several workers start together on one fresh database', async () => {
     const url = await freshPostgresUrl();
-    const results = await Promise.all([pool(url), pool(url), pool(url)].map((db) => migratePostgres(db)));
+    const results = await Promise.all([testPool(url), testPool(url), testPool(url)].map((db) => migratePostgres(db)));
     expect(results.flat().map((m) => m.version)).toEqual(versions(readPostgresMigrations()));
-    expect((await pool(url).query('SELECT count(*) AS n FROM schema_migrations')).rows[0].n).toBe(readPostgresMigrations().length);
+    expect((await testPool(url).query('SELECT count(*) AS n FROM schema_migrations')).rows[0].n).toBe(readPostgresMigrations().length);
   });
 
   it('rolls back a migration that fails, leaving it unrecorded', async () => {
-    const db = pool(await freshPostgresUrl());
+    const db = testPool(await freshPostgresUrl());
     const good = { version: 1, name: 'good', sql: 'CREATE TABLE a (x INTEGER);' };
     const bad = { version: 2, name: 'bad', sql: 'CREATE TABLE b (x INTEGER); INSERT INTO nowhere VALUES (1);' };
     await expect(migratePostgres(db, [good, bad])).rejects.toThrow(/relation "nowhere" does not exist/);
@@ -80,7 +71,7 @@ describePostgres('the PostgreSQL schema beside SQLite', () => {
   let pg: Pool;
   beforeAll(async () => {
     sqlite = openDatabase(':memory:', 1000).db;
-    pg = pool(await freshPostgresUrl());
+    pg = testPool(await freshPostgresUrl());
     await migratePostgres(pg);
   });
   afterAll(() => sqlite.close());

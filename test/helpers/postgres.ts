@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { openPostgres } from '../../src/db/postgres/pool.ts';
 import { afterAll, describe } from 'vitest';
 
 /**
@@ -39,6 +40,19 @@ afterAll(async () => {
   await onServer(async (client) => {
     for (const name of names) await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   });
+});
+
+const pools: pg.Pool[] = [];
+
+/** ainews's pool on a test database, ended after the file's tests. */
+export function testPool(url: string): pg.Pool {
+  const pool = openPostgres(url);
+  pools.push(pool);
+  return pool;
+}
+
+afterAll(async () => {
+  await Promise.all(pools.splice(0).map((pool) => pool.end()));
 });
 
 async function onServer<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
