@@ -33,6 +33,7 @@ import { SqliteSql } from './db/sql.ts';
 import { workerName } from './workers/lease-keeper.ts';
 import { Leases } from './db/leases.ts';
 import { runExclusively } from './workers/exclusive-work.ts';
+import { HostLeases } from './workers/host-leases.ts';
 import { FeedRhythms } from './db/feed-rhythms.ts';
 import { PollBudget } from './polling/poll-budget.ts';
 import { PollPlanner } from './polling/poll-planner.ts';
@@ -138,6 +139,9 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
   const sql = SqliteSql.open(db);
   const worker = workerName(hostname(), process.pid);
   const leases = new Leases(sql);
+  // A site's lease outlives the longest fetch (each redirect may take FETCH_TIMEOUT), so that it lapses only
+  // when its worker died.
+  const hostLeases = new HostLeases(leases, worker, config.FETCH_TIMEOUT * (config.FETCH_MAX_REDIRECTS + 1) + 60_000, now);
   for (const migration of applied) log.info({ version: migration.version, name: migration.name }, 'migration applied');
   const feeds = new FeedStore(db);
   const items = new ItemStore(db);
@@ -251,7 +255,8 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
     processor,
     alertsFor: (ids) => outbox.alertsFor(ids),
     fetch: (url, validators, signal) => fetchFeed(url, fetchSettings, validators, signal),
-    hosts: new HostQueue(),
+    // One request at a time per site, across the workers sharing the database too.
+    hosts: new HostQueue((host, task, signal) => hostLeases.hold(host, task, signal)),
     planner,
     log: log.child({ component: 'poller' }),
     backoff: { baseMs: config.FEED_BACKOFF_BASE, maxMs: config.FEED_BACKOFF_MAX },

@@ -108,8 +108,10 @@ export class FeedPoller {
   async ingest(feed: FeedRow, signal?: AbortSignal): Promise<IngestOutcome> {
     const log = this.deps.log.child({ feed: feed.id, url: feed.url });
     try {
-      const fetched = await this.deps.hosts.run(new URL(feed.url).host, () =>
-        this.deps.fetch(feed.url, { etag: feed.etag, lastModified: feed.last_modified }, signal),
+      const fetched = await this.deps.hosts.run(
+        new URL(feed.url).host,
+        () => this.deps.fetch(feed.url, { etag: feed.etag, lastModified: feed.last_modified }, signal),
+        signal,
       );
       if (fetched.movedTo && this.deps.feeds.moveTo(feed.id, fetched.movedTo)) {
         log.info({ movedTo: fetched.movedTo }, 'feed moved permanently; stored URL updated');

@@ -15,8 +15,8 @@ afterEach(async () => {
 });
 
 /** A worker: the real app on the database of the first one, as another `ainews run` would open it. */
-function worker(first?: TestApp, options: Parameters<typeof testApp>[1] = {}): TestApp {
-  const app = testApp(first ? { AINEWS_DB: first.config.AINEWS_DB } : {}, options);
+function worker(first?: TestApp, options: Parameters<typeof testApp>[1] = {}, env: Record<string, string> = {}): TestApp {
+  const app = testApp(first ? { ...env, AINEWS_DB: first.config.AINEWS_DB } : env, options);
   apps.push(app);
   return app;
 }
@@ -42,6 +42,20 @@ describe('several workers on one database', () => {
     const again = await Promise.all([a.scheduler.tick(), b.scheduler.tick()]);
     expect(again.map((summary) => summary!.polled)).toEqual([0, 0]);
     expect(a.feeds.list().every((feed) => feed.claimed_by === null && feed.claimed_until === null)).toBe(true);
+  });
+
+  it('send one request at a time to a site, whichever worker makes it', async () => {
+    // A round takes at most a twelfth of the hourly budget: 4 feeds each, so that both workers fetch.
+    const budget = { POLL_BUDGET_PER_HOUR: '48' };
+    const a = worker(undefined, {}, budget);
+    const b = worker(a, {}, budget);
+    const paths = await feeds(a, 8, 40);
+    const [first, second] = await Promise.all([a.scheduler.tick(), b.scheduler.tick()]);
+    expect(first!.polled + second!.polled).toBe(8);
+    expect(first!.polled).toBeGreaterThan(0);
+    expect(second!.polled).toBeGreaterThan(0);
+    expect(server.maxInFlight).toBe(1);
+    expect(paths.map((path) => server.hits(path))).toEqual(paths.map(() => 1));
   });
 
   it('leave a feed another worker is fetching to it, even for poll --all', async () => {
