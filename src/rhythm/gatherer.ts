@@ -45,7 +45,8 @@ export class Gatherer {
     let folds = 0;
     for (const settings of this.deps.settings.dueDigests(now)) {
       try {
-        if (this.deps.transaction(() => this.queueDigest(settings.channel, now).id !== null)) digests++;
+        // Due again inside the transaction: another worker on the database may have queued it since.
+        if (this.deps.transaction(() => this.digestDue(settings.channel, now) && this.queueDigest(settings.channel, now).id !== null)) digests++;
       } catch (error) {
         this.deps.log.error({ err: error, channel: settings.channel }, 'could not queue a digest; it is tried again on the next round');
       }
@@ -58,6 +59,11 @@ export class Gatherer {
       }
     }
     return { digests, folds };
+  }
+
+  private digestDue(channel: string, now: Date): boolean {
+    const next = this.deps.settings.get(channel).nextDigestAt;
+    return next !== null && Date.parse(next) <= now.getTime();
   }
 
   /**

@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.ts';
+import { ChannelSettingsStore } from '../../src/db/channel-settings.ts';
+import { OutboxFolds } from '../../src/db/outbox-folds.ts';
 import { createLogger } from '../../src/log.ts';
+import { Gatherer } from '../../src/rhythm/gatherer.ts';
 import { ConsoleSender } from '../../src/platforms/console/console-sender.ts';
 import { testApp, type TestApp } from '../helpers/app.ts';
 import { FeedServer } from '../helpers/feed-server.ts';
@@ -59,6 +62,28 @@ describe('digests on their schedule', () => {
     expect(await deliver(reopened)).toEqual([]);
     expect(reopened.outbox.list().filter((r) => r.kind === 'digest')).toHaveLength(1);
     expect(reopened.outbox.list().filter((r) => r.kind === 'alert').map((r) => r.status)).toEqual(['sent', 'sent']);
+  });
+
+  it('queues a due digest once when two workers on the database gather it at the same time', async () => {
+    const news = await channelWithDigest(true);
+    await news.publish(app, ['GPT-5 arrives']);
+    const now = new Date();
+    app.db.prepare('UPDATE channels SET next_digest_at = ?').run(new Date(now.getTime() - 1000).toISOString());
+    // The other worker read the due digests just before this one queued it.
+    const settings = new ChannelSettingsStore(app.db, 'UTC');
+    const readBefore = settings.dueDigests(now);
+    expect(readBefore).toHaveLength(1);
+    expect(app.gatherer.gather(now)).toMatchObject({ digests: 1 });
+    // A story arrives in between: a second digest would be sent at once, for it alone.
+    await news.publish(app, ['GPT-5 gets cheaper']);
+    const other = new Gatherer({
+      folds: new OutboxFolds(app.db),
+      settings: { get: (channel) => settings.get(channel), dueDigests: () => readBefore, scheduleDigest: (...args) => settings.scheduleDigest(...args) },
+      transaction: (work) => app.db.transaction(work).immediate(),
+      log: createLogger('silent'),
+    });
+    expect(other.gather(new Date())).toMatchObject({ digests: 0 });
+    expect(app.outbox.list().filter((row) => row.kind === 'digest')).toHaveLength(1);
   });
 
   it('sends nothing for an empty period, and moves the schedule on', async () => {
