@@ -24,7 +24,7 @@ describePostgres('ainews on a PostgreSQL URL', () => {
   it('migrates with "ainews migrate", in the words it uses for SQLite', async () => {
     const env = { AINEWS_DB: withPassword(await freshPostgresUrl()) };
     const first = await runCli(['migrate'], env);
-    expect(first).toMatchObject({ code: 0, stdout: 'applied 1 schema\n', stderr: '' });
+    expect(first).toMatchObject({ code: 0, stdout: 'applied 1 schema, 2 worker_claims\n', stderr: '' });
     expect((await runCli(['migrate'], env)).stdout).toBe('database is up to date\n');
   });
 
