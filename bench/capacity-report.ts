@@ -83,7 +83,7 @@ function closingNote(result: CapacityResult, speed: number, every: string): stri
   }
   return (
     `one worker on SQLite keeps up with this load ${speed.toFixed(1)} times over; in proportion it would stop being enough near ${speed.toFixed(1)}× the load ` +
-    `(about ${Math.floor((size.feeds * speed) / 1000) * 1000} feeds every ${every} at this share of new items and these watches), sooner in truth, as the due-feed query ` +
-    `and the outbox cost more the bigger they are; ${slowest(result.stages)} takes the most time. ${three.charAt(0).toUpperCase()}${three.slice(1)}`
+    `(about ${Math.floor((size.feeds * speed) / 1000) * 1000} feeds every ${every} at this share of new items and these watches); the real limit is lower, as every stage ` +
+    `slows while the feeds, items and outbox grow (run bigger with --feeds or --new-share to find it); ${slowest(result.stages)} takes the most time. ${three.charAt(0).toUpperCase()}${three.slice(1)}`
   );
 }
