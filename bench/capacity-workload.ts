@@ -49,7 +49,7 @@ export const START = Date.UTC(2025, 5, 11, 12);
 /** Items each feed lists before its first poll (stored as backlog, no alerts), and how many its document lists. */
 const BACKLOG = 1;
 const KEEP = 10;
-/** Chinese feeds: Chinese titles, which may name English terms too. */
+/** Chinese feeds: Chinese titles, which may name the common English names (OpenAI, Nvidia …) too. */
 const ZH_SHARE = 0.3;
 /** How many watch terms an item's title carries: none 40%, one 40%, two 20%. */
 const TERM_COUNTS: [number, number][] = [
