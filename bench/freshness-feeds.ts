@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { seeded } from './random.ts';
 import { Vocabulary } from './vocabulary.ts';
 
 const HOUR_MS = 3_600_000;
@@ -34,17 +35,6 @@ export interface SimFeed {
   keep: number;
   /** Every item from the start of the history to the end of the day's grace, oldest first. */
   items: SimItem[];
-}
-
-/** Deterministic pseudo-random numbers (mulberry32), one stream per seed. */
-export function seeded(seed: number): () => number {
-  let state = seed | 0;
-  return () => {
-    let t = (state = (state + 0x6d2b79f5) | 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function poisson(mean: number, random: () => number): number {

@@ -5,7 +5,7 @@ import type { FeedRow } from '../src/db/feeds.ts';
 import { createLogger } from '../src/log.ts';
 import { websubCallback } from '../src/websub/callback-route.ts';
 import type { SimFeed, SimItem } from './freshness-feeds.ts';
-import type { SimFeedServer } from './freshness-server.ts';
+import type { SimFeedServer } from './sim-feed-server.ts';
 import { WebSubHub } from './websub-hub.ts';
 
 /** A pushed feed as the simulation knows it and as the app stores it. */

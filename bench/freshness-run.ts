@@ -7,9 +7,10 @@ import { FeedRhythms } from '../src/db/feed-rhythms.ts';
 import type { FeedRow } from '../src/db/feeds.ts';
 import { createLogger } from '../src/log.ts';
 import { emptyRhythm, observe } from '../src/polling/rhythm.ts';
-import { DAY_END, DAY_START, HISTORY_DAYS, seeded, type SimFeed, type SimItem } from './freshness-feeds.ts';
+import { DAY_END, DAY_START, HISTORY_DAYS, type SimFeed, type SimItem } from './freshness-feeds.ts';
 import { pushItem, PushRig } from './freshness-push.ts';
-import { publishedBy, type RequestCounts, type SimFeedServer } from './freshness-server.ts';
+import { seeded } from './random.ts';
+import { publishedBy, type RequestCounts, type SimFeedServer } from './sim-feed-server.ts';
 
 export type Mode = 'fixed' | 'adaptive';
 

@@ -1,7 +1,7 @@
 import { DAY_END, DAY_START, HISTORY_DAYS, simulateFeeds } from './freshness-feeds.ts';
 import { classLines, finalLine, modeLine, tailLine, targetLines } from './freshness-report.ts';
 import { runMode, type FakeClock } from './freshness-run.ts';
-import { SimFeedServer } from './freshness-server.ts';
+import { SimFeedServer } from './sim-feed-server.ts';
 
 /** Items are simulated this far past the day: the run goes on after it until the day's items are alerted. */
 const SIMULATED_PAST_DAY_MS = 6 * 3_600_000;

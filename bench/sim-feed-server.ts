@@ -1,6 +1,24 @@
 import http, { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { SimFeed, SimItem } from './freshness-feeds.ts';
+
+/** An item as the server lists it: published at `at` (ms since the epoch). */
+export interface ServedItem {
+  at: number;
+  link: string;
+  title: string;
+  description: string;
+}
+
+/** A feed as the server knows it: its items oldest first, of which its document lists the newest `keep`. */
+export interface ServedFeed {
+  index: number;
+  name: string;
+  zh: boolean;
+  /** Names a WebSub hub (see `hubUrl`). */
+  pushed: boolean;
+  keep: number;
+  items: ServedItem[];
+}
 
 /** Requests the server answered, by feed, while `counting` said so. */
 export interface RequestCounts {
@@ -15,17 +33,18 @@ const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;
  * The simulated feeds on 127.0.0.1, each at /feed/<index>.xml: an RSS document of its newest items
  * published by the fake clock, with an ETag and a Last-Modified that change only when an item appears,
  * answered 304 when the poller's validators still match, as a well-behaved feed server does.
- * Feeds a hub pushes name it (`rel="hub"`) in the document and in a Link header.
+ * Feeds a hub pushes name it (`rel="hub"`) in the document and in a Link header. Listening on several
+ * ports makes as many hosts (feed i on port i mod n): ainews fetches one feed of a host at a time.
  */
 export class SimFeedServer {
   counts: RequestCounts;
   /** The hub pushed feeds name; unset, `<this server>/hub`, where nothing answers. */
   hubUrl: string | null = null;
-  private server: Server | null = null;
+  private servers: Server[] = [];
   private readonly rendered = new Map<number, { published: number; body: string }>();
 
   constructor(
-    private readonly feeds: SimFeed[],
+    private readonly feeds: ServedFeed[],
     private readonly clock: () => number,
     /** Whether a request is counted (those after the measured day are not). */
     private readonly counting: () => boolean,
@@ -33,14 +52,15 @@ export class SimFeedServer {
     this.counts = this.fresh();
   }
 
-  async listen(): Promise<this> {
-    this.server = http.createServer((req, res) => this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+  /** Listens on `hosts` ports of 127.0.0.1, each one host to the poller. */
+  async listen(hosts = 1): Promise<this> {
+    this.servers = Array.from({ length: hosts }, () => http.createServer((req, res) => this.handle(req, res)));
+    await Promise.all(this.servers.map((server) => new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))));
     return this;
   }
 
-  url(feed: SimFeed): string {
-    return `${this.base()}/feed/${feed.index}.xml`;
+  url(feed: ServedFeed): string {
+    return `${this.base(feed.index % this.servers.length)}/feed/${feed.index}.xml`;
   }
 
   /** Starts counting again from zero, for the next mode. */
@@ -49,8 +69,12 @@ export class SimFeedServer {
   }
 
   async close(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await Promise.all(
+      this.servers.map((server) => {
+        server.closeAllConnections();
+        return new Promise<void>((resolve) => server.close(() => resolve()));
+      }),
+    );
   }
 
   private fresh(): RequestCounts {
@@ -58,7 +82,7 @@ export class SimFeedServer {
   }
 
   /** The feed's document as it stands now: what a hub pushes when the feed changes. */
-  documentNow(feed: SimFeed): string {
+  documentNow(feed: ServedFeed): string {
     return this.document(feed, publishedBy(feed.items, this.clock()));
   }
 
@@ -66,8 +90,8 @@ export class SimFeedServer {
     return this.hubUrl ?? `${this.base()}/hub`;
   }
 
-  private base(): string {
-    const { port } = this.server!.address() as AddressInfo;
+  private base(host = 0): string {
+    const { port } = this.servers[host]!.address() as AddressInfo;
     return `http://127.0.0.1:${port}`;
   }
 
@@ -93,7 +117,7 @@ export class SimFeedServer {
   }
 
   /** The feed's document with its first `published` items out, rendered once per change. */
-  private document(feed: SimFeed, published: number): string {
+  private document(feed: ServedFeed, published: number): string {
     const cached = this.rendered.get(feed.index);
     if (cached?.published === published) return cached.body;
     const items = feed.items.slice(Math.max(0, published - feed.keep), published).reverse();
@@ -108,7 +132,7 @@ export class SimFeedServer {
   }
 }
 
-function itemXml(item: SimItem): string {
+function itemXml(item: ServedItem): string {
   return (
     `<item><title>${escape(item.title)}</title><link>${item.link}</link><guid isPermaLink="true">${item.link}</guid>` +
     `<pubDate>${new Date(item.at).toUTCString()}</pubDate><description>${escape(item.description)}</description></item>`
@@ -116,7 +140,7 @@ function itemXml(item: SimItem): string {
 }
 
 /** How many of the items (oldest first) are published at `now`. */
-export function publishedBy(items: SimItem[], now: number): number {
+export function publishedBy(items: ServedItem[], now: number): number {
   let lo = 0;
   let hi = items.length;
   while (lo < hi) {
