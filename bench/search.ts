@@ -8,6 +8,7 @@ import { parseSearchQuery } from '../src/search/query.ts';
 import { SearchService } from '../src/search/search.ts';
 import { defaults } from './settings.ts';
 import { percentile } from './stats.ts';
+import { postgresSearchFigures } from './search-postgres.ts';
 import { Vocabulary } from './vocabulary.ts';
 import { PAGE_SIZE } from '../commands/search.ts';
 
@@ -31,15 +32,17 @@ const QUERIES = [
 
 /** Fills the database with ITEMS generated items, their sources and their index rows; returns the time it took. */
 function buildCorpus(db: Database): number {
-  db.prepare("INSERT INTO feeds (id, url, name, interval_seconds, next_poll_at, created_at) VALUES (1, 'https://bench.example/feed', 'Bench', 900, 'x', 'x')").run();
+  const start = Date.now() - ITEMS * 30_000;
+  // Real instants throughout, so that the corpus can be copied to PostgreSQL, which refuses anything else.
+  const began = new Date(start).toISOString();
+  db.prepare("INSERT INTO feeds (id, url, name, interval_seconds, next_poll_at, created_at) VALUES (1, 'https://bench.example/feed', 'Bench', 900, ?, ?)").run(began, began);
   const vocabulary = new Vocabulary();
   const insertItem = db.prepare(
     `INSERT INTO items (id, dedupe_key, url, title, body, lang, published_at, published_at_source, backlog, first_seen_at, updated_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, 'feed', 0, ?, ?)`,
   );
-  const insertSource = db.prepare("INSERT INTO item_sources (feed_id, guid, item_id, content_hash, first_seen_at) VALUES (1, ?, ?, 'h', 'x')");
+  const insertSource = db.prepare("INSERT INTO item_sources (feed_id, guid, item_id, content_hash, first_seen_at) VALUES (1, ?, ?, 'h', ?)");
   const insertFts = db.prepare('INSERT INTO items_fts (rowid, title, body) VALUES (?, ?, ?)');
-  const start = Date.now() - ITEMS * 30_000;
   const batch = 10_000;
   const buildStart = performance.now();
   for (let first = 1; first <= ITEMS; first += batch) {
@@ -51,7 +54,7 @@ function buildCorpus(db: Database): number {
         const sep = zh ? '' : ' ';
         const at = new Date(start + id * 30_000).toISOString();
         insertItem.run(id, `bench.example/${id}`, `https://bench.example/${id}`, title.join(sep), body.join(sep), zh ? 'zh' : 'en', at, at, at);
-        insertSource.run(`g${id}`, id);
+        insertSource.run(`g${id}`, id, at);
         // The corpus is generated as words, so it is indexed as words: segmentation is timed in the ingest benchmark.
         insertFts.run(id, title.join(' '), body.join(' '));
       }
@@ -126,6 +129,9 @@ export async function searchBenchmark(): Promise<void> {
       ftsTotal += medians.get(word)!;
       perWord.push(`${word} ${scan.toFixed(0)}`);
     }
+    // BENCH_POSTGRES_URL (a PostgreSQL server ainews may create a database on): the same queries there.
+    const postgresUrl = process.env.BENCH_POSTGRES_URL;
+    const postgres = postgresUrl ? await postgresSearchFigures(db, postgresUrl, QUERIES, REPEATS, PAGE_SIZE) : null;
     db.close();
 
     const p50 = percentile(timings, 50);
@@ -140,6 +146,10 @@ export async function searchBenchmark(): Promise<void> {
     console.log(`  FTS5 search        p50 ${p50.toFixed(2)} ms   p95 ${p95.toFixed(2)} ms   (target p95 ≤ 10 ms)`);
     console.log(`  LIKE scan baseline, same single-word queries: ${(likeTotal / ftsTotal).toFixed(0)}× slower in total (target ≥ 50×); per word (ms): ${perWord.join(' | ')}`);
     console.log(`  per query p50 (ms): ${perQuery.join(' | ')}`);
+    if (postgres) {
+      console.log(`  PostgreSQL search  p50 ${postgres.p50.toFixed(2)} ms   p95 ${postgres.p95.toFixed(2)} ms   (tsvector under GIN; the corpus copied by export-db in ${postgres.exportSeconds.toFixed(1)} s)`);
+      console.log(`  per query p50 on PostgreSQL (ms): ${postgres.perQuery.join(' | ')}`);
+    } else console.log('  (BENCH_POSTGRES_URL unset: PostgreSQL not measured)');
   } finally {
     if (dir) rmSync(dir, { recursive: true, force: true });
   }
