@@ -3,10 +3,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { ApplicationCommandType, ChannelType, ComponentType, GatewayOpcodes, InteractionResponseType as Callback, InteractionType, Locale, MessageFlags, MessageType, PermissionFlagsBits as P } from 'discord-api-types/v10';
 import type { APIApplicationCommandAutocompleteInteraction, APIApplicationCommandInteractionDataBasicOption as Option, APIBaseInteraction, APIChatInputApplicationCommandGuildInteraction } from 'discord-api-types/v10';
-import type { APIGuildMember, APIMessage, APIMessageComponentButtonInteraction, APITextChannel, APIUser, GuildMemberFlags } from 'discord-api-types/v10';
+import type { APIMessage, APIMessageComponentButtonInteraction, APITextChannel, APIUser, GuildMemberFlags } from 'discord-api-types/v10';
 import { closeFake } from './close-server.ts';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { DiscordAttachments } from './fake-discord-files.ts';
+import { guildCreate } from './fake-discord-guild.ts';
 import { error, formRefusal, found, nest, ok, parseRequest, pick, route, scriptedError, send, typed, wire, type Params, type PostedMessage, type Reply, type Route, type Scripted, type Upload } from './fake-discord-wire.ts';
 import { waitUntil } from './wait.ts';
 
@@ -55,6 +56,9 @@ export class FakeDiscord {
   readonly attachments: DiscordAttachments;
   identifies = 0;
   resumes = 0;
+  /** The most gateway sessions open at once so far: Discord allows one per shard, so two bots' would both receive each event. */
+  maxOpenSessions = 0;
+  private readonly sessions = new Set<WebSocket>(); // sockets that sent IDENTIFY or RESUME, until they close
   private readonly heartbeatInterval: number;
   private readonly interactionDeadlineMs: number;
   private readonly script = new Map<string, Scripted[]>();
@@ -206,7 +210,7 @@ export class FakeDiscord {
 
   private accept(ws: WebSocket): void {
     ws.on('message', (raw) => this.onGatewayMessage(ws, JSON.parse(String(raw)) as { op: number; d: any }));
-    ws.on('close', () => { if (this.live === ws) this.live = null; });
+    ws.on('close', () => { this.sessions.delete(ws); if (this.live === ws) this.live = null; });
     ws.send(JSON.stringify({ op: GatewayOpcodes.Hello, d: { heartbeat_interval: this.heartbeatInterval } }));
   }
 
@@ -217,30 +221,22 @@ export class FakeDiscord {
       this.identifies++;
       this.sessionId = randomBytes(16).toString('hex');
       this.seq = 0; // sequence numbers are per session
-      this.live = ws;
+      this.goLive(ws);
       this.dispatch('READY', { v: 10, user: { ...this.botUser, verified: true, mfa_enabled: false, flags: 0 }, guilds: [{ id: this.guildId, unavailable: true }], session_id: this.sessionId, resume_gateway_url: this.wsUrl, shard: [0, 1], application: { id: this.applicationId, flags: 0 } });
-      this.dispatch('GUILD_CREATE', this.guild());
+      this.dispatch('GUILD_CREATE', guildCreate({ guildId: this.guildId, userId: this.userId, botUser: this.botUser, roles: this.roles, channel: this.newsChannel(), permissions: MEMBER_PERMISSIONS }));
     } else if (op === GatewayOpcodes.Resume) {
       // Nothing is missed while disconnected here, so there is nothing to replay.
       if (d.session_id !== this.sessionId) return ws.send(JSON.stringify({ op: GatewayOpcodes.InvalidSession, d: false }));
       this.resumes++;
-      this.live = ws;
+      this.goLive(ws);
       this.dispatch('RESUMED', {});
     }
   }
 
-  private guild() {
-    const joinedAt = new Date(0).toISOString();
-    const role = (id: string, name: string, mentionable = false) => ({ id, name, color: 0, colors: { primary_color: 0, secondary_color: null, tertiary_color: null }, hoist: false, icon: null, unicode_emoji: null, position: 0, permissions: String(MEMBER_PERMISSIONS), managed: false, mentionable, flags: 0 });
-    const everyone = role(this.guildId, '@everyone');
-    const me: APIGuildMember = { user: this.botUser, nick: null, avatar: null, banner: null, roles: [], joined_at: joinedAt, premium_since: null, deaf: false, mute: false, flags: 0 as GuildMemberFlags, pending: false };
-    return {
-      id: this.guildId, name: 'Test Guild', icon: null, splash: null, discovery_splash: null, banner: null, description: null, owner_id: this.userId,
-      afk_channel_id: null, afk_timeout: 300, verification_level: 0, default_message_notifications: 0, explicit_content_filter: 0, mfa_level: 0, nsfw_level: 0, premium_tier: 0,
-      features: [], application_id: null, system_channel_id: null, system_channel_flags: 0, rules_channel_id: null, public_updates_channel_id: null, safety_alerts_channel_id: null,
-      vanity_url_code: null, preferred_locale: 'en-US', premium_progress_bar_enabled: false, joined_at: joinedAt, large: false, unavailable: false, member_count: 2,
-      roles: [everyone, ...this.roles.map((r) => role(r.id, r.name, r.mentionable))], emojis: [], stickers: [], members: [me], channels: [this.newsChannel()], threads: [], presences: [], voice_states: [], stage_instances: [], guild_scheduled_events: [], soundboard_sounds: [],
-    };
+  private goLive(ws: WebSocket): void {
+    this.live = ws;
+    this.sessions.add(ws);
+    this.maxOpenSessions = Math.max(this.maxOpenSessions, this.sessions.size);
   }
 
   private newsChannel(): APITextChannel {
