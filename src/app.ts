@@ -139,9 +139,7 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
   const sql = SqliteSql.open(db);
   const worker = workerName(hostname(), process.pid);
   const leases = new Leases(sql);
-  // A site's lease outlives the longest fetch (each redirect may take FETCH_TIMEOUT), so that it lapses only
-  // when its worker died.
-  const hostLeases = new HostLeases(leases, worker, config.FETCH_TIMEOUT * (config.FETCH_MAX_REDIRECTS + 1) + 60_000, now);
+  const hostLeases = new HostLeases(leases, worker, now);
   for (const migration of applied) log.info({ version: migration.version, name: migration.name }, 'migration applied');
   const feeds = new FeedStore(db);
   const items = new ItemStore(db);

@@ -44,6 +44,11 @@ export class FeedClaims {
       .map(({ expected: _, ...feed }) => feed);
   }
 
+  /** Extends `holder`'s claims still held (feeds its round has not polled yet) to `until`. */
+  async renew(holder: string, until: Date): Promise<void> {
+    await this.sql.run('UPDATE feeds SET claimed_until = ? WHERE claimed_by = ?', [until.toISOString(), holder]);
+  }
+
   /** How many feeds are due and not claimed. */
   async countDue(now: Date): Promise<number> {
     const at = now.toISOString();

@@ -55,10 +55,11 @@ export interface Heartbeat {
 /** A feed due sooner than the next tick of the schedule is polled when due, but no sooner than this after a round. */
 const WAKE_MIN_MS = 1000;
 /**
- * How long a round's claims on its feeds last: past it, another worker takes over the feeds of a worker
- * that died mid-round. A round ends its claims as it polls each feed, and all of them when it ends.
+ * How long a round's claims on its feeds last unrenewed: past it, another worker takes over the feeds of a
+ * worker that died mid-round (the one it was fetching and those it had not reached). A living round renews
+ * them every half of it, ends each as it polls the feed, and ends the rest when it ends.
  */
-export const FEED_CLAIM_MS = 10 * 60_000;
+export const FEED_CLAIM_MS = 2 * 60_000;
 
 /**
  * Polls the feeds that are due, a bounded number at a time, within the hourly budget (the feeds most
@@ -148,6 +149,14 @@ export class PollScheduler {
       this.deps.log.warn({ due: dueCount, polled: granted, budget: budget.perHour }, 'POLL_BUDGET_PER_HOUR reached: the feeds most likely to have news are polled first, the others wait');
     }
     let next = 0;
+    // A round may outlast its claims (many feeds of one slow site): renewed while it lives, they lapse soon
+    // after it dies.
+    const renewal = setInterval(() => {
+      claims
+        .renew(holder, new Date(this.now().getTime() + FEED_CLAIM_MS))
+        .catch((error: unknown) => this.deps.log.warn({ err: error }, 'could not renew the claims on this round\'s feeds'));
+    }, FEED_CLAIM_MS / 2);
+    renewal.unref();
     const record = (outcome: PollOutcome) => {
       summary.polled++;
       summary.fresh += outcome.fresh.length;
@@ -181,7 +190,7 @@ export class PollScheduler {
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.deps.concurrency, due.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(this.deps.concurrency, due.length) }, worker)).finally(() => clearInterval(renewal));
     if (!all && next < granted) budget.giveBack(granted - next, now);
     // Feeds claimed but not reached (the round was stopped) are left to the next round, here or elsewhere.
     await this.release(due.slice(next).map((feed) => feed.id));

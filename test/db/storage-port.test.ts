@@ -131,6 +131,21 @@ function storagePortSuite(describeOn: (name: string, suite: () => void) => void,
       );
     });
 
+    it('renews the claims a worker still holds, and no one else’s', async () => {
+      await addFeeds(3, T0);
+      const mine = new FeedClaims(store.sql);
+      const [first, second] = await mine.claimDue('worker-0', { now: at(1), until: at(121), limit: 2 });
+      await new FeedClaims(store.connect()).claimDue('worker-1', { now: at(1), until: at(121), limit: 1 });
+      await mine.release('worker-0', [first!.id]);
+      await mine.renew('worker-0', at(300));
+      const rows = await store.sql.all<{ id: number; claimed_by: string | null; claimed_until: string | null }>('SELECT id, claimed_by, claimed_until FROM feeds ORDER BY id');
+      expect(rows).toEqual([
+        { id: first!.id, claimed_by: null, claimed_until: null },
+        { id: second!.id, claimed_by: 'worker-0', claimed_until: at(300).toISOString() },
+        { id: 3, claimed_by: 'worker-1', claimed_until: at(121).toISOString() },
+      ]);
+    });
+
     it('claims feeds never polled first, then those with the most news expected', async () => {
       await addFeeds(3, T0);
       await store.sql.run('UPDATE feeds SET last_polled_at = ?, news_rate = ? WHERE id = ?', [T0.toISOString(), 0.1, 1]);
