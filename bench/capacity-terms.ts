@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { ANCHOR_DATA } from '../src/cluster/anchors.ts';
 
 /** A watch term: what channels watch, and what titles name. */
 export interface Term {
@@ -25,16 +25,8 @@ const HEAD_ZH = [
   '编程', '视觉', '量化', '幻觉', '对齐', '蒸馏', '微调', '向量', '隐私', '版权', '半导体', '云计算', '搜索', '基准测试',
 ];
 
-interface AnchorData {
-  aliases: Record<string, string>;
-  common: string[];
-  generic: string[];
-  families: string[];
-  events: Record<string, string[]>;
-}
-
-/** The story clusterer's names and event words (data/story-anchors.json): filler must never form one. */
-const anchors = JSON.parse(readFileSync(new URL('../data/story-anchors.json', import.meta.url), 'utf8')) as AnchorData;
+/** The story clusterer's names and event words: filler must never form one. */
+const anchors = ANCHOR_DATA;
 const ANCHOR_WORDS = [
   ...Object.keys(anchors.aliases),
   ...Object.values(anchors.aliases),
