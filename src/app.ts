@@ -207,7 +207,7 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
     ? new LlmCalls(
         { baseUrl: config.LLM_BASE_URL, apiKey: config.LLM_API_KEY, model: config.LLM_MODEL, timeoutMs: config.LLM_TIMEOUT, summaryLanguage: config.SUMMARY_LANGUAGE },
         {
-          usage: new LlmUsage(db),
+          usage: new LlmUsage(sql),
           budget: { dailyCalls: config.LLM_DAILY_CALLS, dailyTokens: config.LLM_DAILY_TOKENS },
           concurrency: config.LLM_CONCURRENCY,
           onCall: (outcome, tokens) => metrics.llmCalled(outcome, tokens),

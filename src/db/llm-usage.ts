@@ -1,25 +1,21 @@
-import type { Database, Statement } from 'better-sqlite3';
+import type { Sql } from './sql.ts';
 
-/** The LLM's daily ledger (`llm_usage`): calls and tokens spent per UTC day. */
+/** The LLM's daily ledger (`llm_usage`): calls and tokens spent per UTC day. The same SQL on both backends. */
 export class LlmUsage {
-  private readonly reserve: Statement;
-  private readonly spend: Statement;
-
-  constructor(db: Database) {
-    // One statement, so that processes sharing the database never overspend between a read and a write.
-    this.reserve = db.prepare(
-      `INSERT INTO llm_usage (day, calls) VALUES (@day, 1)
-       ON CONFLICT (day) DO UPDATE SET calls = calls + 1 WHERE calls < @calls AND tokens < @tokens`,
-    );
-    this.spend = db.prepare('UPDATE llm_usage SET tokens = tokens + ? WHERE day = ?');
-  }
+  constructor(private readonly sql: Sql) {}
 
   /** Counts a call on `day` unless that day's calls or tokens have reached the limits; returns whether it was counted. */
-  reserveCall(day: string, limits: { calls: number; tokens: number }): boolean {
-    return this.reserve.run({ day, calls: limits.calls, tokens: limits.tokens }).changes > 0;
+  async reserveCall(day: string, limits: { calls: number; tokens: number }): Promise<boolean> {
+    // One statement, so that processes sharing the database never overspend between a read and a write.
+    const { changes } = await this.sql.run(
+      `INSERT INTO llm_usage (day, calls) VALUES (?, 1)
+       ON CONFLICT (day) DO UPDATE SET calls = llm_usage.calls + 1 WHERE llm_usage.calls < ? AND llm_usage.tokens < ?`,
+      [day, limits.calls, limits.tokens],
+    );
+    return changes > 0;
   }
 
-  addTokens(day: string, tokens: number): void {
-    this.spend.run(tokens, day);
+  async addTokens(day: string, tokens: number): Promise<void> {
+    await this.sql.run('UPDATE llm_usage SET tokens = tokens + ? WHERE day = ?', [tokens, day]);
   }
 }

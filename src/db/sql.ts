@@ -39,8 +39,14 @@ export class SqliteSql implements Sql {
     private readonly inTransaction = false,
   ) {}
 
+  /** The port over `db`: one per connection, however often it is asked for, so that they share one gate. */
   static open(db: Database): SqliteSql {
-    return new SqliteSql(new SqliteConnection(db));
+    let sql = opened.get(db);
+    if (!sql) {
+      sql = new SqliteSql(new SqliteConnection(db));
+      opened.set(db, sql);
+    }
+    return sql;
   }
 
   async all<T>(sql: string, params: Params = []): Promise<T[]> {
@@ -74,6 +80,8 @@ export class SqliteSql implements Sql {
     });
   }
 }
+
+const opened = new WeakMap<Database, SqliteSql>();
 
 /** The connection, its prepared statements, and the transaction holding it, if any. */
 class SqliteConnection {

@@ -56,13 +56,13 @@ export class LlmCalls {
         this.deps.onCall?.('rate_limited', 0);
         throw new LlmError('the LLM asked to wait (429 Retry-After)');
       }
-      if (!this.reserveCall()) {
+      if (!(await this.reserveCall())) {
         this.deps.onCall?.('budget_spent', 0);
         throw new LlmBudgetSpent();
       }
       try {
         const { value, tokens } = await request();
-        this.deps.usage.addTokens(today(), tokens);
+        await this.deps.usage.addTokens(today(), tokens);
         this.deps.onCall?.('ok', tokens);
         return value;
       } catch (error) {
@@ -82,9 +82,9 @@ export class LlmCalls {
     this.active++;
   }
 
-  private reserveCall(): boolean {
+  private async reserveCall(): Promise<boolean> {
     const { budget } = this.deps;
-    const reserved = this.deps.usage.reserveCall(today(), { calls: budget.dailyCalls, tokens: budget.dailyTokens });
+    const reserved = await this.deps.usage.reserveCall(today(), { calls: budget.dailyCalls, tokens: budget.dailyTokens });
     return reserved && budget.dailyCalls > 0 && budget.dailyTokens > 0;
   }
 }

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FeedHealthStore } from '../../src/db/feed-health.ts';
 import { FeedRhythms } from '../../src/db/feed-rhythms.ts';
 import { LlmUsage } from '../../src/db/llm-usage.ts';
+import { SqliteSql } from '../../src/db/sql.ts';
 import { installId, recordPrune } from '../../src/db/meta.ts';
 import { openDatabase, type Database } from '../../src/db/open.ts';
 import { OutboxNotices } from '../../src/db/outbox-notices.ts';
@@ -40,7 +41,7 @@ const NOW = new Date('2024-05-01T08:30:00.123Z');
 const CHANNEL = 'console:team';
 
 /** A database with a row in every table, made through the stores as the bot makes them. */
-function populate(app: TestApp): void {
+async function populate(app: TestApp): Promise<void> {
   app.watches.add(CHANNEL, '推理', 'console:alice', NOW);
   app.watches.add(CHANNEL, 'GPT', null, NOW);
   // Watch 3 is removed: SQLite never hands its id out again (AUTOINCREMENT), nor may PostgreSQL.
@@ -72,9 +73,9 @@ function populate(app: TestApp): void {
   new FeedRhythms(app.db).save(feedId, { counts: Array.from({ length: 168 }, (_, hour) => hour / 7), countedAt: NOW, since: new Date('2024-04-01T00:00:00.000Z') });
   new WebSubSubscriptions(app.db).requested(feedId, { hub: 'https://hub.example.com/', topic: 'https://feeds.example.com/a.xml', token: 'tok', secret: 'shh' }, NOW);
   new StoryMatches(app.db).record({ story_id: itemId, watch_id: 2, channel: CHANNEL, item_id: itemId }, NOW);
-  const usage = new LlmUsage(app.db);
-  usage.reserveCall('2024-05-01', { calls: 100, tokens: 100_000 });
-  usage.addTokens('2024-05-01', 1234);
+  const usage = new LlmUsage(SqliteSql.open(app.db));
+  await usage.reserveCall('2024-05-01', { calls: 100, tokens: 100_000 });
+  await usage.addTokens('2024-05-01', 1234);
   recordPrune(app.db, NOW);
 }
 
@@ -96,7 +97,7 @@ describePostgres('export-db', () => {
   let report: ExportReport;
   beforeAll(async () => {
     app = testApp();
-    populate(app);
+    await populate(app);
     pg = testPool(await freshPostgresUrl());
     report = await exportSqlite(app.db, pg, { target: 'the test database' });
   });

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FeedClaims } from '../../src/db/feed-claims.ts';
 import { Leases } from '../../src/db/leases.ts';
+import { LlmUsage } from '../../src/db/llm-usage.ts';
 import { describePostgres } from '../helpers/postgres.ts';
 import { postgresStore, sqliteStore, type Store } from '../helpers/storage-backends.ts';
 
@@ -80,6 +81,21 @@ function storagePortSuite(describeOn: (name: string, suite: () => void) => void,
       );
       const keys = await store.sql.all<{ key: string }>("SELECT key FROM meta WHERE key LIKE 'first-%' OR key LIKE 'second-%' ORDER BY key");
       expect(keys.map((row) => row.key)).toEqual(['first-1', 'first-2', 'second-1', 'second-2']);
+    });
+
+    it('counts LLM calls and tokens per day, and refuses a call once either budget is spent, with workers at once', async () => {
+      const limits = { calls: 5, tokens: 1000 };
+      const workers = [new LlmUsage(store.sql), new LlmUsage(store.connect()), new LlmUsage(store.connect())];
+      const reserved = await Promise.all(Array.from({ length: 9 }, (_, i) => workers[i % 3]!.reserveCall('2026-12-01', limits)));
+      expect(reserved.filter(Boolean)).toHaveLength(5);
+      expect(await workers[0]!.reserveCall('2026-12-02', limits)).toBe(true);
+      await workers[1]!.addTokens('2026-12-02', 600);
+      await workers[2]!.addTokens('2026-12-02', 400);
+      expect(await workers[0]!.reserveCall('2026-12-02', limits)).toBe(false);
+      expect(await store.sql.all('SELECT day, calls, tokens FROM llm_usage ORDER BY day')).toEqual([
+        { day: '2026-12-01', calls: 5, tokens: 0 },
+        { day: '2026-12-02', calls: 1, tokens: 1000 },
+      ]);
     });
 
     it('gives a lease to one holder at a time, renews it for its holder, and hands it over when it expires', async () => {
