@@ -70,5 +70,5 @@ else
   echo "PostgreSQL is running in $dir on 127.0.0.1:$port."
   echo "  AINEWS_DB=$url"
   echo "  AINEWS_TEST_POSTGRES_URL=$url"
-  echo "Stop it with: ${as_owner[*]} $bin_dir/pg_ctl -D $dir/data stop"
+  echo "Stop it with: ${as_owner[*]:+${as_owner[*]} }$bin_dir/pg_ctl -D $dir/data stop"
 fi
