@@ -8,8 +8,9 @@ export default [
     files: ['src/**/*.ts', 'commands/**/*.ts', 'bench/**/*.ts', 'test/**/*.ts'],
     // Labelled data, not code: long by nature, and split by kind of pair already.
     ignores: ['test/cluster/eval-pairs-*.ts'],
-    // Typed: whether an expression is a promise takes the types of the whole program (tsconfig.json).
-    languageOptions: { parser: tsParser, parserOptions: { project: './tsconfig.json', tsconfigRootDir: import.meta.dirname } },
+    // Typed: whether an expression is a promise takes the types of the whole program, read through the
+    // tsconfig.json nearest each file.
+    languageOptions: { parser: tsParser, parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     plugins: { '@typescript-eslint': tsPlugin },
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     rules: {

@@ -53,6 +53,10 @@ describe.concurrent('lint', () => {
       'test/runs-a-process.test.ts': "import { start } from './helpers/spawner.ts';\nstart();\n",
       'src/long.ts': lines(401),
       'src/just-fits.ts': lines(400),
+      // A store call nobody waits for.
+      'src/forgets-to-await.ts': 'export async function store(): Promise<void> {}\nstore();\n',
+      // Typed lint reads the program as the real tree's tsconfig.json describes it.
+      'tsconfig.json': readFileSync(join(ROOT, 'tsconfig.json'), 'utf8'),
     };
     for (const [path, text] of Object.entries(files)) {
       mkdirSync(dirname(join(tree, path)), { recursive: true });
@@ -83,6 +87,13 @@ describe.concurrent('lint', () => {
     expect(output).toContain(join(tree, 'src/long.ts'));
     expect(output).toMatch(/too many lines \(401\).*max-lines/);
     expect(output).not.toContain('just-fits.ts');
+  });
+
+  test('a promise nobody awaits, handles or marks void fails, by rule and file', { timeout: SLOW }, async () => {
+    const { code, output } = await lintLines(tree);
+    expect(code).not.toBe(0);
+    expect(output).toContain(join(tree, 'src/forgets-to-await.ts'));
+    expect(output).toMatch(/2:1 +error +Promises must be awaited.*no-floating-promises/);
   });
 
   test.for(['lint:imports', 'lint:lines'])('the real tree passes npm run %s', { timeout: SLOW }, async (name) => {
