@@ -7,7 +7,7 @@ import type { Alert, AlertSender } from '../src/delivery/port.ts';
 import { formatDuration } from '../src/duration.ts';
 import type { DeliveryWorker } from '../src/delivery/worker.ts';
 import { createLogger } from '../src/log.ts';
-import type { TickSummary } from '../src/pipeline/scheduler.ts';
+import { WAKE_MIN_MS, type TickSummary } from '../src/pipeline/scheduler.ts';
 import { buildWorkload, watchersByTerm, type CapacitySize, type Workload } from './capacity-workload.ts';
 import { seeded } from './random.ts';
 import { SimFeedServer } from './sim-feed-server.ts';
@@ -53,8 +53,6 @@ interface Delivery {
 /** Feeds are spread over this many ports of 127.0.0.1: as many hosts, so that polls of one host do not queue behind each other. */
 const HOSTS = 64;
 const MINUTE_MS = 60_000;
-/** The scheduler wakes no sooner than this after a round (src/pipeline/scheduler.ts WAKE_MIN_MS). */
-const WAKE_MIN_MS = 1000;
 const DAY_MS = 86_400_000;
 
 /** Sends nowhere: records what the delivery worker sent, and when (wall clock). */

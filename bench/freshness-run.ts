@@ -11,6 +11,7 @@ import { DAY_END, DAY_START, HISTORY_DAYS, type SimFeed, type SimItem } from './
 import { pushItem, PushRig } from './freshness-push.ts';
 import { seeded } from './random.ts';
 import { publishedBy, type RequestCounts, type SimFeedServer } from './sim-feed-server.ts';
+import { WAKE_MIN_MS } from '../src/pipeline/scheduler.ts';
 
 export type Mode = 'fixed' | 'adaptive';
 
@@ -42,8 +43,6 @@ export interface ModeResult {
 
 const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
-/** The scheduler wakes no sooner than this after a round (src/pipeline/scheduler.ts WAKE_MIN_MS). */
-const WAKE_MIN_MS = 1000;
 /** After the day, the run goes on until every item of the day is alerted, or this long. */
 const GRACE_MS = 6 * 3_600_000;
 const CHANNEL = 'console:bench';

@@ -53,7 +53,7 @@ export interface Heartbeat {
 }
 
 /** A feed due sooner than the next tick of the schedule is polled when due, but no sooner than this after a round. */
-const WAKE_MIN_MS = 1000;
+export const WAKE_MIN_MS = 1000;
 /**
  * How long a round's claims on its feeds last unrenewed: past it, another worker takes over the feeds of a
  * worker that died mid-round (the one it was fetching and those it had not reached). A living round renews
