@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Database, Statement } from 'better-sqlite3';
 
 /** A statement's parameters, in the order of its `?` placeholders. */
@@ -9,8 +10,10 @@ export type Params = readonly unknown[];
  * SQL is common to both (upserts with ON CONFLICT, RETURNING, ISO 8601 instants compared as parameters);
  * where a dialect needs its own SQL, the store asks `dialect`.
  *
- * No store call escapes its transaction: inside `withTransaction`, statements go through the `tx` handed
- * to the work, and everything else waits until the transaction ends.
+ * No store call escapes its transaction: whatever the work of `withTransaction` calls, however deep, runs in
+ * it, through the `tx` handed to the work or through any handle on the same database (a store built before
+ * the transaction joins it; see `joinedTransaction`). Calls from elsewhere in the process wait for it to end
+ * (SQLite) or use another connection (PostgreSQL).
  */
 export interface Sql {
   readonly dialect: 'sqlite' | 'postgres';
@@ -24,6 +27,38 @@ export interface Sql {
    * transaction that reads before it writes cannot fail half-way for another process's lock.
    */
   withTransaction<T>(work: (tx: Sql) => Promise<T>): Promise<T>;
+}
+
+/** The transaction whose work is running, and the database it is open on. */
+interface OpenTransaction {
+  /** The connection (SQLite) or pool (PostgreSQL) it belongs to. */
+  readonly database: object;
+  readonly tx: Sql;
+  /** Set when it has committed or rolled back: work it started that outlives it runs on its own. */
+  ended: boolean;
+}
+
+const openTransactions = new AsyncLocalStorage<OpenTransaction>();
+
+/**
+ * The transaction that the running code is part of on `database`, if any: the work of `withTransaction`
+ * and everything it calls or starts, until the transaction ends. A store call made there goes through it, so
+ * that stores need not be rebuilt for each transaction, and none can escape one (on SQLite, a call that
+ * waited for the transaction to end from inside it would never run).
+ */
+export function joinedTransaction(database: object): Sql | undefined {
+  const open = openTransactions.getStore();
+  return open && open.database === database && !open.ended ? open.tx : undefined;
+}
+
+/** Runs `work` as the transaction `tx` on `database`: calls made from it, however deep, join it. */
+export async function asTransaction<T>(database: object, tx: Sql, work: (tx: Sql) => Promise<T>): Promise<T> {
+  const open: OpenTransaction = { database, tx, ended: false };
+  try {
+    return await openTransactions.run(open, () => work(tx));
+  } finally {
+    open.ended = true;
+  }
 }
 
 /**
@@ -50,27 +85,34 @@ export class SqliteSql implements Sql {
   }
 
   async all<T>(sql: string, params: Params = []): Promise<T[]> {
-    if (!this.inTransaction) while (this.connection.held) await this.connection.held;
+    await this.turn();
     return this.connection.statement(sql).all(...params) as T[];
   }
 
   async get<T>(sql: string, params: Params = []): Promise<T | undefined> {
-    if (!this.inTransaction) while (this.connection.held) await this.connection.held;
+    await this.turn();
     return this.connection.statement(sql).get(...params) as T | undefined;
   }
 
   async run(sql: string, params: Params = []): Promise<{ changes: number }> {
-    if (!this.inTransaction) while (this.connection.held) await this.connection.held;
+    await this.turn();
     return { changes: this.connection.statement(sql).run(...params).changes };
   }
 
+  /** Waits until a statement may run: at once inside the transaction holding the connection, or when none does. */
+  private async turn(): Promise<void> {
+    if (this.inTransaction || joinedTransaction(this.connection)) return;
+    while (this.connection.held) await this.connection.held;
+  }
+
   async withTransaction<T>(work: (tx: Sql) => Promise<T>): Promise<T> {
-    if (this.inTransaction) return work(this);
+    const joined = this.inTransaction ? this : joinedTransaction(this.connection);
+    if (joined) return work(joined);
     return this.connection.exclusive(async () => {
       const { db } = this.connection;
       db.exec('BEGIN IMMEDIATE');
       try {
-        const result = await work(new SqliteSql(this.connection, true));
+        const result = await asTransaction(this.connection, new SqliteSql(this.connection, true), work);
         db.exec('COMMIT');
         return result;
       } catch (error) {

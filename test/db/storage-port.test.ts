@@ -69,6 +69,27 @@ function storagePortSuite(describeOn: (name: string, suite: () => void) => void,
       expect(await store.sql.all('SELECT key FROM meta WHERE key IN (?, ?)', ['tx', 'outside'])).toEqual([{ key: 'outside' }]);
     });
 
+    it('runs a call made from inside a transaction in it, through whichever handle, and a later one on its own', async () => {
+      // A store built before the transaction, on the database's own handle, as the app's stores are.
+      const outer = store.sql;
+      let later!: Promise<unknown>;
+      let release!: () => void;
+      const after = new Promise<void>((resolve) => (release = resolve));
+      await expect(
+        outer.withTransaction(async () => {
+          await outer.run("INSERT INTO meta (key, value) VALUES ('joined', '1')");
+          await outer.withTransaction(() => outer.run("INSERT INTO meta (key, value) VALUES ('nested', '1')"));
+          expect(await outer.all("SELECT key FROM meta WHERE key IN ('joined', 'nested') ORDER BY key")).toEqual([{ key: 'joined' }, { key: 'nested' }]);
+          // Started here, run once the transaction is over: it is not part of it.
+          later = after.then(() => outer.run("INSERT INTO meta (key, value) VALUES ('later', '1')"));
+          throw new Error('rolled back');
+        }),
+      ).rejects.toThrow('rolled back');
+      release();
+      await later;
+      expect(await outer.all("SELECT key FROM meta WHERE key IN ('joined', 'nested', 'later')")).toEqual([{ key: 'later' }]);
+    });
+
     it('commits two transactions started at once, each with all of its writes', async () => {
       await Promise.all(
         ['first', 'second'].map((name) =>

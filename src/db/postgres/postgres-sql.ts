@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from './pool.ts';
-import type { Params, Sql } from '../sql.ts';
+import { asTransaction, joinedTransaction, type Params, type Sql } from '../sql.ts';
 
 /**
  * A pool of PostgreSQL connections as the storage port. Statements are written with `?` placeholders, as for
@@ -11,6 +11,8 @@ export class PostgresSql implements Sql {
   constructor(private readonly db: Pool | PoolClient, private readonly inTransaction = false) {}
 
   async all<T>(sql: string, params: Params = []): Promise<T[]> {
+    const joined = this.joined();
+    if (joined) return joined.all(sql, params);
     return (await this.db.query(numbered(sql), params as unknown[])).rows as T[];
   }
 
@@ -19,17 +21,25 @@ export class PostgresSql implements Sql {
   }
 
   async run(sql: string, params: Params = []): Promise<{ changes: number }> {
+    const joined = this.joined();
+    if (joined) return joined.run(sql, params);
     return { changes: (await this.db.query(numbered(sql), params as unknown[])).rowCount ?? 0 };
   }
 
+  /** The transaction of this pool that the running code is part of, when this handle is not already it. */
+  private joined(): Sql | undefined {
+    return this.inTransaction ? undefined : joinedTransaction(this.db);
+  }
+
   async withTransaction<T>(work: (tx: Sql) => Promise<T>): Promise<T> {
-    if (this.inTransaction) return work(this);
+    const joined = this.inTransaction ? this : this.joined();
+    if (joined) return work(joined);
     const client = await (this.db as Pool).connect();
     // A connection that cannot even roll back is broken: the pool drops it rather than lend it again.
     let broken: Error | undefined;
     try {
       await client.query('BEGIN');
-      const result = await work(new PostgresSql(client, true));
+      const result = await asTransaction(this.db, new PostgresSql(client, true), work);
       await client.query('COMMIT');
       return result;
     } catch (error) {
