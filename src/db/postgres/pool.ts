@@ -90,7 +90,7 @@ export async function withPostgres<T>(url: string, work: (pool: pg.Pool) => Prom
     try {
       await pool.query('SELECT 1');
     } catch (error) {
-      throw new PostgresUnreachableError(`cannot use the PostgreSQL database at ${redactedUrl(url)}: ${reason(error)}`, { cause: error });
+      throw new PostgresUnreachableError(`cannot use the PostgreSQL database at ${redactedUrl(url)}: ${connectionReason(error)}`, { cause: error });
     }
     return await work(pool);
   } finally {
@@ -99,8 +99,8 @@ export async function withPostgres<T>(url: string, work: (pool: pg.Pool) => Prom
 }
 
 /** Why a connection failed, in words: Node reports a host with several addresses as an AggregateError without a message. */
-function reason(error: unknown): string {
-  if (error instanceof AggregateError && !error.message) return error.errors.map(reason).join('; ');
+export function connectionReason(error: unknown): string {
+  if (error instanceof AggregateError && !error.message) return error.errors.map(connectionReason).join('; ');
   if (error instanceof Error) return error.message || String((error as { code?: unknown }).code ?? error.name);
   return String(error);
 }

@@ -1,0 +1,48 @@
+import type { Migration } from '../migrate.ts';
+import { migratePostgres } from './migrate.ts';
+import { openPostgres, PostgresUnreachableError, connectionReason } from './pool.ts';
+import { PostgresSql } from './postgres-sql.ts';
+import { redactedUrl } from '../../db-location.ts';
+import type { OpenedStorage } from '../opened-storage.ts';
+
+/** Connections each worker keeps open at most: polling, processing and delivery run side by side. */
+const POOL_SIZE = 10;
+
+/**
+ * Opens a pool on the PostgreSQL database at `url` and migrates it. A server that cannot be reached, or
+ * refuses the login or the database, is told in one line naming it (without its password). A connection
+ * that fails while idle is dropped by the pool and reported to `onIdleError`; the next query opens another.
+ */
+export async function openPostgresStorage(url: string, onIdleError: (error: Error) => void): Promise<OpenedStorage> {
+  const pool = openPostgres(url, { max: POOL_SIZE, onIdleError });
+  let applied: Migration[];
+  try {
+    try {
+      await pool.query('SELECT 1');
+    } catch (error) {
+      throw new PostgresUnreachableError(`cannot use the PostgreSQL database at ${redactedUrl(url)}: ${connectionReason(error)}`, { cause: error });
+    }
+    applied = await migratePostgres(pool);
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  const sql = new PostgresSql(pool);
+  return {
+    kind: 'postgres',
+    sql,
+    db: null,
+    applied,
+    where: redactedUrl(url),
+    async size() {
+      const row = await sql.get<{ bytes: number }>('SELECT pg_database_size(current_database()) AS bytes');
+      // PostgreSQL reuses the room of deleted rows after (auto)vacuum; how much there is, it does not cheaply say.
+      return { bytes: row?.bytes ?? 0, freeBytes: null };
+    },
+    async vacuum() {
+      // FULL rewrites each table without its dead rows and gives the room back to the disk, as SQLite's VACUUM does.
+      await sql.run('VACUUM (FULL, ANALYZE)');
+    },
+    close: () => pool.end(),
+  };
+}
