@@ -159,3 +159,13 @@ class SqliteConnection {
     }
   }
 }
+
+/**
+ * Inside a transaction, waits until no other transaction holds the lock `name`, then holds it until this one
+ * ends: for work that must see everything the one before it committed (two workers clustering at once
+ * could each start a story for the same news). On SQLite the file's write lock, taken when the
+ * transaction begins, already serialises every writing transaction: nothing to do.
+ */
+export async function holdTransactionLock(tx: Sql, name: string): Promise<void> {
+  if (tx.dialect === 'postgres') await tx.get('SELECT pg_advisory_xact_lock(hashtext(?)) AS held', [name]);
+}

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FeedClaims } from '../../src/db/feed-claims.ts';
 import { Leases } from '../../src/db/leases.ts';
 import { LlmUsage } from '../../src/db/llm-usage.ts';
+import { holdTransactionLock } from '../../src/db/sql.ts';
 import { describePostgres } from '../helpers/postgres.ts';
 import { postgresStore, sqliteStore, type Store } from '../helpers/storage-backends.ts';
 
@@ -88,6 +89,31 @@ function storagePortSuite(describeOn: (name: string, suite: () => void) => void,
       release();
       await later;
       expect(await outer.all("SELECT key FROM meta WHERE key IN ('joined', 'nested', 'later')")).toEqual([{ key: 'later' }]);
+    });
+
+    it('holds a named lock to the end of a transaction: a second worker taking it waits for the first to commit', async () => {
+      const other = store.connect();
+      const events: string[] = [];
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let locked!: () => void;
+      const first = new Promise<void>((resolve) => (locked = resolve));
+      const a = store.sql.withTransaction(async (tx) => {
+        await holdTransactionLock(tx, 'clustering');
+        locked();
+        await held;
+        await tx.run("INSERT INTO meta (key, value) VALUES ('lock', 'a')");
+        events.push('a commits');
+      });
+      await first;
+      const b = other.withTransaction(async (tx) => {
+        await holdTransactionLock(tx, 'clustering');
+        events.push(`b sees ${(await tx.get<{ value: string }>("SELECT value FROM meta WHERE key = 'lock'"))?.value ?? 'nothing'}`);
+      });
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      release();
+      await Promise.all([a, b]);
+      expect(events).toEqual(['a commits', 'b sees a']);
     });
 
     it('commits two transactions started at once, each with all of its writes', async () => {
