@@ -1,6 +1,7 @@
 import Sqlite from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Outbox } from '../../src/db/outbox.ts';
+import { SqliteSql } from '../../src/db/sql.ts';
 import { PlatformError, type Alert, type AlertSender } from '../../src/delivery/port.ts';
 import { DeliveryWorker } from '../../src/delivery/worker.ts';
 import { createLogger } from '../../src/log.ts';
@@ -46,7 +47,7 @@ describe('the outbox', () => {
     app.watches.add('console:other', 'gpt5', 'u2');
     const outcome = await pollWithFresh(app, server, [item(1, 'OpenAI ships GPT-5'), item(2, 'Unrelated news')]);
     expect(outcome.alerts).toBe(2);
-    const rows = app.outbox.list();
+    const rows = await app.outbox.list();
     expect(rows.map((r) => [r.channel, r.title, r.watch_query, r.status]).sort()).toEqual([
       ['console:other', 'OpenAI ships GPT-5', 'gpt5', 'pending'],
       ['console:team', 'OpenAI ships GPT-5', 'GPT-5', 'pending'],
@@ -55,23 +56,23 @@ describe('the outbox', () => {
 
     const again = await app.poller.poll(app.feeds.list()[0]!);
     expect(again.alerts).toBe(0);
-    expect(app.outbox.list()).toHaveLength(2);
-    expect(app.outbox.enqueue({ itemId: rows[0]!.item_id!, channel: rows[0]!.channel, watchId: 1, watchQuery: 'x' })).toBe(false);
+    expect(await app.outbox.list()).toHaveLength(2);
+    expect(await app.outbox.enqueue({ itemId: rows[0]!.item_id!, channel: rows[0]!.channel, watchId: 1, watchQuery: 'x' })).toBe(false);
   });
 
   it('does not give out a fresh claim again, but takes back one abandoned by a dead process', async () => {
     app.watches.add('console:team', '*', 'u1');
     await pollWithFresh(app, server, [item(1, 'Only story')]);
-    const otherProcess = new Outbox(new Sqlite(app.config.AINEWS_DB, { timeout: 5000 }));
+    const otherProcess = new Outbox(SqliteSql.open(new Sqlite(app.config.AINEWS_DB, { timeout: 5000 })));
     const claiming = { claimTimeoutMs: app.config.DELIVERY_CLAIM_TIMEOUT, summaryWaitMs: 0 };
-    expect(app.outbox.claim(['console'], 'a', 10, new Date(), claiming)).toHaveLength(1);
-    expect(otherProcess.claim(['console'], 'b', 10, new Date(), claiming)).toEqual([]);
-    const [taken] = otherProcess.claim(['console'], 'b', 10, new Date(Date.now() + 6 * 60_000), claiming);
+    expect(await app.outbox.claim(['console'], 'a', 10, new Date(), claiming)).toHaveLength(1);
+    expect(await otherProcess.claim(['console'], 'b', 10, new Date(), claiming)).toEqual([]);
+    const [taken] = await otherProcess.claim(['console'], 'b', 10, new Date(Date.now() + 6 * 60_000), claiming);
     expect(taken).toMatchObject({ claimed_by: 'b', attempts: 2 });
     // The first worker wakes up late: its outcome no longer counts.
-    expect(app.outbox.markSent(taken!.id, 'a', 'late')).toBe(false);
-    expect(otherProcess.markSent(taken!.id, 'b', 'm-1')).toBe(true);
-    expect(app.outbox.list()[0]).toMatchObject({ status: 'sent', platform_message_id: 'm-1' });
+    expect(await app.outbox.markSent(taken!.id, 'a', 'late')).toBe(false);
+    expect(await otherProcess.markSent(taken!.id, 'b', 'm-1')).toBe(true);
+    expect((await app.outbox.list())[0]).toMatchObject({ status: 'sent', platform_message_id: 'm-1' });
   });
 
   it('recompiles the watches after one is removed and another added, even when ids would repeat', async () => {
@@ -90,7 +91,7 @@ describe('the outbox', () => {
     app.db.prepare("UPDATE channels SET active = 0, inactive_reason = 'channel_not_found' WHERE id = 'console:gone'").run();
     const outcome = await pollWithFresh(app, server, [item(1, 'GPT-5 ships')]);
     expect(outcome.alerts).toBe(0);
-    expect(app.outbox.list()).toEqual([]);
+    expect(await app.outbox.list()).toEqual([]);
     const again = app.watches.add('console:gone', 'gpt 5', 'u1');
     expect(again).toMatchObject({ created: false, reactivated: 'channel_not_found' });
     expect(app.watches.channel('console:gone')).toMatchObject({ active: 1, inactive_reason: null });
@@ -107,7 +108,7 @@ describe('DeliveryWorker', () => {
     expect(sender.sent).toEqual([
       expect.objectContaining({ channel: 'console:team', title: 'OpenAI ships GPT-5', url: 'https://news.example.com/1', source: 'Example News', watch: 'gpt-5 -mini', summary: 'The new model is out.' }),
     ]);
-    expect(app.outbox.list()[0]).toMatchObject({ status: 'sent', attempts: 1, platform_message_id: 'msg-1', last_error: null });
+    expect((await app.outbox.list())[0]).toMatchObject({ status: 'sent', attempts: 1, platform_message_id: 'msg-1', last_error: null });
   });
 
   it('summarizes an item once when it is stored, and sends that summary to every channel', async () => {
@@ -130,14 +131,14 @@ describe('DeliveryWorker', () => {
     const sender = new RecordingSender();
     sender.failures = [new PlatformError('503 from the platform', { kind: 'transient' }), new PlatformError('msg_too_long', { kind: 'refused' })];
     await worker(sender).drain();
-    const byTitle = () => Object.fromEntries(app.outbox.list().map((r) => [r.title, r]));
+    const byTitle = async () => Object.fromEntries((await app.outbox.list()).map((r) => [r.title, r]));
     // Second waits behind First: a channel's alerts never overtake one another.
-    expect(byTitle().First).toMatchObject({ status: 'retrying', attempts: 1, last_error: '503 from the platform' });
-    expect(byTitle().Second).toMatchObject({ status: 'pending', attempts: 0 });
+    expect((await byTitle()).First).toMatchObject({ status: 'retrying', attempts: 1, last_error: '503 from the platform' });
+    expect((await byTitle()).Second).toMatchObject({ status: 'pending', attempts: 0 });
     await new Promise((resolve) => setTimeout(resolve, 20));
     await worker(sender).drain();
-    expect(byTitle().First).toMatchObject({ status: 'failed', attempts: 2, last_error: 'msg_too_long' });
-    expect(byTitle().Second).toMatchObject({ status: 'sent', attempts: 1, last_error: null });
+    expect((await byTitle()).First).toMatchObject({ status: 'failed', attempts: 2, last_error: 'msg_too_long' });
+    expect((await byTitle()).Second).toMatchObject({ status: 'sent', attempts: 1, last_error: null });
   });
 
   it('gives up after the maximum number of attempts', async () => {
@@ -149,7 +150,7 @@ describe('DeliveryWorker', () => {
       await worker(sender).drain();
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
-    expect(app.outbox.list()[0]).toMatchObject({ status: 'failed', attempts: 3, last_error: 'boom 3' });
+    expect((await app.outbox.list())[0]).toMatchObject({ status: 'failed', attempts: 3, last_error: 'boom 3' });
   });
 
   it('delivers alerts another process queued, while it runs', async () => {
@@ -170,7 +171,7 @@ describe('DeliveryWorker', () => {
           .pluck()
           .get({ now: new Date().toISOString() }),
       );
-      expect(new Outbox(other).enqueue({ itemId: id, channel: 'console:team', watchId: 1, watchQuery: '*' })).toBe(true);
+      expect(await new Outbox(SqliteSql.open(other)).enqueue({ itemId: id, channel: 'console:team', watchId: 1, watchQuery: '*' })).toBe(true);
       other.close();
       await waitFor(() => sender.sent.length === 1);
       expect(sender.sent[0]!.title).toBe('Queued elsewhere');
@@ -191,7 +192,7 @@ describe('DeliveryWorker', () => {
     release();
     await stopping;
     running.nudge();
-    const byTitle = Object.fromEntries(app.outbox.list().map((r) => [r.title, r]));
+    const byTitle = Object.fromEntries((await app.outbox.list()).map((r) => [r.title, r]));
     expect(byTitle.First).toMatchObject({ status: 'sent' });
     expect(byTitle.Second).toMatchObject({ status: 'pending', attempts: 0, claimed_by: null });
   });
