@@ -29,7 +29,7 @@ import { SearchMatches } from './db/search-matches.ts';
 import { SummaryPending } from './db/summary-pending.ts';
 import { PollScheduler } from './pipeline/scheduler.ts';
 import { FeedClaims } from './db/feed-claims.ts';
-import { SqliteSql } from './db/sql.ts';
+import { SqliteSql, type Sql } from './db/sql.ts';
 import { workerName } from './workers/lease-keeper.ts';
 import { Leases } from './db/leases.ts';
 import { runExclusively } from './workers/exclusive-work.ts';
@@ -73,7 +73,10 @@ export interface App {
   /** Tells this database's messages apart on a bot account shared with another installation. */
   installId: string;
   log: Logger;
+  /** The SQLite connection, for what only SQLite does (backup, vacuum); stores go through `sql`. */
   db: Database;
+  /** The storage port: every store reads and writes through it, and transactions are opened on it. */
+  sql: Sql;
   /** This process among the workers sharing the database: what its claims and leases name. */
   worker: string;
   /** What one worker at a time does (the daily prune, WebSub renewals, the Discord gateway). */
@@ -108,7 +111,7 @@ export interface App {
   retention: Retention;
   /** A delivery worker for the given platforms' senders. */
   deliveryWorker(senders: AlertSender[]): DeliveryWorker;
-  close(): void;
+  close(): Promise<void>;
 }
 
 /** How long one worker's WebSub renewals may take before another worker may start them too. */
@@ -132,7 +135,7 @@ export interface AppOptions {
  * The composition root: everything ainews runs is built here from validated config and wired by hand.
  * A brand-new database is seeded with the default feeds unless AINEWS_SEED_DEFAULT_FEEDS=false.
  */
-export function createApp(config: Config, log: Logger, onOutcome?: (outcome: PollOutcome) => void, options: AppOptions = {}): App {
+export async function createApp(config: Config, log: Logger, onOutcome?: (outcome: PollOutcome) => void, options: AppOptions = {}): Promise<App> {
   const { now, random } = options;
   const { db, applied } = openDatabase(sqlitePath(config.AINEWS_DB), config.AINEWS_DB_BUSY_TIMEOUT);
   // The storage port's connection, through which this worker shares work with others on the database.
@@ -164,12 +167,14 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
     (feedId) => websub?.unsubscribe(feedId) ?? Promise.resolve(),
   );
   if (applied.some((m) => m.version === 1) && config.AINEWS_SEED_DEFAULT_FEEDS) {
-    const added = admin.addDefaults().filter((r) => r.created).length;
+    const added = (await admin.addDefaults()).filter((r) => r.created).length;
     log.info({ feeds: added }, 'new database seeded with the default feeds');
   }
   const watches = new WatchStore(db);
   const outbox = new Outbox(db);
-  const transaction = <T>(work: () => T): T => db.transaction(work).immediate();
+  // On SQLite the write lock is taken at once (BEGIN IMMEDIATE), waiting (AINEWS_DB_BUSY_TIMEOUT) for another
+  // process to release it; a deferred transaction that reads first would fail at once when it comes to write.
+  const transaction = <T>(work: () => Promise<T>): Promise<T> => sql.withTransaction(() => work());
   const feedHealth = new FeedHealth({
     feeds,
     health: new FeedHealthStore(db),
@@ -184,8 +189,8 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
   const gatherer = new Gatherer({ folds, settings, transaction, log: log.child({ component: 'gatherer' }) });
   const rhythm = new ChannelRhythm({ settings, folds, gatherer, transaction });
   const trends = new Trends({ items: new TrendItems(db), watches, settings });
-  const weeklyChart = (channel: string, until: Date) => {
-    const { data } = trends.of(channel, 7, until);
+  const weeklyChart = async (channel: string, until: Date) => {
+    const { data } = await trends.of(channel, 7, until);
     return data.series.length ? { png: trendPng(data), filename: 'trends.png', alt: data.title } : null;
   };
   const router = new AlertRouter({
@@ -196,7 +201,7 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
     updates: { delayMs: config.STORY_UPDATE_DELAY, intervalMs: config.STORY_UPDATE_INTERVAL, max: config.STORY_MAX_UPDATES },
     holds: new HoldPolicy({ settings, folds }),
     matches: new StoryMatches(db),
-    channelMin: (channel) => settings.get(channel).minSources,
+    channelMin: async (channel) => (await settings.get(channel)).minSources,
     storyWindowMs: config.STORY_WINDOW,
   });
   const stories = new StoryStore(db);
@@ -229,16 +234,14 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
     clusterer: new StoryClusterer(stories, { windowMs: config.STORY_WINDOW }),
     summaries,
     router,
-    // IMMEDIATE: the write lock is taken at once, waiting (AINEWS_DB_BUSY_TIMEOUT) for another process to
-    // release it; a deferred transaction that reads first would fail at once when it comes to write.
-    transaction: (work) => db.transaction(work).immediate(),
+    transaction,
     log: log.child({ component: 'processor' }),
     now,
   });
   const planner = new PollPlanner({
     rhythms: new FeedRhythms(db),
-    weights: () => feeds.requestWeights(),
-    pushState: (feedId) => websub?.pushState(feedId) ?? null,
+    weights: async () => feeds.requestWeights(),
+    pushState: async (feedId) => (await websub?.pushState(feedId)) ?? null,
     settings: {
       minMs: config.FEED_MIN_INTERVAL,
       maxMs: config.FEED_MAX_INTERVAL,
@@ -251,7 +254,7 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
     feeds,
     items,
     processor,
-    alertsFor: (ids) => outbox.alertsFor(ids),
+    alertsFor: async (ids) => outbox.alertsFor(ids),
     fetch: (url, validators, signal) => fetchFeed(url, fetchSettings, validators, signal),
     // One request at a time per site, across the workers sharing the database too.
     hosts: new HostQueue((host, task, signal) => hostLeases.hold(host, task, signal)),
@@ -262,7 +265,9 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
     maxItems: config.FEED_MAX_ITEMS,
     observer: feedHealth,
     now,
-    onPolled: (feed, poll) => websub?.polled(feed, poll),
+    onPolled: async (feed, poll) => {
+      await websub?.polled(feed, poll);
+    },
   });
   if (config.PUBLIC_URL) {
     websub = new WebSubSubscriber({
@@ -313,9 +318,10 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
   return {
     config,
     applied,
-    installId: installId(db),
+    installId: await installId(db),
     log,
     db,
+    sql,
     worker,
     leases,
     feeds,
@@ -343,9 +349,9 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
       tombstones: new Tombstones(db),
       search: new SearchMerges(db),
       transaction,
-      size: () => storageSize(db),
-      lastRun: () => lastPruneAt(db),
-      recordRun: (at) => recordPrune(db, at),
+      size: async () => storageSize(db),
+      lastRun: async () => lastPruneAt(db),
+      recordRun: async (at) => recordPrune(db, at),
       retentionMs: config.AINEWS_RETENTION,
     }),
     deliveryWorker: (senders) =>
@@ -361,10 +367,14 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
           ...(translator ? { translator } : {}),
           log: log.child({ component: 'delivery' }),
           settings: deliverySettings,
-          onDelivered: (row, outcome) => metrics.delivered(row, outcome),
+          onDelivered: async (row, outcome) => {
+            await metrics.delivered(row, outcome);
+          },
         },
         senders,
       ),
-    close: () => db.close(),
+    close: async () => {
+      db.close();
+    },
   };
 }

@@ -19,9 +19,9 @@ export function registerMaintenanceCommands(program: Command): void {
       if (opts.dryRun && opts.vacuum) throw new CliError('--vacuum rewrites the database; leave it out of a --dry-run');
       await withApp(async (app) => {
         const report = await app.retention.prune({ dryRun: opts.dryRun });
-        const vacuumMs = opts.vacuum && app.retention.enabled ? timed(() => vacuum(app.db)) : null;
+        const vacuumMs = opts.vacuum && app.retention.enabled ? await timed(() => vacuum(app.db)) : null;
         const { stopped: _, ...fields } = report;
-        const json = { ...fields, vacuum_ms: vacuumMs, size_bytes: vacuumMs === null ? report.size_bytes : storageSize(app.db).bytes };
+        const json = { ...fields, vacuum_ms: vacuumMs, size_bytes: vacuumMs === null ? report.size_bytes : (await storageSize(app.db)).bytes };
         if (opts.json) return printJson(json);
         if (!app.retention.enabled) return console.log('AINEWS_RETENTION is 0: everything is kept, nothing was pruned');
         console.log(describe(report, app.config.AINEWS_RETENTION));
@@ -73,9 +73,9 @@ function describe(report: PruneReport, retentionMs: number): string {
   return lines.join('\n');
 }
 
-function timed(work: () => void): number {
+async function timed(work: () => Promise<void> | void): Promise<number> {
   const started = performance.now();
-  work();
+  await work();
   return Math.round(performance.now() - started);
 }
 
