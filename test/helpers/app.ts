@@ -9,11 +9,11 @@ import type { PollOutcome } from '../../src/pipeline/poll-feed.ts';
 export interface TestApp extends App {
   dir: string;
   outcomes: PollOutcome[];
-  dispose(): void;
+  dispose(): Promise<void>;
 }
 
 /** The real app on a temporary database, allowed to reach the tests' own servers on 127.0.0.1. */
-export function testApp(env: Record<string, string> = {}, options: AppOptions = {}): TestApp {
+export async function testApp(env: Record<string, string> = {}, options: AppOptions = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'ainews-test-'));
   const config = loadConfig({
     AINEWS_DB: join(dir, 'ainews.db'),
@@ -23,13 +23,13 @@ export function testApp(env: Record<string, string> = {}, options: AppOptions = 
     ...env,
   });
   const outcomes: PollOutcome[] = [];
-  const app = createApp(config, createLogger('silent'), (outcome) => outcomes.push(outcome), options);
+  const app = await createApp(config, createLogger('silent'), (outcome) => outcomes.push(outcome), options);
   return {
     ...app,
     dir,
     outcomes,
-    dispose() {
-      app.close();
+    async dispose() {
+      await app.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
