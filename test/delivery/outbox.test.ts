@@ -38,7 +38,7 @@ class RecordingSender implements AlertSender {
 const settings = { intervalMs: 50, maxAttempts: 3, backoffBaseMs: 1, backoffMaxMs: 5, summaryWaitMs: 0, sendTimeoutMs: 1, claimTimeoutMs: 60_000, concurrency: 10 };
 const worker = (sender: AlertSender) =>
   new DeliveryWorker({ outbox: app.outbox, items: app.items, stories: app.stories, channels: app.watches, log: createLogger('silent'), settings }, [sender]);
-const waitFor = (check: () => boolean | Promise<boolean>) => waitUntil(check);
+const waitFor = (check: () => boolean) => waitUntil(check);
 
 describe('the outbox', () => {
   it('queues one alert per channel for a new item, never for backlog, and never twice', async () => {

@@ -21,12 +21,16 @@ class ScriptedSender implements AlertSender {
   /** Each entry: an error to throw, or 'post-then-throw' (posted, but the answer is lost). */
   script: (Error | 'post-then-throw')[] = [];
   sendCalls = 0;
-  /** Called as the request goes out, and awaited: it may read the outbox. */
-  onSend: (alert: Alert) => unknown = () => undefined;
+  /**
+   * Called as the request goes out. One that reads the outbox is asynchronous, and awaited; one that
+   * scripts this send's failure is not, and this send takes its entry of the script before another can.
+   */
+  onSend: (alert: Alert) => void | Promise<unknown> = () => undefined;
 
   async send(alert: Alert): Promise<string> {
     this.sendCalls++;
-    await this.onSend(alert);
+    const hook = this.onSend(alert);
+    if (hook) await hook;
     const next = this.script.shift();
     if (next instanceof Error) throw next;
     const id = `m-${alert.deliveryId}-${this.sendCalls}`;
@@ -38,11 +42,11 @@ class ScriptedSender implements AlertSender {
   /** Errors the next lookups throw, one per lookup. */
   lookupFailures: Error[] = [];
 
-  onLookup: (alert: Alert) => unknown = () => undefined;
+  onLookup: (alert: Alert) => void = () => undefined;
 
   async findPosted(alert: Alert, since: Date): Promise<string | null> {
     this.lookups.push({ deliveryId: alert.deliveryId, since });
-    await this.onLookup(alert);
+    this.onLookup(alert);
     const failure = this.lookupFailures.shift();
     if (failure) throw failure;
     return this.posted.get(alert.deliveryId) ?? null;
@@ -242,7 +246,7 @@ describe('DeliveryWorker outcomes', () => {
     busy.push(...(await queue('console:busy', ['A4', 'A5', 'A6', 'A7', 'A8'])));
     const sender = new ScriptedSender();
     const order: number[] = [];
-    sender.onSend = (alert) => order.push(alert.deliveryId);
+    sender.onSend = (alert) => void order.push(alert.deliveryId);
     expect(await worker(sender, { concurrency: 1 }).drain()).toBe(9);
     // One channel at a time: the busy one gives its slot up after five alerts, and the oldest alert
     // waiting, the other channel's, goes next; without turns it would wait for all eight.
