@@ -16,10 +16,10 @@ let app: TestApp;
 
 beforeEach(async () => {
   server = await new FeedServer().listen();
-  app = testApp();
+  app = await testApp();
 });
 afterEach(async () => {
-  app.dispose();
+  await app.dispose();
   await server.close();
 });
 
@@ -42,9 +42,9 @@ const waitFor = (check: () => boolean) => waitUntil(check);
 
 describe('the outbox', () => {
   it('queues one alert per channel for a new item, never for backlog, and never twice', async () => {
-    app.watches.add('console:team', 'GPT-5', 'u1');
-    app.watches.add('console:team', 'openai', 'u1');
-    app.watches.add('console:other', 'gpt5', 'u2');
+    await app.watches.add('console:team', 'GPT-5', 'u1');
+    await app.watches.add('console:team', 'openai', 'u1');
+    await app.watches.add('console:other', 'gpt5', 'u2');
     const outcome = await pollWithFresh(app, server, [item(1, 'OpenAI ships GPT-5'), item(2, 'Unrelated news')]);
     expect(outcome.alerts).toBe(2);
     const rows = await app.outbox.list();
@@ -54,14 +54,14 @@ describe('the outbox', () => {
     ]);
     expect(rows.some((r) => r.title === 'Old GPT-5 story')).toBe(false);
 
-    const again = await app.poller.poll(app.feeds.list()[0]!);
+    const again = await app.poller.poll((await app.feeds.list())[0]!);
     expect(again.alerts).toBe(0);
     expect(await app.outbox.list()).toHaveLength(2);
     expect(await app.outbox.enqueue({ itemId: rows[0]!.item_id!, channel: rows[0]!.channel, watchId: 1, watchQuery: 'x' })).toBe(false);
   });
 
   it('does not give out a fresh claim again, but takes back one abandoned by a dead process', async () => {
-    app.watches.add('console:team', '*', 'u1');
+    await app.watches.add('console:team', '*', 'u1');
     await pollWithFresh(app, server, [item(1, 'Only story')]);
     const otherProcess = new Outbox(SqliteSql.open(new Sqlite(app.config.AINEWS_DB, { timeout: 5000 })));
     const claiming = { claimTimeoutMs: app.config.DELIVERY_CLAIM_TIMEOUT, summaryWaitMs: 0 };
@@ -76,31 +76,31 @@ describe('the outbox', () => {
   });
 
   it('recompiles the watches after one is removed and another added, even when ids would repeat', async () => {
-    app.watches.add('console:team', 'alpha', 'u1');
-    const removed = app.watches.add('console:team', 'anthropic', 'u1').watch;
-    expect(app.router.matcher().match({ title: 'Anthropic news', body: '', sources: [] })).toHaveLength(1);
-    app.watches.remove('console:team', String(removed.id));
-    const added = app.watches.add('console:team', 'claude', 'u1').watch;
+    await app.watches.add('console:team', 'alpha', 'u1');
+    const removed = (await app.watches.add('console:team', 'anthropic', 'u1')).watch;
+    expect((await app.router.matcher()).match({ title: 'Anthropic news', body: '', sources: [] })).toHaveLength(1);
+    await app.watches.remove('console:team', String(removed.id));
+    const added = (await app.watches.add('console:team', 'claude', 'u1')).watch;
     expect(added.id).not.toBe(removed.id);
-    expect(app.router.matcher().match({ title: 'Anthropic news', body: '', sources: [] })).toEqual([]);
-    expect(app.router.matcher().match({ title: 'Claude 5 released', body: '', sources: [] })).toHaveLength(1);
+    expect((await app.router.matcher()).match({ title: 'Anthropic news', body: '', sources: [] })).toEqual([]);
+    expect((await app.router.matcher()).match({ title: 'Claude 5 released', body: '', sources: [] })).toHaveLength(1);
   });
 
   it('queues nothing for an inactive channel, until a watch there makes it active again', async () => {
-    app.watches.add('console:gone', 'gpt-5', 'u1');
+    await app.watches.add('console:gone', 'gpt-5', 'u1');
     app.db.prepare("UPDATE channels SET active = 0, inactive_reason = 'channel_not_found' WHERE id = 'console:gone'").run();
     const outcome = await pollWithFresh(app, server, [item(1, 'GPT-5 ships')]);
     expect(outcome.alerts).toBe(0);
     expect(await app.outbox.list()).toEqual([]);
-    const again = app.watches.add('console:gone', 'gpt 5', 'u1');
+    const again = await app.watches.add('console:gone', 'gpt 5', 'u1');
     expect(again).toMatchObject({ created: false, reactivated: 'channel_not_found' });
-    expect(app.watches.channel('console:gone')).toMatchObject({ active: 1, inactive_reason: null });
+    expect(await app.watches.channel('console:gone')).toMatchObject({ active: 1, inactive_reason: null });
   });
 });
 
 describe('DeliveryWorker', () => {
   it('sends each alert once, with what the channel needs to see', async () => {
-    app.watches.add('console:team', 'gpt-5 -mini', 'u1');
+    await app.watches.add('console:team', 'gpt-5 -mini', 'u1');
     await pollWithFresh(app, server, [{ ...item(1, 'OpenAI ships GPT-5'), description: '<p>The new model is out.</p><p>More later.</p>' }]);
     const sender = new RecordingSender();
     expect(await worker(sender).drain()).toBe(1);
@@ -112,21 +112,21 @@ describe('DeliveryWorker', () => {
   });
 
   it('summarizes an item once when it is stored, and sends that summary to every channel', async () => {
-    app.watches.add('console:a', 'gpt-5', 'u1');
-    app.watches.add('console:b', 'gpt-5', 'u1');
+    await app.watches.add('console:a', 'gpt-5', 'u1');
+    await app.watches.add('console:b', 'gpt-5', 'u1');
     const body = '<p>IT之家 8 月 2 日消息，OpenAI 今日发布 GPT-5 模型。</p><p>新模型推理能力大幅提升。</p><p>感谢IT之家网友 小星 的线索投递！</p>';
     await pollWithFresh(app, server, [{ ...item(1, 'OpenAI 发布 GPT-5'), description: body }]);
-    const stored = app.items.recent(10).find((i) => i.title === 'OpenAI 发布 GPT-5')!;
+    const stored = (await app.items.recent(10)).find((i) => i.title === 'OpenAI 发布 GPT-5')!;
     expect(stored).toMatchObject({ summarizer: 'builtin', summary: 'OpenAI 今日发布 GPT-5 模型。' });
     // Alerts read the stored summary: a summary changed after storing is what every channel gets.
-    app.items.setSummary(stored.id, 'stored once', 'builtin');
+    await app.items.setSummary(stored.id, 'stored once', 'builtin');
     const sender = new RecordingSender();
     await worker(sender).drain();
     expect(sender.sent.map((a) => [a.channel, a.summary]).sort()).toEqual([['console:a', 'stored once'], ['console:b', 'stored once']]);
   });
 
   it('retries a transient failure with the channel held behind it, and stops at a permanent one, recording the error', async () => {
-    app.watches.add('console:team', '*', 'u1');
+    await app.watches.add('console:team', '*', 'u1');
     await pollWithFresh(app, server, [item(1, 'First'), item(2, 'Second')]);
     const sender = new RecordingSender();
     sender.failures = [new PlatformError('503 from the platform', { kind: 'transient' }), new PlatformError('msg_too_long', { kind: 'refused' })];
@@ -142,7 +142,7 @@ describe('DeliveryWorker', () => {
   });
 
   it('gives up after the maximum number of attempts', async () => {
-    app.watches.add('console:team', '*', 'u1');
+    await app.watches.add('console:team', '*', 'u1');
     await pollWithFresh(app, server, [item(1, 'Doomed')]);
     const sender = new RecordingSender();
     sender.failures = [new Error('boom 1'), new Error('boom 2'), new Error('boom 3'), new Error('boom 4')];
@@ -154,7 +154,7 @@ describe('DeliveryWorker', () => {
   });
 
   it('delivers alerts another process queued, while it runs', async () => {
-    app.watches.add('console:team', '*', 'u1');
+    await app.watches.add('console:team', '*', 'u1');
     await pollWithFresh(app, server, []);
     const sender = new RecordingSender();
     const running = worker(sender);
@@ -181,7 +181,7 @@ describe('DeliveryWorker', () => {
   });
 
   it('once stopped, starts nothing new and gives back what it had claimed but not sent', async () => {
-    app.watches.add('console:team', '*', 'u1');
+    await app.watches.add('console:team', '*', 'u1');
     await pollWithFresh(app, server, [item(1, 'First'), item(2, 'Second')]);
     let release!: () => void;
     const slow: AlertSender = { platform: 'console', send: () => new Promise<string>((resolve) => (release = () => resolve('m'))) };
