@@ -140,7 +140,7 @@ async function measure(app: App, workload: Workload, clock: { now: number }, set
   stages.deliverMs += performance.now() - lastDrain;
   const wallMs = window.wallMs + (performance.now() - lastDrain);
   const sent = sender.sent.filter((d) => d.wallMs >= window.startedAt);
-  const check = checkAlerts(app, workload, sent);
+  const check = await checkAlerts(app, workload, sent);
   const delaysMs = sent.map((d) => d.wallMs - roundWall.get(check.firstSeen.get(d.itemId)!)!).sort((a, b) => a - b);
   const { summary } = window;
   return {
@@ -224,9 +224,9 @@ async function runRounds(
  * The alerts sent against those the workload predicts: for every new item ainews stored, one alert
  * in each channel that watches a term its title carries, sent exactly once.
  */
-function checkAlerts(app: App, workload: Workload, sent: Delivery[]) {
+async function checkAlerts(app: App, workload: Workload, sent: Delivery[]) {
   const watchers = watchersByTerm(workload);
-  const rows = app.db.prepare('SELECT id, url, first_seen_at FROM items WHERE backlog = 0').all() as { id: number; url: string; first_seen_at: string }[];
+  const rows = await app.sql.all<{ id: number; url: string; first_seen_at: string }>('SELECT id, url, first_seen_at FROM items WHERE backlog = false');
   const expected = new Set<string>();
   const firstSeen = new Map<number, number>();
   let matched = 0;
@@ -253,10 +253,10 @@ function checkAlerts(app: App, workload: Workload, sent: Delivery[]) {
   const pollableBy = workload.end - workload.size.everyMs * 1.1;
   let unpolled = 0;
   for (const feed of workload.feeds) for (const item of feed.items) if (!item.backlog && item.at < pollableBy && !stored.has(item.link)) unpolled++;
-  const mergedStories = app.db
-    .prepare('SELECT count(*) FROM (SELECT story_id FROM items WHERE story_id IS NOT NULL GROUP BY story_id HAVING count(*) > 1)')
-    .pluck()
-    .get() as number;
+  const merged = await app.sql.get<{ n: number }>(
+    'SELECT count(*) AS n FROM (SELECT story_id FROM items WHERE story_id IS NOT NULL GROUP BY story_id HAVING count(*) > 1) merged',
+  );
+  const mergedStories = merged?.n ?? 0;
   return {
     counts: { expected: expected.size, missing, duplicates, unexpected },
     firstSeen,

@@ -108,7 +108,7 @@ async function runDay(app: App, feeds: SimFeed[], rows: FeedRow[], clock: FakeCl
   const pushes = feeds
     .flatMap((feed, i) => (feed.pushed ? [...measured.values()].filter((m) => m.feed === feed).map((m) => ({ feed: { sim: feed, row: rows[i]! }, item: m.item })) : []))
     .sort((a, b) => a.item.at - b.item.at);
-  const queued = app.db.prepare("SELECT o.id, i.url FROM outbox o JOIN items i ON i.id = o.item_id WHERE o.id > ? AND o.kind = 'alert' ORDER BY o.id");
+  const queued = app.db!.prepare("SELECT o.id, i.url FROM outbox o JOIN items i ON i.id = o.item_id WHERE o.id > ? AND o.kind = 'alert' ORDER BY o.id");
   const delays: Delay[] = [];
   let lastId = 0;
   /** Alerts queued since the last look; a push's took `pushSeconds` of wall-clock time while the fake clock stood still. */

@@ -76,7 +76,7 @@ export function registerFeedsCommands(program: Command): void {
     .action(async (opts: { json?: boolean }) => {
       await withApp(async (app) => {
         const rows = await app.feeds.list();
-        const subscriptions = new Map((await new WebSubSubscriptions(app.db).list()).map((row) => [row.feed_id, row]));
+        const subscriptions = new Map((await new WebSubSubscriptions(app.sql).list()).map((row) => [row.feed_id, row]));
         if (opts.json) return printJson(rows.map((feed) => feedJson(feed, subscriptions.get(feed.id))));
         if (rows.length === 0) return console.log('no feeds yet; add one with "ainews feeds add <url>" or "ainews feeds add --defaults"');
         console.log(

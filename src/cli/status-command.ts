@@ -16,7 +16,7 @@ export async function statusReport(app: App, now = new Date()) {
     .slice(0, 3);
   const polled = feeds.map((f) => f.last_polled_at).filter((at): at is string => at !== null).sort();
   const next = feeds.filter((f) => f.status !== 'disabled').map((f) => f.next_poll_at).sort();
-  const ops = new OpsStatus(app.db);
+  const ops = new OpsStatus(app.sql);
   const oldestWaiting = await ops.oldestWaiting();
   const { config } = app;
   const llm = await ops.llmDay(now.toISOString().slice(0, 10));
@@ -24,12 +24,12 @@ export async function statusReport(app: App, now = new Date()) {
     feeds: { ok: count('ok'), failing: count('failing'), disabled: count('disabled'), longest_failing: failing },
     polls: { last_at: polled.at(-1) ?? null, next_at: next[0] ?? null },
     outbox: {
-      by_status: Object.fromEntries(await new MetricsReads(app.db).outboxByStatus()),
+      by_status: Object.fromEntries(await new MetricsReads(app.sql).outboxByStatus()),
       oldest_waiting_at: oldestWaiting,
       oldest_waiting_seconds: oldestWaiting ? Math.round((now.getTime() - Date.parse(oldestWaiting)) / 1000) : null,
     },
     platforms: ['console', ...(config.SLACK_BOT_TOKEN ? ['slack'] : []), ...(config.DISCORD_TOKEN ? ['discord'] : [])],
-    database: { path: config.AINEWS_DB, bytes: await ops.bytes(), items: await app.items.count() },
+    database: { path: app.storage.where, bytes: await ops.bytes(), items: await app.items.count() },
     llm: { configured: Boolean(config.LLM_BASE_URL), calls_today: llm.calls, tokens_today: llm.tokens, daily_calls: config.LLM_DAILY_CALLS, daily_tokens: config.LLM_DAILY_TOKENS },
   };
 }

@@ -2,7 +2,7 @@ import { setImmediate, setTimeout as sleep } from 'node:timers/promises';
 import type { ItemCursor, ItemRetention } from '../db/item-retention.ts';
 import type { OutboxRetention } from '../db/outbox-retention.ts';
 import type { SearchMerges } from '../db/search-merges.ts';
-import type { StorageSize } from '../db/storage.ts';
+import type { StorageSizes } from '../db/open-storage.ts';
 import type { Tombstones } from '../db/tombstones.ts';
 
 /** Rows per transaction: each batch holds the write lock for tens of milliseconds (npm run bench -- prune). */
@@ -21,7 +21,7 @@ export interface RetentionDeps {
   search: SearchMerges;
   /** Runs `work` in one IMMEDIATE transaction: the write lock is taken at once, and held until it ends. */
   transaction: <T>(work: () => Promise<T>) => Promise<T>;
-  size: () => Promise<StorageSize>;
+  size: () => Promise<StorageSizes>;
   /** When a prune last finished here, and recording that one just did. */
   lastRun: () => Promise<Date | null>;
   recordRun: (at: Date) => Promise<void>;
@@ -125,7 +125,7 @@ export class Retention {
         tombstones: (await this.deps.tombstones.count()) + (dryRun ? items.tombstones : 0),
         batches: progress.batches,
         longest_lock_ms: round(progress.longestLockMs),
-        freed_bytes: dryRun ? null : Math.max(0, after.freeBytes - before.freeBytes),
+        freed_bytes: dryRun || after.freeBytes === null || before.freeBytes === null ? null : Math.max(0, after.freeBytes - before.freeBytes),
         size_bytes: after.bytes,
         stopped: this.stopping,
       });

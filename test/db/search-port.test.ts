@@ -29,7 +29,7 @@ const onSqlite = async (): Promise<SearchBackend> => {
 const onPostgres = async (): Promise<SearchBackend> => {
   const pool = testPool(await freshPostgresUrl());
   await migratePostgres(pool);
-  return { sql: new PostgresSql(pool), reads: new PostgresSearchReads(pool), close: async () => {} };
+  return { sql: new PostgresSql(pool), reads: new PostgresSearchReads(new PostgresSql(pool)), close: async () => {} };
 };
 
 /** A search as the search service asks it, from what a person typed. */

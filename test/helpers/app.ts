@@ -2,11 +2,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp, type App, type AppOptions } from '../../src/app.ts';
+import type { Database } from '../../src/db/open.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
 import type { PollOutcome } from '../../src/pipeline/poll-feed.ts';
 
-export interface TestApp extends App {
+/** The app on a SQLite file: its connection is there for the tests' own reads and writes. */
+export interface TestApp extends Omit<App, 'db'> {
+  db: Database;
   dir: string;
   outcomes: PollOutcome[];
   dispose(): Promise<void>;
@@ -26,6 +29,7 @@ export async function testApp(env: Record<string, string> = {}, options: AppOpti
   const app = await createApp(config, createLogger('silent'), (outcome) => outcomes.push(outcome), options);
   return {
     ...app,
+    db: app.db!,
     dir,
     outcomes,
     async dispose() {

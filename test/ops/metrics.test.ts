@@ -48,9 +48,9 @@ describe('deliveryLabel', () => {
 describe('Metrics', () => {
   it('measures an alert sent on its own from its publication, and nothing else', async () => {
     const alert = await queuedAlert(5);
-    app.metrics.delivered(alert, { kind: 'retrying', at: new Date() });
-    app.metrics.delivered({ ...alert, kind: 'update' } as OutboxRow, { kind: 'sent', found: false });
-    app.metrics.delivered(alert, { kind: 'sent', found: false });
+    await app.metrics.delivered(alert, { kind: 'retrying', at: new Date() });
+    await app.metrics.delivered({ ...alert, kind: 'update' } as OutboxRow, { kind: 'sent', found: false });
+    await app.metrics.delivered(alert, { kind: 'sent', found: false });
     const after = await scrape();
     expect(after.value('ainews_deliveries_total', { platform: 'console', outcome: 'retrying' })).toBe(1);
     expect(after.value('ainews_deliveries_total', { platform: 'console', outcome: 'sent' })).toBe(2);

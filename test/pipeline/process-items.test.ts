@@ -73,9 +73,9 @@ describe('the follow-up pass after a poll stores its items', () => {
       // No feed is due: the tick finishes the leftovers all the same.
       expect(await next.scheduler.tick()).toMatchObject({ polled: 0 });
       expect(await next.items.pendingState(item.id)).toBeUndefined();
-      expect(next.db.prepare("SELECT item_id FROM outbox WHERE kind = 'alert'").pluck().all()).toEqual([item.id]);
+      expect(next.db!.prepare("SELECT item_id FROM outbox WHERE kind = 'alert'").pluck().all()).toEqual([item.id]);
       await next.scheduler.tick({ all: true });
-      expect(next.db.prepare("SELECT count(*) FROM outbox WHERE kind = 'alert'").pluck().get()).toBe(1);
+      expect(next.db!.prepare("SELECT count(*) FROM outbox WHERE kind = 'alert'").pluck().get()).toBe(1);
     } finally {
       await next.close();
     }
@@ -119,7 +119,7 @@ describe('the follow-up pass after a poll stores its items', () => {
     const next = await createApp(app.config, createLogger('silent'));
     try {
       expect(await next.processor.drain()).toEqual({ items: 68, alerts: 68 });
-      expect(next.db.prepare("SELECT count(*) FROM outbox WHERE kind = 'alert'").pluck().get()).toBe(100);
+      expect(next.db!.prepare("SELECT count(*) FROM outbox WHERE kind = 'alert'").pluck().get()).toBe(100);
     } finally {
       await next.close();
     }

@@ -6,6 +6,7 @@ import { storeItems } from '../helpers/items.ts';
 import { describePostgres } from '../helpers/postgres.ts';
 import { postgresCopyOf } from '../helpers/postgres-copy.ts';
 import { PostgresSearchReads } from '../../src/db/postgres/search-reads.ts';
+import { PostgresSql } from '../../src/db/postgres/postgres-sql.ts';
 
 /**
  * The search tests, the same on each backend: items go in through the real app on SQLite, and `searchOn`
@@ -131,4 +132,4 @@ function searchSuite(describeOn: (name: string, suite: () => void) => void, sear
 }
 
 searchSuite(describe, async (app) => app.search);
-searchSuite(describePostgres, async (app) => new SearchService(new PostgresSearchReads(await postgresCopyOf(app))));
+searchSuite(describePostgres, async (app) => new SearchService(new PostgresSearchReads(new PostgresSql(await postgresCopyOf(app)))));
