@@ -17,10 +17,12 @@ export class PostgresSearchReads implements SearchReads {
   async newest(filter: MatchFilter, options: { limit: number; leadChars: number | null }): Promise<SearchCandidate[]> {
     const where: string[] = [];
     const params: unknown[] = [];
+    // Placeholders are positional: each value is pushed in the order its `?` comes in the statement.
     const param = (value: unknown) => {
       params.push(value);
       return '?';
     };
+    const lead = options.leadChars === null ? 'i.body' : `left(i.body, ${param(options.leadChars)})`;
     if (filter.match) where.push(`m.words @@ ${param(filter.match.tsquery)}::tsquery`);
     if (filter.lang) where.push(`i.lang = ${param(filter.lang)}`);
     if (filter.since) {
@@ -35,7 +37,6 @@ export class PostgresSearchReads implements SearchReads {
     if (filter.feedIds) {
       where.push(`EXISTS (SELECT 1 FROM item_sources s WHERE s.item_id = i.id AND s.feed_id = ANY(${param(filter.feedIds)}::bigint[]))`);
     }
-    const lead = options.leadChars === null ? 'i.body' : `left(i.body, ${param(options.leadChars)})`;
     const columns = `i.id, coalesce(i.story_id, i.id) AS story_id, i.published_at, i.title, ${lead} AS lead`;
     const from = filter.match ? 'items_search m JOIN items i ON i.id = m.item_id' : 'items i';
     const sql = `SELECT ${columns} FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY i.id DESC LIMIT ${param(options.limit)}`;
