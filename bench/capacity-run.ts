@@ -66,16 +66,24 @@ class RecordingSender implements AlertSender {
   }
 }
 
-/** Time spent in an object's method (synchronous work only), added up. */
+/** Time spent in an object's method, from its call until what it returns settles, added up. */
 function timeMethod<T extends object, K extends keyof T>(target: T, key: K, add: (ms: number) => void): void {
   const original = target[key] as (...args: unknown[]) => unknown;
   target[key] = ((...args: unknown[]) => {
     const started = performance.now();
+    const added = () => add(performance.now() - started);
+    let result: unknown;
     try {
-      return original.apply(target, args);
-    } finally {
-      add(performance.now() - started);
+      result = original.apply(target, args);
+    } catch (error) {
+      added();
+      throw error;
     }
+    if (!(result instanceof Promise)) {
+      added();
+      return result;
+    }
+    return result.finally(added);
   }) as T[K];
 }
 
@@ -102,12 +110,12 @@ export async function runCapacity(size: CapacitySize): Promise<CapacityResult> {
       // Twice what the feeds' intervals ask for: the budget must not be what limits the run.
       POLL_BUDGET_PER_HOUR: String(Math.min(10_000_000, Math.ceil((2 * size.feeds * 3_600_000) / size.everyMs) + size.feeds)),
     });
-    const app = createApp(config, createLogger('silent'), undefined, { now: () => new Date(clock.now), random: seeded(1) });
+    const app = await createApp(config, createLogger('silent'), undefined, { now: () => new Date(clock.now), random: seeded(1) });
     try {
-      addFeedsAndWatches(app, workload, server, clock);
+      await addFeedsAndWatches(app, workload, server, clock);
       return await measure(app, workload, clock, performance.now() - started);
     } finally {
-      app.close();
+      await app.close();
     }
   } finally {
     await server.close();
@@ -132,7 +140,7 @@ async function measure(app: App, workload: Workload, clock: { now: number }, set
   stages.deliverMs += performance.now() - lastDrain;
   const wallMs = window.wallMs + (performance.now() - lastDrain);
   const sent = sender.sent.filter((d) => d.wallMs >= window.startedAt);
-  const check = checkAlerts(app, workload, sent);
+  const check = await checkAlerts(app, workload, sent);
   const delaysMs = sent.map((d) => d.wallMs - roundWall.get(check.firstSeen.get(d.itemId)!)!).sort((a, b) => a - b);
   const { summary } = window;
   return {
@@ -153,18 +161,18 @@ async function measure(app: App, workload: Workload, clock: { now: number }, set
 }
 
 /** The feeds, added one after another over the interval before the window, and every channel's watches, a day before. */
-function addFeedsAndWatches(app: App, workload: Workload, server: SimFeedServer, clock: { now: number }): void {
+async function addFeedsAndWatches(app: App, workload: Workload, server: SimFeedServer, clock: { now: number }): Promise<void> {
   const every = formatDuration(workload.size.everyMs);
-  app.db.transaction(() => {
+  await app.sql.withTransaction(async () => {
     for (const feed of workload.feeds) {
       clock.now = workload.addedAt(feed.index);
-      app.admin.add({ url: server.url(feed), name: feed.name, every });
+      await app.admin.add({ url: server.url(feed), name: feed.name, every });
     }
     const before = new Date(workload.addedAt(0) - DAY_MS);
-    workload.channels.forEach((channel, c) => {
-      for (const term of workload.watches[c]!) app.watches.add(channel, workload.terms[term]!.text, 'capacity', before);
-    });
-  })();
+    for (const [c, channel] of workload.channels.entries()) {
+      for (const term of workload.watches[c]!) await app.watches.add(channel, workload.terms[term]!.text, 'capacity', before);
+    }
+  });
 }
 
 interface Rounds {
@@ -204,7 +212,7 @@ async function runRounds(
     stages.deliverMs += performance.now() - delivering;
     rounds++;
     for (const key of Object.keys(summary) as (keyof TickSummary)[]) summary[key] += tick?.[key] ?? 0;
-    const due = app.feeds.nextDueAt()?.getTime() ?? Infinity;
+    const due = (await app.feeds.nextDueAt())?.getTime() ?? Infinity;
     at = Math.min(Math.floor(at / MINUTE_MS) * MINUTE_MS + MINUTE_MS, Math.max(due, at + WAKE_MIN_MS));
   }
   // The processor runs within the ticks (each poll's items are processed before the tick ends).
@@ -216,9 +224,9 @@ async function runRounds(
  * The alerts sent against those the workload predicts: for every new item ainews stored, one alert
  * in each channel that watches a term its title carries, sent exactly once.
  */
-function checkAlerts(app: App, workload: Workload, sent: Delivery[]) {
+async function checkAlerts(app: App, workload: Workload, sent: Delivery[]) {
   const watchers = watchersByTerm(workload);
-  const rows = app.db.prepare('SELECT id, url, first_seen_at FROM items WHERE backlog = 0').all() as { id: number; url: string; first_seen_at: string }[];
+  const rows = await app.sql.all<{ id: number; url: string; first_seen_at: string }>('SELECT id, url, first_seen_at FROM items WHERE backlog = false');
   const expected = new Set<string>();
   const firstSeen = new Map<number, number>();
   let matched = 0;
@@ -245,10 +253,10 @@ function checkAlerts(app: App, workload: Workload, sent: Delivery[]) {
   const pollableBy = workload.end - workload.size.everyMs * 1.1;
   let unpolled = 0;
   for (const feed of workload.feeds) for (const item of feed.items) if (!item.backlog && item.at < pollableBy && !stored.has(item.link)) unpolled++;
-  const mergedStories = app.db
-    .prepare('SELECT count(*) FROM (SELECT story_id FROM items WHERE story_id IS NOT NULL GROUP BY story_id HAVING count(*) > 1)')
-    .pluck()
-    .get() as number;
+  const merged = await app.sql.get<{ n: number }>(
+    'SELECT count(*) AS n FROM (SELECT story_id FROM items WHERE story_id IS NOT NULL GROUP BY story_id HAVING count(*) > 1) merged',
+  );
+  const mergedStories = merged?.n ?? 0;
   return {
     counts: { expected: expected.size, missing, duplicates, unexpected },
     firstSeen,

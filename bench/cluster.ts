@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { StoryClusterer, termsOf } from '../src/cluster/clusterer.ts';
 import { fingerprint } from '../src/cluster/fingerprint.ts';
 import { openDatabase, type Database } from '../src/db/open.ts';
+import { SqliteSql } from '../src/db/sql.ts';
 import { StoryStore } from '../src/db/stories.ts';
 import { defaults } from './settings.ts';
 import { percentile } from './stats.ts';
@@ -31,7 +32,7 @@ function generate(vocabulary: Vocabulary, i: number): Generated {
 }
 
 /** Fills the window with `size` items spread over 48 hours and 30 feeds, indexed as the clusterer indexes them. */
-function fillWindow(db: Database, size: number, now: number): void {
+async function fillWindow(db: Database, size: number, now: number): Promise<void> {
   const vocabulary = new Vocabulary(40_000, 11);
   const feed = db.prepare("INSERT INTO feeds (id, url, name, interval_seconds, next_poll_at, created_at) VALUES (?, ?, ?, 900, 'x', 'x')");
   for (let f = 1; f <= FEEDS + 1; f++) feed.run(f, `https://bench.example/${f}`, `Outlet ${f}`);
@@ -40,31 +41,33 @@ function fillWindow(db: Database, size: number, now: number): void {
      VALUES (?, ?, ?, ?, ?, ?, ?, 'feed', 0, ?, ?, ?)`,
   );
   const source = db.prepare("INSERT INTO item_sources (feed_id, guid, item_id, content_hash, first_seen_at) VALUES (?, ?, ?, 'h', 'x')");
-  const stories = new StoryStore(db);
-  db.transaction(() => {
+  const sql = SqliteSql.open(db);
+  const stories = new StoryStore(sql);
+  await sql.withTransaction(async () => {
     for (let id = 1; id <= size; id++) {
       const g = generate(vocabulary, id);
       const at = new Date(now - WINDOW_MS + (id / size) * WINDOW_MS).toISOString();
       item.run(id, `bench.example/${id}`, `https://bench.example/${id}`, g.title, g.body, g.lang, at, at, at, id);
       source.run((id % FEEDS) + 1, `g${id}`, id);
       const print = fingerprint({ title: g.title, lead: g.body, lang: g.lang, publishedAt: Date.parse(at) });
-      stories.index(id, (id % FEEDS) + 1, Math.floor(Date.parse(at) / 1000), termsOf(print));
+      await stories.index(id, (id % FEEDS) + 1, Math.floor(Date.parse(at) / 1000), termsOf(print));
     }
-  })();
+  });
 }
 
 /** The cost of putting one new item in a story with `size` items in the window: candidates, comparisons, indexing. */
-function measure(size: number): string {
+async function measure(size: number): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'ainews-bench-cluster-'));
   try {
     const { db } = openDatabase(join(dir, 'cluster.db'), defaults.AINEWS_DB_BUSY_TIMEOUT);
     const now = Date.now();
     const buildStart = performance.now();
-    fillWindow(db, size, now);
+    await fillWindow(db, size, now);
     const buildMs = performance.now() - buildStart;
     const rows = (db.prepare('SELECT count(*) FROM story_terms').pluck().get() as number) / size;
     // A fresh clusterer: every candidate's fingerprint is computed, as after a restart (the worst case).
-    const clusterer = new StoryClusterer(new StoryStore(db), { windowMs: WINDOW_MS });
+    const sql = SqliteSql.open(db);
+    const clusterer = new StoryClusterer(new StoryStore(sql), { windowMs: WINDOW_MS });
     const vocabulary = new Vocabulary(40_000, 99);
     const insert = db.prepare(
       `INSERT INTO items (id, dedupe_key, url, title, body, lang, published_at, published_at_source, backlog, first_seen_at, updated_at)
@@ -82,7 +85,7 @@ function measure(size: number): string {
       insert.run(id, `new/${id}`, g.title, g.body, g.lang, at, at, at);
       link.run(FEEDS + 1, `n${id}`, id);
       const start = performance.now();
-      const [assignment] = db.transaction(() => clusterer.assign([{ id, title: g.title, body: g.body, lang: g.lang, published_at: at }], FEEDS + 1, new Date(now)))();
+      const [assignment] = await sql.withTransaction(async () => clusterer.assign([{ id, title: g.title, body: g.body, lang: g.lang, published_at: at }], FEEDS + 1, new Date(now)));
       timings.push(performance.now() - start);
       if (assignment!.via !== null) joined++;
     }
@@ -100,5 +103,5 @@ function measure(size: number): string {
 
 export async function clusterBenchmark(): Promise<void> {
   console.log(`cluster: ${NEW_ITEMS} new items, each put in a story against the items of a 48 h window (half Chinese, Zipf vocabulary, 1 in 5 a retelling)`);
-  for (const size of SIZES) console.log(measure(size));
+  for (const size of SIZES) console.log(await measure(size));
 }

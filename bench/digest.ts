@@ -6,6 +6,7 @@ import { ChannelSettingsStore } from '../src/db/channel-settings.ts';
 import { ItemStore } from '../src/db/items.ts';
 import { openDatabase } from '../src/db/open.ts';
 import { OutboxFolds } from '../src/db/outbox-folds.ts';
+import { SqliteSql } from '../src/db/sql.ts';
 import { StoryStore } from '../src/db/stories.ts';
 import { TrendItems } from '../src/db/trend-items.ts';
 import { WatchStore } from '../src/db/watches.ts';
@@ -62,11 +63,12 @@ export async function digestBenchmark(): Promise<void> {
         texts.push({ id, title, body, story });
       }
     })();
-    const watches = new WatchStore(db);
+    const sql = SqliteSql.open(db);
+    const watches = new WatchStore(sql);
     const words = [...vocabulary.english.slice(200, 200 + WATCHES / 2), ...vocabulary.chinese.slice(200, 200 + WATCHES / 2)];
-    for (const word of words) watches.add(CHANNEL, word, 'bench', new Date(now.getTime() - 40 * DAY_MS));
+    for (const word of words) await watches.add(CHANNEL, word, 'bench', new Date(now.getTime() - 40 * DAY_MS));
     // Routing's alerts: the first matching item of each story the channel's watches match.
-    const matcher = new WatchMatcher(watches.list(CHANNEL));
+    const matcher = new WatchMatcher(await watches.list(CHANNEL));
     const insertAlert = db.prepare(
       `INSERT INTO outbox (kind, item_id, story_id, channel, platform, watch_id, watch_query, status, next_attempt_at, created_at, sent_at, platform_message_id)
        VALUES ('alert', ?, ?, ?, 'slack', ?, ?, 'sent', ?, ?, ?, 'ts') ON CONFLICT DO NOTHING`,
@@ -78,13 +80,13 @@ export async function digestBenchmark(): Promise<void> {
         if (watch) alerts += insertAlert.run(item.id, item.story, CHANNEL, watch.id, watch.query, at(item.id), at(item.id), at(item.id)).changes;
       }
     })();
-    const settings = new ChannelSettingsStore(db, 'UTC');
-    settings.setDigest(CHANNEL, { every: 'weekly', day: 1, time: '09:00', only: false }, now);
-    settings.scheduleDigest(CHANNEL, now, new Date(now.getTime() - 7 * DAY_MS));
-    const folds = new OutboxFolds(db);
-    const gatherer = new Gatherer({ folds, settings, transaction: (work) => db.transaction(work)(), log: createLogger('silent') });
-    const stores = { items: new ItemStore(db), stories: new StoryStore(db) };
-    const trends = new Trends({ items: new TrendItems(db), watches, settings });
+    const settings = new ChannelSettingsStore(sql, 'UTC');
+    await settings.setDigest(CHANNEL, { every: 'weekly', day: 1, time: '09:00', only: false }, now);
+    await settings.scheduleDigest(CHANNEL, now, new Date(now.getTime() - 7 * DAY_MS));
+    const folds = new OutboxFolds(sql);
+    const gatherer = new Gatherer({ folds, settings, transaction: (work) => sql.withTransaction(() => work()), log: createLogger('silent') });
+    const stores = { items: new ItemStore(sql), stories: new StoryStore(sql) };
+    const trends = new Trends({ items: new TrendItems(sql), watches, settings });
 
     const build: number[] = [];
     const chart: number[] = [];
@@ -92,20 +94,20 @@ export async function digestBenchmark(): Promise<void> {
     for (let run = 0; run < RUNS; run++) {
       const start = performance.now();
       try {
-        db.transaction(() => {
-          const { id, stories } = gatherer.queueDigest(CHANNEL, now);
-          const row = db.prepare('SELECT * FROM outbox WHERE id = ?').get(id) as Parameters<typeof composeRoundup>[0];
-          told = composeRoundup(row, stores)!.entries.length;
+        await sql.withTransaction(async (tx) => {
+          const { id, stories } = await gatherer.queueDigest(CHANNEL, now);
+          const row = (await tx.get<Parameters<typeof composeRoundup>[0]>('SELECT * FROM outbox WHERE id = ?', [id]))!;
+          told = (await composeRoundup(row, stores))!.entries.length;
           if (stories === 0) throw new Error('the digest was empty');
           throw new Rollback();
-        })();
+        });
       } catch (error) {
         if (!(error instanceof Rollback)) throw error;
       }
       build.push(performance.now() - start);
       if (run < 5) {
         const drawn = performance.now();
-        trendPng(trends.of(CHANNEL, 7, now).data);
+        trendPng((await trends.of(CHANNEL, 7, now)).data);
         chart.push(performance.now() - drawn);
       }
     }

@@ -68,18 +68,19 @@ export async function runMode(mode: Mode, feeds: SimFeed[], server: SimFeedServe
     AINEWS_ALLOW_PRIVATE_NETWORK: 'true',
     ...(rig ? { PUBLIC_URL: rig.publicUrl } : {}),
   });
-  const app = createApp(config, createLogger('silent'), undefined, { now: () => new Date(clock.now), random: seeded(mode === 'fixed' ? 1 : 2) });
+  const app = await createApp(config, createLogger('silent'), undefined, { now: () => new Date(clock.now), random: seeded(mode === 'fixed' ? 1 : 2) });
   rig?.attach(app);
   try {
     // Watching everything since before the history: every new item queues an alert.
-    app.watches.add(CHANNEL, '*', 'bench', new Date(DAY_START - (HISTORY_DAYS + 1) * DAY_MS));
-    const rows = feeds.map((feed) => app.admin.add({ url: server.url(feed), name: feed.name, every: mode === 'fixed' ? '15m' : null }).feed);
-    const rhythms = new FeedRhythms(app.db);
-    feeds.forEach((feed, i) => learnHistory(rhythms, feed, rows[i]!));
+    await app.watches.add(CHANNEL, '*', 'bench', new Date(DAY_START - (HISTORY_DAYS + 1) * DAY_MS));
+    const rows: FeedRow[] = [];
+    for (const feed of feeds) rows.push((await app.admin.add({ url: server.url(feed), name: feed.name, every: mode === 'fixed' ? '15m' : null })).feed);
+    const rhythms = new FeedRhythms(app.sql);
+    for (const [i, feed] of feeds.entries()) await learnHistory(rhythms, feed, rows[i]!);
     return { mode, ...(await runDay(app, feeds, rows, clock, rig, server)), requests: server.counts, wallMs: performance.now() - started };
   } finally {
     await rig?.close();
-    app.close();
+    await app.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -90,7 +91,7 @@ export async function runMode(mode: Mode, feeds: SimFeed[], server: SimFeedServe
  * first poll will find are left out: that poll stores them as backlog and learns from them itself, as
  * it does for any new feed, and they must not count twice.
  */
-function learnHistory(rhythms: FeedRhythms, feed: SimFeed, row: FeedRow): void {
+async function learnHistory(rhythms: FeedRhythms, feed: SimFeed, row: FeedRow): Promise<void> {
   const history = feed.items.slice(0, Math.max(0, publishedBy(feed.items, DAY_START) - feed.keep));
   let rhythm = emptyRhythm(new Date(DAY_START - HISTORY_DAYS * DAY_MS));
   for (let day = HISTORY_DAYS; day > 0; day--) {
@@ -98,7 +99,7 @@ function learnHistory(rhythms: FeedRhythms, feed: SimFeed, row: FeedRow): void {
     const times = history.filter((item) => item.at >= from && item.at < from + DAY_MS).map((item) => new Date(item.at));
     rhythm = observe(rhythm, times, new Date(from + DAY_MS));
   }
-  rhythms.save(row.id, rhythm);
+  await rhythms.save(row.id, rhythm);
 }
 
 async function runDay(app: App, feeds: SimFeed[], rows: FeedRow[], clock: FakeClock, rig: PushRig | null, server: SimFeedServer): Promise<Pick<ModeResult, 'delays' | 'missed' | 'rounds'>> {
@@ -107,7 +108,7 @@ async function runDay(app: App, feeds: SimFeed[], rows: FeedRow[], clock: FakeCl
   const pushes = feeds
     .flatMap((feed, i) => (feed.pushed ? [...measured.values()].filter((m) => m.feed === feed).map((m) => ({ feed: { sim: feed, row: rows[i]! }, item: m.item })) : []))
     .sort((a, b) => a.item.at - b.item.at);
-  const queued = app.db.prepare("SELECT o.id, i.url FROM outbox o JOIN items i ON i.id = o.item_id WHERE o.id > ? AND o.kind = 'alert' ORDER BY o.id");
+  const queued = app.db!.prepare("SELECT o.id, i.url FROM outbox o JOIN items i ON i.id = o.item_id WHERE o.id > ? AND o.kind = 'alert' ORDER BY o.id");
   const delays: Delay[] = [];
   let lastId = 0;
   /** Alerts queued since the last look; a push's took `pushSeconds` of wall-clock time while the fake clock stood still. */
@@ -139,7 +140,7 @@ async function runDay(app: App, feeds: SimFeed[], rows: FeedRow[], clock: FakeCl
     await app.scheduler.tick();
     rounds++;
     collect(null);
-    const due = app.feeds.nextDueAt()?.getTime() ?? Infinity;
+    const due = (await app.feeds.nextDueAt())?.getTime() ?? Infinity;
     nextTick = Math.min(Math.floor(at / MINUTE_MS) * MINUTE_MS + MINUTE_MS, Math.max(due, at + WAKE_MIN_MS));
   }
   return { delays, missed: [...measured.values()], rounds };

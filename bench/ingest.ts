@@ -10,6 +10,7 @@ import { createApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { ItemStore } from '../src/db/items.ts';
 import { openDatabase } from '../src/db/open.ts';
+import { SqliteSql } from '../src/db/sql.ts';
 import { decodeFeed } from '../src/feeds/charset.ts';
 import { fetchFeed } from '../src/feeds/fetch.ts';
 import { normalizeEntry, type NormalizedItem } from '../src/feeds/normalize.ts';
@@ -70,8 +71,8 @@ export async function ingestBenchmark(): Promise<void> {
   try {
     for (let run = 0; run < WARMUP + RUNS; run++) {
       const config = loadConfig({ AINEWS_DB: join(dir, `pipeline-${run}.db`), AINEWS_SEED_DEFAULT_FEEDS: 'false', AINEWS_ALLOW_PRIVATE_NETWORK: 'true' });
-      const app = createApp(config, createLogger('silent'));
-      const { feed } = app.admin.add({ url });
+      const app = await createApp(config, createLogger('silent'));
+      const { feed } = await app.admin.add({ url });
       let stored = 0;
       let processed = 0;
       const measureIngest = async () => {
@@ -111,7 +112,7 @@ export async function ingestBenchmark(): Promise<void> {
       stall.disable();
       stalls.push(Math.max(ingestStall, stall.max / 1e6));
       if (stored !== ITEMS || processed !== ITEMS) throw new Error(`pipeline stored ${stored} and processed ${processed} items, expected ${ITEMS}`);
-      app.close();
+      await app.close();
 
       // The same pipeline stage by stage, to show where the time goes.
       const settings = { timeoutMs: 30_000, maxBytes: 64 * 1024 * 1024, maxRedirects: 0, userAgent: 'ainews-bench', allowPrivateNetwork: true };
@@ -126,7 +127,7 @@ export async function ingestBenchmark(): Promise<void> {
       stages.normalise!.push(await time(() => (normalised = entries.map((e) => normalizeEntry(e, ctx)!))));
       const staged = openDatabase(join(dir, `stages-${run}.db`), defaults.AINEWS_DB_BUSY_TIMEOUT).db;
       staged.prepare("INSERT INTO feeds (id, url, interval_seconds, next_poll_at, created_at) VALUES (1, 'x', 900, 'x', 'x')").run();
-      stages.store!.push(await time(() => new ItemStore(staged).store(1, normalised, { backlog: true, now: new Date() })));
+      stages.store!.push(await time(() => new ItemStore(SqliteSql.open(staged)).store(1, normalised, { backlog: true, now: new Date() })));
       staged.close();
     }
   } finally {

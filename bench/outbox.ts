@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../src/db/open.ts';
 import { Outbox } from '../src/db/outbox.ts';
+import { SqliteSql } from '../src/db/sql.ts';
 import { defaults } from './settings.ts';
 import { percentile } from './stats.ts';
 
@@ -52,13 +53,13 @@ export async function outboxBenchmark(): Promise<void> {
       for (let i = 1; i <= SENT; i++) insert.run(i, i, 'slack:T/C0', 'sent', at, at);
       for (let c = 0; c < CHANNELS; c++) insert.run(SENT + 1 + c, SENT + 1 + c, `slack:T/C${c}`, 'pending', at, at);
     })();
-    const outbox = new Outbox(db);
-    const time = (waitMs: number) => {
+    const outbox = new Outbox(SqliteSql.open(db));
+    const time = async (waitMs: number) => {
       const timings: number[] = [];
       for (let run = 0; run < RUNS; run++) {
         const start = process.hrtime.bigint();
         const options = { claimTimeoutMs: defaults.DELIVERY_CLAIM_TIMEOUT, summaryWaitMs: waitMs, translationWaitMs: waitMs };
-        const claimed = outbox.claim(['slack'], 'bench', CHANNELS, new Date(), options);
+        const claimed = await outbox.claim(['slack'], 'bench', CHANNELS, new Date(), options);
         timings.push(Number(process.hrtime.bigint() - start) / 1e6);
         if (claimed.length !== CHANNELS) throw new Error(`claimed ${claimed.length} alerts, expected ${CHANNELS}`);
         db.prepare("UPDATE outbox SET status = 'pending', claimed_by = NULL, claimed_at = NULL WHERE status = 'sending'").run();
@@ -67,9 +68,9 @@ export async function outboxBenchmark(): Promise<void> {
     };
     const report = (timings: number[]) => `claim p50 ${percentile(timings, 50).toFixed(2)} ms, p95 ${percentile(timings, 95).toFixed(2)} ms`;
     console.log(`outbox: claim the next alert of ${CHANNELS} channels, one of them with ${SENT.toLocaleString('en')} alerts already sent, median of ${RUNS}`);
-    console.log(`  ${report(time(0))}`);
+    console.log(`  ${report(await time(0))}`);
     translatedChannels(db);
-    console.log(`  with an LLM, every channel in another language than its alert (translations made): ${report(time(defaults.LLM_ALERT_WAIT))}`);
+    console.log(`  with an LLM, every channel in another language than its alert (translations made): ${report(await time(defaults.LLM_ALERT_WAIT))}`);
   } finally {
     db.close();
     rmSync(dir, { recursive: true, force: true });

@@ -6,6 +6,7 @@ import { lastPruneAt, recordPrune } from '../src/db/meta.ts';
 import { openDatabase, type Database } from '../src/db/open.ts';
 import { OutboxRetention } from '../src/db/outbox-retention.ts';
 import { SearchMerges } from '../src/db/search-merges.ts';
+import { SqliteSql } from '../src/db/sql.ts';
 import { storageSize, vacuum } from '../src/db/storage.ts';
 import { Tombstones } from '../src/db/tombstones.ts';
 import { Retention } from '../src/retention/prune.ts';
@@ -82,22 +83,24 @@ export async function pruneBenchmark(): Promise<void> {
     const before = fileSize(db, path);
     // The write lock is held from BEGIN IMMEDIATE to COMMIT: each batch's transaction, timed whole.
     const locks: number[] = [];
+    const sql = SqliteSql.open(db);
     const retention = new Retention({
-      items: new ItemRetention(db),
-      outbox: new OutboxRetention(db),
-      tombstones: new Tombstones(db),
-      search: new SearchMerges(db),
-      transaction: (work) => {
+      items: new ItemRetention(sql),
+      outbox: new OutboxRetention(sql),
+      tombstones: new Tombstones(sql),
+      search: new SearchMerges(sql),
+      // SQLite's port begins each transaction IMMEDIATE: the write lock is taken at once.
+      transaction: async <T>(work: () => Promise<T>): Promise<T> => {
         const start = performance.now();
         try {
-          return db.transaction(work).immediate();
+          return await sql.withTransaction(() => work());
         } finally {
           locks.push(performance.now() - start);
         }
       },
-      size: () => storageSize(db),
-      lastRun: () => lastPruneAt(db),
-      recordRun: (at) => recordPrune(db, at),
+      size: async () => storageSize(db),
+      lastRun: () => lastPruneAt(sql),
+      recordRun: (at) => recordPrune(sql, at),
       retentionMs: RETENTION_MS,
     });
     const report = await retention.prune({ now });

@@ -2,6 +2,7 @@ import type { Database } from '../src/db/open.ts';
 import { exportSqlite } from '../src/db/postgres/export-sqlite.ts';
 import { openPostgres } from '../src/db/postgres/pool.ts';
 import { PostgresSearchReads } from '../src/db/postgres/search-reads.ts';
+import { PostgresSql } from '../src/db/postgres/postgres-sql.ts';
 import { parseSearchQuery } from '../src/search/query.ts';
 import { SearchService } from '../src/search/search.ts';
 import { percentile } from './stats.ts';
@@ -33,7 +34,7 @@ export async function postgresSearchFigures(sqlite: Database, serverUrl: string,
       await exportSqlite(sqlite, pool, { target: DATABASE });
       const exportSeconds = (performance.now() - started) / 1000;
       await pool.query('ANALYZE');
-      const service = new SearchService(new PostgresSearchReads(pool));
+      const service = new SearchService(new PostgresSearchReads(new PostgresSql(pool)));
       const now = new Date();
       const timings: number[] = [];
       const perQuery: string[] = [];

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { openDatabase, type Database } from '../src/db/open.ts';
 import { SearchIndex } from '../src/db/search-index.ts';
 import { SearchMatches } from '../src/db/search-matches.ts';
+import { SqliteSql } from '../src/db/sql.ts';
 import { parseSearchQuery } from '../src/search/query.ts';
 import { SearchService } from '../src/search/search.ts';
 import { defaults } from './settings.ts';
@@ -64,17 +65,20 @@ function buildCorpus(db: Database): number {
 }
 
 /** Indexing as ingest does it, with jieba on the raw text, for a sample: the cost per 100k items. */
-function segmentedIndexMs(dir: string, sample: number): number {
+async function segmentedIndexMs(dir: string, sample: number): Promise<number> {
   const { db } = openDatabase(join(dir, 'segmented.db'), defaults.AINEWS_DB_BUSY_TIMEOUT);
   const vocabulary = new Vocabulary(40_000, 7);
-  const index = new SearchIndex(db);
+  const sql = SqliteSql.open(db);
+  const index = new SearchIndex(sql);
   const rows = Array.from({ length: sample }, (_, i) => {
     const zh = i % 2 === 0;
     const sep = zh ? '' : ' ';
     return { title: vocabulary.words(8, zh).join(sep), body: vocabulary.words(30, zh).join(sep) };
   });
   const start = performance.now();
-  db.transaction(() => rows.forEach((row, i) => index.add(i + 1, row.title, row.body)))();
+  await sql.withTransaction(async () => {
+    for (const [i, row] of rows.entries()) await index.add(i + 1, row.title, row.body);
+  });
   const ms = performance.now() - start;
   db.close();
   return (ms / sample) * 100_000;
@@ -93,7 +97,7 @@ export async function searchBenchmark(): Promise<void> {
     db.pragma('wal_checkpoint(TRUNCATE)');
     const sizeMb = statSync(path).size / 1024 / 1024;
 
-    const service = new SearchService(new SearchMatches(db));
+    const service = new SearchService(new SearchMatches(SqliteSql.open(db)));
     const now = new Date();
     const timings: number[] = [];
     const medians = new Map<string, number>();
@@ -138,7 +142,7 @@ export async function searchBenchmark(): Promise<void> {
     const p95 = percentile(timings, 95);
     console.log(`search: ${ITEMS.toLocaleString('en')} items (Zipf vocabulary, half Chinese), ${QUERIES.length} queries × ${REPEATS}`);
     const scratch = dir ?? mkdtempSync(join(tmpdir(), 'ainews-bench-segment-'));
-    const segmentedPer100k = segmentedIndexMs(scratch, 20_000);
+    const segmentedPer100k = await segmentedIndexMs(scratch, 20_000);
     if (!dir) rmSync(scratch, { recursive: true, force: true });
     if (reuse) console.log(`  reusing ${path} (delete it to rebuild)`);
     else console.log(`  index build ${(buildMs / 1000).toFixed(1)} s (${((buildMs / ITEMS) * 100_000 / 1000).toFixed(1)} s per 100k items), database ${sizeMb.toFixed(0)} MB (${((sizeMb / ITEMS) * 100_000).toFixed(1)} MB per 100k items)`);

@@ -8,16 +8,16 @@ export interface Suggestion {
 }
 
 /** Suggestions for an option being typed, from the source its definition names, best first. */
-export function suggest(
+export async function suggest(
   source: AutocompleteSource,
   typed: string,
   where: { channel: string | null; services: Pick<CommandServices, 'watches' | 'feeds'> },
-): Suggestion[] {
+): Promise<Suggestion[]> {
   const all =
     source === 'feeds'
-      ? where.services.feeds.list().map((f) => ({ name: `#${f.id} ${f.name ?? f.url}`, value: String(f.id) }))
+      ? (await where.services.feeds.list()).map((f) => ({ name: `#${f.id} ${f.name ?? f.url}`, value: String(f.id) }))
       : where.channel
-        ? where.services.watches.list(where.channel).map((w) => ({ name: `#${w.id} ${w.query}`, value: `#${w.id}` }))
+        ? (await where.services.watches.list(where.channel)).map((w) => ({ name: `#${w.id} ${w.query}`, value: `#${w.id}` }))
         : [];
   const wanted = typed.toLowerCase();
   return all.filter((s) => s.name.toLowerCase().includes(wanted));

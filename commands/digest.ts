@@ -31,14 +31,14 @@ export const digestCommand = defineCommand({
   writes: true,
   needsPosting: true,
   uses: ['rhythm', 'watches'],
-  run({ schedule }, ctx) {
+  async run({ schedule }, ctx) {
     const channel = requireChannel(ctx);
     const digest = parseDigest(schedule);
     const { rhythm, watches } = ctx.services;
-    const settings = rhythm.setDigest(channel, digest, ctx.now);
+    const settings = await rhythm.setDigest(channel, digest, ctx.now);
     const said = digest
       ? `This channel now gets ${describeDigest(digest)} (${settings.timezone}): the top ${STORIES_PER_MESSAGE} stories its watches matched since the previous one, by how many outlets carry them.`
       : 'The digest is off. Alerts held for it go out now, as one message.';
-    return { ...settingsAnswer(settings, watches.list(channel).length, digest ? `Digest: ${digest.every}` : 'Digest: off', [said]), announce: true };
+    return { ...settingsAnswer(settings, (await watches.list(channel)).length, digest ? `Digest: ${digest.every}` : 'Digest: off', [said]), announce: true };
   },
 });

@@ -11,8 +11,8 @@ export const feedsCommand = defineCommand({
   options: [],
   access: 'anyone',
   uses: ['feeds'],
-  run(_options, ctx) {
-    const feeds = ctx.services.feeds.list();
+  async run(_options, ctx) {
+    const feeds = await ctx.services.feeds.list();
     const now = ctx.now ?? new Date();
     return {
       kind: 'list',

@@ -9,8 +9,8 @@ export const latestCommand = defineCommand({
   options: [{ name: 'count', type: 'integer', min: 1, max: 20, countsResults: true, description: 'how many (5 by default)' }],
   access: 'anyone',
   uses: ['items'],
-  run({ count = 5 }, ctx) {
-    const items = ctx.services.items.recent(count);
+  async run({ count = 5 }, ctx) {
+    const items = await ctx.services.items.recent(count);
     return {
       kind: 'results',
       heading: items.length ? `Latest ${items.length} items` : 'No items yet: the feeds have not been polled',

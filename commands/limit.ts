@@ -25,14 +25,14 @@ export const limitCommand = defineCommand({
   action: "change this channel's settings",
   writes: true,
   uses: ['rhythm', 'watches'],
-  run({ rate }, ctx) {
+  async run({ rate }, ctx) {
     const channel = requireChannel(ctx);
     const perHour = parseLimit(rate);
     const { rhythm, watches } = ctx.services;
-    const settings = rhythm.setLimit(channel, perHour, ctx.now);
+    const settings = await rhythm.setLimit(channel, perHour, ctx.now);
     const said = perHour
       ? `This channel now gets at most ${perHour} ${perHour === 1 ? 'alert' : 'alerts'} in any hour; more are held, and go out together as one message when the hour allows.`
       : 'The limit is off. Anything it held goes out now, as one message.';
-    return { ...settingsAnswer(settings, watches.list(channel).length, perHour ? `Limit: ${perHour}/h` : 'Limit: off', [said]), announce: true };
+    return { ...settingsAnswer(settings, (await watches.list(channel)).length, perHour ? `Limit: ${perHour}/h` : 'Limit: off', [said]), announce: true };
   },
 });

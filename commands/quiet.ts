@@ -24,14 +24,14 @@ export const quietCommand = defineCommand({
   action: "change this channel's settings",
   writes: true,
   uses: ['rhythm', 'watches'],
-  run({ hours }, ctx) {
+  async run({ hours }, ctx) {
     const channel = requireChannel(ctx);
     const quiet = parseQuiet(hours);
     const { rhythm, watches } = ctx.services;
-    const settings = rhythm.setQuiet(channel, quiet, ctx.now);
+    const settings = await rhythm.setQuiet(channel, quiet, ctx.now);
     const said = quiet
       ? `Quiet hours are now ${quiet.from}–${quiet.to} (${settings.timezone}): alerts and updates that come due then are held, and go out as one message when they end.`
       : 'Quiet hours are off. Anything they held goes out now, as one message.';
-    return { ...settingsAnswer(settings, watches.list(channel).length, quiet ? `Quiet hours: ${quiet.from}–${quiet.to}` : 'Quiet hours: off', [said]), announce: true };
+    return { ...settingsAnswer(settings, (await watches.list(channel)).length, quiet ? `Quiet hours: ${quiet.from}–${quiet.to}` : 'Quiet hours: off', [said]), announce: true };
   },
 });

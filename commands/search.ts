@@ -32,8 +32,8 @@ export const searchCommand = defineCommand({
     // In a channel with a language, titles already translated are shown so (the matched words still show
     // in the excerpt below); nothing is translated here: a command never waits for the LLM.
     const { translations } = ctx.services;
-    const language = ctx.channel ? translations.language(ctx.channel) : null;
-    const translated = language ? translations.cachedTitles(result.hits.filter((hit) => hit.lang !== language).map((hit) => hit.id), language) : new Map<number, string>();
+    const language = ctx.channel ? await translations.language(ctx.channel) : null;
+    const translated = language ? await translations.cachedTitles(result.hits.filter((hit) => hit.lang !== language).map((hit) => hit.id), language) : new Map<number, string>();
     return {
       kind: 'results',
       heading,

@@ -25,16 +25,16 @@ export const settingsLanguageCommand = defineCommand({
   action: "change this channel's settings",
   writes: true,
   uses: ['rhythm', 'watches', 'translations'],
-  run({ language }, ctx) {
+  async run({ language }, ctx) {
     const channel = requireChannel(ctx);
     const chosen = language.trim().toLowerCase() === 'off' ? null : (language.trim().toLowerCase() as 'en' | 'zh');
     const { rhythm, watches, translations } = ctx.services;
-    const settings = rhythm.setLanguage(channel, chosen, ctx.now);
+    const settings = await rhythm.setLanguage(channel, chosen, ctx.now);
     const said = chosen
       ? `Alerts here are now shown in ${LANGUAGES[chosen]}: titles and summaries in another language are translated, with the original kept.`
       : 'Alerts here are shown in the language they come in.';
     // The setting is kept all the same, so that it works as soon as an LLM is configured.
     const warnings = chosen && !translations.configured() ? ['Nothing will be translated until an LLM is configured (LLM_BASE_URL): alerts are shown as they come meanwhile.'] : [];
-    return { ...settingsAnswer(settings, watches.list(channel).length, `Language: ${chosen ?? 'off'}`, [said]), announce: true, ...(warnings.length ? { warnings } : {}) };
+    return { ...settingsAnswer(settings, (await watches.list(channel)).length, `Language: ${chosen ?? 'off'}`, [said]), announce: true, ...(warnings.length ? { warnings } : {}) };
   },
 });

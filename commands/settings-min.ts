@@ -22,14 +22,14 @@ export const settingsMinCommand = defineCommand({
   action: "change this channel's settings",
   writes: true,
   uses: ['rhythm', 'watches'],
-  run({ outlets }, ctx) {
+  async run({ outlets }, ctx) {
     const channel = requireChannel(ctx);
     const min = parseMin(outlets);
     const { rhythm, watches } = ctx.services;
-    const settings = rhythm.setMinSources(channel, min, ctx.now);
+    const settings = await rhythm.setMinSources(channel, min, ctx.now);
     const said = min
       ? `Alerts here now wait until a story is carried by ${min} outlets (a watch's own min:N overrides this); a story that never gets there is not alerted.`
       : 'Every story that matches is alerted again, from its first outlet (a watch’s own min:N still applies).';
-    return { ...settingsAnswer(settings, watches.list(channel).length, `Minimum outlets: ${min ?? 'off'}`, [said]), announce: true };
+    return { ...settingsAnswer(settings, (await watches.list(channel)).length, `Minimum outlets: ${min ?? 'off'}`, [said]), announce: true };
   },
 });

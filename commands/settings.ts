@@ -38,9 +38,9 @@ export const settingsCommand = defineCommand({
   access: 'anyone',
   uses: ['rhythm', 'watches'],
   cli: { name: 'settings', channel: 'first', json: true },
-  run(_options, ctx) {
+  async run(_options, ctx) {
     const channel = requireChannel(ctx);
     const { rhythm, watches } = ctx.services;
-    return settingsAnswer(rhythm.settings(channel), watches.list(channel).length, `Settings of ${channel}`, []);
+    return settingsAnswer(await rhythm.settings(channel), (await watches.list(channel)).length, `Settings of ${channel}`, []);
   },
 });

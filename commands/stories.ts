@@ -17,14 +17,12 @@ export const storiesCommand = defineCommand({
   access: 'anyone',
   uses: ['stories'],
   cli: { name: 'stories', channel: 'none', flags: { count: { flag: '--limit <n>', default: String(DEFAULT_COUNT) } }, json: true },
-  run({ count = DEFAULT_COUNT, story }, ctx) {
+  async run({ count = DEFAULT_COUNT, story }, ctx) {
     if (story !== undefined) return oneStory(story, ctx);
     const now = ctx.now ?? new Date();
     const { stories } = ctx.services;
-    const rows = stories.recent({ since: new Date(now.getTime() - RECENT_MS), limit: count }).map((row) => ({
-      ...row,
-      sources: stories.sources(row.id).map((s) => s.name),
-    }));
+    const recent = await stories.recent({ since: new Date(now.getTime() - RECENT_MS), limit: count });
+    const rows = await Promise.all(recent.map(async (row) => ({ ...row, sources: (await stories.sources(row.id)).map((s) => s.name) })));
     return {
       kind: 'list',
       heading: `Recent stories (${rows.length})`,
@@ -48,14 +46,14 @@ export const storiesCommand = defineCommand({
 });
 
 /** One story, found by its number or any of its items': its lead, then each item with its source and why it joined. */
-function oneStory(asked: number, ctx: CommandContext<'stories'>): Answer {
+async function oneStory(asked: number, ctx: CommandContext<'stories'>): Promise<Answer> {
   const { stories } = ctx.services;
   // A story is numbered by its first item; any of its items' numbers (as search shows them) finds it too.
-  const id = stories.joined(asked)?.story_id ?? asked;
-  const story = stories.find(id);
+  const id = (await stories.joined(asked))?.story_id ?? asked;
+  const story = await stories.find(id);
   if (!story) throw new CommandError(`there is no story or item #${asked} (\`stories\` lists the recent stories)`);
-  const sources = stories.sources(id);
-  const items = stories.items(id).map((item) => ({ ...item, sources: sources.filter((s) => s.item_id === item.id).map((s) => s.name) }));
+  const sources = await stories.sources(id);
+  const items = (await stories.items(id)).map((item) => ({ ...item, sources: sources.filter((s) => s.item_id === item.id).map((s) => s.name) }));
   return {
     kind: 'notice',
     heading: `Story #${id}: ${story.title}`,

@@ -11,12 +11,12 @@ export const timezoneCommand = defineCommand({
   action: "change this channel's settings",
   writes: true,
   uses: ['rhythm', 'watches'],
-  run({ zone }, ctx) {
+  async run({ zone }, ctx) {
     const channel = requireChannel(ctx);
     const { rhythm, watches } = ctx.services;
     if (/\s/.test(zone.trim())) throw new CommandError(`"${zone}" is not a time zone; give one IANA name such as Asia/Shanghai`);
-    const settings = rhythm.setTimezone(channel, zone.trim().toLowerCase() === 'default' ? null : zone, ctx.now);
+    const settings = await rhythm.setTimezone(channel, zone.trim().toLowerCase() === 'default' ? null : zone, ctx.now);
     const said = `Times in this channel are now read in ${settings.timezone}.`;
-    return { ...settingsAnswer(settings, watches.list(channel).length, `Time zone: ${settings.timezone}`, [said]), announce: true };
+    return { ...settingsAnswer(settings, (await watches.list(channel)).length, `Time zone: ${settings.timezone}`, [said]), announce: true };
   },
 });

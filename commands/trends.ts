@@ -14,11 +14,11 @@ export const trendsCommand = defineCommand({
   // Drawing the picture takes a moment: platforms that must answer within seconds defer.
   writes: true,
   uses: ['trends'],
-  run({ period = '7d' }, ctx) {
+  async run({ period = '7d' }, ctx) {
     const channel = requireChannel(ctx);
     const days = Number(/^(\d+)d$/.exec(period.trim().toLowerCase())?.[1]);
     if (!(TREND_PERIODS as readonly number[]).includes(days)) throw new CommandError(`"${period}" is not a period trends can chart; choose ${PERIODS.join(', ')}`);
-    const { data, leftOut, zone } = ctx.services.trends.of(channel, days, ctx.now);
+    const { data, leftOut, zone } = await ctx.services.trends.of(channel, days, ctx.now);
     if (data.series.length === 0) throw new CommandError('this channel watches nothing yet, so there is nothing to chart; add a watch with /ainews watch <keyword>');
     const width = Math.max(...data.series.map((s) => s.label.length));
     const lines = data.series.map((s) => `${s.label.padEnd(width)}  ${sparkline(s.counts)}  ${s.counts.reduce((a, b) => a + b, 0)} stories`);

@@ -37,7 +37,7 @@ export const watchCommand = defineCommand({
       if (!ctx.mention) throw new CommandError('mentions cannot be made here');
       mention = await ctx.mention(spec.mention);
     }
-    const { watch, created, reactivated } = ctx.services.watches.add(channel, keyword, ctx.user, ctx.now, mention);
+    const { watch, created, reactivated } = await ctx.services.watches.add(channel, keyword, ctx.user, ctx.now, mention);
     const revived = reactivated ? [`This channel had been marked inactive (${reactivated}); alerts will be posted here again.`] : [];
     if (!created) return { kind: 'notice', lines: [`This channel already watches that, as #${watch.id} "${watch.query}".`, ...revived], data: { ...watch, ...watchJson(watch) } };
     const min = watch.min_sources ? [`It alerts once a story is carried by ${watch.min_sources} outlets, naming them all; a story that never gets there is not alerted.`] : [];
@@ -77,9 +77,9 @@ export const unwatchCommand = defineCommand({
   writes: true,
   uses: ['watches'],
   cli: { name: 'watch remove', channel: 'first' },
-  run({ keyword }, ctx) {
+  async run({ keyword }, ctx) {
     const channel = requireChannel(ctx);
-    const removed = ctx.services.watches.remove(channel, keyword);
+    const removed = await ctx.services.watches.remove(channel, keyword);
     if (!removed) throw new CommandError(`this channel has no watch "${keyword}"; /ainews watches lists them`);
     return { kind: 'notice', announce: true, lines: [`Stopped watching "${removed.query}" (#${removed.id}).`], data: removed };
   },
@@ -94,9 +94,9 @@ export const watchesCommand = defineCommand({
   access: 'anyone',
   uses: ['watches', 'rhythm'],
   cli: { name: 'watch list', channel: 'optional', json: true },
-  run(_options, ctx) {
-    const watches = ctx.services.watches.list(ctx.channel ?? undefined);
-    const channelMin = ctx.channel ? ctx.services.rhythm.settings(ctx.channel).minSources : null;
+  async run(_options, ctx) {
+    const watches = await ctx.services.watches.list(ctx.channel ?? undefined);
+    const channelMin = ctx.channel ? (await ctx.services.rhythm.settings(ctx.channel)).minSources : null;
     return {
       kind: 'list',
       heading: ctx.channel ? `Watches of ${ctx.channel} (${watches.length} of ${MAX_WATCHES_PER_CHANNEL})` : `Watches (${watches.length})`,

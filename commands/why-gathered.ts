@@ -11,7 +11,7 @@ const HELD_FOR = {
  * What `why` says of an alert or update the channel's rhythm held back, or gathered into one message
  * with others: held until when, folded into which message, or in which digest. Null for any other row.
  */
-export function describeGathering(delivery: ItemDelivery, where: { outbox: Pick<Outbox, 'byId'>; zone: string; now: Date }): string[] | null {
+export async function describeGathering(delivery: ItemDelivery, where: { outbox: Pick<Outbox, 'byId'>; zone: string; now: Date }): Promise<string[] | null> {
   const { zone, now } = where;
   const what = delivery.kind === 'alert' ? `Its alert (watch "${delivery.watch_query}")` : 'Its update of the story\'s alert';
   if (delivery.fold_id === null) {
@@ -20,7 +20,7 @@ export function describeGathering(delivery: ItemDelivery, where: { outbox: Pick<
     if (delivery.held_for === 'digest') return [`${what} is ${HELD_FOR.digest}: it goes out in the digest of ${until}.`];
     return [`${what} is ${HELD_FOR[delivery.held_for]} until ${until}; then it goes out gathered with the others in one message.`];
   }
-  const fold = where.outbox.byId(delivery.fold_id);
+  const fold = await where.outbox.byId(delivery.fold_id);
   if (!fold) return [`${what} was gathered into a message that no longer exists.`];
   const at = fold.sent_at ?? fold.created_at;
   if (fold.kind === 'digest') {

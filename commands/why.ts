@@ -13,16 +13,16 @@ export const whyCommand = defineCommand({
   access: 'anyone',
   uses: ['items', 'router', 'stories', 'outbox', 'rhythm'],
   cli: { name: 'why', channel: 'last' },
-  run({ item: asked }, ctx) {
+  async run({ item: asked }, ctx) {
     const channel = requireChannel(ctx);
     const key = asked.replace(/^#/, '');
     const { items, router, stories, outbox, rhythm } = ctx.services;
-    const item = items.find(key);
+    const item = await items.find(key);
     if (!item) {
       return { kind: 'notice', heading: `Why: ${key}`, lines: ['ainews has no such item: no feed has carried it yet, or its feed has not been polled since it was published.'] };
     }
     const lines: string[] = [`Item #${item.id} "${item.title}", first seen ${shortTime(item.first_seen_at)} in ${item.sources.join(', ') || 'a removed feed'}.`];
-    const pending = items.pendingState(item.id);
+    const pending = await items.pendingState(item.id);
     if (pending) {
       lines.push(
         pending.attempts > 0
@@ -31,11 +31,11 @@ export const whyCommand = defineCommand({
       );
       return { kind: 'notice', heading: `Why: #${item.id}`, lines };
     }
-    const story = stories.joined(item.id);
+    const story = await stories.joined(item.id);
     if (story?.story_via) lines.push(`It is part of story #${story.story_id}: it was found like item #${story.story_via} (${story.story_reason}).`);
-    const verdict = router.explain(item, channel);
+    const verdict = await router.explain(item, channel);
     const delivery = verdict.kind === 'alert' || verdict.kind === 'update' ? verdict.delivery : null;
-    const gathering = delivery && describeGathering(delivery, { outbox, zone: rhythm.settings(channel).timezone, now: ctx.now ?? new Date() });
+    const gathering = delivery && (await describeGathering(delivery, { outbox, zone: (await rhythm.settings(channel)).timezone, now: ctx.now ?? new Date() }));
     const { said, data } = gathering ? { said: gathering, data: delivery } : describeVerdict(verdict, channel);
     const translation = delivery ? describeTranslation(delivery) : [];
     return { kind: 'notice', heading: `Why: #${item.id}`, lines: [...lines, ...said, ...translation], ...(data === undefined ? {} : { data }) };

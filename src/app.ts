@@ -15,8 +15,9 @@ import { StoryClusterer } from './cluster/clusterer.ts';
 import { LlmUsage } from './db/llm-usage.ts';
 import { installId } from './db/meta.ts';
 import type { Migration } from './db/migrate.ts';
-import { openDatabase, type Database } from './db/open.ts';
-import { sqlitePath } from './db-location.ts';
+import type { Database } from './db/open.ts';
+import { openStorage, type OpenedStorage } from './db/open-storage.ts';
+import { PostgresSearchReads } from './db/postgres/search-reads.ts';
 import { FeedAdmin } from './feeds/feed-admin.ts';
 import { fetchFeed } from './feeds/fetch.ts';
 import type { Logger } from './log.ts';
@@ -29,7 +30,7 @@ import { SearchMatches } from './db/search-matches.ts';
 import { SummaryPending } from './db/summary-pending.ts';
 import { PollScheduler } from './pipeline/scheduler.ts';
 import { FeedClaims } from './db/feed-claims.ts';
-import { SqliteSql } from './db/sql.ts';
+import type { Sql } from './db/sql.ts';
 import { workerName } from './workers/lease-keeper.ts';
 import { Leases } from './db/leases.ts';
 import { runExclusively } from './workers/exclusive-work.ts';
@@ -62,7 +63,6 @@ import { ItemRetention } from './db/item-retention.ts';
 import { lastPruneAt, recordPrune } from './db/meta.ts';
 import { OutboxRetention } from './db/outbox-retention.ts';
 import { SearchMerges } from './db/search-merges.ts';
-import { storageSize } from './db/storage.ts';
 import { Tombstones } from './db/tombstones.ts';
 import { Retention } from './retention/prune.ts';
 
@@ -73,7 +73,12 @@ export interface App {
   /** Tells this database's messages apart on a bot account shared with another installation. */
   installId: string;
   log: Logger;
-  db: Database;
+  /** The SQLite connection, for what only SQLite has (FTS5's reads, backups); null on PostgreSQL. Stores go through `sql`. */
+  db: Database | null;
+  /** The database AINEWS_DB names: which backend, where, its size, VACUUM. */
+  storage: OpenedStorage;
+  /** The storage port: every store reads and writes through it, and transactions are opened on it. */
+  sql: Sql;
   /** This process among the workers sharing the database: what its claims and leases name. */
   worker: string;
   /** What one worker at a time does (the daily prune, WebSub renewals, the Discord gateway). */
@@ -108,7 +113,7 @@ export interface App {
   retention: Retention;
   /** A delivery worker for the given platforms' senders. */
   deliveryWorker(senders: AlertSender[]): DeliveryWorker;
-  close(): void;
+  close(): Promise<void>;
 }
 
 /** How long one worker's WebSub renewals may take before another worker may start them too. */
@@ -132,17 +137,20 @@ export interface AppOptions {
  * The composition root: everything ainews runs is built here from validated config and wired by hand.
  * A brand-new database is seeded with the default feeds unless AINEWS_SEED_DEFAULT_FEEDS=false.
  */
-export function createApp(config: Config, log: Logger, onOutcome?: (outcome: PollOutcome) => void, options: AppOptions = {}): App {
+export async function createApp(config: Config, log: Logger, onOutcome?: (outcome: PollOutcome) => void, options: AppOptions = {}): Promise<App> {
   const { now, random } = options;
-  const { db, applied } = openDatabase(sqlitePath(config.AINEWS_DB), config.AINEWS_DB_BUSY_TIMEOUT);
-  // The storage port's connection, through which this worker shares work with others on the database.
-  const sql = SqliteSql.open(db);
+  const storage = await openStorage(config.AINEWS_DB, {
+    busyTimeoutMs: config.AINEWS_DB_BUSY_TIMEOUT,
+    onIdleError: (error) => log.warn({ err: error.message }, 'an idle PostgreSQL connection failed; the next query opens another'),
+  });
+  // The storage port, through which every store reads and writes, and this worker shares work with others.
+  const { sql, db, applied } = storage;
   const worker = workerName(hostname(), process.pid);
   const leases = new Leases(sql);
   const hostLeases = new HostLeases(leases, worker, now);
   for (const migration of applied) log.info({ version: migration.version, name: migration.name }, 'migration applied');
-  const feeds = new FeedStore(db);
-  const items = new ItemStore(db);
+  const feeds = new FeedStore(sql);
+  const items = new ItemStore(sql);
   const fetchSettings = {
     timeoutMs: config.FETCH_TIMEOUT,
     maxBytes: config.FETCH_MAX_BYTES,
@@ -164,28 +172,30 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
     (feedId) => websub?.unsubscribe(feedId) ?? Promise.resolve(),
   );
   if (applied.some((m) => m.version === 1) && config.AINEWS_SEED_DEFAULT_FEEDS) {
-    const added = admin.addDefaults().filter((r) => r.created).length;
+    const added = (await admin.addDefaults()).filter((r) => r.created).length;
     log.info({ feeds: added }, 'new database seeded with the default feeds');
   }
-  const watches = new WatchStore(db);
-  const outbox = new Outbox(db);
-  const transaction = <T>(work: () => T): T => db.transaction(work).immediate();
+  const watches = new WatchStore(sql);
+  const outbox = new Outbox(sql);
+  // On SQLite the write lock is taken at once (BEGIN IMMEDIATE), waiting (AINEWS_DB_BUSY_TIMEOUT) for another
+  // process to release it; a deferred transaction that reads first would fail at once when it comes to write.
+  const transaction = <T>(work: () => Promise<T>): Promise<T> => sql.withTransaction(() => work());
   const feedHealth = new FeedHealth({
     feeds,
-    health: new FeedHealthStore(db),
-    notices: new OutboxNotices(db),
+    health: new FeedHealthStore(sql),
+    notices: new OutboxNotices(sql),
     watches,
     transaction,
     log: log.child({ component: 'feed-health' }),
     settings: { graceMs: config.FEED_HEALTH_GRACE, opsChannel: config.AINEWS_OPS_CHANNEL ?? null },
   });
-  const settings = new ChannelSettingsStore(db, config.AINEWS_TIMEZONE);
-  const folds = new OutboxFolds(db);
+  const settings = new ChannelSettingsStore(sql, config.AINEWS_TIMEZONE);
+  const folds = new OutboxFolds(sql);
   const gatherer = new Gatherer({ folds, settings, transaction, log: log.child({ component: 'gatherer' }) });
   const rhythm = new ChannelRhythm({ settings, folds, gatherer, transaction });
-  const trends = new Trends({ items: new TrendItems(db), watches, settings });
-  const weeklyChart = (channel: string, until: Date) => {
-    const { data } = trends.of(channel, 7, until);
+  const trends = new Trends({ items: new TrendItems(sql), watches, settings });
+  const weeklyChart = async (channel: string, until: Date) => {
+    const { data } = await trends.of(channel, 7, until);
     return data.series.length ? { png: trendPng(data), filename: 'trends.png', alt: data.title } : null;
   };
   const router = new AlertRouter({
@@ -195,13 +205,13 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
     log: log.child({ component: 'router' }),
     updates: { delayMs: config.STORY_UPDATE_DELAY, intervalMs: config.STORY_UPDATE_INTERVAL, max: config.STORY_MAX_UPDATES },
     holds: new HoldPolicy({ settings, folds }),
-    matches: new StoryMatches(db),
-    channelMin: (channel) => settings.get(channel).minSources,
+    matches: new StoryMatches(sql),
+    channelMin: async (channel) => (await settings.get(channel)).minSources,
     storyWindowMs: config.STORY_WINDOW,
   });
-  const stories = new StoryStore(db);
+  const stories = new StoryStore(sql);
   const limits = { zhChars: config.SUMMARY_MAX_CHARS_ZH, enWords: config.SUMMARY_MAX_WORDS_EN };
-  const metrics = new Metrics({ reads: new MetricsReads(db), log: log.child({ component: 'metrics' }) });
+  const metrics = new Metrics({ reads: new MetricsReads(sql), log: log.child({ component: 'metrics' }) });
   // One LLM for summaries and translations: together they keep to LLM_CONCURRENCY and the daily budget.
   const calls = config.LLM_BASE_URL
     ? new LlmCalls(
@@ -215,30 +225,29 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
       )
     : null;
   const llm = calls
-    ? new LlmSummaries({ items, pending: new SummaryPending(db), calls, limits, concurrency: config.LLM_CONCURRENCY, log: log.child({ component: 'llm' }) })
+    ? new LlmSummaries({ items, pending: new SummaryPending(sql), calls, limits, concurrency: config.LLM_CONCURRENCY, log: log.child({ component: 'llm' }) })
     : null;
-  const translationStore = new TranslationStore(db);
+  const translationStore = new TranslationStore(sql);
   const translations = new ChannelTranslations({ store: translationStore, settings, llm: calls !== null });
   const translator = calls
     ? new LlmTranslations({ store: translationStore, calls, concurrency: config.LLM_CONCURRENCY, log: log.child({ component: 'translations' }) })
     : null;
   const summaries = new Summaries(items, limits, llm);
   const processor = new ItemProcessor({
-    pending: new PendingItems(db),
-    index: new SearchIndex(db),
+    pending: new PendingItems(sql),
+    index: new SearchIndex(sql),
     clusterer: new StoryClusterer(stories, { windowMs: config.STORY_WINDOW }),
     summaries,
     router,
-    // IMMEDIATE: the write lock is taken at once, waiting (AINEWS_DB_BUSY_TIMEOUT) for another process to
-    // release it; a deferred transaction that reads first would fail at once when it comes to write.
-    transaction: (work) => db.transaction(work).immediate(),
+    transaction,
     log: log.child({ component: 'processor' }),
     now,
   });
   const planner = new PollPlanner({
-    rhythms: new FeedRhythms(db),
-    weights: () => feeds.requestWeights(),
-    pushState: (feedId) => websub?.pushState(feedId) ?? null,
+    rhythms: new FeedRhythms(sql),
+    transaction,
+    weights: async () => feeds.requestWeights(),
+    pushState: async (feedId) => (await websub?.pushState(feedId)) ?? null,
     settings: {
       minMs: config.FEED_MIN_INTERVAL,
       maxMs: config.FEED_MAX_INTERVAL,
@@ -251,7 +260,7 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
     feeds,
     items,
     processor,
-    alertsFor: (ids) => outbox.alertsFor(ids),
+    alertsFor: async (ids) => outbox.alertsFor(ids),
     fetch: (url, validators, signal) => fetchFeed(url, fetchSettings, validators, signal),
     // One request at a time per site, across the workers sharing the database too.
     hosts: new HostQueue((host, task, signal) => hostLeases.hold(host, task, signal)),
@@ -262,11 +271,13 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
     maxItems: config.FEED_MAX_ITEMS,
     observer: feedHealth,
     now,
-    onPolled: (feed, poll) => websub?.polled(feed, poll),
+    onPolled: async (feed, poll) => {
+      await websub?.polled(feed, poll);
+    },
   });
   if (config.PUBLIC_URL) {
     websub = new WebSubSubscriber({
-      subscriptions: new WebSubSubscriptions(db),
+      subscriptions: new WebSubSubscriptions(sql),
       feeds,
       post: (hub, fields) =>
         postToHub(hub, fields, { timeoutMs: config.FETCH_TIMEOUT, userAgent: config.AINEWS_USER_AGENT, allowPrivateNetwork: config.AINEWS_ALLOW_PRIVATE_NETWORK }),
@@ -313,9 +324,11 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
   return {
     config,
     applied,
-    installId: installId(db),
+    installId: await installId(sql),
     log,
     db,
+    storage,
+    sql,
     worker,
     leases,
     feeds,
@@ -331,21 +344,21 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
     summaries,
     translations,
     translator,
-    search: new SearchService(new SearchMatches(db)),
+    search: new SearchService(db ? new SearchMatches(sql) : new PostgresSearchReads(sql)),
     metrics,
     processor,
     poller,
     scheduler,
     websub,
     retention: new Retention({
-      items: new ItemRetention(db),
-      outbox: new OutboxRetention(db),
-      tombstones: new Tombstones(db),
-      search: new SearchMerges(db),
+      items: new ItemRetention(sql),
+      outbox: new OutboxRetention(sql),
+      tombstones: new Tombstones(sql),
+      search: new SearchMerges(sql),
       transaction,
-      size: () => storageSize(db),
-      lastRun: () => lastPruneAt(db),
-      recordRun: (at) => recordPrune(db, at),
+      size: () => storage.size(),
+      lastRun: () => lastPruneAt(sql),
+      recordRun: (at) => recordPrune(sql, at),
       retentionMs: config.AINEWS_RETENTION,
     }),
     deliveryWorker: (senders) =>
@@ -361,10 +374,12 @@ export function createApp(config: Config, log: Logger, onOutcome?: (outcome: Pol
           ...(translator ? { translator } : {}),
           log: log.child({ component: 'delivery' }),
           settings: deliverySettings,
-          onDelivered: (row, outcome) => metrics.delivered(row, outcome),
+          onDelivered: async (row, outcome) => {
+            await metrics.delivered(row, outcome);
+          },
         },
         senders,
       ),
-    close: () => db.close(),
+    close: () => storage.close(),
   };
 }

@@ -46,16 +46,3 @@ export function redactedUrl(value: string): string {
   }
   return url.toString();
 }
-
-/**
- * The SQLite file of AINEWS_DB, for what runs on SQLite only in this build: the bot and every command
- * but `ainews migrate` and `ainews export-db`. A PostgreSQL URL is refused here, in one place.
- */
-export function sqlitePath(value: string): string {
-  const location = databaseLocation(value);
-  if (location.kind === 'sqlite') return location.path;
-  throw new DatabaseLocationError(
-    `AINEWS_DB is a PostgreSQL database (${redactedUrl(location.url)}), but this build runs the bot on SQLite only: ` +
-      'point AINEWS_DB at a SQLite file; on PostgreSQL, only "ainews migrate" and "ainews export-db" work for now',
-  );
-}

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
-import { databaseLocation, DatabaseLocationError, isPostgresUrl, redactedUrl, sqlitePath } from '../src/db-location.ts';
-import { UserError } from '../src/user-error.ts';
+import { databaseLocation, DatabaseLocationError, isPostgresUrl, redactedUrl } from '../src/db-location.ts';
 
 describe('databaseLocation', () => {
   it('reads a path as a SQLite file, as AINEWS_DB always meant', () => {
@@ -43,24 +42,5 @@ describe('redactedUrl', () => {
 
   it('hides it in a URL too broken to parse', () => {
     expect(redactedUrl('postgres://ainews:s3cret@[db/ainews')).not.toContain('s3cret');
-  });
-});
-
-describe('sqlitePath', () => {
-  it('gives the path of a SQLite database, and refuses PostgreSQL in one line a user can act on', () => {
-    expect(sqlitePath('./data/ainews.db')).toBe('./data/ainews.db');
-    let error: unknown;
-    try {
-      sqlitePath('postgres://ainews:secret@db/ainews');
-    } catch (caught) {
-      error = caught;
-    }
-    expect(error).toBeInstanceOf(UserError);
-    const message = (error as Error).message;
-    expect(message).toBe(
-      'AINEWS_DB is a PostgreSQL database (postgres://ainews:***@db/ainews), but this build runs the bot on SQLite only: ' +
-        'point AINEWS_DB at a SQLite file; on PostgreSQL, only "ainews migrate" and "ainews export-db" work for now',
-    );
-    expect(message).not.toContain('\n');
   });
 });

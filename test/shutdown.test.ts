@@ -5,7 +5,7 @@ import { testApp } from './helpers/app.ts';
 
 describe('stopping the bot', () => {
   it('goes on to stop everything and close the database when a platform refuses to stop', async () => {
-    const app = testApp();
+    const app = await testApp();
     const worker = app.deliveryWorker([{ platform: 'console', send: async () => 'm1' }]);
     worker.start();
     const order: string[] = [];
@@ -28,7 +28,7 @@ describe('stopping the bot', () => {
     expect(failed).toEqual(['discord']);
     expect(order).toEqual(['slack', 'discord', 'delivery']);
     expect(app.db.open).toBe(false);
-    app.dispose();
+    await app.dispose();
   });
 
   it('ends when a step throws before it even starts waiting', async () => {

@@ -10,8 +10,8 @@ export function registerChannelsCommands(program: Command): void {
     .option('--json', 'print JSON')
     .description('every channel with watches: active, or inactive with the reason the platform gave')
     .action(async (opts: { json?: boolean }) => {
-      await withApp((app) => {
-        const rows = app.watches.channels();
+      await withApp(async (app) => {
+        const rows = await app.watches.channels();
         if (opts.json) {
           return printJson(rows.map((c) => ({ id: c.id, platform: c.platform, active: c.active === 1, inactive_reason: c.inactive_reason, watches: c.watches, created_at: c.created_at })));
         }
@@ -25,10 +25,10 @@ export function registerChannelsCommands(program: Command): void {
     .description('queue alerts for an inactive channel again, once what made it inactive is fixed (a new bot token, an invitation)')
     .action(async (channel: string) => {
       channelPlatform(channel);
-      await withApp((app) => {
-        const before = app.watches.channel(channel);
+      await withApp(async (app) => {
+        const before = await app.watches.channel(channel);
         if (!before) throw new CliError(`no channel ${channel}; "ainews channels list" shows them`);
-        app.watches.activate(channel);
+        await app.watches.activate(channel);
         console.log(before.active ? `${channel} is already active` : `${channel} is active again (it was inactive: ${before.inactive_reason ?? 'no reason recorded'}); new alerts will be posted there`);
       });
     });

@@ -21,11 +21,11 @@ export function cliLogger(config: Config, fallback: 'warn' | 'info'): Logger {
 /** Builds the app for one CLI command, runs it, and always closes the database. */
 export async function withApp<T>(action: (app: App) => Promise<T> | T): Promise<T> {
   const config = loadCliConfig();
-  const app = createApp(config, cliLogger(config, 'warn'));
+  const app = await createApp(config, cliLogger(config, 'warn'));
   try {
     return await action(app);
   } finally {
-    app.close();
+    await app.close();
   }
 }
 

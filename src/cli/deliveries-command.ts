@@ -18,8 +18,8 @@ export function registerDeliveriesCommand(program: Command): void {
     .action(async (opts: { channel?: string; limit: string; json?: boolean }) => {
       const limit = positiveInt(opts.limit, '--limit', 10_000);
       if (opts.channel) channelPlatform(opts.channel);
-      await withApp((app) => {
-        const rows = app.outbox.list({ channel: opts.channel, limit });
+      await withApp(async (app) => {
+        const rows = await app.outbox.list({ channel: opts.channel, limit });
         if (opts.json) {
           return printJson(rows.map(deliveryJson));
         }

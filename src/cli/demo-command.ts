@@ -21,18 +21,18 @@ export function registerDemoCommand(program: Command): void {
     .description('run the whole pipeline offline against bundled sample feeds (English and Chinese)')
     .action(async (opts: { db: string; step: string }) => {
       const step = positiveInt(opts.step, '--step', 60_000);
-      refuseNonDemoDatabase(opts.db);
+      await refuseNonDemoDatabase(opts.db);
       for (const suffix of ['', '-wal', '-shm']) rmSync(`${opts.db}${suffix}`, { force: true });
       const env = readEnvironment();
       const config = loadConfig({ ...env, AINEWS_DB: opts.db, AINEWS_SEED_DEFAULT_FEEDS: 'false', AINEWS_ALLOW_PRIVATE_NETWORK: 'true' });
       const server = new DemoFeedServer();
       const urls = await server.listen();
-      const app = createApp(config, createLogger(config.LOG_LEVEL ?? 'warn', { format: config.LOG_FORMAT }), (outcome) => printOutcome(outcome, (line) => console.log(line)));
+      const app = await createApp(config, createLogger(config.LOG_LEVEL ?? 'warn', { format: config.LOG_FORMAT }), (outcome) => printOutcome(outcome, (line) => console.log(line)));
       const delivery = app.deliveryWorker([new ConsoleSender((text) => console.log(text))]);
       const say = (text: string) => console.log(`\n== ${text}`);
       try {
-        app.admin.add({ url: urls.en, name: 'Demo AI Lab Blog' });
-        app.admin.add({ url: urls.zh, name: '演示科技新闻' });
+        await app.admin.add({ url: urls.en, name: 'Demo AI Lab Blog' });
+        await app.admin.add({ url: urls.zh, name: '演示科技新闻' });
         say(`demo: two local feeds on ${new URL(urls.en).host}; the first poll stores their backlog, then new items arrive`);
         for (const keyword of ['GPT-5', '大模型']) console.log(renderAnswer(await typed(app, `watch ${keyword}`)));
         await app.scheduler.tick({ all: true });
@@ -44,9 +44,9 @@ export function registerDemoCommand(program: Command): void {
         }
         say('searching what was collected: /ainews gpt-5');
         console.log(renderAnswer(await typed(app, 'gpt-5')));
-        say(`demo done: ${app.items.count()} items stored in ${opts.db}. Try: AINEWS_DB=${opts.db} npx ainews search 模型`);
+        say(`demo done: ${await app.items.count()} items stored in ${opts.db}. Try: AINEWS_DB=${opts.db} npx ainews search 模型`);
       } finally {
-        app.close();
+        await app.close();
         await server.close();
       }
     });
@@ -60,11 +60,11 @@ async function typed(app: App, text: string) {
 const DEMO_FEED_URL = /^http:\/\/127\.0\.0\.1:\d+\/(en\/atom|zh\/rss)\.xml$/;
 
 /** The demo recreates its database: never one that holds anything but demo feeds. */
-function refuseNonDemoDatabase(path: string): void {
+async function refuseNonDemoDatabase(path: string): Promise<void> {
   if (!existsSync(path)) return;
   let foreign = true;
   try {
-    foreign = readFeedUrls(path).some((url) => !DEMO_FEED_URL.test(url));
+    foreign = (await readFeedUrls(path)).some((url) => !DEMO_FEED_URL.test(url));
   } catch {
     foreign = true;
   }

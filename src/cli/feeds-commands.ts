@@ -54,7 +54,7 @@ export function registerFeedsCommands(program: Command): void {
       if (!url && !opts.defaults) throw new CliError('give a feed URL, or --defaults for the curated list');
       await withApp(async (app) => {
         if (opts.defaults) {
-          const results = app.admin.addDefaults();
+          const results = await app.admin.addDefaults();
           const added = results.filter((r) => r.created).length;
           console.log(`added ${added} default feeds (${results.length - added} were already there)`);
         }
@@ -74,9 +74,9 @@ export function registerFeedsCommands(program: Command): void {
     .option('--json', 'print JSON')
     .description('list feeds with their status')
     .action(async (opts: { json?: boolean }) => {
-      await withApp((app) => {
-        const rows = app.feeds.list();
-        const subscriptions = new Map(new WebSubSubscriptions(app.db).list().map((row) => [row.feed_id, row]));
+      await withApp(async (app) => {
+        const rows = await app.feeds.list();
+        const subscriptions = new Map((await new WebSubSubscriptions(app.sql).list()).map((row) => [row.feed_id, row]));
         if (opts.json) return printJson(rows.map((feed) => feedJson(feed, subscriptions.get(feed.id))));
         if (rows.length === 0) return console.log('no feeds yet; add one with "ainews feeds add <url>" or "ainews feeds add --defaults"');
         console.log(
@@ -102,8 +102,8 @@ export function registerFeedsCommands(program: Command): void {
     .argument('<interval>', 'a fixed interval such as 30m (at least 1m), or "adaptive"')
     .description("fix a feed's poll interval, or make it adaptive again; it is due at once")
     .action(async (key: string, every: string) => {
-      await withApp((app) => {
-        const feed = app.admin.setInterval(key, every);
+      await withApp(async (app) => {
+        const feed = await app.admin.setInterval(key, every);
         const how = feed.interval_mode === 'fixed' ? `polled every ${formatDuration(feed.interval_seconds * 1000)}` : 'polled at an interval learned from its rhythm';
         console.log(`feed #${feed.id} ${feed.url} is ${how}`);
       });
@@ -125,8 +125,8 @@ export function registerFeedsCommands(program: Command): void {
     .argument('<id|url>', 'feed id (from "feeds list") or URL')
     .description('put a disabled or failing feed back on the schedule, due at once')
     .action(async (key: string) => {
-      await withApp((app) => {
-        const feed = app.admin.enable(key);
+      await withApp(async (app) => {
+        const feed = await app.admin.enable(key);
         console.log(`enabled feed #${feed.id} ${feed.url}; it is polled on the next tick`);
       });
     });
@@ -137,12 +137,12 @@ export function registerFeedsCommands(program: Command): void {
     .description('add every feed of an OPML file')
     .action(async (file: string) => {
       const entries = parseOpml(readFileSync(file, 'utf8'));
-      await withApp((app) => {
+      await withApp(async (app) => {
         let added = 0;
         const problems: string[] = [];
         for (const entry of entries) {
           try {
-            if (app.admin.add({ url: entry.url, name: entry.name }).created) added++;
+            if ((await app.admin.add({ url: entry.url, name: entry.name })).created) added++;
           } catch (error) {
             problems.push(`  ${entry.url}: ${(error as Error).message}`);
           }
@@ -157,6 +157,6 @@ export function registerFeedsCommands(program: Command): void {
     .command('export')
     .description('print the feeds as OPML')
     .action(async () => {
-      await withApp((app) => process.stdout.write(toOpml(app.feeds.list())));
+      await withApp(async (app) => process.stdout.write(toOpml(await app.feeds.list())));
     });
 }

@@ -2,8 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { backupDatabase } from '../db/backup.ts';
-import { sqlitePath } from '../db-location.ts';
-import { storageSize, vacuum } from '../db/storage.ts';
+import { databaseLocation, redactedUrl } from '../db-location.ts';
 import { formatDuration } from '../duration.ts';
 import type { PruneReport } from '../retention/prune.ts';
 import { CliError, loadCliConfig, printJson, withApp } from './context.ts';
@@ -19,9 +18,9 @@ export function registerMaintenanceCommands(program: Command): void {
       if (opts.dryRun && opts.vacuum) throw new CliError('--vacuum rewrites the database; leave it out of a --dry-run');
       await withApp(async (app) => {
         const report = await app.retention.prune({ dryRun: opts.dryRun });
-        const vacuumMs = opts.vacuum && app.retention.enabled ? timed(() => vacuum(app.db)) : null;
+        const vacuumMs = opts.vacuum && app.retention.enabled ? await timed(() => app.storage.vacuum()) : null;
         const { stopped: _, ...fields } = report;
-        const json = { ...fields, vacuum_ms: vacuumMs, size_bytes: vacuumMs === null ? report.size_bytes : storageSize(app.db).bytes };
+        const json = { ...fields, vacuum_ms: vacuumMs, size_bytes: vacuumMs === null ? report.size_bytes : (await app.storage.size()).bytes };
         if (opts.json) return printJson(json);
         if (!app.retention.enabled) return console.log('AINEWS_RETENTION is 0: everything is kept, nothing was pruned');
         console.log(describe(report, app.config.AINEWS_RETENTION));
@@ -37,7 +36,13 @@ export function registerMaintenanceCommands(program: Command): void {
     .description('copy the database while ainews keeps running, and check the copy with PRAGMA integrity_check')
     .action(async (file: string, opts: { force?: boolean; json?: boolean }) => {
       const config = loadCliConfig();
-      const source = resolve(sqlitePath(config.AINEWS_DB));
+      const location = databaseLocation(config.AINEWS_DB);
+      if (location.kind === 'postgres') {
+        throw new CliError(
+          `AINEWS_DB is a PostgreSQL database (${redactedUrl(location.url)}): "ainews backup" copies a SQLite file; back PostgreSQL up with its own tool, e.g. pg_dump --format=custom --file=${file} "$AINEWS_DB"`,
+        );
+      }
+      const source = resolve(location.path);
       const target = resolve(file);
       if (!existsSync(source)) throw new CliError(`there is no database at ${config.AINEWS_DB} (AINEWS_DB) to back up`);
       if (target === source) throw new CliError(`${file} is the database itself (AINEWS_DB); back it up to another file`);
@@ -64,18 +69,19 @@ function describe(report: PruneReport, retentionMs: number): string {
     `${report.dry_run ? 'would keep' : 'keeping'} ${count(report.tombstones)} tombstones, so that feeds still listing pruned items do not bring them back`,
   ];
   if (!report.dry_run) {
-    lines.push(
-      `${formatBytes(report.freed_bytes ?? 0)} freed inside the database file (reused by new items; --vacuum gives it back to the disk); ` +
-        `${report.batches} batches, the write lock held ${formatMs(report.longest_lock_ms)} at most`,
-    );
+    const freed =
+      report.freed_bytes === null
+        ? 'the room freed inside the database is reused by new rows once autovacuum has run (--vacuum gives it back to the disk)'
+        : `${formatBytes(report.freed_bytes)} freed inside the database file (reused by new items; --vacuum gives it back to the disk)`;
+    lines.push(`${freed}; ${report.batches} batches, the write lock held ${formatMs(report.longest_lock_ms)} at most`);
   }
   if (report.stopped) lines.push('stopped before it was through; the rest goes next time');
   return lines.join('\n');
 }
 
-function timed(work: () => void): number {
+async function timed(work: () => Promise<void> | void): Promise<number> {
   const started = performance.now();
-  work();
+  await work();
   return Math.round(performance.now() - started);
 }
 

@@ -40,7 +40,7 @@ export function registerPipelineCommands(program: Command): void {
         // A script that polls and then lists items sees their final summaries.
         await app.summaries.llm?.idle();
         // Console alerts in a channel's language go translated: what they want is asked for first.
-        app.translator?.request();
+        await app.translator?.request();
         await app.translator?.idle();
         // Console alerts, including any queued earlier; Slack and Discord ones are left to "ainews run".
         const delivered = await app.deliveryWorker([new ConsoleSender((text) => console.log(text))]).drain();
@@ -61,8 +61,8 @@ export function registerPipelineCommands(program: Command): void {
     .description('show recent items, newest first')
     .action(async (opts: { limit: string; json?: boolean }) => {
       const limit = positiveInt(opts.limit, '--limit');
-      await withApp((app) => {
-        const items = app.items.recent(limit).map(itemJson);
+      await withApp(async (app) => {
+        const items = (await app.items.recent(limit)).map(itemJson);
         if (opts.json) return printJson(items);
         if (items.length === 0) return console.log('no items yet; run "ainews poll --once" first');
         console.log(
@@ -80,7 +80,7 @@ export function registerPipelineCommands(program: Command): void {
     .description('summarize an item again (with the LLM when one is configured), store the summary and print it')
     .action(async (key: string, opts: { json?: boolean }) => {
       await withApp(async (app) => {
-        const item = app.items.find(key);
+        const item = await app.items.find(key);
         if (!item) throw new CliError(`no item ${key}; "ainews items" and "ainews search" show ids`);
         const { summary, summarizer } = await app.summaries.redo(item);
         if (opts.json) return printJson({ id: item.id, title: item.title, summary, summarizer });

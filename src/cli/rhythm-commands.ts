@@ -19,7 +19,7 @@ export function registerRhythmCommands(program: Command): void {
     .action(async (channel: string, opts: { json?: boolean }) => {
       const platform = channelPlatform(channel);
       await withApp(async (app) => {
-        const { id, stories } = app.rhythm.sendDigest(channel);
+        const { id, stories } = await app.rhythm.sendDigest(channel);
         const delivered = platform === 'console' && id !== null ? await app.deliveryWorker([new ConsoleSender((text) => console.log(text))]).drain() : 0;
         if (opts.json) return printJson({ channel, queued: id !== null, outbox_id: id, stories, delivered: delivered > 0 });
         if (id === null) return console.log(`nothing to send: no story matched the watches of ${channel} since its previous digest`);

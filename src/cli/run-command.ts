@@ -23,7 +23,7 @@ export function registerRunCommand(program: Command): void {
       let delivery: DeliveryWorker | null = null;
       // A platform library's stray rejection is logged; it must not stop polling and the other platforms.
       process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled rejection; ainews keeps running'));
-      const app = createApp(config, log, (outcome) => {
+      const app = await createApp(config, log, (outcome) => {
         printOutcome(outcome, (line) => console.log(line));
         if (outcome.alerts > 0) delivery?.nudge();
       });
@@ -63,8 +63,8 @@ export function registerRunCommand(program: Command): void {
       if (discordGateway) probes.push({ name: 'discord', state: () => discordGateway.state() });
       // Before anything starts: a port that cannot be had stops ainews here, with the settings named.
       const ops = config.METRICS_PORT
-        ? await serveOps(app, probes, { host: config.METRICS_HOST, port: config.METRICS_PORT }).catch((error: unknown) => {
-            app.close();
+        ? await serveOps(app, probes, { host: config.METRICS_HOST, port: config.METRICS_PORT }).catch(async (error: unknown) => {
+            await app.close();
             throw error;
           })
         : null;
@@ -72,18 +72,18 @@ export function registerRunCommand(program: Command): void {
         callbacks && slack?.mode !== 'http'
           ? await listenCallbacks(callbacks, { host: config.HOST, port: config.PORT }, log.child({ component: 'websub' })).catch(async (error: unknown) => {
               await ops?.close();
-              app.close();
+              await app.close();
               throw error;
             })
           : null;
       delivery = app.deliveryWorker([new ConsoleSender((text) => console.log(text)), ...(slack ? [slack.sender] : []), ...(discord ? [discord.sender] : [])]);
       if (app.summaries.llm) {
-        app.summaries.llm.clearAbandoned(config.LLM_ALERT_WAIT);
+        await app.summaries.llm.clearAbandoned(config.LLM_ALERT_WAIT);
         app.summaries.llm.onSettled = () => delivery?.nudge();
       }
       if (app.translator) app.translator.onSettled = () => delivery?.nudge();
       const platforms = ['console', ...(slack ? [`slack (${slack.mode} mode)`] : []), ...(discord ? ['discord'] : [])];
-      log.info({ db: config.AINEWS_DB, feeds: app.feeds.count(), cron: config.POLL_CRON, platforms }, 'ainews running; Ctrl-C stops');
+      log.info({ db: config.AINEWS_DB, feeds: await app.feeds.count(), cron: config.POLL_CRON, platforms }, 'ainews running; Ctrl-C stops');
       delivery.start();
       void slack?.start();
       discordGateway?.start();

@@ -6,8 +6,8 @@ import { relativeTime, shortTime } from '../format.ts';
 import { printJson, withApp } from './context.ts';
 
 /** `ainews status --json`: the field names are a contract, like the other listings. */
-export function statusReport(app: App, now = new Date()) {
-  const feeds = app.feeds.list();
+export async function statusReport(app: App, now = new Date()) {
+  const feeds = await app.feeds.list();
   const count = (status: string) => feeds.filter((f) => f.status === status).length;
   const failing = feeds
     .filter((f) => f.status !== 'ok')
@@ -16,20 +16,20 @@ export function statusReport(app: App, now = new Date()) {
     .slice(0, 3);
   const polled = feeds.map((f) => f.last_polled_at).filter((at): at is string => at !== null).sort();
   const next = feeds.filter((f) => f.status !== 'disabled').map((f) => f.next_poll_at).sort();
-  const ops = new OpsStatus(app.db);
-  const oldestWaiting = ops.oldestWaiting();
+  const ops = new OpsStatus(app.sql);
+  const oldestWaiting = await ops.oldestWaiting();
   const { config } = app;
-  const llm = ops.llmDay(now.toISOString().slice(0, 10));
+  const llm = await ops.llmDay(now.toISOString().slice(0, 10));
   return {
     feeds: { ok: count('ok'), failing: count('failing'), disabled: count('disabled'), longest_failing: failing },
     polls: { last_at: polled.at(-1) ?? null, next_at: next[0] ?? null },
     outbox: {
-      by_status: Object.fromEntries(new MetricsReads(app.db).outboxByStatus()),
+      by_status: Object.fromEntries(await new MetricsReads(app.sql).outboxByStatus()),
       oldest_waiting_at: oldestWaiting,
       oldest_waiting_seconds: oldestWaiting ? Math.round((now.getTime() - Date.parse(oldestWaiting)) / 1000) : null,
     },
     platforms: ['console', ...(config.SLACK_BOT_TOKEN ? ['slack'] : []), ...(config.DISCORD_TOKEN ? ['discord'] : [])],
-    database: { path: config.AINEWS_DB, bytes: ops.bytes(), items: app.items.count() },
+    database: { path: app.storage.where, bytes: await ops.bytes(), items: await app.items.count() },
     llm: { configured: Boolean(config.LLM_BASE_URL), calls_today: llm.calls, tokens_today: llm.tokens, daily_calls: config.LLM_DAILY_CALLS, daily_tokens: config.LLM_DAILY_TOKENS },
   };
 }
@@ -44,9 +44,9 @@ export function registerStatusCommand(program: Command): void {
     .option('--json', 'print JSON')
     .description('one screen: feeds, polls, the outbox, platforms, the database and the LLM budget')
     .action(async (opts: { json?: boolean }) => {
-      await withApp((app) => {
+      await withApp(async (app) => {
         const now = new Date();
-        const s = statusReport(app, now);
+        const s = await statusReport(app, now);
         if (opts.json) return printJson(s);
         const when = (at: string | null) => (at ? `${shortTime(at)} (${relativeTime(at, now)})` : 'never');
         const waiting = Object.entries(s.outbox.by_status).filter(([status]) => status !== 'sent' && status !== 'skipped');

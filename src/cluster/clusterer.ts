@@ -44,27 +44,30 @@ export class StoryClusterer {
     private readonly settings: StorySettings,
   ) {}
 
-  assign(items: StoryItem[], feedId: number, now = new Date()): StoryAssignment[] {
+  async assign(items: StoryItem[], feedId: number, now = new Date()): Promise<StoryAssignment[]> {
     // Pruning comes first, so that the items of this call are compared with each other whatever their
     // dates; items older than the window are only pruned at the next hourly prune.
     if (now.getTime() - this.lastPrune > PRUNE_EVERY_MS) {
       this.lastPrune = now.getTime();
-      this.stories.prune(Math.floor((now.getTime() - this.settings.windowMs - PRUNE_EVERY_MS) / 1000));
+      await this.stories.prune(Math.floor((now.getTime() - this.settings.windowMs - PRUNE_EVERY_MS) / 1000));
     }
-    return items.map((item) => this.assignOne(item, feedId));
+    // One after another: each item is compared with those before it.
+    const assignments: StoryAssignment[] = [];
+    for (const item of items) assignments.push(await this.assignOne(item, feedId));
+    return assignments;
   }
 
-  private assignOne(item: StoryItem, feedId: number): StoryAssignment {
+  private async assignOne(item: StoryItem, feedId: number): Promise<StoryAssignment> {
     const print = fingerprint({ title: item.title, lead: item.body.slice(0, LEAD_CHARS), lang: item.lang, publishedAt: Date.parse(item.published_at) });
     const at = Math.floor(print.publishedAt / 1000);
     const window = Math.ceil(this.settings.windowMs / 1000);
     const terms = termsOf(print);
     // Candidates come from other feeds only: a story is the same news from several sources.
-    const shared = this.stories.candidates(terms, { from: at - window, to: at + window }, feedId, PER_TERM);
+    const shared = await this.stories.candidates(terms, { from: at - window, to: at + window }, feedId, PER_TERM);
     shared.delete(item.id);
     const closest = [...shared].sort((a, b) => b[1] - a[1] || b[0] - a[0]).slice(0, COMPARED).map(([id]) => id);
     let best: StoryAssignment & { score: number } = { itemId: item.id, storyId: item.id, via: null, reason: null, score: -1 };
-    for (const candidate of this.stories.texts(closest, LEAD_CHARS)) {
+    for (const candidate of await this.stories.texts(closest, LEAD_CHARS)) {
       // A story keeps to the window around its lead (it does not chain from day to day), and takes one
       // article per outlet (an item another feed brought may have reached this one too since).
       if (Math.abs(Date.parse(candidate.story_published_at) - print.publishedAt) > this.settings.windowMs) continue;
@@ -75,8 +78,8 @@ export class StoryClusterer {
         best = { itemId: item.id, storyId: candidate.story_id, via: candidate.id, reason: verdict.reason, score: verdict.score };
       }
     }
-    this.stories.assign(item.id, best.storyId, best.via, best.reason);
-    this.stories.index(item.id, feedId, at, terms);
+    await this.stories.assign(item.id, best.storyId, best.via, best.reason);
+    await this.stories.index(item.id, feedId, at, terms);
     this.remember(item.id, print);
     const { score: _score, ...assignment } = best;
     return assignment;

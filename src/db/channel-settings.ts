@@ -1,5 +1,5 @@
-import type { Database } from 'better-sqlite3';
 import { channelPlatform } from '../channel-name.ts';
+import type { Sql } from './sql.ts';
 
 /** A channel's digest: daily or weekly (day 1 = Monday … 7 = Sunday), at a local time, maybe instead of live alerts. */
 export interface DigestSetting {
@@ -54,78 +54,87 @@ const COLUMNS =
 
 /**
  * Each channel's rhythm settings, kept on its row of `channels`. A channel with no row has the defaults:
- * the default time zone, no digest, no quiet hours, no limit. Setting anything creates the row.
+ * the default time zone, no digest, no quiet hours, no limit. Setting anything creates the row. The same
+ * SQL on both backends: the boolean columns are set from 1 or 0 parameters (PostgreSQL reads them as
+ * booleans) and compared with true/false, and are read back as 1 or 0 on both.
  */
 export class ChannelSettingsStore {
   constructor(
-    private readonly db: Database,
+    private readonly sql: Sql,
     /** The zone of a channel that set none (AINEWS_TIMEZONE). */
     private readonly defaultZone: string,
   ) {}
 
-  get(channel: string): ChannelSettings {
-    const row = this.db.prepare(`SELECT ${COLUMNS} FROM channels WHERE id = ?`).get(channel) as SettingsRow | undefined;
+  async get(channel: string): Promise<ChannelSettings> {
+    const row = await this.sql.get<SettingsRow>(`SELECT ${COLUMNS} FROM channels WHERE id = ?`, [channel]);
     return row
       ? this.settings(row)
       : { channel, timezone: this.defaultZone, digest: null, quiet: null, limitPerHour: null, minSources: null, language: null, nextDigestAt: null, lastDigestAt: null };
   }
 
   /** Whether the channel chose a zone of its own (rather than the default). */
-  ownZone(channel: string): string | null {
-    return (this.db.prepare('SELECT timezone FROM channels WHERE id = ?').pluck().get(channel) as string | null | undefined) ?? null;
+  async ownZone(channel: string): Promise<string | null> {
+    return (await this.sql.get<{ timezone: string | null }>('SELECT timezone FROM channels WHERE id = ?', [channel]))?.timezone ?? null;
   }
 
-  setTimezone(channel: string, zone: string | null, now = new Date()): void {
-    this.ensure(channel, now);
-    this.db.prepare('UPDATE channels SET timezone = ? WHERE id = ?').run(zone, channel);
+  async setTimezone(channel: string, zone: string | null, now = new Date()): Promise<void> {
+    await this.ensure(channel, now);
+    await this.sql.run('UPDATE channels SET timezone = ? WHERE id = ?', [zone, channel]);
   }
 
   /** Sets or clears the digest; `nextAt` is when the first one is due. */
-  setDigest(channel: string, digest: DigestSetting | null, nextAt: Date | null, now = new Date()): void {
-    this.ensure(channel, now);
-    this.db
-      .prepare('UPDATE channels SET digest_every = ?, digest_day = ?, digest_time = ?, digest_only = ?, next_digest_at = ? WHERE id = ?')
-      .run(digest?.every ?? null, digest?.day ?? null, digest?.time ?? null, digest?.only ? 1 : 0, nextAt?.toISOString() ?? null, channel);
+  async setDigest(channel: string, digest: DigestSetting | null, nextAt: Date | null, now = new Date()): Promise<void> {
+    await this.ensure(channel, now);
+    await this.sql.run('UPDATE channels SET digest_every = ?, digest_day = ?, digest_time = ?, digest_only = ?, next_digest_at = ? WHERE id = ?', [
+      digest?.every ?? null,
+      digest?.day ?? null,
+      digest?.time ?? null,
+      digest?.only ? 1 : 0,
+      nextAt?.toISOString() ?? null,
+      channel,
+    ]);
   }
 
   /** Moves a digest's next time on (the zone changed, or a digest was queued at `queuedAt`). */
-  scheduleDigest(channel: string, nextAt: Date, queuedAt?: Date): void {
-    this.db
-      .prepare('UPDATE channels SET next_digest_at = ?, last_digest_at = coalesce(?, last_digest_at) WHERE id = ?')
-      .run(nextAt.toISOString(), queuedAt?.toISOString() ?? null, channel);
+  async scheduleDigest(channel: string, nextAt: Date, queuedAt?: Date): Promise<void> {
+    await this.sql.run('UPDATE channels SET next_digest_at = ?, last_digest_at = coalesce(?, last_digest_at) WHERE id = ?', [
+      nextAt.toISOString(),
+      queuedAt?.toISOString() ?? null,
+      channel,
+    ]);
   }
 
-  setQuiet(channel: string, quiet: QuietSetting | null, now = new Date()): void {
-    this.ensure(channel, now);
-    this.db.prepare('UPDATE channels SET quiet_from = ?, quiet_to = ? WHERE id = ?').run(quiet?.from ?? null, quiet?.to ?? null, channel);
+  async setQuiet(channel: string, quiet: QuietSetting | null, now = new Date()): Promise<void> {
+    await this.ensure(channel, now);
+    await this.sql.run('UPDATE channels SET quiet_from = ?, quiet_to = ? WHERE id = ?', [quiet?.from ?? null, quiet?.to ?? null, channel]);
   }
 
-  setLimit(channel: string, perHour: number | null, now = new Date()): void {
-    this.ensure(channel, now);
-    this.db.prepare('UPDATE channels SET limit_per_hour = ? WHERE id = ?').run(perHour, channel);
+  async setLimit(channel: string, perHour: number | null, now = new Date()): Promise<void> {
+    await this.ensure(channel, now);
+    await this.sql.run('UPDATE channels SET limit_per_hour = ? WHERE id = ?', [perHour, channel]);
   }
 
-  setMinSources(channel: string, min: number | null, now = new Date()): void {
-    this.ensure(channel, now);
-    this.db.prepare('UPDATE channels SET min_sources = ? WHERE id = ?').run(min, channel);
+  async setMinSources(channel: string, min: number | null, now = new Date()): Promise<void> {
+    await this.ensure(channel, now);
+    await this.sql.run('UPDATE channels SET min_sources = ? WHERE id = ?', [min, channel]);
   }
 
-  setLanguage(channel: string, language: 'en' | 'zh' | null, now = new Date()): void {
-    this.ensure(channel, now);
-    this.db.prepare('UPDATE channels SET language = ? WHERE id = ?').run(language, channel);
+  async setLanguage(channel: string, language: 'en' | 'zh' | null, now = new Date()): Promise<void> {
+    await this.ensure(channel, now);
+    await this.sql.run('UPDATE channels SET language = ? WHERE id = ?', [language, channel]);
   }
 
   /** The channels whose digest is due by `now`, the longest due first. */
-  dueDigests(now: Date): ChannelSettings[] {
-    return (
-      this.db
-        .prepare(`SELECT ${COLUMNS} FROM channels WHERE digest_every IS NOT NULL AND next_digest_at <= ? AND active = 1 ORDER BY next_digest_at`)
-        .all(now.toISOString()) as SettingsRow[]
-    ).map((row) => this.settings(row));
+  async dueDigests(now: Date): Promise<ChannelSettings[]> {
+    const rows = await this.sql.all<SettingsRow>(
+      `SELECT ${COLUMNS} FROM channels WHERE digest_every IS NOT NULL AND next_digest_at <= ? AND active = true ORDER BY next_digest_at, id`,
+      [now.toISOString()],
+    );
+    return rows.map((row) => this.settings(row));
   }
 
-  private ensure(channel: string, now: Date): void {
-    this.db.prepare('INSERT INTO channels (id, platform, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(channel, channelPlatform(channel), now.toISOString());
+  private async ensure(channel: string, now: Date): Promise<void> {
+    await this.sql.run('INSERT INTO channels (id, platform, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [channel, channelPlatform(channel), now.toISOString()]);
   }
 
   private settings(row: SettingsRow): ChannelSettings {

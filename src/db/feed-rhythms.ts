@@ -1,4 +1,4 @@
-import type { Database, Statement } from 'better-sqlite3';
+import type { Sql } from './sql.ts';
 
 /** A feed's rhythm as stored: see src/polling/rhythm.ts for what the counts mean. */
 export interface StoredRhythm {
@@ -7,28 +7,26 @@ export interface StoredRhythm {
   since: Date;
 }
 
-/** The feed_rhythms table: when each feed's new items appeared, by hour of the week. */
+/** The feed_rhythms table: when each feed's new items appeared, by hour of the week. The same SQL on both backends. */
 export class FeedRhythms {
-  private readonly select: Statement;
-  private readonly upsert: Statement;
+  constructor(private readonly sql: Sql) {}
 
-  constructor(db: Database) {
-    this.select = db.prepare('SELECT counts, counted_at, since FROM feed_rhythms WHERE feed_id = ?');
-    this.upsert = db.prepare(
-      `INSERT INTO feed_rhythms (feed_id, counts, counted_at, since) VALUES (?, ?, ?, ?)
-       ON CONFLICT (feed_id) DO UPDATE SET counts = excluded.counts, counted_at = excluded.counted_at, since = excluded.since`,
+  async get(feedId: number): Promise<StoredRhythm | null> {
+    const row = await this.sql.get<{ counts: string; counted_at: string; since: string }>(
+      'SELECT counts, counted_at, since FROM feed_rhythms WHERE feed_id = ?',
+      [feedId],
     );
-  }
-
-  get(feedId: number): StoredRhythm | null {
-    const row = this.select.get(feedId) as { counts: string; counted_at: string; since: string } | undefined;
     if (!row) return null;
     return { counts: JSON.parse(row.counts) as number[], countedAt: new Date(row.counted_at), since: new Date(row.since) };
   }
 
-  save(feedId: number, rhythm: StoredRhythm): void {
+  async save(feedId: number, rhythm: StoredRhythm): Promise<void> {
     // Six significant digits are plenty for decayed counts, and keep the row small.
     const counts = JSON.stringify(rhythm.counts.map((count) => Number(count.toPrecision(6))));
-    this.upsert.run(feedId, counts, rhythm.countedAt.toISOString(), rhythm.since.toISOString());
+    await this.sql.run(
+      `INSERT INTO feed_rhythms (feed_id, counts, counted_at, since) VALUES (?, ?, ?, ?)
+       ON CONFLICT (feed_id) DO UPDATE SET counts = excluded.counts, counted_at = excluded.counted_at, since = excluded.since`,
+      [feedId, counts, rhythm.countedAt.toISOString(), rhythm.since.toISOString()],
+    );
   }
 }

@@ -1,4 +1,5 @@
-import Sqlite, { type Database } from 'better-sqlite3';
+import Sqlite from 'better-sqlite3';
+import type { Sql } from './sql.ts';
 
 export type FeedStatus = 'ok' | 'failing' | 'disabled';
 export type IntervalMode = 'fixed' | 'adaptive';
@@ -65,123 +66,144 @@ export interface PollFailure {
   nextPollAt: Date | null;
 }
 
+/** The days since a feed was last polled (or added), at the instant of the `?`, per dialect. */
+const DAYS_SINCE_POLL = {
+  sqlite: 'julianday(?) - julianday(coalesce(last_polled_at, created_at))',
+  postgres: 'extract(epoch FROM (?::timestamptz - coalesce(last_polled_at, created_at))) / 86400',
+} as const;
+
+/** `FeedStore.due`: feeds due at `?` (or, for `all`, every feed not disabled), ordered by the expected news at `?`. */
+const dueSql = (dialect: Sql['dialect'], all: boolean) =>
+  `SELECT * FROM feeds WHERE status != 'disabled' ${all ? '' : 'AND next_poll_at <= ?'}
+   ORDER BY last_polled_at IS NOT NULL, coalesce(news_rate, 1) * (${DAYS_SINCE_POLL[dialect]}) DESC, next_poll_at, id`;
+
+const DUE = {
+  sqlite: { due: dueSql('sqlite', false), all: dueSql('sqlite', true) },
+  postgres: { due: dueSql('postgres', false), all: dueSql('postgres', true) },
+} as const;
+
+/** `FeedStore.setInterval`: the earlier of the feed's next poll and now is SQLite's scalar min, PostgreSQL's least. */
+const SET_INTERVAL = {
+  sqlite: `UPDATE feeds SET interval_mode = ?, interval_seconds = coalesce(?, interval_seconds), interval_reason = NULL,
+             next_poll_at = min(next_poll_at, ?) WHERE id = ?`,
+  postgres: `UPDATE feeds SET interval_mode = ?, interval_seconds = coalesce(?, interval_seconds), interval_reason = NULL,
+               next_poll_at = least(next_poll_at, ?::timestamptz) WHERE id = ?`,
+} as const;
+
 /** The feeds table: what is polled, how often, and how the last polls went. */
 export class FeedStore {
-  constructor(private readonly db: Database) {}
+  constructor(private readonly sql: Sql) {}
 
   /** Adds a feed, due at once; `created` is false (and nothing changes) when the URL is already there. */
-  add(feed: NewFeed, now = new Date()): { feed: FeedRow; created: boolean } {
-    const inserted = this.db
-      .prepare(
-        `INSERT INTO feeds (url, name, interval_seconds, interval_mode, next_poll_at, created_at) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (url) DO NOTHING RETURNING *`,
-      )
-      .get(feed.url, feed.name ?? null, feed.intervalSeconds, feed.intervalMode ?? 'adaptive', now.toISOString(), now.toISOString()) as FeedRow | undefined;
+  async add(feed: NewFeed, now = new Date()): Promise<{ feed: FeedRow; created: boolean }> {
+    const inserted = await this.sql.get<FeedRow>(
+      `INSERT INTO feeds (url, name, interval_seconds, interval_mode, next_poll_at, created_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (url) DO NOTHING RETURNING *`,
+      [feed.url, feed.name ?? null, feed.intervalSeconds, feed.intervalMode ?? 'adaptive', now.toISOString(), now.toISOString()],
+    );
     if (inserted) return { feed: inserted, created: true };
-    return { feed: this.find(feed.url)!, created: false };
+    return { feed: (await this.find(feed.url))!, created: false };
   }
 
-  list(): FeedRow[] {
-    return this.db.prepare('SELECT * FROM feeds ORDER BY id').all() as FeedRow[];
+  async list(): Promise<FeedRow[]> {
+    return this.sql.all<FeedRow>('SELECT * FROM feeds ORDER BY id');
   }
 
-  count(): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM feeds').get() as { n: number }).n;
+  async count(): Promise<number> {
+    return (await this.sql.get<{ n: number }>('SELECT count(*) AS n FROM feeds'))!.n;
   }
 
   /** Finds a feed by numeric id or by URL. */
-  find(idOrUrl: string | number): FeedRow | undefined {
+  async find(idOrUrl: string | number): Promise<FeedRow | undefined> {
     if (typeof idOrUrl === 'number' || /^\d+$/.test(idOrUrl)) {
-      return this.db.prepare('SELECT * FROM feeds WHERE id = ?').get(Number(idOrUrl)) as FeedRow | undefined;
+      return this.sql.get<FeedRow>('SELECT * FROM feeds WHERE id = ?', [Number(idOrUrl)]);
     }
-    return this.db.prepare('SELECT * FROM feeds WHERE url = ?').get(idOrUrl) as FeedRow | undefined;
+    return this.sql.get<FeedRow>('SELECT * FROM feeds WHERE url = ?', [idOrUrl]);
   }
 
-  remove(id: number): void {
-    this.db.prepare('DELETE FROM feeds WHERE id = ?').run(id);
+  async remove(id: number): Promise<void> {
+    await this.sql.run('DELETE FROM feeds WHERE id = ?', [id]);
   }
 
   /**
    * Feeds to poll now (with `all`, every feed that is not disabled), the most likely to have news first:
    * those never polled, then by the items expected since their last poll (their rate then, times the
-   * hours since; a fixed feed counts one an hour), then the longest due.
+   * hours since; a fixed feed counts one an hour), then the longest due (as `FeedClaims.claimDue` orders them).
    */
-  due(now: Date, all = false): FeedRow[] {
-    const sql = `SELECT * FROM feeds WHERE status != 'disabled' ${all ? '' : 'AND next_poll_at <= :now'}
-      ORDER BY last_polled_at IS NOT NULL,
-        coalesce(news_rate, 1) * (julianday(:now) - julianday(coalesce(last_polled_at, created_at))) DESC,
-        next_poll_at`;
-    return this.db.prepare(sql).all({ now: now.toISOString() }) as FeedRow[];
+  async due(now: Date, all = false): Promise<FeedRow[]> {
+    const at = now.toISOString();
+    return this.sql.all<FeedRow>(DUE[this.sql.dialect][all ? 'all' : 'due'], all ? [at] : [at, at]);
   }
 
   /** When the next feed is due (null when none is scheduled). */
-  nextDueAt(): Date | null {
-    const at = this.db.prepare(`SELECT min(next_poll_at) FROM feeds WHERE status != 'disabled'`).pluck().get() as string | null;
-    return at ? new Date(at) : null;
+  async nextDueAt(): Promise<Date | null> {
+    const row = await this.sql.get<{ at: string | null }>(`SELECT min(next_poll_at) AS at FROM feeds WHERE status != 'disabled'`);
+    return row?.at ? new Date(row.at) : null;
   }
 
   /** When feeds were last polled, for those polled since `since` (each feed once, at its last poll). */
-  polledSince(since: Date): Date[] {
-    const times = this.db.prepare('SELECT last_polled_at FROM feeds WHERE last_polled_at >= ?').pluck().all(since.toISOString()) as string[];
-    return times.map((at) => new Date(at));
+  async polledSince(since: Date): Promise<Date[]> {
+    const rows = await this.sql.all<{ last_polled_at: string }>('SELECT last_polled_at FROM feeds WHERE last_polled_at >= ?', [since.toISOString()]);
+    return rows.map((row) => new Date(row.last_polled_at));
   }
 
   /** What the adaptive feeds cost in requests together, for sharing requests out (src/polling/interval.ts). */
-  requestWeights(): { sum: number; feeds: number } {
-    return this.db
-      .prepare(`SELECT coalesce(sum(coalesce(request_weight, 1)), 0) AS sum, count(*) AS feeds FROM feeds WHERE interval_mode = 'adaptive' AND status != 'disabled'`)
-      .get() as { sum: number; feeds: number };
+  async requestWeights(): Promise<{ sum: number; feeds: number }> {
+    return (await this.sql.get<{ sum: number; feeds: number }>(
+      `SELECT coalesce(sum(coalesce(request_weight, 1)), 0) AS sum, count(*) AS feeds FROM feeds WHERE interval_mode = 'adaptive' AND status != 'disabled'`,
+    ))!;
   }
 
   /** Makes the feed fixed at an interval, or adaptive (null); it is due at once, to be planned anew. */
-  setInterval(id: number, fixedSeconds: number | null, now = new Date()): void {
-    this.db
-      .prepare(
-        `UPDATE feeds SET interval_mode = ?, interval_seconds = coalesce(?, interval_seconds), interval_reason = NULL,
-           next_poll_at = min(next_poll_at, ?) WHERE id = ?`,
-      )
-      .run(fixedSeconds === null ? 'adaptive' : 'fixed', fixedSeconds, now.toISOString(), id);
+  async setInterval(id: number, fixedSeconds: number | null, now = new Date()): Promise<void> {
+    await this.sql.run(SET_INTERVAL[this.sql.dialect], [fixedSeconds === null ? 'adaptive' : 'fixed', fixedSeconds, now.toISOString(), id]);
   }
 
-  recordSuccess(id: number, poll: PollSuccess): void {
-    this.db
-      .prepare(
-        `UPDATE feeds SET status = 'ok', consecutive_failures = 0, last_error = NULL,
-           etag = ?, last_modified = ?, language = coalesce(?, language), name = coalesce(name, ?),
-           first_success_at = coalesce(first_success_at, ?),
-           last_polled_at = ?, last_success_at = ?, next_poll_at = ?,
-           interval_seconds = ?, interval_reason = ?, news_rate = ?, request_weight = coalesce(?, request_weight)
-         WHERE id = ?`,
-      )
-      .run(
+  async recordSuccess(id: number, poll: PollSuccess): Promise<void> {
+    await this.sql.run(
+      `UPDATE feeds SET status = 'ok', consecutive_failures = 0, last_error = NULL,
+         etag = ?, last_modified = ?, language = coalesce(?, language), name = coalesce(name, ?),
+         first_success_at = coalesce(first_success_at, ?),
+         last_polled_at = ?, last_success_at = ?, next_poll_at = ?,
+         interval_seconds = ?, interval_reason = ?, news_rate = ?, request_weight = coalesce(?, request_weight)
+       WHERE id = ?`,
+      [
         poll.etag, poll.lastModified, poll.language ?? null, poll.title ?? null,
         poll.at.toISOString(), poll.at.toISOString(), poll.at.toISOString(), poll.plan.nextPollAt.toISOString(),
         poll.plan.intervalSeconds, poll.plan.reason, poll.plan.newsRate, poll.plan.requestWeight, id,
-      );
+      ],
+    );
   }
 
   /** Counts a failure and schedules the retry, or disables the feed. */
-  recordFailure(id: number, failure: PollFailure): void {
-    this.db
-      .prepare(
-        `UPDATE feeds SET consecutive_failures = consecutive_failures + 1, last_error = ?, last_polled_at = ?,
-           status = CASE WHEN ? IS NULL THEN 'disabled' ELSE 'failing' END,
-           next_poll_at = coalesce(?, next_poll_at)
-         WHERE id = ?`,
-      )
-      .run(failure.error, failure.at.toISOString(), failure.nextPollAt?.toISOString() ?? null, failure.nextPollAt?.toISOString() ?? null, id);
+  async recordFailure(id: number, failure: PollFailure): Promise<void> {
+    const next = failure.nextPollAt?.toISOString() ?? null;
+    // The retry's time is cast for its test against NULL, which PostgreSQL cannot type otherwise.
+    await this.sql.run(
+      `UPDATE feeds SET consecutive_failures = consecutive_failures + 1, last_error = ?, last_polled_at = ?,
+         status = CASE WHEN CAST(? AS TEXT) IS NULL THEN 'disabled' ELSE 'failing' END,
+         next_poll_at = coalesce(?, next_poll_at)
+       WHERE id = ?`,
+      [failure.error, failure.at.toISOString(), next, next, id],
+    );
   }
 
-  /** Follows a permanent redirect; refused (false) when another feed already has that URL. */
-  moveTo(id: number, url: string): boolean {
-    return this.db.prepare('UPDATE OR IGNORE feeds SET url = ? WHERE id = ?').run(url, id).changes > 0;
+  /**
+   * Follows a permanent redirect; refused (false) when another feed already has that URL. (SQLite's
+   * UPDATE OR IGNORE has no PostgreSQL form: the URL is looked for instead. On PostgreSQL, a feed given the
+   * same URL by another connection at that very moment makes it throw the unique violation.)
+   */
+  async moveTo(id: number, url: string): Promise<boolean> {
+    const { changes } = await this.sql.run(
+      'UPDATE feeds SET url = ? WHERE id = ? AND NOT EXISTS (SELECT 1 FROM feeds WHERE url = ? AND id != ?)',
+      [url, id, url, id],
+    );
+    return changes > 0;
   }
 
   /** Puts a disabled feed back on the schedule. */
-  enable(id: number, now = new Date()): void {
-    this.db
-      .prepare(`UPDATE feeds SET status = 'ok', consecutive_failures = 0, last_error = NULL, next_poll_at = ? WHERE id = ?`)
-      .run(now.toISOString(), id);
+  async enable(id: number, now = new Date()): Promise<void> {
+    await this.sql.run(`UPDATE feeds SET status = 'ok', consecutive_failures = 0, last_error = NULL, next_poll_at = ? WHERE id = ?`, [now.toISOString(), id]);
   }
 }
 

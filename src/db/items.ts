@@ -1,7 +1,7 @@
-import type { Database, Statement } from 'better-sqlite3';
 import { canonicalUrl, dedupeKey } from '../canonical-url.ts';
 import { ITEM_COLUMNS, type ItemRow } from './item-row.ts';
 import { PendingItems, type PendingState } from './pending-items.ts';
+import type { Sql } from './sql.ts';
 import { Tombstones } from './tombstones.ts';
 
 // The row is part of this store's interface: its callers import it from here.
@@ -41,53 +41,81 @@ export interface StoreResult {
   buried: number;
 }
 
-/** SQL for the JSON array of the names of the feeds that carry item `i`, first one first. */
+/** SQL for the JSON array of the names of the feeds that carry item `i`, first one first (SQLite). */
 export const SOURCES_OF_ITEM = `(SELECT json_group_array(name) FROM (
   SELECT coalesce(f.name, f.url) AS name FROM item_sources s JOIN feeds f ON f.id = s.feed_id
   WHERE s.item_id = i.id ORDER BY s.first_seen_at, s.feed_id))`;
 
-/** Items and the feeds they came from. Dedupe is the schema's job: unique keys and ON CONFLICT. */
+/** The same on PostgreSQL, where json_agg of no rows is null. */
+const SOURCES_OF_ITEM_POSTGRES = `(SELECT coalesce(json_agg(coalesce(f.name, f.url) ORDER BY s.first_seen_at, s.feed_id), '[]')::text
+  FROM item_sources s JOIN feeds f ON f.id = s.feed_id WHERE s.item_id = i.id)`;
+
+/** The statements whose text differs between the backends: lists are JSON text on SQLite, arrays on PostgreSQL. */
+interface Dialect {
+  bySource: string;
+  link: string;
+  recent: string;
+  findById: string;
+  findByKey: string;
+  /** A list as its statement takes it. */
+  list(values: readonly unknown[]): unknown;
+}
+
+const listed = (sources: string) => `SELECT ${ITEM_COLUMNS}, ${sources} AS sources FROM items i`;
+
+const SQLITE: Dialect = {
+  // One query for the whole poll rather than one per entry: most entries of a re-poll are already known.
+  bySource: 'SELECT guid, item_id AS id, content_hash FROM item_sources WHERE feed_id = ? AND guid IN (SELECT value FROM json_each(?))',
+  // One statement for all of a poll's links: a statement call per row costs more than the insert itself.
+  link: `INSERT INTO item_sources (feed_id, guid, item_id, content_hash, first_seen_at)
+         SELECT ?, j.value ->> 0, j.value ->> 1, j.value ->> 2, ? FROM json_each(?) j WHERE true ON CONFLICT DO NOTHING`,
+  recent: `${listed(SOURCES_OF_ITEM)} ORDER BY i.published_at DESC, i.id DESC LIMIT ?`,
+  findById: `${listed(SOURCES_OF_ITEM)} WHERE i.id = ?`,
+  findByKey: `${listed(SOURCES_OF_ITEM)} WHERE i.dedupe_key = ?`,
+  list: (values) => JSON.stringify(values),
+};
+
+const POSTGRES: Dialect = {
+  bySource: 'SELECT guid, item_id AS id, content_hash FROM item_sources WHERE feed_id = ? AND guid = ANY(?::text[])',
+  link: `INSERT INTO item_sources (feed_id, guid, item_id, content_hash, first_seen_at)
+         SELECT ?::bigint, j.value ->> 0, (j.value ->> 1)::bigint, j.value ->> 2, ?::timestamptz FROM json_array_elements(?::json) j(value)
+         ON CONFLICT DO NOTHING`,
+  recent: `${listed(SOURCES_OF_ITEM_POSTGRES)} ORDER BY i.published_at DESC, i.id DESC LIMIT ?`,
+  findById: `${listed(SOURCES_OF_ITEM_POSTGRES)} WHERE i.id = ?`,
+  findByKey: `${listed(SOURCES_OF_ITEM_POSTGRES)} WHERE i.dedupe_key = ?`,
+  list: (values) => values,
+};
+
+const FEED_SOURCE = "SELECT coalesce(name, '') AS name, url FROM feeds WHERE id = ?";
+// An edit may change the link: the dedupe key follows unless another item already has the new one.
+const UPDATE = `UPDATE items SET url = ?, title = ?, author = ?, body = ?, lang = ?, updated_at = ?,
+  dedupe_key = CASE WHEN EXISTS (SELECT 1 FROM items WHERE dedupe_key = ? AND id != ?) THEN dedupe_key ELSE ? END
+  WHERE id = ?`;
+const REHASH = 'UPDATE item_sources SET content_hash = ? WHERE feed_id = ? AND guid = ?';
+// Positional parameters: binding named ones from an object costs more than the insert on a large poll.
+// The new id comes back through RETURNING (the port reports no rowid), no row when the article is already
+// stored. On PostgreSQL such an insert still spends an id of the sequence: ids grow, with gaps.
+const INSERT = `INSERT INTO items (dedupe_key, url, title, author, body, lang, published_at, published_at_source, backlog, first_seen_at, updated_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`;
+const BY_KEY = 'SELECT id FROM items WHERE dedupe_key = ?';
+const SET_SUMMARY = 'UPDATE items SET summary = ?, summarizer = ? WHERE id = ?';
+const FEEDS_OF = `SELECT f.id, f.name, f.url, s.first_seen_at FROM item_sources s JOIN feeds f ON f.id = s.feed_id
+  WHERE s.item_id = ? ORDER BY s.first_seen_at, s.feed_id`;
+
+/**
+ * Items and the feeds they came from. Dedupe is the schema's job: unique keys and ON CONFLICT. The same
+ * statements on both backends but for lists (JSON text on SQLite, arrays on PostgreSQL) and the JSON
+ * array of an item's sources.
+ */
 export class ItemStore {
-  private readonly bySource: Statement;
-  private readonly update: Statement;
-  private readonly insert: Statement;
-  private readonly byKey: Statement;
-  private readonly link: Statement;
-  private readonly rehash: Statement;
-  private readonly feedSource: Statement;
-  private readonly summary: Statement;
+  private readonly dialect: Dialect;
   private readonly pending: PendingItems;
   private readonly tombstones: Tombstones;
 
-  constructor(private readonly db: Database) {
-    this.pending = new PendingItems(db);
-    this.tombstones = new Tombstones(db);
-    this.feedSource = db.prepare("SELECT coalesce(name, '') AS name, url FROM feeds WHERE id = ?");
-    // Prepared once: the follow-up pass sets a summary per item, and preparing is most of a write's cost.
-    this.summary = db.prepare('UPDATE items SET summary = ?, summarizer = ? WHERE id = ?');
-    // One query for the whole poll rather than one per entry: most entries of a re-poll are already known.
-    this.bySource = db.prepare(
-      `SELECT guid, item_id AS id, content_hash FROM item_sources WHERE feed_id = ? AND guid IN (SELECT value FROM json_each(?))`,
-    );
-    // An edit may change the link: the dedupe key follows unless another item already has the new one.
-    this.update = db.prepare(
-      `UPDATE items SET url = @url, title = @title, author = @author, body = @body, lang = @lang, updated_at = @now,
-         dedupe_key = CASE WHEN EXISTS (SELECT 1 FROM items WHERE dedupe_key = @dedupeKey AND id != @id) THEN dedupe_key ELSE @dedupeKey END
-       WHERE id = @id`,
-    );
-    this.rehash = db.prepare('UPDATE item_sources SET content_hash = ? WHERE feed_id = ? AND guid = ?');
-    // Positional parameters and one statement for all of a poll's links: binding named parameters from
-    // an object, and a statement call per row, cost more than the inserts themselves on a large poll.
-    // The new id is read from run()'s result: RETURNING cost a sixth of the insert.
-    this.insert = db.prepare(
-      `INSERT INTO items (dedupe_key, url, title, author, body, lang, published_at, published_at_source, backlog, first_seen_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
-    );
-    this.byKey = db.prepare('SELECT id FROM items WHERE dedupe_key = ?').pluck();
-    this.link = db.prepare(
-      `INSERT INTO item_sources (feed_id, guid, item_id, content_hash, first_seen_at)
-       SELECT ?, j.value ->> 0, j.value ->> 1, j.value ->> 2, ? FROM json_each(?) j WHERE true ON CONFLICT DO NOTHING`,
-    );
+  constructor(private readonly sql: Sql) {
+    this.dialect = sql.dialect === 'postgres' ? POSTGRES : SQLITE;
+    this.pending = new PendingItems(sql);
+    this.tombstones = new Tombstones(sql);
   }
 
   /**
@@ -102,20 +130,21 @@ export class ItemStore {
    * A new entry whose item was pruned for its age is skipped (src/db/tombstones.ts); the tombstones of
    * entries the feed no longer lists go, unless the poll is `partial` (a document that broke off).
    */
-  store(
+  async store(
     feedId: number,
     polled: NewItem[],
     options: { backlog: boolean; now: Date; source?: { name: string; url: string }; partial?: boolean },
-  ): StoreResult {
+  ): Promise<StoreResult> {
     const now = options.now.toISOString();
     const result: StoreResult = { created: [], updated: 0, linked: 0, unchanged: 0, buried: 0 };
     const items = distinctEntries(feedId, polled);
-    this.db.transaction(() => {
-      const source = { feedId, ...(options.source ?? (this.feedSource.get(feedId) as { name: string; url: string })) };
-      const rows = this.bySource.all(feedId, JSON.stringify(items.map((item) => item.guid))) as { guid: string; id: number; content_hash: string }[];
+    const { sql, dialect } = this;
+    await sql.withTransaction(async () => {
+      const source = { feedId, ...(options.source ?? (await sql.get<{ name: string; url: string }>(FEED_SOURCE, [feedId]))!) };
+      const rows = await sql.all<{ guid: string; id: number; content_hash: string }>(dialect.bySource, [feedId, dialect.list(items.map((item) => item.guid))]);
       const knownByGuid = new Map(rows.map((row) => [row.guid, row]));
-      const buried = this.tombstones.held(feedId, items.filter((item) => !knownByGuid.has(item.guid)), options.now);
-      if (!options.partial) this.tombstones.expire(feedId, items.map((item) => item.guid));
+      const buried = await this.tombstones.held(feedId, items.filter((item) => !knownByGuid.has(item.guid)), options.now);
+      if (!options.partial) await this.tombstones.expire(feedId, items.map((item) => item.guid));
       const backlog = options.backlog ? 1 : 0;
       const links: [string, number, string][] = [];
       const queued: { itemId: number; edited: boolean }[] = [];
@@ -124,8 +153,8 @@ export class ItemStore {
         if (known) {
           if (known.content_hash === item.contentHash) result.unchanged++;
           else {
-            this.update.run({ ...item, now, id: known.id });
-            this.rehash.run(item.contentHash, feedId, item.guid);
+            await sql.run(UPDATE, [item.url, item.title, item.author, item.body, item.lang, now, item.dedupeKey, known.id, item.dedupeKey, known.id]);
+            await sql.run(REHASH, [item.contentHash, feedId, item.guid]);
             queued.push({ itemId: known.id, edited: true });
             result.updated++;
           }
@@ -135,69 +164,59 @@ export class ItemStore {
           result.buried++;
           continue;
         }
-        const inserted = this.insert.run(
+        const inserted = await sql.get<{ id: number }>(INSERT, [
           item.dedupeKey, item.url, item.title, item.author, item.body, item.lang, item.publishedAt, item.publishedAtSource, backlog, now, now,
-        );
-        const created = inserted.changes === 1;
-        const id = created ? Number(inserted.lastInsertRowid) : (this.byKey.get(item.dedupeKey) as number);
+        ]);
+        const id = inserted?.id ?? (await sql.get<{ id: number }>(BY_KEY, [item.dedupeKey]))!.id;
         links.push([item.guid, id, item.contentHash]);
-        if (created) {
+        if (inserted) {
           queued.push({ itemId: id, edited: false });
           result.created.push(rowOf(id, item, backlog, now));
         } else result.linked++;
       }
-      if (links.length) this.link.run(feedId, now, JSON.stringify(links));
-      this.pending.add(queued, source);
-    }).immediate();
+      if (links.length) await sql.run(dialect.link, [feedId, now, JSON.stringify(links)]);
+      await this.pending.add(queued, source);
+    });
     return result;
   }
 
   /** The newest items by publication time. */
-  recent(limit: number): ListedItem[] {
-    const rows = this.db
-      .prepare(`SELECT ${ITEM_COLUMNS}, ${SOURCES_OF_ITEM} AS sources FROM items i ORDER BY i.published_at DESC, i.id DESC LIMIT ?`)
-      .all(limit) as (ItemRow & { sources: string })[];
-    return rows.map(withSources);
+  async recent(limit: number): Promise<ListedItem[]> {
+    return (await this.sql.all<ItemRow & { sources: string }>(this.dialect.recent, [limit])).map(withSources);
   }
 
   /** An item by id, or by its URL as typed (decorations and all). */
-  find(idOrUrl: string | number): ListedItem | undefined {
+  async find(idOrUrl: string | number): Promise<ListedItem | undefined> {
     const byId = typeof idOrUrl === 'number' || /^\d+$/.test(idOrUrl);
-    const sql = `SELECT ${ITEM_COLUMNS}, ${SOURCES_OF_ITEM} AS sources FROM items i WHERE ${byId ? 'i.id = ?' : 'i.dedupe_key = ?'}`;
-    let key: string | number = idOrUrl;
+    let key: string | number = Number(idOrUrl);
     if (!byId) {
       const canonical = canonicalUrl(String(idOrUrl), 'https://invalid.invalid/');
       if (!canonical) return undefined;
       key = dedupeKey(canonical);
-    }
-    const row = this.db.prepare(sql).get(byId ? Number(idOrUrl) : key) as (ItemRow & { sources: string }) | undefined;
+    } else if (!Number.isSafeInteger(key)) return undefined;
+    const row = await this.sql.get<ItemRow & { sources: string }>(byId ? this.dialect.findById : this.dialect.findByKey, [key]);
     return row && withSources(row);
   }
 
   /** The feeds that carry an item, first one first, with their first-seen time. */
-  feedsOf(itemId: number): { id: number; name: string | null; url: string; first_seen_at: string }[] {
-    return this.db
-      .prepare(
-        `SELECT f.id, f.name, f.url, s.first_seen_at FROM item_sources s JOIN feeds f ON f.id = s.feed_id
-         WHERE s.item_id = ? ORDER BY s.first_seen_at, s.feed_id`,
-      )
-      .all(itemId) as { id: number; name: string | null; url: string; first_seen_at: string }[];
+  async feedsOf(itemId: number): Promise<{ id: number; name: string | null; url: string; first_seen_at: string }[]> {
+    return this.sql.all(FEEDS_OF, [itemId]);
   }
 
   /**
    * Where a new item stands while it is stored but not yet finished by the follow-up pass (indexed,
    * clustered, routed), with its failed attempts; undefined once it is finished.
    */
-  pendingState(id: number): PendingState | undefined {
+  async pendingState(id: number): Promise<PendingState | undefined> {
     return this.pending.state(id);
   }
 
-  setSummary(id: number, summary: string, summarizer: string): void {
-    this.summary.run(summary, summarizer, id);
+  async setSummary(id: number, summary: string, summarizer: string): Promise<void> {
+    await this.sql.run(SET_SUMMARY, [summary, summarizer, id]);
   }
 
-  count(): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM items').get() as { n: number }).n;
+  async count(): Promise<number> {
+    return (await this.sql.get<{ n: number }>('SELECT count(*) AS n FROM items'))!.n;
   }
 }
 

@@ -19,14 +19,19 @@ export async function openStorage(value: string, options: StorageOptions): Promi
   const location = databaseLocation(value);
   if (location.kind === 'postgres') return openPostgresStorage(location.url, options.onIdleError);
   const { db, applied } = openDatabase(location.path, options.busyTimeoutMs);
+  const sql = SqliteSql.open(db);
   return {
     kind: 'sqlite',
-    sql: SqliteSql.open(db),
+    sql,
     db,
     applied,
     where: location.path,
     size: async () => storageSize(db),
     vacuum: async () => vacuum(db),
-    close: async () => void db.close(),
+    close: async () => {
+      // A transaction still at work is let finish, not rolled back by the close.
+      await sql.idle();
+      if (db.open) db.close();
+    },
   };
 }

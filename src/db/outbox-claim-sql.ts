@@ -3,10 +3,9 @@ import type { Sql } from './sql.ts';
 import { showsUntranslated } from './translations.ts';
 
 /**
- * The SQL of the outbox's claim path, written once for the synchronous `Outbox` (SQLite) and the
- * asynchronous `OutboxClaims` (SQLite and PostgreSQL): claiming due rows, recording an attempt before its
- * request, and recording its outcome. Only the claim differs between the backends; each function returns
- * a statement with `?` placeholders and its parameters in order.
+ * The SQL of the outbox's claim path (`Outbox`, on SQLite and PostgreSQL): claiming due rows, recording
+ * an attempt before its request, and recording its outcome. Only the claim differs between the backends;
+ * each function returns a statement with `?` placeholders and its parameters in order.
  */
 
 export type Dialect = Sql['dialect'];

@@ -1,5 +1,5 @@
-import type { Database } from 'better-sqlite3';
 import type { HeldFor, OutboxRow } from './outbox.ts';
+import type { Sql } from './sql.ts';
 
 /** One story of a fold or digest: the item that tells it, and how many outlets carry the story. */
 export interface RoundupEntryRef {
@@ -50,98 +50,115 @@ export interface DigestCandidate {
 /** SQL: how many outlets (feeds) carry the story of outbox row `o`. */
 const OUTLETS = '(SELECT count(DISTINCT s.feed_id) FROM items si JOIN item_sources s ON s.item_id = si.id WHERE si.story_id = o.story_id)';
 
+/** Records held rows as gathered into a fold: their ids are a JSON array on SQLite, an array on PostgreSQL. */
+const GATHER = {
+  sqlite: "UPDATE outbox SET fold_id = ? WHERE id IN (SELECT value FROM json_each(?)) AND status = 'held'",
+  postgres: "UPDATE outbox SET fold_id = ? WHERE id = ANY (?::bigint[]) AND status = 'held'",
+} as const;
+
 /**
  * The outbox's gathering side: what is held, per channel, and the fold and digest rows that gather it.
  * Held rows stay `held` once gathered (`fold_id` set) until their fold is sent (Outbox.markSent).
  */
 export class OutboxFolds {
-  constructor(private readonly db: Database) {}
+  constructor(private readonly sql: Sql) {}
 
   /** The channels with held rows due by `now` that no fold has gathered yet. */
-  channelsDue(now: Date): string[] {
-    return this.db
-      .prepare("SELECT DISTINCT channel FROM outbox WHERE status = 'held' AND held_until <= ? AND fold_id IS NULL")
-      .pluck()
-      .all(now.toISOString()) as string[];
+  async channelsDue(now: Date): Promise<string[]> {
+    const rows = await this.sql.all<{ channel: string }>(
+      "SELECT DISTINCT channel FROM outbox WHERE status = 'held' AND held_until <= ? AND fold_id IS NULL ORDER BY channel",
+      [now.toISOString()],
+    );
+    return rows.map((row) => row.channel);
   }
 
   /** A channel's held rows not yet gathered: those due by `dueBy`, or all of them when it is null. */
-  held(channel: string, dueBy: Date | null, heldFor?: HeldFor): HeldRow[] {
-    return this.db
-      .prepare(
-        `SELECT o.id, o.kind, o.story_id, o.item_id, o.held_for, i.published_at, ${OUTLETS} AS outlets
-         FROM outbox o JOIN items i ON i.id = o.item_id
-         WHERE o.channel = @channel AND o.status = 'held' AND o.fold_id IS NULL
-           AND (@dueBy IS NULL OR o.held_until <= @dueBy) AND (@heldFor IS NULL OR o.held_for = @heldFor)
-         ORDER BY o.id`,
-      )
-      .all({ channel, dueBy: dueBy?.toISOString() ?? null, heldFor: heldFor ?? null }) as HeldRow[];
+  async held(channel: string, dueBy: Date | null, heldFor?: HeldFor): Promise<HeldRow[]> {
+    const until = dueBy?.toISOString() ?? null;
+    const reason = heldFor ?? null;
+    // An absent bound is a null parameter, typed for PostgreSQL, which cannot tell the type of a bare `? IS NULL`.
+    return this.sql.all<HeldRow>(
+      `SELECT o.id, o.kind, o.story_id, o.item_id, o.held_for, i.published_at, ${OUTLETS} AS outlets
+       FROM outbox o JOIN items i ON i.id = o.item_id
+       WHERE o.channel = ? AND o.status = 'held' AND o.fold_id IS NULL
+         AND (CAST(? AS text) IS NULL OR o.held_until <= ?) AND (CAST(? AS text) IS NULL OR o.held_for = ?)
+       ORDER BY o.id`,
+      [channel, until, until, reason, reason],
+    );
   }
 
   /** The alerts queued for a channel in (since, until], whatever became of them, with their stories' outlets. */
-  digestCandidates(channel: string, since: Date, until: Date): DigestCandidate[] {
-    return this.db
-      .prepare(
-        `SELECT o.id, o.story_id, o.item_id, o.status, o.held_for, o.fold_id, i.published_at, ${OUTLETS} AS outlets
-         FROM outbox o JOIN items i ON i.id = o.item_id
-         WHERE o.channel = ? AND o.created_at > ? AND o.created_at <= ? AND o.kind = 'alert'`,
-      )
-      .all(channel, since.toISOString(), until.toISOString()) as DigestCandidate[];
+  async digestCandidates(channel: string, since: Date, until: Date): Promise<DigestCandidate[]> {
+    return this.sql.all<DigestCandidate>(
+      `SELECT o.id, o.story_id, o.item_id, o.status, o.held_for, o.fold_id, i.published_at, ${OUTLETS} AS outlets
+       FROM outbox o JOIN items i ON i.id = o.item_id
+       WHERE o.channel = ? AND o.created_at > ? AND o.created_at <= ? AND o.kind = 'alert'
+       ORDER BY o.id`,
+      [channel, since.toISOString(), until.toISOString()],
+    );
   }
 
   /** Queues a fold or digest row for a channel (active or not: what it gathers is queued already). */
-  queue(kind: 'fold' | 'digest', channel: string, payload: RoundupPayload, now: Date): number {
+  async queue(kind: 'fold' | 'digest', channel: string, payload: RoundupPayload, now: Date): Promise<number> {
     const at = now.toISOString();
-    return this.db
-      .prepare(
-        `INSERT INTO outbox (kind, channel, platform, watch_query, next_attempt_at, created_at, payload)
-         SELECT ?, id, platform, '', ?, ?, ? FROM channels WHERE id = ? RETURNING id`,
-      )
-      .pluck()
-      .get(kind, at, at, JSON.stringify(payload), channel) as number;
+    const row = await this.sql.get<{ id: number }>(
+      `INSERT INTO outbox (kind, channel, platform, watch_query, next_attempt_at, created_at, payload)
+       SELECT ?, id, platform, '', ?, ?, ? FROM channels WHERE id = ? RETURNING id`,
+      [kind, at, at, JSON.stringify(payload), channel],
+    );
+    if (!row) throw new Error(`cannot queue a ${kind} for ${channel}: no such channel`);
+    return row.id;
   }
 
   /** Records held rows as gathered into a fold or digest row: they are sent with it. */
-  gather(ids: number[], foldId: number): void {
-    this.db.prepare("UPDATE outbox SET fold_id = ? WHERE id IN (SELECT value FROM json_each(?)) AND status = 'held'").run(foldId, JSON.stringify(ids));
+  async gather(ids: number[], foldId: number): Promise<void> {
+    await this.sql.run(GATHER[this.sql.dialect], [foldId, this.sql.dialect === 'postgres' ? ids : JSON.stringify(ids)]);
   }
 
   /** Makes a channel's rows held for `heldFor` due now (its quiet hours, limit or digest was turned off). */
-  releaseNow(channel: string, heldFor: HeldFor, now: Date): number {
-    return this.db
-      .prepare("UPDATE outbox SET held_until = ? WHERE channel = ? AND status = 'held' AND fold_id IS NULL AND held_for = ?")
-      .run(now.toISOString(), channel, heldFor).changes;
+  async releaseNow(channel: string, heldFor: HeldFor, now: Date): Promise<number> {
+    const { changes } = await this.sql.run("UPDATE outbox SET held_until = ? WHERE channel = ? AND status = 'held' AND fold_id IS NULL AND held_for = ?", [
+      now.toISOString(),
+      channel,
+      heldFor,
+    ]);
+    return changes;
   }
 
   /** Moves the due time of a channel's rows held for `heldFor` (its digest's schedule or its quiet hours changed). */
-  reschedule(channel: string, heldFor: HeldFor, until: Date): void {
-    this.db.prepare('UPDATE outbox SET held_until = ? WHERE channel = ? AND status = ? AND fold_id IS NULL AND held_for = ?').run(until.toISOString(), channel, 'held', heldFor);
+  async reschedule(channel: string, heldFor: HeldFor, until: Date): Promise<void> {
+    await this.sql.run("UPDATE outbox SET held_until = ? WHERE channel = ? AND status = 'held' AND fold_id IS NULL AND held_for = ?", [
+      until.toISOString(),
+      channel,
+      heldFor,
+    ]);
   }
 
   /**
    * The channel's own messages queued since `since` (alerts and folds, not what was gathered into one),
    * and when the oldest of them was queued: what its limit per hour counts.
    */
-  messagesSince(channel: string, since: Date): { count: number; oldest: string | null } {
-    return this.db
-      .prepare(
-        `SELECT count(*) AS count, min(created_at) AS oldest FROM outbox
-         WHERE channel = ? AND created_at > ? AND kind IN ('alert', 'fold') AND fold_id IS NULL AND status NOT IN ('held', 'failed', 'skipped')`,
-      )
-      .get(channel, since.toISOString()) as { count: number; oldest: string | null };
+  async messagesSince(channel: string, since: Date): Promise<{ count: number; oldest: string | null }> {
+    const row = await this.sql.get<{ count: number; oldest: string | null }>(
+      `SELECT count(*) AS count, min(created_at) AS oldest FROM outbox
+       WHERE channel = ? AND created_at > ? AND kind IN ('alert', 'fold') AND fold_id IS NULL AND status NOT IN ('held', 'failed', 'skipped')`,
+      [channel, since.toISOString()],
+    );
+    return row ?? { count: 0, oldest: null };
   }
 
   /** Until when the channel's rows held for its limit wait, if it has any not yet gathered. */
-  limitHeldUntil(channel: string): string | null {
-    return this.db
-      .prepare("SELECT min(held_until) FROM outbox WHERE channel = ? AND status = 'held' AND held_for = 'limit' AND fold_id IS NULL")
-      .pluck()
-      .get(channel) as string | null;
+  async limitHeldUntil(channel: string): Promise<string | null> {
+    const row = await this.sql.get<{ held_until: string | null }>(
+      "SELECT min(held_until) AS held_until FROM outbox WHERE channel = ? AND status = 'held' AND held_for = 'limit' AND fold_id IS NULL",
+      [channel],
+    );
+    return row?.held_until ?? null;
   }
 
   /** The rows a fold or digest gathered. */
-  gathered(foldId: number): OutboxRow[] {
-    return this.db.prepare('SELECT * FROM outbox WHERE fold_id = ? ORDER BY id').all(foldId) as OutboxRow[];
+  async gathered(foldId: number): Promise<OutboxRow[]> {
+    return this.sql.all<OutboxRow>('SELECT * FROM outbox WHERE fold_id = ? ORDER BY id', [foldId]);
   }
 }
 

@@ -1,6 +1,6 @@
-import type { Database } from 'better-sqlite3';
 import { channelPlatform } from '../channel-name.ts';
 import type { OutboxRow } from './outbox.ts';
+import type { Sql } from './sql.ts';
 
 /** What a notice row says, fixed when it is queued: every attempt sends the same text. */
 export interface NoticePayload {
@@ -12,24 +12,22 @@ export interface NoticePayload {
  * queued like any message, so that it is claimed, sent once and kept in order with its channel's alerts.
  */
 export class OutboxNotices {
-  constructor(private readonly db: Database) {}
+  constructor(private readonly sql: Sql) {}
 
   /**
    * Queues a notice for a channel, due now; returns its row id, or null when the channel is inactive (the
    * platform said the bot cannot post there). A channel ainews has not seen yet (the operator's) is added,
    * so that the outbox can name it.
    */
-  queue(channel: string, payload: NoticePayload, now: Date): number | null {
+  async queue(channel: string, payload: NoticePayload, now: Date): Promise<number | null> {
     const at = now.toISOString();
-    this.db.prepare('INSERT INTO channels (id, platform, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(channel, channelPlatform(channel), at);
-    const id = this.db
-      .prepare(
-        `INSERT INTO outbox (kind, channel, platform, watch_query, next_attempt_at, created_at, payload)
-         SELECT 'notice', id, platform, '', ?, ?, ? FROM channels WHERE id = ? AND active = 1 RETURNING id`,
-      )
-      .pluck()
-      .get(at, at, JSON.stringify(payload), channel) as number | undefined;
-    return id ?? null;
+    await this.sql.run('INSERT INTO channels (id, platform, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [channel, channelPlatform(channel), at]);
+    const row = await this.sql.get<{ id: number }>(
+      `INSERT INTO outbox (kind, channel, platform, watch_query, next_attempt_at, created_at, payload)
+       SELECT 'notice', id, platform, '', ?, ?, ? FROM channels WHERE id = ? AND active = true RETURNING id`,
+      [at, at, JSON.stringify(payload), channel],
+    );
+    return row?.id ?? null;
   }
 }
 

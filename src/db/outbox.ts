@@ -1,4 +1,3 @@
-import type { Database, Statement } from 'better-sqlite3';
 import type { Platform } from '../channel-name.ts';
 import {
   claimQuery,
@@ -17,6 +16,7 @@ import {
   type Query,
   type TranslationShown,
 } from './outbox-claim-sql.ts';
+import type { Sql } from './sql.ts';
 
 export type { ClaimOptions, TranslationShown } from './outbox-claim-sql.ts';
 
@@ -104,64 +104,63 @@ export type UpdateState = Pick<ItemDelivery, 'status' | 'created_at' | 'claimed_
 export type DeliveryRow = (ItemDelivery & { title: string }) | ((RoundupDelivery | NoticeDelivery) & { title: null });
 
 /**
+ * Queues a row for an active channel, as it is (pending) or held; nothing for an inactive channel, or
+ * when the channel has a row for the item, or an alert for the story, already.
+ */
+const INSERT = `INSERT INTO outbox (kind, item_id, story_id, parent_id, channel, platform, watch_id, watch_query, next_attempt_at, created_at, status, held_until, held_for, mentions)
+  SELECT ?, ?, ?, ?, c.id, c.platform, ?, ?, ?, ?, CASE WHEN CAST(? AS text) IS NULL THEN 'pending' ELSE 'held' END, ?, ?, ? FROM channels c
+  WHERE c.id = ? AND c.active = true
+  ON CONFLICT DO NOTHING`;
+
+/** How many alerts were queued for a list of items: a JSON array on SQLite, an array on PostgreSQL. */
+const ALERTS_FOR = {
+  sqlite: "SELECT count(*) AS n FROM outbox WHERE kind = 'alert' AND item_id IN (SELECT value FROM json_each(?))",
+  postgres: "SELECT count(*) AS n FROM outbox WHERE kind = 'alert' AND item_id = ANY (?::bigint[])",
+} as const;
+
+/**
  * The alert outbox: one row per (item, channel), and one alert per (story, channel), each claimed
- * atomically by whichever worker sends it.
+ * atomically by whichever worker sends it, on SQLite or PostgreSQL. The claim path's statements are
+ * src/db/outbox-claim-sql.ts: the rules are the same on both backends, for any number of workers sharing
+ * the database.
  */
 export class Outbox {
-  private readonly insert: Statement;
-  private readonly updatesOfAlert: Statement;
-  /**
-   * The claim path's statements (src/db/outbox-claim-sql.ts), each prepared once: a worker claims before
-   * every send, and compiling the claim cost about as much as running it.
-   */
-  private readonly statements = new Map<string, Statement>();
-
-  constructor(private readonly db: Database) {
-    this.insert = db.prepare(
-      `INSERT INTO outbox (kind, item_id, story_id, parent_id, channel, platform, watch_id, watch_query, next_attempt_at, created_at, status, held_until, held_for, mentions)
-       SELECT @kind, @itemId, @storyId, @parentId, @channel, c.platform, @watchId, @watchQuery, @due, @now,
-         CASE WHEN @heldUntil IS NULL THEN 'pending' ELSE 'held' END, @heldUntil, @heldFor, @mentions FROM channels c
-       WHERE c.id = @channel AND c.active = 1
-       ON CONFLICT DO NOTHING`,
-    );
-    this.updatesOfAlert = db.prepare(
-      "SELECT status, created_at, claimed_at, sent_at, attempt_started_at FROM outbox WHERE parent_id = ? AND kind = 'update' ORDER BY id",
-    );
-  }
+  constructor(private readonly sql: Sql) {}
 
   /**
    * Queues an alert unless this channel already has one for the item's story, or the channel is inactive
    * (the platform said it is gone); returns whether a row was added. A `hold` queues it held; `mention`
    * is the watch's (a MentionTarget as JSON), pinged when the alert is posted.
    */
-  enqueue(
+  async enqueue(
     alert: { itemId: number; storyId?: number; channel: string; watchId: number; watchQuery: string; mention?: string | null },
     now = new Date(),
     hold: Hold | null = null,
-  ): boolean {
+  ): Promise<boolean> {
     const at = now.toISOString();
     const mentions = alert.mention ? `[${alert.mention}]` : null;
-    const { mention: _, ...row } = alert;
-    return this.insert.run({ ...row, storyId: alert.storyId ?? alert.itemId, kind: 'alert', parentId: null, due: at, now: at, mentions, ...holdParams(hold) }).changes > 0;
+    const row = { kind: 'alert', itemId: alert.itemId, storyId: alert.storyId ?? alert.itemId, parentId: null, channel: alert.channel, watchId: alert.watchId, watchQuery: alert.watchQuery };
+    return this.insert(row, at, at, mentions, hold);
   }
 
   /** How many alerts (not updates) were queued for these items. */
-  alertsFor(itemIds: number[]): number {
-    return (
-      this.db.prepare("SELECT count(*) AS n FROM outbox WHERE kind = 'alert' AND item_id IN (SELECT value FROM json_each(?))").get(JSON.stringify(itemIds)) as {
-        n: number;
-      }
-    ).n;
+  async alertsFor(itemIds: number[]): Promise<number> {
+    const postgres = this.sql.dialect === 'postgres';
+    const row = await this.sql.get<{ n: number }>(ALERTS_FOR[this.sql.dialect], [postgres ? itemIds : JSON.stringify(itemIds)]);
+    return row?.n ?? 0;
   }
 
   /** The alerts channels got (or are getting) for a story, one per channel. */
-  storyAlerts(storyId: number): ItemDelivery[] {
-    return this.db.prepare("SELECT * FROM outbox WHERE kind = 'alert' AND story_id = ? ORDER BY id").all(storyId) as ItemDelivery[];
+  async storyAlerts(storyId: number): Promise<ItemDelivery[]> {
+    return this.sql.all<ItemDelivery>("SELECT * FROM outbox WHERE kind = 'alert' AND story_id = ? ORDER BY id", [storyId]);
   }
 
   /** The updates queued under an alert, the first first. */
-  updates(alertId: number): UpdateState[] {
-    return this.updatesOfAlert.all(alertId) as UpdateState[];
+  async updates(alertId: number): Promise<UpdateState[]> {
+    return this.sql.all<UpdateState>(
+      "SELECT status, created_at, claimed_at, sent_at, attempt_started_at FROM outbox WHERE parent_id = ? AND kind = 'update' ORDER BY id",
+      [alertId],
+    );
   }
 
   /**
@@ -169,18 +168,19 @@ export class Outbox {
    * row was added (none while the channel is inactive). Whether one is wanted, and when, is the caller's
    * to decide.
    */
-  enqueueUpdate(alert: ItemDelivery, itemId: number, due: Date, now = new Date(), hold: Hold | null = null): boolean {
+  async enqueueUpdate(alert: ItemDelivery, itemId: number, due: Date, now = new Date(), hold: Hold | null = null): Promise<boolean> {
     const row = { kind: 'update', itemId, storyId: alert.story_id, parentId: alert.id, channel: alert.channel, watchId: alert.watch_id, watchQuery: alert.watch_query };
-    return this.insert.run({ ...row, due: due.toISOString(), now: now.toISOString(), mentions: null, ...holdParams(hold) }).changes > 0;
+    return this.insert(row, due.toISOString(), now.toISOString(), null, hold);
   }
 
   /**
-   * Claims up to `limit` due alerts for the given platforms in one statement, so that two processes can
-   * never claim the same row. A claim not renewed for `claimTimeoutMs` belongs to a process that died, and
-   * is taken back.
+   * Claims up to `limit` due rows for the given platforms in one statement, so that two workers never
+   * claim the same row, in id order. A claim not renewed for `claimTimeoutMs` belongs to a worker that
+   * died, and is taken over.
    */
-  claim(platforms: readonly Platform[], worker: string, limit: number, now: Date, options: ClaimOptions): OutboxRow[] {
-    return (this.all(claimQuery('sqlite', platforms, worker, limit, now, options)) as OutboxRow[]).sort((a, b) => a.id - b.id);
+  async claim(platforms: readonly Platform[], worker: string, limit: number, now: Date, options: ClaimOptions): Promise<OutboxRow[]> {
+    const { sql, params } = claimQuery(this.sql.dialect, platforms, worker, limit, now, options);
+    return (await this.sql.all<OutboxRow>(sql, params)).sort((a, b) => a.id - b.id);
   }
 
   // Every outcome is recorded only by the worker that holds the claim: a worker whose claim went stale
@@ -190,46 +190,46 @@ export class Outbox {
    * Records, before the request goes out, that an attempt is under way, and renews the claim. Returns
    * false when the claim was lost (taken over as stale): the alert must not be sent then.
    */
-  startAttempt(id: number, worker: string, now = new Date(), shownSources: string[] = []): boolean {
-    return this.run(startAttemptQuery(id, worker, now, shownSources)) > 0;
+  async startAttempt(id: number, worker: string, now = new Date(), shownSources: string[] = []): Promise<boolean> {
+    return (await this.run(startAttemptQuery(id, worker, now, shownSources))) > 0;
   }
 
   /**
    * Records what the attempt shows, before it goes out: translated or not (and why not), for the row and,
    * for a fold or digest, for each row it gathered (by item). Nothing when the claim was lost.
    */
-  recordTranslation(id: number, worker: string, shown: TranslationShown, gathered: Map<number, TranslationShown> = new Map()): void {
-    this.db.transaction(() => {
-      if (!this.run(recordTranslationQuery(id, worker, shown))) return;
-      for (const [itemId, one] of gathered) this.run(recordGatheredTranslationQuery(id, itemId, one));
-    }).immediate();
+  async recordTranslation(id: number, worker: string, shown: TranslationShown, gathered: Map<number, TranslationShown> = new Map()): Promise<void> {
+    await this.sql.withTransaction(async () => {
+      if ((await this.run(recordTranslationQuery(id, worker, shown))) === 0) return;
+      for (const [itemId, one] of gathered) await this.run(recordGatheredTranslationQuery(id, itemId, one));
+    });
   }
 
   /** Records an update that had nothing new to say: every source it would name was named already. */
-  markSkipped(id: number, worker: string, reason: string, now = new Date()): boolean {
-    return this.run(markSkippedQuery(id, worker, reason, now)) > 0;
+  async markSkipped(id: number, worker: string, reason: string, now = new Date()): Promise<boolean> {
+    return (await this.run(markSkippedQuery(id, worker, reason, now))) > 0;
   }
 
   /** The sources the alert and its sent updates have named so far. */
-  shownSources(alertId: number): Set<string> {
-    const rows = this.db
-      .prepare("SELECT shown_sources FROM outbox WHERE (id = ? OR parent_id = ?) AND status = 'sent' AND shown_sources IS NOT NULL")
-      .pluck()
-      .all(alertId, alertId) as string[];
-    return new Set(rows.flatMap((json) => JSON.parse(json) as string[]));
+  async shownSources(alertId: number): Promise<Set<string>> {
+    const rows = await this.sql.all<{ shown_sources: string }>(
+      "SELECT shown_sources FROM outbox WHERE (id = ? OR parent_id = ?) AND status = 'sent' AND shown_sources IS NOT NULL",
+      [alertId, alertId],
+    );
+    return new Set(rows.flatMap((row) => JSON.parse(row.shown_sources) as string[]));
   }
 
-  byId(id: number): OutboxRow | undefined {
-    return this.db.prepare('SELECT * FROM outbox WHERE id = ?').get(id) as OutboxRow | undefined;
+  async byId(id: number): Promise<OutboxRow | undefined> {
+    return this.sql.get<OutboxRow>('SELECT * FROM outbox WHERE id = ?', [id]);
   }
 
   /** Records a row sent, and with a fold or a digest, the held rows it gathered: sent in that message. */
-  markSent(id: number, worker: string, messageId: string, now = new Date()): boolean {
-    return this.db.transaction(() => {
-      const marked = this.run(markSentQuery(id, worker, messageId, now)) > 0;
-      if (marked) this.run(markGatheredSentQuery(id, messageId, now));
-      return marked;
-    }).immediate();
+  async markSent(id: number, worker: string, messageId: string, now = new Date()): Promise<boolean> {
+    return this.sql.withTransaction(async () => {
+      if ((await this.run(markSentQuery(id, worker, messageId, now))) === 0) return false;
+      await this.run(markGatheredSentQuery(id, messageId, now));
+      return true;
+    });
   }
 
   /**
@@ -237,68 +237,70 @@ export class Outbox {
    * may have been posted all the same (`mayHaveLanded`), its start time is kept for the next attempt to
    * look for it first.
    */
-  markFailed(id: number, worker: string, error: string, retryAt: Date | null, mayHaveLanded = false): boolean {
-    return this.db.transaction(() => {
-      const marked = this.run(markFailedQuery(id, worker, error, retryAt, mayHaveLanded)) > 0;
+  async markFailed(id: number, worker: string, error: string, retryAt: Date | null, mayHaveLanded = false): Promise<boolean> {
+    return this.sql.withTransaction(async () => {
+      if ((await this.run(markFailedQuery(id, worker, error, retryAt, mayHaveLanded))) === 0) return false;
       // An alert that failed for good takes its waiting updates with it: there is nothing to reply to;
       // and a fold or digest, the rows it gathered.
-      if (marked && !retryAt) {
-        this.run(failUpdatesQuery(id));
-        this.run(failGatheredQuery(id, error));
+      if (!retryAt) {
+        await this.run(failUpdatesQuery(id));
+        await this.run(failGatheredQuery(id, error));
       }
-      return marked;
-    }).immediate();
+      return true;
+    });
   }
 
   /**
    * Gives claimed rows back unsent, due again at `dueAt` (default: as they were): the worker is stopping,
    * or the platform asked to wait. The attempt does not count.
    */
-  release(ids: number[], worker: string, dueAt?: Date): void {
-    this.db.transaction(() => ids.forEach((id) => this.run(releaseQuery(id, worker, dueAt)))).immediate();
+  async release(ids: number[], worker: string, dueAt?: Date): Promise<void> {
+    if (ids.length === 0) return;
+    await this.sql.withTransaction(async () => {
+      for (const id of ids) await this.run(releaseQuery(id, worker, dueAt));
+    });
   }
 
   /**
    * Fails every alert still waiting for a channel the platform says is gone (and those this worker holds),
    * so that they are not retried one by one against it; returns how many.
    */
-  failChannel(channel: string, worker: string, reason: string): number {
+  async failChannel(channel: string, worker: string, reason: string): Promise<number> {
     return this.run(failChannelQuery(channel, worker, reason));
   }
 
   /** The newest deliveries first; all of them unless `limit` says how many. */
-  list(filter: { channel?: string; limit?: number } = {}): DeliveryRow[] {
-    return this.db
-      .prepare(
-        `SELECT o.*, i.title FROM outbox o LEFT JOIN items i ON i.id = o.item_id
-         ${filter.channel ? 'WHERE o.channel = @channel' : ''} ORDER BY o.id DESC LIMIT @limit`,
-      )
-      .all({ channel: filter.channel, limit: filter.limit ?? -1 }) as DeliveryRow[];
+  async list(filter: { channel?: string; limit?: number } = {}): Promise<DeliveryRow[]> {
+    const params: unknown[] = [];
+    if (filter.channel) params.push(filter.channel);
+    if (filter.limit !== undefined) params.push(filter.limit);
+    return this.sql.all<DeliveryRow>(listSql(Boolean(filter.channel), filter.limit !== undefined), params);
   }
 
-  find(itemId: number, channel: string): ItemDelivery | undefined {
-    return this.db.prepare('SELECT * FROM outbox WHERE item_id = ? AND channel = ?').get(itemId, channel) as ItemDelivery | undefined;
+  async find(itemId: number, channel: string): Promise<ItemDelivery | undefined> {
+    return this.sql.get<ItemDelivery>('SELECT * FROM outbox WHERE item_id = ? AND channel = ?', [itemId, channel]);
   }
 
-  /** Runs one of the claim path's statements (prepared once); returns how many rows it changed. */
-  private run(query: Query): number {
-    return this.prepared(query.sql).run(...query.params).changes;
+  private async insert(
+    row: { kind: string; itemId: number; storyId: number; parentId: number | null; channel: string; watchId: number | null; watchQuery: string },
+    due: string,
+    now: string,
+    mentions: string | null,
+    hold: Hold | null,
+  ): Promise<boolean> {
+    const heldUntil = hold?.until.toISOString() ?? null;
+    const params = [row.kind, row.itemId, row.storyId, row.parentId, row.watchId, row.watchQuery, due, now, heldUntil, heldUntil, hold?.for ?? null, mentions, row.channel];
+    return (await this.sql.run(INSERT, params)).changes > 0;
   }
 
-  private all(query: Query): unknown[] {
-    return this.prepared(query.sql).all(...query.params);
-  }
-
-  private prepared(sql: string): Statement {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
+  /** Runs one of the claim path's writes; returns how many rows it changed. */
+  private async run(query: Query): Promise<number> {
+    return (await this.sql.run(query.sql, query.params)).changes;
   }
 }
 
-function holdParams(hold: Hold | null): { heldUntil: string | null; heldFor: string | null } {
-  return { heldUntil: hold?.until.toISOString() ?? null, heldFor: hold?.for ?? null };
+/** The deliveries, newest first: of one channel or all, and all of them or only so many. */
+function listSql(byChannel: boolean, limited: boolean): string {
+  return `SELECT o.*, i.title FROM outbox o LEFT JOIN items i ON i.id = o.item_id ${byChannel ? 'WHERE o.channel = ?' : ''}
+    ORDER BY o.id DESC${limited ? ' LIMIT ?' : ''}`;
 }

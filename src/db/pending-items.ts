@@ -1,5 +1,5 @@
-import type { Database, Statement } from 'better-sqlite3';
 import { ITEM_COLUMNS, type ItemRow } from './item-row.ts';
+import type { Sql } from './sql.ts';
 
 /** A stored item waiting for the follow-up pass (migration 009), with the feed that brought it. */
 export interface PendingItem {
@@ -25,71 +25,91 @@ export interface PendingState {
   next_attempt_at: string | null;
 }
 
+const COLUMNS = `p.seq, p.feed_id, p.source_name, p.source_url, p.edited, ${ITEM_COLUMNS}`;
+const DUE = '(p.next_attempt_at IS NULL OR p.next_attempt_at <= ?)';
+const HEAD = `SELECT ${COLUMNS} FROM pending_items p JOIN items i ON i.id = p.item_id WHERE ${DUE} ORDER BY p.seq LIMIT ?`;
+const ONE = `SELECT ${COLUMNS} FROM pending_items p JOIN items i ON i.id = p.item_id WHERE p.seq = ? AND ${DUE}`;
+const WAITING = `SELECT 1 FROM pending_items p JOIN items i ON i.id = p.item_id WHERE ${DUE} LIMIT 1`;
+
+/** The statements that take a list: JSON text on SQLite, an array on PostgreSQL. */
+const SQLITE = {
+  // A poll's items in one statement, queued in their order (seq follows it).
+  insert: `INSERT INTO pending_items (item_id, feed_id, source_name, source_url, edited)
+    SELECT j.value ->> 0, ?, ?, ?, j.value ->> 1 FROM json_each(?) j ORDER BY j.key`,
+  remove: 'DELETE FROM pending_items WHERE seq IN (SELECT value FROM json_each(?))',
+  list: (values: readonly unknown[]): unknown => JSON.stringify(values),
+};
+
+const POSTGRES: typeof SQLITE = {
+  insert: `INSERT INTO pending_items (item_id, feed_id, source_name, source_url, edited)
+    SELECT (j.value ->> 0)::bigint, ?::bigint, ?, ?, (j.value ->> 1)::boolean FROM json_array_elements(?::json) WITH ORDINALITY j(value, n) ORDER BY j.n`,
+  remove: 'DELETE FROM pending_items WHERE seq = ANY(?::bigint[])',
+  list: (values) => values,
+};
+
 /**
  * The queue of stored items that are not yet searchable, in a story, summarized and routed. A row whose
  * processing failed waits until its `next_attempt_at`; rows are handed out oldest first.
  */
 export class PendingItems {
-  private readonly insert: Statement;
-  private readonly head: Statement;
-  private readonly one: Statement;
-  private readonly removeMany: Statement;
-  private readonly waiting: Statement;
+  private readonly dialect: typeof SQLITE;
 
-  constructor(private readonly db: Database) {
-    const columns = `p.seq, p.feed_id, p.source_name, p.source_url, p.edited, ${ITEM_COLUMNS}`;
-    const due = '(p.next_attempt_at IS NULL OR p.next_attempt_at <= @now)';
-    this.insert = db.prepare(
-      `INSERT INTO pending_items (item_id, feed_id, source_name, source_url, edited)
-       SELECT j.value ->> 0, ?, ?, ?, j.value ->> 1 FROM json_each(?) j ORDER BY j.key`,
-    );
-    this.head = db.prepare(`SELECT ${columns} FROM pending_items p JOIN items i ON i.id = p.item_id WHERE ${due} ORDER BY p.seq LIMIT @limit`);
-    this.one = db.prepare(`SELECT ${columns} FROM pending_items p JOIN items i ON i.id = p.item_id WHERE p.seq = @seq AND ${due}`);
-    this.removeMany = db.prepare('DELETE FROM pending_items WHERE seq IN (SELECT value FROM json_each(?))');
-    this.waiting = db.prepare(`SELECT 1 FROM pending_items p JOIN items i ON i.id = p.item_id WHERE ${due} LIMIT 1`);
+  constructor(private readonly sql: Sql) {
+    this.dialect = sql.dialect === 'postgres' ? POSTGRES : SQLITE;
   }
 
   /** Queues a poll's new and edited items, in this order; called in the transaction that stores them. */
-  add(items: { itemId: number; edited: boolean }[], source: ItemSource): void {
+  async add(items: { itemId: number; edited: boolean }[], source: ItemSource): Promise<void> {
     if (items.length === 0) return;
-    this.insert.run(source.feedId, source.name, source.url, JSON.stringify(items.map((item) => [item.itemId, item.edited ? 1 : 0])));
+    const entries = JSON.stringify(items.map((item) => [item.itemId, item.edited ? 1 : 0]));
+    await this.sql.run(this.dialect.insert, [source.feedId, source.name, source.url, entries]);
   }
 
   /** The oldest `limit` rows that are due, in the order they were queued. */
-  next(limit: number, now: Date): PendingItem[] {
-    return (this.head.all({ limit, now: now.toISOString() }) as PendingRow[]).map(pendingItem);
+  async next(limit: number, now: Date): Promise<PendingItem[]> {
+    return (await this.sql.all<PendingRow>(HEAD, [now.toISOString(), limit])).map(pendingItem);
   }
 
   /** One row by its place in the queue, unless it is gone (finished by another process) or not due. */
-  bySeq(seq: number, now: Date): PendingItem[] {
-    return (this.one.all({ seq, now: now.toISOString() }) as PendingRow[]).map(pendingItem);
+  async bySeq(seq: number, now: Date): Promise<PendingItem[]> {
+    return (await this.sql.all<PendingRow>(ONE, [seq, now.toISOString()])).map(pendingItem);
   }
 
   /** Whether any row is due. */
-  any(now: Date): boolean {
-    return this.waiting.get({ now: now.toISOString() }) !== undefined;
+  async any(now: Date): Promise<boolean> {
+    return (await this.sql.get(WAITING, [now.toISOString()])) !== undefined;
   }
 
   /** Removes the rows a batch has just finished. */
-  remove(seqs: number[]): void {
-    this.removeMany.run(JSON.stringify(seqs));
+  async remove(seqs: number[]): Promise<void> {
+    await this.sql.run(this.dialect.remove, [this.dialect.list(seqs)]);
   }
 
-  /** Records a failed attempt at one row and when to try it again; returns how many it has now. */
-  fail(seq: number, error: string, retryAt: (attempts: number) => Date): number {
-    const attempts = this.db.prepare('SELECT attempts FROM pending_items WHERE seq = ?').pluck().get(seq) as number | undefined;
-    if (attempts === undefined) return 0;
-    this.db
-      .prepare('UPDATE pending_items SET attempts = ?, last_error = ?, next_attempt_at = ? WHERE seq = ?')
-      .run(attempts + 1, error, retryAt(attempts + 1).toISOString(), seq);
-    return attempts + 1;
+  /**
+   * Records a failed attempt at one row and when to try it again; returns how many it has now. Read and
+   * written in one transaction (the caller's, if it is in one).
+   */
+  async fail(seq: number, error: string, retryAt: (attempts: number) => Date): Promise<number> {
+    return this.sql.withTransaction(async () => {
+      const row = await this.sql.get<{ attempts: number }>('SELECT attempts FROM pending_items WHERE seq = ?', [seq]);
+      if (row === undefined) return 0;
+      const attempts = row.attempts + 1;
+      await this.sql.run('UPDATE pending_items SET attempts = ?, last_error = ?, next_attempt_at = ? WHERE seq = ?', [
+        attempts,
+        error,
+        retryAt(attempts).toISOString(),
+        seq,
+      ]);
+      return attempts;
+    });
   }
 
   /** A new item's place in the queue; undefined once it is finished. */
-  state(itemId: number): PendingState | undefined {
-    return this.db
-      .prepare('SELECT attempts, last_error, next_attempt_at FROM pending_items WHERE item_id = ? AND edited = 0 ORDER BY seq LIMIT 1')
-      .get(itemId) as PendingState | undefined;
+  async state(itemId: number): Promise<PendingState | undefined> {
+    return this.sql.get<PendingState>(
+      'SELECT attempts, last_error, next_attempt_at FROM pending_items WHERE item_id = ? AND edited = false ORDER BY seq LIMIT 1',
+      [itemId],
+    );
   }
 }
 

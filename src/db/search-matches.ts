@@ -1,5 +1,5 @@
-import type { Database, Statement } from 'better-sqlite3';
 import { SOURCES_OF_ITEM } from './items.ts';
+import type { Sql } from './sql.ts';
 import { STORY_ITEMS, STORY_SOURCES } from './stories.ts';
 
 /** Which items a search reads. */
@@ -60,63 +60,64 @@ export interface SearchReads {
   storySources(storyId: number): Promise<string[]>;
 }
 
-/** The reads behind search on SQLite, through FTS5. */
-export class SearchMatches implements SearchReads {
-  private readonly sources: Statement;
-  private readonly feedList: Statement;
+const FIRST_SEEN_SINCE = 'SELECT id FROM items WHERE first_seen_at >= ? ORDER BY first_seen_at LIMIT 1';
+const FEEDS = 'SELECT id, name, url FROM feeds ORDER BY id';
 
-  constructor(private readonly db: Database) {
-    this.sources = db.prepare(STORY_SOURCES);
-    this.feedList = db.prepare('SELECT id, name, url FROM feeds ORDER BY id');
-  }
+/**
+ * The reads behind search on SQLite, through FTS5 (PostgreSQL's are PostgresSearchReads). A filter's
+ * values are parameters, so that its statement's text depends only on which filters are set.
+ */
+export class SearchMatches implements SearchReads {
+  constructor(private readonly sql: Sql) {}
 
   async newest(filter: MatchFilter, options: { limit: number; leadChars: number | null }): Promise<SearchCandidate[]> {
     const where: string[] = [];
-    const params: Record<string, string> = {};
+    const params: unknown[] = [];
     if (filter.match) {
-      where.push('items_fts MATCH @match');
-      params.match = filter.match.fts5;
+      where.push('items_fts MATCH ?');
+      params.push(filter.match.fts5);
     }
     if (filter.lang) {
-      where.push('i.lang = @lang');
-      params.lang = filter.lang;
+      where.push('i.lang = ?');
+      params.push(filter.lang);
     }
     if (filter.since) {
-      where.push('i.published_at >= @since');
-      params.since = filter.since.toISOString();
+      where.push('i.published_at >= ?');
+      params.push(filter.since.toISOString());
       // Items are numbered as they arrive, and none is published after it was first seen (future dates are
       // replaced), so older ids cannot match: bounding the id lets FTS5 stop at the cut-off.
-      const first = this.db.prepare('SELECT id FROM items WHERE first_seen_at >= ? ORDER BY first_seen_at LIMIT 1').get(
-        new Date(filter.since.getTime() - filter.futureToleranceMs).toISOString(),
-      ) as { id: number } | undefined;
-      where.push(`${filter.match ? 'items_fts.rowid' : 'i.id'} >= ${first?.id ?? Number.MAX_SAFE_INTEGER}`);
+      const first = await this.sql.get<{ id: number }>(FIRST_SEEN_SINCE, [new Date(filter.since.getTime() - filter.futureToleranceMs).toISOString()]);
+      where.push(`${filter.match ? 'items_fts.rowid' : 'i.id'} >= ?`);
+      params.push(first?.id ?? Number.MAX_SAFE_INTEGER);
     }
     if (filter.feedIds) {
-      where.push(`EXISTS (SELECT 1 FROM item_sources s WHERE s.item_id = i.id AND s.feed_id IN (${filter.feedIds.join(', ') || 'NULL'}))`);
+      where.push('EXISTS (SELECT 1 FROM item_sources s WHERE s.item_id = i.id AND s.feed_id IN (SELECT value FROM json_each(?)))');
+      params.push(JSON.stringify(filter.feedIds));
     }
-    const lead = options.leadChars === null ? 'i.body' : `substr(i.body, 1, ${options.leadChars})`;
+    const lead = options.leadChars === null ? 'i.body' : 'substr(i.body, 1, ?)';
+    if (options.leadChars !== null) params.unshift(options.leadChars);
+    params.push(options.limit);
     const columns = `i.id, coalesce(i.story_id, i.id) AS story_id, i.published_at, i.title, ${lead} AS lead`;
     const sql = filter.match
-      ? `SELECT ${columns} FROM items_fts JOIN items i ON i.id = items_fts.rowid WHERE ${where.join(' AND ')} ORDER BY items_fts.rowid DESC LIMIT ${options.limit}`
-      : `SELECT ${columns} FROM items i WHERE ${where.join(' AND ') || '1'} ORDER BY i.id DESC LIMIT ${options.limit}`;
-    return this.db.prepare(sql).all(params) as SearchCandidate[];
+      ? `SELECT ${columns} FROM items_fts JOIN items i ON i.id = items_fts.rowid WHERE ${where.join(' AND ')} ORDER BY items_fts.rowid DESC LIMIT ?`
+      : `SELECT ${columns} FROM items i WHERE ${where.join(' AND ') || '1'} ORDER BY i.id DESC LIMIT ?`;
+    return this.sql.all<SearchCandidate>(sql, params);
   }
 
   async details(ids: number[]): Promise<SearchDetails[]> {
     if (ids.length === 0) return [];
-    return this.db
-      .prepare(
-        `SELECT i.id, i.title, i.url, i.body, i.summary, i.lang, ${SOURCES_OF_ITEM} AS sources, ${STORY_ITEMS} AS story_items
-         FROM items i WHERE i.id IN (${ids.map(() => '?').join(',')})`,
-      )
-      .all(...ids) as SearchDetails[];
+    return this.sql.all<SearchDetails>(
+      `SELECT i.id, i.title, i.url, i.body, i.summary, i.lang, ${SOURCES_OF_ITEM} AS sources, ${STORY_ITEMS} AS story_items
+       FROM items i WHERE i.id IN (SELECT value FROM json_each(?))`,
+      [JSON.stringify(ids)],
+    );
   }
 
   async feeds(): Promise<FeedSource[]> {
-    return this.feedList.all() as FeedSource[];
+    return this.sql.all<FeedSource>(FEEDS);
   }
 
   async storySources(storyId: number): Promise<string[]> {
-    return (this.sources.all(storyId) as { name: string }[]).map((source) => source.name);
+    return (await this.sql.all<{ name: string }>(STORY_SOURCES, [storyId])).map((source) => source.name);
   }
 }

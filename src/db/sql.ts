@@ -99,6 +99,14 @@ export class SqliteSql implements Sql {
     return { changes: this.connection.statement(sql).run(...params).changes };
   }
 
+  /**
+   * Settles once no transaction holds the connection: closing it must wait for that, or the transaction's
+   * work (and whatever else landed in it) would be rolled back.
+   */
+  async idle(): Promise<void> {
+    while (this.connection.held) await this.connection.held;
+  }
+
   /** Waits until a statement may run: at once inside the transaction holding the connection, or when none does. */
   private async turn(): Promise<void> {
     if (this.inTransaction || joinedTransaction(this.connection)) return;

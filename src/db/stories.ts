@@ -1,4 +1,4 @@
-import type { Database, Statement } from 'better-sqlite3';
+import type { Sql } from './sql.ts';
 
 /** SQL for how many items item `i`'s story has. */
 export const STORY_ITEMS = '(SELECT count(*) FROM items si WHERE si.story_id = coalesce(i.story_id, i.id))';
@@ -45,36 +45,64 @@ export interface StoryRow {
   updated_at: string;
 }
 
-/** Stories: which story each item belongs to, and the candidate index that finds an item's story. */
-export class StoryStore {
-  private readonly postings: Statement;
-  private readonly addTerms: Statement;
-  private readonly setStory: Statement;
-  private readonly candidateTexts: Statement;
-  private readonly storySources: Statement;
+/** The statements whose text differs between the backends: JSON arrays and lists. */
+interface Dialect {
+  postings: string;
+  addTerms: string;
+  candidateTexts: string;
+  /** A list as its statement takes it. */
+  list(values: readonly unknown[]): unknown;
+}
 
-  constructor(private readonly db: Database) {
-    // For each term, the newest rows in the window, a bounded number of them, then the other feeds'
-    // among them: a term the feed itself uses all the time costs a bounded read, not every row of the
-    // window. One statement for all the terms of an item.
-    this.postings = db
-      .prepare(
-        `SELECT (SELECT json_group_array(item_id) FROM (
-           SELECT item_id FROM (SELECT item_id, feed_id FROM story_terms WHERE term = j.value AND at BETWEEN @from AND @to ORDER BY at DESC LIMIT @scan)
-           WHERE feed_id != @feed LIMIT @keep)) FROM json_each(@terms) j`,
-      )
-      .pluck();
-    this.addTerms = db.prepare('INSERT INTO story_terms (term, at, item_id, feed_id) SELECT value, ?, ?, ? FROM json_each(?) WHERE true ON CONFLICT DO NOTHING');
-    this.setStory = db.prepare('UPDATE items SET story_id = ?, story_via = ?, story_reason = ? WHERE id = ?');
-    this.candidateTexts = db.prepare(
-      `SELECT i.id, i.title, substr(i.body, 1, @leadChars) AS lead, i.lang, i.published_at, coalesce(i.story_id, i.id) AS story_id,
-         coalesce(lead.published_at, i.published_at) AS story_published_at,
-         (SELECT json_group_array(DISTINCT s.feed_id) FROM items si JOIN item_sources s ON s.item_id = si.id
-          WHERE si.story_id = coalesce(i.story_id, i.id) OR si.id = i.id) AS story_feeds
-       FROM items i LEFT JOIN items lead ON lead.id = coalesce(i.story_id, i.id)
-       WHERE i.id IN (SELECT value FROM json_each(@ids))`,
-    );
-    this.storySources = db.prepare(STORY_SOURCES);
+const SQLITE: Dialect = {
+  // For each term, the newest rows in the window, a bounded number of them, then the other feeds'
+  // among them: a term the feed itself uses all the time costs a bounded read, not every row of the
+  // window. One statement for all the terms of an item. (Rows of one second come newest item first, as
+  // the primary key keeps them.)
+  postings: `SELECT (SELECT json_group_array(item_id) FROM (
+      SELECT item_id FROM (SELECT item_id, feed_id FROM story_terms WHERE term = j.value AND at BETWEEN ? AND ? ORDER BY at DESC, item_id DESC LIMIT ?)
+      WHERE feed_id != ? LIMIT ?)) AS list FROM json_each(?) j`,
+  addTerms: 'INSERT INTO story_terms (term, at, item_id, feed_id) SELECT value, ?, ?, ? FROM json_each(?) WHERE true ON CONFLICT DO NOTHING',
+  candidateTexts: `SELECT i.id, i.title, substr(i.body, 1, ?) AS lead, i.lang, i.published_at, coalesce(i.story_id, i.id) AS story_id,
+      coalesce(lead.published_at, i.published_at) AS story_published_at,
+      (SELECT json_group_array(DISTINCT s.feed_id) FROM items si JOIN item_sources s ON s.item_id = si.id
+       WHERE si.story_id = coalesce(i.story_id, i.id) OR si.id = i.id) AS story_feeds
+    FROM items i LEFT JOIN items lead ON lead.id = coalesce(i.story_id, i.id)
+    WHERE i.id IN (SELECT value FROM json_each(?)) ORDER BY i.id`,
+  list: (values) => JSON.stringify(values),
+};
+
+const POSTGRES: Dialect = {
+  postings: `SELECT (SELECT coalesce(json_agg(item_id ORDER BY at DESC, item_id DESC), '[]')::text FROM (
+      SELECT item_id, at FROM (SELECT item_id, feed_id, at FROM story_terms WHERE term = j.term AND at BETWEEN ? AND ? ORDER BY at DESC, item_id DESC LIMIT ?) newest
+      WHERE feed_id <> ? ORDER BY at DESC, item_id DESC LIMIT ?) kept) AS list FROM unnest(?::text[]) j(term)`,
+  addTerms: 'INSERT INTO story_terms (term, at, item_id, feed_id) SELECT term, ?, ?, ? FROM unnest(?::text[]) term ON CONFLICT DO NOTHING',
+  candidateTexts: `SELECT i.id, i.title, substr(i.body, 1, ?::int) AS lead, i.lang, i.published_at, coalesce(i.story_id, i.id) AS story_id,
+      coalesce(lead.published_at, i.published_at) AS story_published_at,
+      (SELECT coalesce(json_agg(DISTINCT s.feed_id), '[]')::text FROM items si JOIN item_sources s ON s.item_id = si.id
+       WHERE si.story_id = coalesce(i.story_id, i.id) OR si.id = i.id) AS story_feeds
+    FROM items i LEFT JOIN items lead ON lead.id = coalesce(i.story_id, i.id)
+    WHERE i.id = ANY(?::bigint[]) ORDER BY i.id`,
+  list: (values) => values,
+};
+
+const RECENT = `SELECT s.story_id AS id, lead.title, lead.url, lead.lang, s.items, s.first_seen_at, s.updated_at FROM (
+    SELECT story_id, count(*) AS items, min(first_seen_at) AS first_seen_at, max(first_seen_at) AS updated_at
+    FROM items WHERE story_id IN (SELECT DISTINCT story_id FROM items WHERE first_seen_at >= ?) GROUP BY story_id) s
+  JOIN items lead ON lead.id = s.story_id
+  ORDER BY s.updated_at DESC, s.story_id DESC LIMIT ?`;
+const FIND = `SELECT lead.id, lead.title, lead.url, lead.lang, count(*) AS items, min(i.first_seen_at) AS first_seen_at, max(i.first_seen_at) AS updated_at
+  FROM items lead JOIN items i ON i.story_id = lead.id WHERE lead.id = ? GROUP BY lead.id`;
+
+/**
+ * Stories: which story each item belongs to, and the candidate index that finds an item's story. The
+ * same statements on both backends but for those that take a list or make a JSON array.
+ */
+export class StoryStore {
+  private readonly dialect: Dialect;
+
+  constructor(private readonly sql: Sql) {
+    this.dialect = sql.dialect === 'postgres' ? POSTGRES : SQLITE;
   }
 
   /**
@@ -82,73 +110,58 @@ export class StoryStore {
    * with an item, with how many they share. Each term contributes at most `perTerm` items, its most
    * recent: a word every report uses finds nothing a rarer one does not.
    */
-  candidates(terms: Iterable<string>, window: { from: number; to: number }, feedId: number, perTerm: number): Map<number, number> {
+  async candidates(terms: Iterable<string>, window: { from: number; to: number }, feedId: number, perTerm: number): Promise<Map<number, number>> {
     const shared = new Map<number, number>();
-    const lists = this.postings.all({ terms: JSON.stringify([...terms]), from: window.from, to: window.to, feed: feedId, scan: perTerm * 3, keep: perTerm }) as string[];
-    for (const list of lists) for (const id of JSON.parse(list) as number[]) shared.set(id, (shared.get(id) ?? 0) + 1);
+    const lists = await this.sql.all<{ list: string }>(this.dialect.postings, [window.from, window.to, perTerm * 3, feedId, perTerm, this.dialect.list([...terms])]);
+    for (const { list } of lists) for (const id of JSON.parse(list) as number[]) shared.set(id, (shared.get(id) ?? 0) + 1);
     return shared;
   }
 
   /**
    * The candidates' text and their stories' lead time and feeds, to compare them with the new item: the
-   * title and the first `leadChars` characters of the body, as much as the comparison reads.
+   * title and the first `leadChars` characters of the body, as much as the comparison reads. In id order.
    */
-  texts(ids: number[], leadChars: number): StoryCandidate[] {
-    return ids.length ? (this.candidateTexts.all({ ids: JSON.stringify(ids), leadChars }) as StoryCandidate[]) : [];
+  async texts(ids: number[], leadChars: number): Promise<StoryCandidate[]> {
+    return ids.length ? this.sql.all<StoryCandidate>(this.dialect.candidateTexts, [leadChars, this.dialect.list(ids)]) : [];
   }
 
-  index(itemId: number, feedId: number, at: number, terms: Iterable<string>): void {
-    this.addTerms.run(at, itemId, feedId, JSON.stringify([...terms]));
+  async index(itemId: number, feedId: number, at: number, terms: Iterable<string>): Promise<void> {
+    await this.sql.run(this.dialect.addTerms, [at, itemId, feedId, this.dialect.list([...terms])]);
   }
 
   /** Puts an item in a story: its own (it leads) or a matching item's, with why. */
-  assign(itemId: number, storyId: number, via: number | null, reason: string | null): void {
-    this.setStory.run(storyId, via, reason, itemId);
+  async assign(itemId: number, storyId: number, via: number | null, reason: string | null): Promise<void> {
+    await this.sql.run('UPDATE items SET story_id = ?, story_via = ?, story_reason = ? WHERE id = ?', [storyId, via, reason, itemId]);
   }
 
   /** Forgets the index entries of items published before `before` (seconds); returns how many. */
-  prune(before: number): number {
-    return this.db.prepare('DELETE FROM story_terms WHERE at < ?').run(before).changes;
+  async prune(before: number): Promise<number> {
+    return (await this.sql.run('DELETE FROM story_terms WHERE at < ?', [before])).changes;
   }
 
   /** A story's sources, first one first: each feed once, with the first of the story's items it carried. */
-  sources(storyId: number): StorySource[] {
-    return this.storySources.all(storyId) as StorySource[];
+  async sources(storyId: number): Promise<StorySource[]> {
+    return this.sql.all<StorySource>(STORY_SOURCES, [storyId]);
   }
 
   /** The stories with an item first seen since `since`, the latest first. */
-  recent(options: { since: Date; limit: number }): StoryRow[] {
-    return this.db
-      .prepare(
-        `SELECT s.story_id AS id, lead.title, lead.url, lead.lang, s.items, s.first_seen_at, s.updated_at FROM (
-           SELECT story_id, count(*) AS items, min(first_seen_at) AS first_seen_at, max(first_seen_at) AS updated_at
-           FROM items WHERE story_id IN (SELECT DISTINCT story_id FROM items WHERE first_seen_at >= ?) GROUP BY story_id) s
-         JOIN items lead ON lead.id = s.story_id
-         ORDER BY s.updated_at DESC, s.story_id DESC LIMIT ?`,
-      )
-      .all(options.since.toISOString(), options.limit) as StoryRow[];
+  async recent(options: { since: Date; limit: number }): Promise<StoryRow[]> {
+    return this.sql.all<StoryRow>(RECENT, [options.since.toISOString(), options.limit]);
   }
 
-  find(storyId: number): StoryRow | undefined {
-    return this.db
-      .prepare(
-        `SELECT lead.id, lead.title, lead.url, lead.lang, count(*) AS items, min(i.first_seen_at) AS first_seen_at, max(i.first_seen_at) AS updated_at
-         FROM items lead JOIN items i ON i.story_id = lead.id WHERE lead.id = ? GROUP BY lead.id`,
-      )
-      .get(storyId) as StoryRow | undefined;
+  async find(storyId: number): Promise<StoryRow | undefined> {
+    return this.sql.get<StoryRow>(FIND, [storyId]);
   }
 
   /** How an item joined its story: the item it was found like, and why (null for a lead). */
-  joined(itemId: number): { story_id: number; story_via: number | null; story_reason: string | null } | undefined {
-    return this.db.prepare('SELECT coalesce(story_id, id) AS story_id, story_via, story_reason FROM items WHERE id = ?').get(itemId) as
-      | { story_id: number; story_via: number | null; story_reason: string | null }
-      | undefined;
+  async joined(itemId: number): Promise<{ story_id: number; story_via: number | null; story_reason: string | null } | undefined> {
+    return this.sql.get('SELECT coalesce(story_id, id) AS story_id, story_via, story_reason FROM items WHERE id = ?', [itemId]);
   }
 
   /** The items of a story, in the order they arrived. */
-  items(storyId: number): { id: number; title: string; url: string | null; lang: string; first_seen_at: string; story_reason: string | null; story_via: number | null }[] {
-    return this.db
-      .prepare('SELECT id, title, url, lang, first_seen_at, story_reason, story_via FROM items WHERE story_id = ? ORDER BY id')
-      .all(storyId) as ReturnType<StoryStore['items']>;
+  async items(
+    storyId: number,
+  ): Promise<{ id: number; title: string; url: string | null; lang: string; first_seen_at: string; story_reason: string | null; story_via: number | null }[]> {
+    return this.sql.all('SELECT id, title, url, lang, first_seen_at, story_reason, story_via FROM items WHERE story_id = ? ORDER BY id', [storyId]);
   }
 }

@@ -1,4 +1,4 @@
-import type { Database, Statement } from 'better-sqlite3';
+import type { Sql } from './sql.ts';
 
 /** A story a watch matched before it had the outlets the watch asks for. */
 export interface StoryMatch {
@@ -13,35 +13,35 @@ export interface StoryMatch {
  * kept until a later outlet brings them to it, or the story window has passed.
  */
 export class StoryMatches {
-  private readonly countOutlets: Statement;
-  private readonly insert: Statement;
-  private readonly ofStory: Statement;
-
-  constructor(private readonly db: Database) {
-    this.countOutlets = db
-      .prepare('SELECT count(DISTINCT s.feed_id) FROM items i JOIN item_sources s ON s.item_id = i.id WHERE i.story_id = ? OR i.id = ?')
-      .pluck();
-    this.insert = db.prepare('INSERT INTO story_watch_matches (story_id, watch_id, channel, item_id, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING');
-    this.ofStory = db.prepare('SELECT story_id, watch_id, channel, item_id FROM story_watch_matches WHERE story_id = ? ORDER BY watch_id');
-  }
+  constructor(private readonly sql: Sql) {}
 
   /** The distinct feeds carrying the story's items. */
-  outlets(storyId: number): number {
-    return this.countOutlets.get(storyId, storyId) as number;
+  async outlets(storyId: number): Promise<number> {
+    const row = await this.sql.get<{ n: number }>(
+      'SELECT count(DISTINCT s.feed_id) AS n FROM items i JOIN item_sources s ON s.item_id = i.id WHERE i.story_id = ? OR i.id = ?',
+      [storyId, storyId],
+    );
+    return row!.n;
   }
 
   /** Records that `watchId` matched `itemId` of the story, which had too few outlets for it then. */
-  record(match: StoryMatch, now: Date): void {
-    this.insert.run(match.story_id, match.watch_id, match.channel, match.item_id, now.toISOString());
+  async record(match: StoryMatch, now: Date): Promise<void> {
+    await this.sql.run('INSERT INTO story_watch_matches (story_id, watch_id, channel, item_id, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING', [
+      match.story_id,
+      match.watch_id,
+      match.channel,
+      match.item_id,
+      now.toISOString(),
+    ]);
   }
 
   /** The watches that matched the story below their threshold, first watch first. */
-  of(storyId: number): StoryMatch[] {
-    return this.ofStory.all(storyId) as StoryMatch[];
+  async of(storyId: number): Promise<StoryMatch[]> {
+    return this.sql.all<StoryMatch>('SELECT story_id, watch_id, channel, item_id FROM story_watch_matches WHERE story_id = ? ORDER BY watch_id', [storyId]);
   }
 
   /** Forgets matches recorded before `before`: their stories take no more items (the story window). */
-  prune(before: Date): number {
-    return this.db.prepare('DELETE FROM story_watch_matches WHERE created_at < ?').run(before.toISOString()).changes;
+  async prune(before: Date): Promise<number> {
+    return (await this.sql.run('DELETE FROM story_watch_matches WHERE created_at < ?', [before.toISOString()])).changes;
   }
 }

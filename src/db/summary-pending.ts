@@ -1,30 +1,39 @@
-import type { Database, Statement } from 'better-sqlite3';
+import type { Sql } from './sql.ts';
+
+/** The statements that take a list of ids: JSON text on SQLite, an array on PostgreSQL. */
+const SQLITE = {
+  set: 'UPDATE items SET summary_pending = true WHERE id IN (SELECT value FROM json_each(?))',
+  clear: 'UPDATE items SET summary_pending = false WHERE id IN (SELECT value FROM json_each(?))',
+  list: (ids: number[]): unknown => JSON.stringify(ids),
+};
+
+const POSTGRES: typeof SQLITE = {
+  set: 'UPDATE items SET summary_pending = true WHERE id = ANY(?::bigint[])',
+  clear: 'UPDATE items SET summary_pending = false WHERE id = ANY(?::bigint[])',
+  list: (ids) => ids,
+};
 
 /**
  * The marks on items whose LLM summary is on its way (`items.summary_pending`): their alerts wait for it,
  * up to LLM_ALERT_WAIT (see Outbox.claim).
  */
 export class SummaryPending {
-  private readonly set: Statement;
-  private readonly clearOne: Statement;
-  private readonly clearBefore: Statement;
+  private readonly dialect: typeof SQLITE;
 
-  constructor(db: Database) {
-    this.set = db.prepare('UPDATE items SET summary_pending = 1 WHERE id = ?');
-    this.clearOne = db.prepare('UPDATE items SET summary_pending = 0 WHERE id = ?');
-    this.clearBefore = db.prepare('UPDATE items SET summary_pending = 0 WHERE summary_pending = 1 AND first_seen_at < ?');
+  constructor(private readonly sql: Sql) {
+    this.dialect = sql.dialect === 'postgres' ? POSTGRES : SQLITE;
   }
 
-  mark(ids: number[]): void {
-    for (const id of ids) this.set.run(id);
+  async mark(ids: number[]): Promise<void> {
+    if (ids.length) await this.sql.run(this.dialect.set, [this.dialect.list(ids)]);
   }
 
-  clear(ids: number[]): void {
-    for (const id of ids) this.clearOne.run(id);
+  async clear(ids: number[]): Promise<void> {
+    if (ids.length) await this.sql.run(this.dialect.clear, [this.dialect.list(ids)]);
   }
 
   /** Clears the marks of items first seen before `before`. */
-  clearSeenBefore(before: Date): void {
-    this.clearBefore.run(before.toISOString());
+  async clearSeenBefore(before: Date): Promise<void> {
+    await this.sql.run('UPDATE items SET summary_pending = false WHERE summary_pending = true AND first_seen_at < ?', [before.toISOString()]);
   }
 }

@@ -1,4 +1,3 @@
-import type { Database, Statement } from 'better-sqlite3';
 import type { Sql } from './sql.ts';
 
 /** A language a channel may ask its alerts in (channels.language). */
@@ -53,95 +52,102 @@ export function showsUntranslated(row: string, dialect: Sql['dialect'] = 'sqlite
       AND i.lang <> c.language AND NOT ${settledTranslation('c.language', `${row}.created_at`)})`;
 }
 
-/** Translations of items, one per item and language, made by whichever process asked the LLM first. */
-export class TranslationStore {
-  private readonly byKey: Statement;
-  private readonly mark: Statement;
-  private readonly settle: Statement;
-  private readonly wantedRows: Statement;
-
-  constructor(private readonly db: Database) {
-    this.byKey = db.prepare('SELECT * FROM item_translations WHERE item_id = ? AND language = ?');
-    // Taken unless another process holds a fresh mark: only one of them asks the LLM.
-    this.mark = db.prepare(
-      `INSERT INTO item_translations (item_id, language, status, updated_at) VALUES (@itemId, @language, 'pending', @now)
-       ON CONFLICT (item_id, language) DO UPDATE SET status = 'pending', updated_at = @now
-       WHERE NOT (status = 'pending' AND updated_at > @staleBefore)`,
-    );
-    this.settle = db.prepare(
-      `UPDATE item_translations SET status = @status, title = coalesce(@title, title), summary = coalesce(@summary, summary),
-         source_title = @sourceTitle, source_summary = @sourceSummary, model = @model, failure = @failure, error = @error, updated_at = @now
-       WHERE item_id = @itemId AND language = @language`,
-    );
-    // The rows still to be sent (held ones included: their fold or digest will show them), except those
-    // whose first attempt went out untranslated (every attempt shows the same). Items whose LLM summary
-    // is on its way are left until it has come: it is what the translation would be of.
-    this.wantedRows = db.prepare(
-      `WITH waiting AS (
+/**
+ * The rows still to be sent (held ones included: their fold or digest will show them), except those
+ * whose first attempt went out untranslated (every attempt shows the same), and the items they show:
+ * their own, and those a fold's or digest's payload lists (read with each backend's JSON functions).
+ */
+function waitingShown(dialect: Sql['dialect']): string {
+  const listed =
+    dialect === 'postgres'
+      ? `SELECT w.channel, (e.value ->> 'item_id')::bigint, w.created_at FROM waiting w, json_array_elements(w.payload -> 'entries') e`
+      : `SELECT w.channel, e.value ->> 'item_id', w.created_at FROM waiting w, json_each(w.payload, '$.entries') e`;
+  return `WITH waiting AS (
          SELECT channel, item_id, payload, created_at FROM outbox
-         WHERE status IN ('pending', 'held', 'retrying') AND kind <> 'update' AND translated IS NOT 0),
+         WHERE status IN ('pending', 'held', 'retrying') AND kind <> 'update' AND translated IS NOT false),
        shown AS (
          SELECT channel, item_id, created_at FROM waiting WHERE item_id IS NOT NULL
          UNION ALL
-         SELECT w.channel, e.value ->> 'item_id', w.created_at FROM waiting w, json_each(w.payload, '$.entries') e)
+         ${listed})`;
+}
+
+/**
+ * Items shown by rows waiting in the outbox whose translation is wanted and not settled. Items whose LLM
+ * summary is on its way are left until it has come: it is what the translation would be of.
+ */
+function wantedSql(dialect: Sql['dialect']): string {
+  return `${waitingShown(dialect)}
        SELECT DISTINCT i.id AS item_id, c.language, i.title, coalesce(i.summary, '') AS summary
        FROM shown s JOIN channels c ON c.id = s.channel JOIN items i ON i.id = s.item_id
-       WHERE c.language IS NOT NULL AND i.lang <> c.language AND i.summary_pending = 0
+       WHERE c.language IS NOT NULL AND i.lang <> c.language AND i.summary_pending = false
          AND NOT ${settledTranslation('c.language', 's.created_at')}
-         AND NOT EXISTS (SELECT 1 FROM item_translations p WHERE p.item_id = i.id AND p.language = c.language AND p.status = 'pending' AND p.updated_at > @staleBefore)
-       LIMIT @limit`,
-    );
-  }
+         AND NOT EXISTS (SELECT 1 FROM item_translations p WHERE p.item_id = i.id AND p.language = c.language AND p.status = 'pending' AND p.updated_at > ?)
+       LIMIT ?`;
+}
+
+const WANTED = { sqlite: wantedSql('sqlite'), postgres: wantedSql('postgres') };
+
+/** The translated titles of a list of items: the list a JSON array on SQLite, an array on PostgreSQL. */
+const TITLES = {
+  sqlite: `SELECT t.item_id, t.title FROM item_translations t JOIN items i ON i.id = t.item_id
+           WHERE t.item_id IN (SELECT value FROM json_each(?)) AND t.language = ? AND t.status = 'done' AND t.source_title = i.title`,
+  postgres: `SELECT t.item_id, t.title FROM item_translations t JOIN items i ON i.id = t.item_id
+             WHERE t.item_id = ANY (?::bigint[]) AND t.language = ? AND t.status = 'done' AND t.source_title = i.title`,
+};
+
+// Taken unless another process holds a fresh mark: only one of them asks the LLM.
+const MARK = `INSERT INTO item_translations (item_id, language, status, updated_at) VALUES (?, ?, 'pending', ?)
+  ON CONFLICT (item_id, language) DO UPDATE SET status = 'pending', updated_at = excluded.updated_at
+  WHERE NOT (item_translations.status = 'pending' AND item_translations.updated_at > ?)`;
+
+const SETTLE = `UPDATE item_translations SET status = ?, title = coalesce(?, title), summary = coalesce(?, summary),
+    source_title = ?, source_summary = ?, model = ?, failure = ?, error = ?, updated_at = ?
+  WHERE item_id = ? AND language = ?`;
+
+/** Translations of items, one per item and language, made by whichever process asked the LLM first. */
+export class TranslationStore {
+  constructor(private readonly sql: Sql) {}
 
   /** Up to `limit` translations that rows waiting in the outbox want and no process is making (or made for them). */
-  wanted(limit: number, staleBefore: Date): WantedTranslation[] {
-    return this.wantedRows.all({ limit, staleBefore: staleBefore.toISOString() }) as WantedTranslation[];
+  async wanted(limit: number, staleBefore: Date): Promise<WantedTranslation[]> {
+    return this.sql.all<WantedTranslation>(WANTED[this.sql.dialect], [staleBefore.toISOString(), limit]);
   }
 
   /** Marks a translation as being made; false when another process is making it (a mark newer than `staleBefore`). */
-  take(itemId: number, language: ChannelLanguage, now: Date, staleBefore: Date): boolean {
-    return this.mark.run({ itemId, language, now: now.toISOString(), staleBefore: staleBefore.toISOString() }).changes > 0;
+  async take(itemId: number, language: ChannelLanguage, now: Date, staleBefore: Date): Promise<boolean> {
+    return (await this.sql.run(MARK, [itemId, language, now.toISOString(), staleBefore.toISOString()])).changes > 0;
   }
 
   /** Records a translation of `source` (the texts sent to the LLM). */
-  done(itemId: number, language: ChannelLanguage, source: { title: string; summary: string }, translated: { title: string; summary: string }, model: string, now: Date): void {
-    this.settle.run({
-      itemId,
-      language,
-      status: 'done',
-      title: translated.title,
-      summary: translated.summary,
-      sourceTitle: source.title,
-      sourceSummary: source.summary,
-      model,
-      failure: null,
-      error: null,
-      now: now.toISOString(),
-    });
+  async done(
+    itemId: number,
+    language: ChannelLanguage,
+    source: { title: string; summary: string },
+    translated: { title: string; summary: string },
+    model: string,
+    now: Date,
+  ): Promise<void> {
+    await this.sql.run(SETTLE, ['done', translated.title, translated.summary, source.title, source.summary, model, null, null, now.toISOString(), itemId, language]);
   }
 
   /** Records that translating `source` failed; an earlier translation, if any, is kept but no longer shown. */
-  failed(itemId: number, language: ChannelLanguage, source: { title: string; summary: string }, failure: 'budget' | 'llm', error: string, now: Date): void {
-    this.settle.run({ itemId, language, status: 'failed', title: null, summary: null, sourceTitle: source.title, sourceSummary: source.summary, model: null, failure, error, now: now.toISOString() });
+  async failed(itemId: number, language: ChannelLanguage, source: { title: string; summary: string }, failure: 'budget' | 'llm', error: string, now: Date): Promise<void> {
+    await this.sql.run(SETTLE, ['failed', null, null, source.title, source.summary, null, failure, error, now.toISOString(), itemId, language]);
   }
 
   /** Gives a mark up unsettled (the process is stopping): the next process to look makes the translation. */
-  release(itemId: number, language: ChannelLanguage): void {
-    this.db.prepare("DELETE FROM item_translations WHERE item_id = ? AND language = ? AND status = 'pending'").run(itemId, language);
+  async release(itemId: number, language: ChannelLanguage): Promise<void> {
+    await this.sql.run("DELETE FROM item_translations WHERE item_id = ? AND language = ? AND status = 'pending'", [itemId, language]);
   }
 
-  find(itemId: number, language: ChannelLanguage): TranslationRow | undefined {
-    return this.byKey.get(itemId, language) as TranslationRow | undefined;
+  async find(itemId: number, language: ChannelLanguage): Promise<TranslationRow | undefined> {
+    return this.sql.get<TranslationRow>('SELECT * FROM item_translations WHERE item_id = ? AND language = ?', [itemId, language]);
   }
 
   /** The translated titles of these items that are made and still stand for the item's title. */
-  titles(itemIds: number[], language: ChannelLanguage): Map<number, string> {
-    const rows = this.db
-      .prepare(
-        `SELECT t.item_id, t.title FROM item_translations t JOIN items i ON i.id = t.item_id
-         WHERE t.item_id IN (SELECT value FROM json_each(?)) AND t.language = ? AND t.status = 'done' AND t.source_title = i.title`,
-      )
-      .all(JSON.stringify(itemIds), language) as { item_id: number; title: string }[];
+  async titles(itemIds: number[], language: ChannelLanguage): Promise<Map<number, string>> {
+    const ids = this.sql.dialect === 'postgres' ? itemIds : JSON.stringify(itemIds);
+    const rows = await this.sql.all<{ item_id: number; title: string }>(TITLES[this.sql.dialect], [ids, language]);
     return new Map(rows.map((row) => [row.item_id, row.title]));
   }
 }

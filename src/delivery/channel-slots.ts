@@ -9,9 +9,9 @@ const TURN_ROWS = 5;
 /** What the slots run, provided by the worker: claiming rows and delivering them. */
 export interface ChannelWork {
   /** Claims the due heads of the queues of channels other than `busy`: at most `limit` rows, due by `dueBy` (default: now). */
-  claimDue(limit: number, busy: string[], dueBy: Date | undefined): OutboxRow[];
+  claimDue(limit: number, busy: string[], dueBy: Date | undefined): Promise<OutboxRow[]>;
   /** Claims the due head of one channel's queue. */
-  claimChannel(channel: string, dueBy: Date | undefined): OutboxRow[];
+  claimChannel(channel: string, dueBy: Date | undefined): Promise<OutboxRow[]>;
   /** Delivers one channel's claimed rows in order; `goOn` is false when the channel must now wait. */
   deliver(rows: OutboxRow[]): Promise<{ sent: number; goOn: boolean }>;
 }
@@ -23,6 +23,11 @@ export interface ChannelWork {
 export class ChannelSlots {
   /** The channels being served, each by its task, which settles with how many rows it sent. */
   private readonly tasks = new Map<string, Promise<number>>();
+  /**
+   * The claim of the latest `startDue`, settled or not: each waits for the one before, so that two never
+   * count the same free slots or the same idle channels.
+   */
+  private starting: Promise<unknown> = Promise.resolve();
   private stopping = false;
 
   constructor(
@@ -39,11 +44,18 @@ export class ChannelSlots {
   /**
    * Claims the head of the queue of idle channels that are due (by `dueBy`), oldest first, and starts a
    * task for each: at most as many rows as there are free slots, a channel's updates counting among them.
+   * Resolves to the tasks started, once they are; rejects when the claim fails.
    */
-  startDue(dueBy?: Date): Promise<number>[] {
+  startDue(dueBy?: Date): Promise<Promise<number>[]> {
+    const started = this.starting.then(() => this.claimAndStart(dueBy));
+    this.starting = started.catch(() => undefined);
+    return started;
+  }
+
+  private async claimAndStart(dueBy: Date | undefined): Promise<Promise<number>[]> {
     const room = this.size - this.tasks.size;
     if (this.stopping || room <= 0) return [];
-    const batch = this.work.claimDue(room, [...this.tasks.keys()], dueBy);
+    const batch = await this.work.claimDue(room, [...this.tasks.keys()], dueBy);
     return [...groupByChannel(batch)].map(([channel, rows]) => {
       const task = this.serve(channel, rows, dueBy).finally(() => {
         this.tasks.delete(channel);
@@ -67,7 +79,7 @@ export class ChannelSlots {
     for (;;) {
       try {
         if (failure === null) {
-          for (const task of this.startDue(dueBy)) {
+          for (const task of await this.startDue(dueBy)) {
             const tracked: Promise<void> = task.then(
               (count) => void (sent += count),
               (error: unknown) => void (failure ??= error),
@@ -86,9 +98,10 @@ export class ChannelSlots {
     return sent;
   }
 
-  /** Starts nothing more, and waits for the tasks under way to end. */
+  /** Starts nothing more, and waits for the tasks under way to end (those of a claim in progress too). */
   async stop(): Promise<void> {
     this.stopping = true;
+    await this.starting;
     await Promise.allSettled(this.tasks.values());
   }
 
@@ -102,7 +115,7 @@ export class ChannelSlots {
       const { sent: count, goOn } = await this.work.deliver(rows);
       sent += count;
       if (!goOn || this.stopping || served >= TURN_ROWS) return sent;
-      rows = this.work.claimChannel(channel, dueBy);
+      rows = await this.work.claimChannel(channel, dueBy);
       if (rows.length === 0) return sent;
     }
   }

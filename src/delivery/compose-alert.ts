@@ -26,20 +26,25 @@ export type ComposedMessage = Message & { translation?: { shown: TranslationShow
  * story's other sources known by now, in the channel's language when it has one and the translation is
  * stored.
  */
-export function composeAlert(row: ItemDelivery, stores: Omit<ComposeStores, 'outbox'>): Alert | null {
-  return composeAlertShown(row, stores)?.alert ?? null;
+export async function composeAlert(row: ItemDelivery, stores: Omit<ComposeStores, 'outbox'>): Promise<Alert | null> {
+  return (await composeAlertShown(row, stores))?.alert ?? null;
 }
 
 /** The alert for an outbox row, and what it shows of a translation. */
-function composeAlertShown(row: ItemDelivery, { items, stories, translations }: Omit<ComposeStores, 'outbox'>): { alert: Alert; shown: TranslationShown } | null {
-  const item = items.find(row.item_id);
+async function composeAlertShown(
+  row: ItemDelivery,
+  { items, stories, translations }: Omit<ComposeStores, 'outbox'>,
+): Promise<{ alert: Alert; shown: TranslationShown } | null> {
+  const item = await items.find(row.item_id);
   if (!item) return null;
   const source = item.sources[0] ?? null;
-  const others = stories.sources(row.story_id).map((s) => s.name).filter((name) => name !== source);
+  const others = (await stories.sources(row.story_id)).map((s) => s.name).filter((name) => name !== source);
   const earlier = row.translated === null ? null : { translated: row.translated === 1, reason: row.untranslated_reason };
   // The summary was computed once, by the follow-up pass after the item was stored (and its translation
   // once per language): never again for each channel.
-  const text = translations?.shown(translations.language(row.channel), item, earlier) ?? { title: item.title, summary: item.summary ?? '', originalLine: null, shown: null };
+  const text = translations
+    ? await translations.shown(await translations.language(row.channel), item, earlier)
+    : { title: item.title, summary: item.summary ?? '', originalLine: null, shown: null };
   const alert: Alert = {
     deliveryId: row.id,
     channel: row.channel,
@@ -68,14 +73,13 @@ function sourcesShown(alert: Alert): string[] {
  * named, and what it names (those and the earlier ones). Null when the alert was not posted or its item
  * is gone.
  */
-function composeUpdate(row: ItemDelivery, stores: ComposeStores): { update: StoryUpdate; shown: string[] } | null {
-  const parent = row.parent_id === null ? undefined : stores.outbox.byId(row.parent_id);
+async function composeUpdate(row: ItemDelivery, stores: ComposeStores): Promise<{ update: StoryUpdate; shown: string[] } | null> {
+  const parent = row.parent_id === null ? undefined : await stores.outbox.byId(row.parent_id);
   if (parent?.kind !== 'alert' || parent.status !== 'sent' || !parent.platform_message_id) return null;
-  const alert = composeAlert(parent, stores);
+  const alert = await composeAlert(parent, stores);
   if (!alert) return null;
-  const before = stores.outbox.shownSources(parent.id);
-  const newSources = stores.stories
-    .sources(row.story_id)
+  const before = await stores.outbox.shownSources(parent.id);
+  const newSources = (await stores.stories.sources(row.story_id))
     .filter((source) => !before.has(source.name))
     .map(({ name, title, url }) => ({ name, title, url }));
   const update = { deliveryId: row.id, channel: row.channel, storyId: row.story_id, alertMessageId: parent.platform_message_id, alert, newSources };
@@ -86,7 +90,11 @@ function composeUpdate(row: ItemDelivery, stores: ComposeStores): { update: Stor
  * The message an outbox row posts through `sender`, or why there is none to post: `unsendable` when what
  * it would be about is gone, `skipped` when it would say nothing new or the platform has no updates.
  */
-export function composeMessage(row: OutboxRow, sender: AlertSender, stores: ComposeStores): ComposedMessage | { unsendable: string } | { skipped: string } {
+export async function composeMessage(
+  row: OutboxRow,
+  sender: AlertSender,
+  stores: ComposeStores,
+): Promise<ComposedMessage | { unsendable: string } | { skipped: string }> {
   if (row.kind === 'notice') {
     const payload = readNotice(row);
     if (!payload) return { unsendable: 'the notice has no text' };
@@ -100,7 +108,7 @@ export function composeMessage(row: OutboxRow, sender: AlertSender, stores: Comp
     };
   }
   if (row.kind === 'fold' || row.kind === 'digest') {
-    const composed = composeRoundupShown(row, stores);
+    const composed = await composeRoundupShown(row, stores);
     if (!composed) return { unsendable: 'none of the items it gathers exists any more' };
     const { roundup, shown, gathered } = composed;
     const { sendRoundup, findPostedRoundup } = sender;
@@ -113,7 +121,7 @@ export function composeMessage(row: OutboxRow, sender: AlertSender, stores: Comp
     };
   }
   if (row.kind === 'update') {
-    const composed = composeUpdate(row, stores);
+    const composed = await composeUpdate(row, stores);
     if (!composed) return { unsendable: 'its alert was not posted, or its item no longer exists' };
     const { update, shown } = composed;
     if (update.newSources.length === 0) return { skipped: 'every source was already named' };
@@ -125,7 +133,7 @@ export function composeMessage(row: OutboxRow, sender: AlertSender, stores: Comp
       shown,
     };
   }
-  const composed = composeAlertShown(row as ItemDelivery, stores);
+  const composed = await composeAlertShown(row as ItemDelivery, stores);
   if (!composed) return { unsendable: 'the item no longer exists' };
   const { alert, shown } = composed;
   const { findPosted } = sender;

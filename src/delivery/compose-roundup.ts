@@ -7,7 +7,7 @@ import { combineShown, type ChannelTranslations } from '../translate/channel-tra
 import type { Roundup, RoundupEntry } from './port.ts';
 
 /** Draws a channel's trends chart for a weekly digest: the seven days up to `until`, in `zone`. */
-export type WeeklyChart = (channel: string, until: Date, zone: string) => Roundup['chart'];
+export type WeeklyChart = (channel: string, until: Date, zone: string) => Promise<Roundup['chart']>;
 
 export interface RoundupStores {
   items: Pick<ItemStore, 'find'>;
@@ -43,29 +43,31 @@ function headingOf(payload: RoundupPayload): string {
  * The message for a fold or digest row: its stories as they are now (an edited title shows, later
  * sources are named), in the order it was queued with. Null when none of its items is left.
  */
-export function composeRoundup(row: RoundupDelivery, stores: RoundupStores): Roundup | null {
-  return composeRoundupShown(row, stores)?.roundup ?? null;
+export async function composeRoundup(row: RoundupDelivery, stores: RoundupStores): Promise<Roundup | null> {
+  return (await composeRoundupShown(row, stores))?.roundup ?? null;
 }
 
 /**
  * The message for a fold or digest row, with what it shows of translations into the channel's language:
  * in all (`shown`), and by item (`gathered`), for the rows it gathered.
  */
-export function composeRoundupShown(
+export async function composeRoundupShown(
   row: RoundupDelivery,
   { items, stories: storyStore, chart, translations }: RoundupStores,
-): { roundup: Roundup; shown: TranslationShown; gathered: Map<number, TranslationShown> } | null {
+): Promise<{ roundup: Roundup; shown: TranslationShown; gathered: Map<number, TranslationShown> } | null> {
   const payload = readPayload(row);
   if (!payload) return null;
   const entries: RoundupEntry[] = [];
   const gathered = new Map<number, TranslationShown>();
-  const language = translations?.language(row.channel) ?? null;
+  const language = translations ? await translations.language(row.channel) : null;
   const earlier = row.translated === null ? null : { translated: row.translated === 1, reason: row.untranslated_reason };
   for (const ref of payload.entries) {
-    const item = items.find(ref.item_id);
+    const item = await items.find(ref.item_id);
     if (!item) continue;
-    const sources = storyStore.sources(ref.story_id).map((source) => source.name);
-    const text = translations?.shown(language, item, earlier) ?? { title: item.title, summary: item.summary ?? '', originalLine: null, shown: null };
+    const sources = (await storyStore.sources(ref.story_id)).map((source) => source.name);
+    const text = translations
+      ? await translations.shown(language, item, earlier)
+      : { title: item.title, summary: item.summary ?? '', originalLine: null, shown: null };
     gathered.set(item.id, text.shown);
     entries.push({
       storyId: ref.story_id,
@@ -86,7 +88,7 @@ export function composeRoundupShown(
     : payload.parts > 1 && payload.part < payload.parts
       ? `Continued in the next message (part ${payload.part + 1} of ${payload.parts}).`
       : null;
-  const weekly = payload.digest?.every === 'weekly' && chart ? chart(row.channel, new Date(payload.digest.until), payload.digest.zone) : null;
+  const weekly = payload.digest?.every === 'weekly' && chart ? await chart(row.channel, new Date(payload.digest.until), payload.digest.zone) : null;
   const roundup: Roundup = { deliveryId: row.id, channel: row.channel, kind: row.kind, heading: headingOf(payload), entries, more, footer, chart: weekly };
   return { roundup, shown: combineShown([...gathered.values()]), gathered };
 }

@@ -38,17 +38,17 @@ export async function lookThenPost(row: OutboxRow, message: Message, { outbox, w
       return { result: 'failed', error, stage: 'lookup', startedAt: earlier };
     }
     if (found) {
-      outbox.markSent(row.id, worker, found);
+      await outbox.markSent(row.id, worker, found);
       return { result: 'sent', messageId: found, found: true };
     }
   }
   // The pace is waited for before the attempt is recorded, so that the mark is no older than the request.
   await pace();
   const startedAt = new Date();
-  if (!outbox.startAttempt(row.id, worker, startedAt, message.shown)) return { result: 'claim-lost' };
+  if (!(await outbox.startAttempt(row.id, worker, startedAt, message.shown))) return { result: 'claim-lost' };
   try {
     const messageId = await message.post();
-    outbox.markSent(row.id, worker, messageId);
+    await outbox.markSent(row.id, worker, messageId);
     return { result: 'sent', messageId, found: false };
   } catch (error) {
     return { result: 'failed', error, stage: 'send', startedAt };

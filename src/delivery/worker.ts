@@ -62,7 +62,7 @@ export class DeliveryWorker {
       outbox: Outbox;
       items: ItemStore;
       stories: StoryStore;
-      channels: { deactivate(channel: string, reason: string): void };
+      channels: { deactivate(channel: string, reason: string): Promise<void> };
       /** Queues due digests and gathers held rows into folds, before each round of claims. */
       gatherer?: Pick<Gatherer, 'gather'>;
       /** Draws a weekly digest's chart. */
@@ -70,9 +70,9 @@ export class DeliveryWorker {
       /** Items in each channel's language, where it has one. */
       translations?: ComposeStores['translations'];
       /** Asks the LLM for the translations waiting rows want, on each round of claims. */
-      translator?: { request(): unknown };
+      translator?: { request(): Promise<unknown> };
       /** Told how each row's delivery ended (the metrics count them). */
-      onDelivered?: (row: OutboxRow, outcome: DeliveryOutcome) => void;
+      onDelivered?: (row: OutboxRow, outcome: DeliveryOutcome) => Promise<void>;
       log: Logger;
       settings: DeliverySettings;
     },
@@ -84,9 +84,9 @@ export class DeliveryWorker {
     this.slots = new ChannelSlots(
       deps.settings.concurrency,
       {
-        claimDue: (limit, busy, dueBy) => {
+        claimDue: async (limit, busy, dueBy) => {
           if (!this.platforms.length) return [];
-          this.gather();
+          await this.gather();
           return this.claim({ skipChannels: busy, dueBy }, limit);
         },
         claimChannel: (channel, dueBy) => this.claim({ onlyChannel: channel, dueBy }),
@@ -105,15 +105,19 @@ export class DeliveryWorker {
     this.nudge();
   }
 
-  /** Starts sending to every idle channel that has an alert due, as far as there are free slots. */
+  /**
+   * Starts sending to every idle channel that has an alert due, as far as there are free slots; returns
+   * at once (the claim and the sends go on by themselves, and log their failures).
+   */
   nudge(): void {
-    try {
-      for (const task of this.slots.startDue()) {
-        task.catch((error: unknown) => this.deps.log.error({ err: error }, 'delivery to a channel failed unexpectedly'));
-      }
-    } catch (error) {
-      this.deps.log.error({ err: error }, 'could not read the outbox; delivery tries again on its next tick');
-    }
+    this.slots.startDue().then(
+      (tasks) => {
+        for (const task of tasks) {
+          task.catch((error: unknown) => this.deps.log.error({ err: error }, 'delivery to a channel failed unexpectedly'));
+        }
+      },
+      (error: unknown) => this.deps.log.error({ err: error }, 'could not read the outbox; delivery tries again on its next tick'),
+    );
   }
 
   /**
@@ -138,16 +142,16 @@ export class DeliveryWorker {
    * What is due to be gathered is queued first, so that it is claimed in the same round; then what the
    * rows waiting (those just gathered included) want translated is asked for.
    */
-  private gather(): void {
+  private async gather(): Promise<void> {
     try {
-      this.deps.gatherer?.gather(new Date());
+      await this.deps.gatherer?.gather(new Date());
     } catch (error) {
       this.deps.log.error({ err: error }, 'could not gather held alerts or queue digests; tried again on the next round');
     }
-    this.deps.translator?.request();
+    await this.deps.translator?.request();
   }
 
-  private claim(options: { skipChannels?: string[]; onlyChannel?: string; dueBy?: Date }, limit = this.deps.settings.concurrency): OutboxRow[] {
+  private async claim(options: { skipChannels?: string[]; onlyChannel?: string; dueBy?: Date }, limit = this.deps.settings.concurrency): Promise<OutboxRow[]> {
     const now = new Date();
     return this.deps.outbox.claim(this.platforms, this.id, limit, now, { ...this.deps.settings, ...options, dueBy: options.dueBy ?? now });
   }
@@ -163,7 +167,7 @@ export class DeliveryWorker {
       const rest = () => rows.slice(index + 1).map((r) => r.id);
       // Once stopped, what is claimed but not yet sent goes back to the queue, unsent.
       if (this.slots.stopped) {
-        this.deps.outbox.release(rows.slice(index).map((r) => r.id), this.id);
+        await this.deps.outbox.release(rows.slice(index).map((r) => r.id), this.id);
         return { sent, goOn: false };
       }
       let outcome: DeliveryOutcome;
@@ -173,21 +177,21 @@ export class DeliveryWorker {
         // A storage error: the rows behind this one go back to the queue now rather than when their
         // claim times out (this one's state is unknown: its claim times out).
         try {
-          this.deps.outbox.release(rest(), this.id);
+          await this.deps.outbox.release(rest(), this.id);
         } catch {
           // The same error, most likely: the claims time out instead.
         }
         throw error;
       }
-      this.deps.onDelivered?.(row, outcome);
+      await this.deps.onDelivered?.(row, outcome);
       if (outcome.kind === 'sent') sent++;
       if (outcome.kind === 'paused') {
-        this.deps.outbox.release(rest(), this.id, outcome.until);
+        await this.deps.outbox.release(rest(), this.id, outcome.until);
         return { sent, goOn: false };
       }
       if (outcome.kind === 'gone') {
-        this.deps.channels.deactivate(row.channel, outcome.reason);
-        const failed = this.deps.outbox.failChannel(row.channel, this.id, outcome.reason);
+        await this.deps.channels.deactivate(row.channel, outcome.reason);
+        const failed = await this.deps.outbox.failChannel(row.channel, this.id, outcome.reason);
         this.deps.log.warn({ channel: row.channel, reason: outcome.reason, failed }, 'channel marked inactive: the platform says the bot cannot post there');
         return { sent, goOn: false };
       }
@@ -200,23 +204,23 @@ export class DeliveryWorker {
     const { outbox } = this.deps;
     const log = this.deps.log.child({ outbox: row.id, channel: row.channel, item: row.item_id, kind: row.kind });
     const sender = this.senders.get(row.platform)!;
-    const message = composeMessage(row, sender, this.deps);
+    const message = await composeMessage(row, sender, this.deps);
     let outcome: DeliveryOutcome;
     if ('unsendable' in message) {
-      outbox.markFailed(row.id, this.id, message.unsendable, null);
+      await outbox.markFailed(row.id, this.id, message.unsendable, null);
       outcome = { kind: 'failed', why: 'unsendable' };
       log.warn({ outcome: outcome.kind, why: outcome.why, reason: message.unsendable }, 'nothing to post; marked failed');
       return outcome;
     }
     if ('skipped' in message) {
-      outbox.markSkipped(row.id, this.id, message.skipped);
+      await outbox.markSkipped(row.id, this.id, message.skipped);
       outcome = { kind: 'failed', why: 'skipped' };
       log.debug({ outcome: outcome.kind, why: outcome.why, reason: message.skipped }, 'update skipped');
       return outcome;
     }
     // What it shows of a translation is recorded before it goes out, as what it names is (startAttempt).
     const translation = message.translation;
-    if (translation && (translation.shown !== null || row.translated !== null)) outbox.recordTranslation(row.id, this.id, translation.shown, translation.gathered);
+    if (translation && (translation.shown !== null || row.translated !== null)) await outbox.recordTranslation(row.id, this.id, translation.shown, translation.gathered);
     const pacer = this.pacers.get(row.platform);
     const attempt = await lookThenPost(row, message, { outbox, worker: this.id, pace: async () => pacer?.wait(row.channel) });
     switch (attempt.result) {
@@ -233,7 +237,7 @@ export class DeliveryWorker {
   }
 
   /** Records a failed send, or a failed look for an earlier one, as the retry policy decides. */
-  private recordFailure(row: OutboxRow, attempt: { error: unknown; stage: 'send' | 'lookup'; startedAt: Date }, log: Logger): DeliveryOutcome {
+  private async recordFailure(row: OutboxRow, attempt: { error: unknown; stage: 'send' | 'lookup'; startedAt: Date }, log: Logger): Promise<DeliveryOutcome> {
     const { outbox, settings } = this.deps;
     const reason = attempt.error instanceof Error ? attempt.error.message : String(attempt.error);
     const message = attempt.stage === 'lookup' ? `could not check whether an earlier attempt was posted: ${reason}` : reason;
@@ -244,15 +248,15 @@ export class DeliveryWorker {
     );
     switch (decision.action) {
       case 'channel-gone':
-        outbox.markFailed(row.id, this.id, message, null);
+        await outbox.markFailed(row.id, this.id, message, null);
         return { kind: 'gone', reason };
       case 'give-up':
-        outbox.markFailed(row.id, this.id, message, null, decision.mayHaveLanded);
+        await outbox.markFailed(row.id, this.id, message, null, decision.mayHaveLanded);
         log.warn({ err: message, attempts: row.attempts, giveUp: true, outcome: 'failed', why: decision.why }, 'alert delivery failed for good');
         return { kind: 'failed', why: decision.why };
       case 'retry':
       case 'pause': {
-        outbox.markFailed(row.id, this.id, message, decision.at, decision.mayHaveLanded);
+        await outbox.markFailed(row.id, this.id, message, decision.at, decision.mayHaveLanded);
         const outcome: DeliveryOutcome = decision.action === 'retry' ? { kind: 'retrying', at: decision.at } : { kind: 'paused', until: decision.at };
         log.warn({ err: message, attempts: row.attempts, giveUp: false, outcome: outcome.kind }, 'alert delivery failed; will retry');
         return outcome;

@@ -52,12 +52,12 @@ export class FeedAdmin {
   ) {}
 
   /** Adds a feed by its URL, as given, without fetching it (a list of feeds, an OPML file). */
-  add(request: AddFeedRequest): AddFeedResult {
+  async add(request: AddFeedRequest): Promise<AddFeedResult> {
     const url = this.checkedUrl(request.url);
     const fixed = request.every && !isAdaptive(request.every) ? request.every : null;
     const intervalMs = fixed ? this.parseInterval(fixed) : this.settings.defaultIntervalMs;
     const intervalMode = fixed ? 'fixed' : 'adaptive';
-    const { feed, created } = this.feeds.add({ url, name: request.name?.trim() || null, intervalSeconds: Math.round(intervalMs / 1000), intervalMode }, this.now());
+    const { feed, created } = await this.feeds.add({ url, name: request.name?.trim() || null, intervalSeconds: Math.round(intervalMs / 1000), intervalMode }, this.now());
     if (created) return { created, feed };
     return { created, feed, message: `already subscribed: feed #${feed.id} ${feed.name ? `(${feed.name}) ` : ''}has this URL` };
   }
@@ -72,14 +72,14 @@ export class FeedAdmin {
   async subscribe(request: AddFeedRequest, now = this.now()): Promise<SubscribeResult> {
     const given = this.checkedUrl(request.url);
     if (request.every && !isAdaptive(request.every)) this.parseInterval(request.every);
-    if (!this.probe || this.feeds.find(given)) return { ...this.add(request), foundOn: null, alsoOnPage: [], note: null };
+    if (!this.probe || (await this.feeds.find(given))) return { ...(await this.add(request)), foundOn: null, alsoOnPage: [], note: null };
     const discovery = await discoverFeed(given, this.probe);
-    if (discovery.kind !== 'page') return this.added(this.add(request), discovery, now, null, []);
+    if (discovery.kind !== 'page') return this.added(await this.add(request), discovery, now, null, []);
     const [first, ...others] = discovery.feeds as [string, ...string[]];
     const found = this.checkedUrl(first);
     // Whatever the page answers at its address, the feed it names is fetched as a poll would fetch it.
-    const fetched: Discovery = this.feeds.find(found) ? { kind: 'as-given' } : await discoverFeedQuietly(found, this.probe);
-    return this.added(this.add({ ...request, url: found }), fetched, now, given, others);
+    const fetched: Discovery = (await this.feeds.find(found)) ? { kind: 'as-given' } : await discoverFeedQuietly(found, this.probe);
+    return this.added(await this.add({ ...request, url: found }), fetched, now, given, others);
   }
 
   private added(result: AddFeedResult, discovery: Discovery, now: Date, foundOn: string | null, alsoOnPage: string[]): SubscribeResult {
@@ -90,35 +90,38 @@ export class FeedAdmin {
     return { ...result, foundOn, alsoOnPage, note };
   }
 
-  addDefaults(): AddFeedResult[] {
-    return defaultFeeds().map((feed) => this.add({ url: feed.url, name: feed.name }));
+  /** Adds the default feeds, one after another, in their order. */
+  async addDefaults(): Promise<AddFeedResult[]> {
+    const results: AddFeedResult[] = [];
+    for (const feed of defaultFeeds()) results.push(await this.add({ url: feed.url, name: feed.name }));
+    return results;
   }
 
   /** Removes a feed, unsubscribing it from its WebSub hub first (a hub that cannot be reached is asked again later). */
   async remove(idOrUrl: string): Promise<FeedRow> {
-    const feed = this.find(idOrUrl);
+    const feed = await this.find(idOrUrl);
     await this.unsubscribe(feed.id);
-    this.feeds.remove(feed.id);
+    await this.feeds.remove(feed.id);
     return feed;
   }
 
   /** Fixes a feed's interval (`every` a duration), or makes it adaptive again (`every` "adaptive"). */
-  setInterval(idOrUrl: string, every: string): FeedRow {
-    const feed = this.find(idOrUrl);
-    this.feeds.setInterval(feed.id, isAdaptive(every) ? null : Math.round(this.parseInterval(every) / 1000), this.now());
-    return this.feeds.find(feed.id)!;
+  async setInterval(idOrUrl: string, every: string): Promise<FeedRow> {
+    const feed = await this.find(idOrUrl);
+    await this.feeds.setInterval(feed.id, isAdaptive(every) ? null : Math.round(this.parseInterval(every) / 1000), this.now());
+    return (await this.feeds.find(feed.id))!;
   }
 
   /** Puts a disabled (or failing) feed back on the schedule with a clean failure count. */
-  enable(idOrUrl: string): FeedRow {
-    const feed = this.find(idOrUrl);
-    this.feeds.enable(feed.id, this.now());
-    return this.feeds.find(feed.id)!;
+  async enable(idOrUrl: string): Promise<FeedRow> {
+    const feed = await this.find(idOrUrl);
+    await this.feeds.enable(feed.id, this.now());
+    return (await this.feeds.find(feed.id))!;
   }
 
-  private find(idOrUrl: string): FeedRow {
+  private async find(idOrUrl: string): Promise<FeedRow> {
     const key = /^\d+$/.test(idOrUrl.trim()) ? idOrUrl.trim() : parseFeedUrl(idOrUrl).href;
-    const feed = this.feeds.find(key);
+    const feed = await this.feeds.find(key);
     if (!feed) throw new FeedInputError(`no feed ${/^\d+$/.test(key) ? `#${key}` : key}; "ainews feeds list" shows the feeds`);
     return feed;
   }

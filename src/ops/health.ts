@@ -30,8 +30,8 @@ export interface PlatformProbe {
 const UP: ReadonlySet<ConnectionState> = new Set(['connecting', 'connected', 'reconnecting', 'standby']);
 
 export interface HealthDeps {
-  /** Writes to the database; throws its error when the write fails. */
-  probeDatabase(): void;
+  /** Writes to the database; rejects with its error when the write fails. */
+  probeDatabase(): Promise<void>;
   scheduler: { heartbeat(): Heartbeat };
   /** A schedule silent for longer than this has stopped: twice POLL_CRON's longest gap between fires. */
   stallAfterMs: number;
@@ -46,15 +46,15 @@ export interface HealthDeps {
 export class HealthCheck {
   constructor(private readonly deps: HealthDeps) {}
 
-  run(): HealthReport {
-    const checks: Record<string, Check> = { database: this.database(), scheduler: this.scheduler() };
+  async run(): Promise<HealthReport> {
+    const checks: Record<string, Check> = { database: await this.database(), scheduler: this.scheduler() };
     for (const platform of this.deps.platforms) checks[platform.name] = this.platform(platform);
     return { status: Object.values(checks).every((check) => check.ok) ? 'ok' : 'failing', checks };
   }
 
-  private database(): Check {
+  private async database(): Promise<Check> {
     try {
-      this.deps.probeDatabase();
+      await this.deps.probeDatabase();
       return { ok: true };
     } catch (error) {
       return { ok: false, error: describeDatabaseError(error) ?? (error instanceof Error ? error.message : String(error)) };

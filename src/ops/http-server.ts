@@ -5,7 +5,7 @@ import type { HealthReport } from './health.ts';
 
 /** What the server answers with: the health report, and the metrics as Prometheus scrapes them. */
 export interface OpsRoutes {
-  health(): HealthReport;
+  health(): Promise<HealthReport>;
   metrics(): Promise<{ contentType: string; text: string }>;
 }
 
@@ -38,7 +38,7 @@ async function answer(req: IncomingMessage, res: ServerResponse, routes: OpsRout
   }
   if (path === '/livez') return send(res, 200, JSON_TYPE, '{"status":"ok"}\n');
   if (path === '/healthz') {
-    const report = routes.health();
+    const report = await routes.health();
     return send(res, report.status === 'ok' ? 200 : 503, JSON_TYPE, `${JSON.stringify(report)}\n`);
   }
   const { contentType, text } = await routes.metrics();

@@ -55,8 +55,8 @@ export class Metrics {
 
   constructor(private readonly deps: { reads: MetricsReads; log: Logger }) {
     const registers = [this.registry];
-    this.statusGauge('ainews_feeds', 'Feeds by status, read from the database at each scrape.', FEED_STATUSES, () => deps.reads.feedsByStatus());
-    this.statusGauge('ainews_outbox', 'Outbox rows by status, read from the database at each scrape.', OUTBOX_STATUSES, () => deps.reads.outboxByStatus());
+    this.statusGauge('ainews_feeds', 'Feeds by status, read from the database at each scrape.', FEED_STATUSES, async () => deps.reads.feedsByStatus());
+    this.statusGauge('ainews_outbox', 'Outbox rows by status, read from the database at each scrape.', OUTBOX_STATUSES, async () => deps.reads.outboxByStatus());
     this.polls = new Counter({ name: 'ainews_feed_polls_total', help: 'Feed polls by outcome: ok, not_modified (a 304), failed.', labelNames: ['outcome'], registers });
     for (const outcome of Object.values(POLL_OUTCOMES)) this.polls.inc({ outcome }, 0);
     this.pollSeconds = new Histogram({
@@ -116,11 +116,11 @@ export class Metrics {
   }
 
   /** Counts a row's delivery; an alert sent on its own (not in a fold or digest) also gives its delay. */
-  delivered(row: OutboxRow, outcome: DeliveryOutcome, now = new Date()): void {
+  async delivered(row: OutboxRow, outcome: DeliveryOutcome, now = new Date()): Promise<void> {
     this.deliveries.inc({ platform: row.platform, outcome: deliveryLabel(outcome) });
     if (outcome.kind !== 'sent' || row.kind !== 'alert') return;
     try {
-      const published = this.deps.reads.publishedAt(row.item_id);
+      const published = await this.deps.reads.publishedAt(row.item_id);
       if (published) this.alertDelay.observe(Math.max(0, (now.getTime() - published.getTime()) / 1000));
     } catch (error) {
       // The alert is sent and recorded; only its delay goes unmeasured.
@@ -138,23 +138,24 @@ export class Metrics {
   }
 
   /** A gauge by status, counted in the database when scraped: every known status, 0 when it has none. */
-  private statusGauge(name: string, help: string, known: readonly string[], read: () => Map<string, number>): void {
+  private statusGauge(name: string, help: string, known: readonly string[], read: () => Promise<Map<string, number>>): void {
     const log = this.deps.log;
     new Gauge({
       name,
       help,
       labelNames: ['status'],
       registers: [this.registry],
-      collect() {
-        this.reset();
+      async collect() {
         let counts: Map<string, number>;
         try {
-          counts = read();
+          counts = await read();
         } catch (error) {
           // The rest of the scrape still goes out; this gauge is missing from it, which alerts can see.
           log.warn({ err: error, metric: name }, 'could not count by status for the metrics; left out of this scrape');
+          this.reset();
           return;
         }
+        this.reset();
         for (const status of new Set([...known, ...counts.keys()])) this.set({ status }, counts.get(status) ?? 0);
       },
     });

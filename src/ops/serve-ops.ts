@@ -1,5 +1,5 @@
 import type { Config } from '../config.ts';
-import type { Database } from '../db/open.ts';
+import type { Sql } from '../db/sql.ts';
 import { probeWrite } from '../db/write-probe.ts';
 import type { Logger } from '../log.ts';
 import type { Heartbeat } from '../pipeline/scheduler.ts';
@@ -11,7 +11,7 @@ import type { Metrics } from './metrics.ts';
 /** The parts of the app the health checks and the metrics read (the app itself fits). */
 export interface OpsParts {
   config: Pick<Config, 'POLL_CRON'>;
-  db: Database;
+  sql: Sql;
   scheduler: { heartbeat(): Heartbeat };
   metrics: Metrics;
   log: Logger;
@@ -24,7 +24,7 @@ export interface OpsParts {
 export function serveOps(app: OpsParts, platforms: PlatformProbe[], where: { host: string; port: number }, options: { now?: () => Date } = {}): Promise<OpsServer> {
   const now = options.now ?? (() => new Date());
   const health = new HealthCheck({
-    probeDatabase: () => probeWrite(app.db, now()),
+    probeDatabase: () => probeWrite(app.sql, now()),
     scheduler: app.scheduler,
     stallAfterMs: 2 * cronPeriodMs(app.config.POLL_CRON),
     platforms,

@@ -22,7 +22,7 @@ export interface FeedHealthDeps {
   notices: Pick<OutboxNotices, 'queue'>;
   watches: Pick<WatchStore, 'list'>;
   /** An IMMEDIATE transaction: the outage's record and its notices are written together. */
-  transaction: <T>(work: () => T) => T;
+  transaction: <T>(work: () => Promise<T>) => Promise<T>;
   log: Logger;
   settings: FeedHealthSettings;
 }
@@ -36,45 +36,52 @@ export interface FeedHealthDeps {
 export class FeedHealth {
   constructor(private readonly deps: FeedHealthDeps) {}
 
-  failed(feed: FeedRow, error: unknown, at: Date): void {
-    this.guard(feed, () => {
+  async failed(feed: FeedRow, error: unknown, at: Date): Promise<void> {
+    await this.guard(feed, async () => {
       const { health, transaction, settings } = this.deps;
-      transaction(() => {
-        const outage = health.failed(feed.id, at);
+      await transaction(async () => {
+        const outage = await health.failed(feed.id, at);
         if (outage.noticed_at) return;
         // The feed as this failure left it: its failures in a row, its next poll, whether it is disabled.
-        const current = this.deps.feeds.find(feed.id) ?? feed;
+        const current = (await this.deps.feeds.find(feed.id)) ?? feed;
         const lastedMs = at.getTime() - Date.parse(outage.outage_started_at);
         if (lastedMs < settings.graceMs && current.status !== 'disabled') return;
-        const channels = this.channelsFor(current);
-        if (!health.markNoticed(feed.id, channels, at)) return;
+        const channels = await this.channelsFor(current);
+        if (!(await health.markNoticed(feed.id, channels, at))) return;
         const text = failureNotice(current, classifyFailure(error), lastedMs, at);
-        const queued = channels.filter((channel) => this.deps.notices.queue(channel, { text }, at) !== null);
+        const queued = await this.queue(channels, text, at);
         this.deps.log.info({ feed: feed.id, channels: queued, since: outage.outage_started_at }, 'feed down past FEED_HEALTH_GRACE, or disabled: notice queued');
       });
     });
   }
 
-  succeeded(feed: FeedRow, at: Date): void {
-    this.guard(feed, () => {
+  async succeeded(feed: FeedRow, at: Date): Promise<void> {
+    await this.guard(feed, async () => {
       const { health, transaction } = this.deps;
       // Nearly every poll finds its feed well: a read, and no write lock, settles it.
-      const open = health.find(feed.id);
+      const open = await health.find(feed.id);
       if (!open || open.recovered_at !== null) return;
-      transaction(() => {
-        const ended = health.recovered(feed.id, at);
+      await transaction(async () => {
+        const ended = await health.recovered(feed.id, at);
         if (!ended?.noticed_at) return;
-        const text = recoveryNotice(this.deps.feeds.find(feed.id) ?? feed, at.getTime() - Date.parse(ended.outage_started_at));
-        const queued = noticedChannels(ended).filter((channel) => this.deps.notices.queue(channel, { text }, at) !== null);
+        const text = recoveryNotice((await this.deps.feeds.find(feed.id)) ?? feed, at.getTime() - Date.parse(ended.outage_started_at));
+        const queued = await this.queue(noticedChannels(ended), text, at);
         this.deps.log.info({ feed: feed.id, channels: queued }, 'feed back after an outage: notice queued');
       });
     });
   }
 
+  /** Queues the notice in each channel, one after another; returns the channels it was queued in. */
+  private async queue(channels: string[], text: string, at: Date): Promise<string[]> {
+    const queued: string[] = [];
+    for (const channel of channels) if ((await this.deps.notices.queue(channel, { text }, at)) !== null) queued.push(channel);
+    return queued;
+  }
+
   /** The operator's channel, and those of the watches limited to this feed by `source:` (as search reads it). */
-  private channelsFor(feed: FeedRow): string[] {
+  private async channelsFor(feed: FeedRow): Promise<string[]> {
     const channels = new Set<string>(this.deps.settings.opsChannel ? [this.deps.settings.opsChannel] : []);
-    for (const watch of this.deps.watches.list()) {
+    for (const watch of await this.deps.watches.list()) {
       let source: string | null;
       try {
         source = parseWatch(watch.query).source;
@@ -88,9 +95,9 @@ export class FeedHealth {
   }
 
   /** Feed health never fails a poll: what goes wrong here is logged, and the next poll tries again. */
-  private guard(feed: FeedRow, work: () => void): void {
+  private async guard(feed: FeedRow, work: () => Promise<void>): Promise<void> {
     try {
-      work();
+      await work();
     } catch (error) {
       this.deps.log.error({ err: (error as Error).message, feed: feed.id }, describeDatabaseError(error) ?? 'could not record the feed’s health');
     }

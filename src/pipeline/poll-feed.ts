@@ -25,7 +25,7 @@ export interface PollerDeps {
   /** Indexes, clusters, summarizes and routes what a poll stored. */
   processor: ItemProcessor;
   /** How many alerts are queued for these items. */
-  alertsFor: (itemIds: number[]) => number;
+  alertsFor: (itemIds: number[]) => Promise<number>;
   fetch: FetchFn;
   hosts: HostQueue;
   /** Learns each feed's rhythm from its polls, and says when to poll it next. */
@@ -37,14 +37,14 @@ export interface PollerDeps {
   /** Told how each poll of a feed went (feed health); it handles its own errors. */
   observer?: PollObserver;
   /** Told what each poll that brought a body saw (the WebSub subscriber reads the feed's hub there). */
-  onPolled?: (feed: FeedRow, poll: PolledBody) => void;
+  onPolled?: (feed: FeedRow, poll: PolledBody) => Promise<void>;
   now?: () => Date;
 }
 
 /** Follows feeds' polls: a failure (with its error), or a poll that worked. */
 export interface PollObserver {
-  failed(feed: FeedRow, error: unknown, at: Date): void;
-  succeeded(feed: FeedRow, at: Date): void;
+  failed(feed: FeedRow, error: unknown, at: Date): Promise<void>;
+  succeeded(feed: FeedRow, at: Date): Promise<void>;
 }
 
 /** A poll that brought a body: what was fetched and parsed, and how many entries were new to the feed. */
@@ -97,7 +97,7 @@ export class FeedPoller {
     await this.deps.processor.drain();
     if (outcome.fresh.length === 0) return { ...outcome, alerts: 0 };
     try {
-      return { ...outcome, alerts: this.deps.alertsFor(outcome.fresh.map((item) => item.id)) };
+      return { ...outcome, alerts: await this.deps.alertsFor(outcome.fresh.map((item) => item.id)) };
     } catch (error) {
       this.deps.log.error({ err: (error as Error).message, feed: outcome.feed.id }, describeDatabaseError(error) ?? 'could not count the alerts queued');
       return { ...outcome, alerts: 0 };
@@ -113,12 +113,12 @@ export class FeedPoller {
         () => this.deps.fetch(feed.url, { etag: feed.etag, lastModified: feed.last_modified }, signal),
         signal,
       );
-      if (fetched.movedTo && this.deps.feeds.moveTo(feed.id, fetched.movedTo)) {
+      if (fetched.movedTo && (await this.deps.feeds.moveTo(feed.id, fetched.movedTo))) {
         log.info({ movedTo: fetched.movedTo }, 'feed moved permanently; stored URL updated');
       }
       if (fetched.status === 304) {
-        this.deps.feeds.recordSuccess(feed.id, this.success(feed, fetched, []));
-        this.deps.observer?.succeeded(feed, this.now());
+        await this.deps.feeds.recordSuccess(feed.id, await this.success(feed, fetched, []));
+        await this.deps.observer?.succeeded(feed, this.now());
         return { feed, result: 'not-modified', fresh: [], backlog: 0 };
       }
       return await this.store(feed, fetched, log);
@@ -143,9 +143,9 @@ export class FeedPoller {
     if (parsed.truncated) log.warn({ entries: count }, 'the feed broke off before its end; kept its whole items, and fetches it in full next time');
     const appeared = appearances(feed, stored.created, stored.linked, now, backlog);
     // Before the next poll is planned: a hub found missing news here has the feed planned without it.
-    this.deps.onPolled?.(feed, { fetched, parsed, fresh: backlog ? 0 : stored.created.length + stored.linked, at: now });
-    this.deps.feeds.recordSuccess(feed.id, { ...this.success(feed, fetched, appeared), ...validators, language: parsed.language, title: parsed.title });
-    this.deps.observer?.succeeded(feed, this.now());
+    await this.deps.onPolled?.(feed, { fetched, parsed, fresh: backlog ? 0 : stored.created.length + stored.linked, at: now });
+    await this.deps.feeds.recordSuccess(feed.id, { ...(await this.success(feed, fetched, appeared)), ...validators, language: parsed.language, title: parsed.title });
+    await this.deps.observer?.succeeded(feed, this.now());
     log.debug({ entries: count, created: stored.created.length, updated: stored.updated, linked: stored.linked, backlog }, 'polled');
     return { feed, result: 'updated', fresh: backlog ? [] : stored.created, backlog: backlog ? stored.created.length : 0 };
   }
@@ -158,7 +158,7 @@ export class FeedPoller {
   async ingestPush(feed: FeedRow, body: Buffer, contentType: string | null): Promise<IngestOutcome> {
     const log = this.deps.log.child({ feed: feed.id, url: feed.url, pushed: true });
     const { stored, now, backlog } = await this.storeBody(feed, body, contentType, feed.url, true, log);
-    this.deps.planner.observe(feed, appearances(feed, stored.created, stored.linked, now, backlog), now);
+    await this.deps.planner.observe(feed, appearances(feed, stored.created, stored.linked, now, backlog), now);
     log.debug({ created: stored.created.length, updated: stored.updated, linked: stored.linked }, 'pushed');
     return { feed, result: 'updated', fresh: backlog ? [] : stored.created, backlog: backlog ? stored.created.length : 0 };
   }
@@ -187,25 +187,25 @@ export class FeedPoller {
     await setImmediate();
     const backlog = feed.first_success_at === null;
     const source = { name: feed.name ?? parsed.title ?? '', url: feed.url };
-    const stored = this.deps.items.store(feed.id, items, { backlog, now, source, partial: partial || parsed.truncated });
+    const stored = await this.deps.items.store(feed.id, items, { backlog, now, source, partial: partial || parsed.truncated });
     return { parsed, stored, count: items.length, now, backlog };
   }
 
-  private success(feed: FeedRow, fetched: FetchedFeed, appeared: Date[]) {
+  private async success(feed: FeedRow, fetched: FetchedFeed, appeared: Date[]) {
     const at = this.now();
-    const plan = this.deps.planner.afterPoll(feed, { at, appeared, maxAgeMs: fetched.maxAgeMs });
+    const plan = await this.deps.planner.afterPoll(feed, { at, appeared, maxAgeMs: fetched.maxAgeMs });
     return { at, plan, etag: fetched.etag, lastModified: fetched.lastModified };
   }
 
-  private fail(feed: FeedRow, error: Error, log: Logger): IngestOutcome {
+  private async fail(feed: FeedRow, error: Error, log: Logger): Promise<IngestOutcome> {
     const at = this.now();
     const failures = feed.consecutive_failures + 1;
     const disabled = failures >= this.deps.maxFailures;
     const retryAfterMs = error instanceof FeedFetchError ? (error.details.retryAfterMs ?? 0) : 0;
     const wait = Math.max(backoffDelay(failures, this.deps.backoff), Math.min(retryAfterMs, 86_400_000));
     const message = `${error.message}`;
-    this.deps.feeds.recordFailure(feed.id, { at, error: message, nextPollAt: disabled ? null : new Date(at.getTime() + wait) });
-    this.deps.observer?.failed(feed, error, at);
+    await this.deps.feeds.recordFailure(feed.id, { at, error: message, nextPollAt: disabled ? null : new Date(at.getTime() + wait) });
+    await this.deps.observer?.failed(feed, error, at);
     log.warn({ err: message, failures, disabled }, disabled ? 'feed disabled after repeated failures' : 'feed poll failed');
     return { feed, result: 'failed', fresh: [], backlog: 0, error: message, disabled };
   }

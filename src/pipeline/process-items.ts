@@ -15,8 +15,8 @@ export interface ProcessorDeps {
   clusterer: StoryClusterer;
   summaries: Summaries;
   router: AlertRouter;
-  /** Runs `work` in one database transaction. */
-  transaction: <T>(work: () => T) => T;
+  /** Runs `work` in one database transaction: the store calls it makes, awaited, join it. */
+  transaction: <T>(work: () => Promise<T>) => Promise<T>;
   log: Logger;
   now?: () => Date;
 }
@@ -29,8 +29,8 @@ export interface ProcessResult {
 }
 
 /**
- * Items per transaction: the event loop is blocked for one batch at a time, not a whole poll. About 25 ms
- * of work on a 2-core machine with full-text articles (npm run bench -- ingest).
+ * Items per transaction: the database is held (on SQLite, every other call into it waits) for one batch at a
+ * time, not a whole poll. About 25 ms of work on a 2-core machine with full-text articles (npm run bench -- ingest).
  */
 export const BATCH_SIZE = 32;
 
@@ -57,7 +57,7 @@ export class ItemProcessor {
    */
   drain(): Promise<ProcessResult> {
     if (this.draining) {
-      return this.draining.then(({ total, ended }) => (ended === 'empty' && !this.stopped && this.anyDue() ? this.drain() : total));
+      return this.draining.then(async ({ total, ended }) => (ended === 'empty' && !this.stopped && (await this.anyDue()) ? this.drain() : total));
     }
     this.draining = this.pass().finally(() => {
       this.draining = null;
@@ -75,9 +75,9 @@ export class ItemProcessor {
    * Processes the next batch in one transaction; returns null when nothing is due. When a batch throws
    * (a bug, not the database), its items are processed one at a time instead (`processAlone`).
    */
-  processNext(): ProcessResult | null {
+  async processNext(): Promise<ProcessResult | null> {
     try {
-      return this.process(() => this.deps.pending.next(BATCH_SIZE, this.now()));
+      return await this.process(async () => this.deps.pending.next(BATCH_SIZE, this.now()));
     } catch (error) {
       if (describeDatabaseError(error)) throw error;
       return this.processAlone();
@@ -91,12 +91,12 @@ export class ItemProcessor {
    * is taken to be something other than the items (a stored watch that no longer parses, say): the pass
    * stops, and the items behind them stay queued as they were.
    */
-  private processAlone(): ProcessResult {
+  private async processAlone(): Promise<ProcessResult> {
     const total: ProcessResult = { items: 0, alerts: 0 };
     let failedInARow = 0;
-    for (const { seq, item } of this.deps.pending.next(BATCH_SIZE, this.now())) {
+    for (const { seq, item } of await this.deps.pending.next(BATCH_SIZE, this.now())) {
       try {
-        const result = this.process(() => this.deps.pending.bySeq(seq, this.now()));
+        const result = await this.process(async () => this.deps.pending.bySeq(seq, this.now()));
         total.items += result?.items ?? 0;
         total.alerts += result?.alerts ?? 0;
         failedInARow = 0;
@@ -104,7 +104,7 @@ export class ItemProcessor {
         if (describeDatabaseError(error)) throw error;
         const message = (error as Error).message;
         const at = this.now().getTime();
-        const attempts = this.deps.transaction(() => this.deps.pending.fail(seq, message, (n) => new Date(at + backoffDelay(n, RETRY_BACKOFF))));
+        const attempts = await this.deps.transaction(async () => this.deps.pending.fail(seq, message, (n) => new Date(at + backoffDelay(n, RETRY_BACKOFF))));
         this.deps.log.error(
           { err: error, item: item.id, attempts },
           'a stored item failed to be indexed, clustered, summarized or routed; it stays queued and is tried again later',
@@ -116,12 +116,12 @@ export class ItemProcessor {
   }
 
   /** Processes the rows `select` returns, in one transaction; null when it returns none. */
-  private process(select: () => PendingItem[]): ProcessResult | null {
+  private async process(select: () => Promise<PendingItem[]>): Promise<ProcessResult | null> {
     // Read first, without the write lock: an idle tick must not wait for another process's writes.
-    if (!this.deps.pending.any(this.now())) return null;
+    if (!(await this.deps.pending.any(this.now()))) return null;
     const now = this.now();
-    const done = this.deps.transaction(() => {
-      const batch = select();
+    const done = await this.deps.transaction(async () => {
+      const batch = await select();
       if (batch.length === 0) return null;
       let alerts = 0;
       const llm: ItemRow[] = [];
@@ -129,17 +129,17 @@ export class ItemProcessor {
         const rows = group.map((pending) => pending.item);
         const [first] = group as [PendingItem];
         if (first.edited) {
-          for (const row of rows) this.deps.index.replace(row.id, row.title, row.body);
-          this.deps.summaries.fill(rows, { backlog: true });
+          for (const row of rows) await this.deps.index.replace(row.id, row.title, row.body);
+          await this.deps.summaries.fill(rows, { backlog: true });
           continue;
         }
-        for (const row of rows) this.deps.index.add(row.id, row.title, row.body);
-        this.deps.clusterer.assign(rows, first.feed_id, now).forEach(({ storyId }, i) => (rows[i]!.story_id = storyId));
+        for (const row of rows) await this.deps.index.add(row.id, row.title, row.body);
+        (await this.deps.clusterer.assign(rows, first.feed_id, now)).forEach(({ storyId }, i) => (rows[i]!.story_id = storyId));
         const backlog = first.item.backlog === 1;
-        llm.push(...this.deps.summaries.fill(rows, { backlog }));
-        alerts += this.deps.router.route(rows, [first.source_name, first.source_url], now);
+        llm.push(...(await this.deps.summaries.fill(rows, { backlog })));
+        alerts += await this.deps.router.route(rows, [first.source_name, first.source_url], now);
       }
-      this.deps.pending.remove(batch.map((row) => row.seq));
+      await this.deps.pending.remove(batch.map((row) => row.seq));
       return { result: { items: batch.length, alerts }, llm };
     });
     if (!done) return null;
@@ -147,9 +147,9 @@ export class ItemProcessor {
     return done.result;
   }
 
-  private anyDue(): boolean {
+  private async anyDue(): Promise<boolean> {
     try {
-      return this.deps.pending.any(this.now());
+      return await this.deps.pending.any(this.now());
     } catch {
       // The database failing is logged by the pass that meets it.
       return false;
@@ -160,7 +160,7 @@ export class ItemProcessor {
     const total: ProcessResult = { items: 0, alerts: 0 };
     try {
       while (!this.stopped) {
-        const result = this.processNext();
+        const result = await this.processNext();
         if (!result) return { total, ended: 'empty' };
         total.items += result.items;
         total.alerts += result.alerts;

@@ -76,7 +76,7 @@ export class AlertRouter {
       /** Outlets per story, and matches waiting for more; without it, every watch fires at the first outlet. */
       matches?: StoryMatches;
       /** A channel's default minimum of outlets (`settings min`), or null. */
-      channelMin?: (channel: string) => number | null;
+      channelMin?: (channel: string) => Promise<number | null>;
       /** How long a story takes items: matches older than this are forgotten. */
       storyWindowMs?: number;
       /** Whether a channel's settings hold a row back (quiet hours, a limit, a digest): by default none does. */
@@ -85,10 +85,10 @@ export class AlertRouter {
   ) {}
 
   /** Queues the alerts for freshly stored, clustered items; returns how many alerts were queued. */
-  route(items: ItemRow[], sources: string[], now = new Date()): number {
+  async route(items: ItemRow[], sources: string[], now = new Date()): Promise<number> {
     const fresh = items.filter((item) => item.backlog === 0);
     if (fresh.length === 0) return 0;
-    const compiled = this.compile();
+    const compiled = await this.compile();
     if (compiled.byId.size === 0) return 0;
     const { outbox, watches, log, matches } = this.deps;
     let queued = 0;
@@ -96,23 +96,23 @@ export class AlertRouter {
     const inactive = new Map<string, number>();
     const mins = new Map<string, number | null>();
     for (const item of fresh) {
-      const plan = this.plan(item, sources, compiled, mins);
+      const plan = await this.plan(item, sources, compiled, mins);
       for (const alert of plan.storyAlerts) {
         if (!takesUpdates(alert)) continue;
-        const due = updateDueAt(outbox.updates(alert.id), this.deps.updates, now);
-        if (due && outbox.enqueueUpdate(alert, item.id, due, now, this.holdFor(alert.channel, 'update', due))) updates++;
+        const due = updateDueAt(await outbox.updates(alert.id), this.deps.updates, now);
+        if (due && (await outbox.enqueueUpdate(alert, item.id, due, now, await this.holdFor(alert.channel, 'update', due)))) updates++;
       }
       for (const { watch, itemId } of plan.alerts) {
         const alert = { itemId, storyId: plan.storyId, channel: watch.channel, watchId: watch.id, watchQuery: watch.query, mention: watch.mention };
-        if (outbox.enqueue(alert, now, this.holdFor(watch.channel, 'alert', now))) queued++;
-        else if (watches.channel(watch.channel)?.active === 0) inactive.set(watch.channel, (inactive.get(watch.channel) ?? 0) + 1);
+        if (await outbox.enqueue(alert, now, await this.holdFor(watch.channel, 'alert', now))) queued++;
+        else if ((await watches.channel(watch.channel))?.active === 0) inactive.set(watch.channel, (inactive.get(watch.channel) ?? 0) + 1);
       }
-      for (const { watch } of plan.waiting) matches?.record({ story_id: plan.storyId, watch_id: watch.id, channel: watch.channel, item_id: item.id }, now);
+      for (const { watch } of plan.waiting) await matches?.record({ story_id: plan.storyId, watch_id: watch.id, channel: watch.channel, item_id: item.id }, now);
     }
-    if (matches && this.deps.storyWindowMs) matches.prune(new Date(now.getTime() - this.deps.storyWindowMs));
+    if (matches && this.deps.storyWindowMs) await matches.prune(new Date(now.getTime() - this.deps.storyWindowMs));
     if (queued || updates) log.debug({ items: items.length, queued, updates }, 'alerts queued');
     for (const [channel, skipped] of inactive) {
-      log.info({ channel, skipped, reason: watches.channel(channel)?.inactive_reason }, 'alerts not queued: the channel is inactive');
+      log.info({ channel, skipped, reason: (await watches.channel(channel))?.inactive_reason }, 'alerts not queued: the channel is inactive');
     }
     return queued;
   }
@@ -121,21 +121,21 @@ export class AlertRouter {
    * What routing made of a stored item for a channel: the row it queued there, or the plan `route`
    * follows, made again with the channel's watches as they are now, and why it queues nothing.
    */
-  explain(item: ItemRow, channel: string): RouteVerdict {
+  async explain(item: ItemRow, channel: string): Promise<RouteVerdict> {
     const { outbox, watches } = this.deps;
-    const delivery = outbox.find(item.id, channel);
+    const delivery = await outbox.find(item.id, channel);
     if (delivery) return { kind: delivery.kind, delivery };
     // Alerts were routed when the first feed delivered the item, with that feed as its source.
-    const first = this.deps.items.feedsOf(item.id)[0];
+    const first = (await this.deps.items.feedsOf(item.id))[0];
     const sources = first ? [first.name ?? '', first.url] : [];
-    const compiled = this.compile();
-    const plan = this.plan(item, sources, compiled, new Map());
+    const compiled = await this.compile();
+    const plan = await this.plan(item, sources, compiled, new Map());
     const storyAlert = plan.storyAlerts.find((alert) => alert.channel === channel);
     if (storyAlert) return { kind: 'story-alerted', alert: storyAlert };
     if (item.backlog) return { kind: 'backlog', feed: first?.name ?? null };
-    const state = watches.channel(channel);
+    const state = await watches.channel(channel);
     if (state && !state.active) return { kind: 'channel-inactive', reason: state.inactive_reason };
-    const channelWatches = watches.list(channel);
+    const channelWatches = await watches.list(channel);
     if (channelWatches.length === 0) return { kind: 'no-watches' };
     const fired = plan.alerts.find((alert) => alert.watch.channel === channel)?.watch;
     const watch = fired && channelWatches.find((w) => w.id === fired.id);
@@ -152,14 +152,14 @@ export class AlertRouter {
   }
 
   /** The compiled watches, rebuilt only when a watch was added or removed (by this or another process). */
-  matcher(): WatchMatcher {
-    return this.compile().matcher;
+  async matcher(): Promise<WatchMatcher> {
+    return (await this.compile()).matcher;
   }
 
-  private compile(): Compiled {
-    const version = this.deps.watches.version();
+  private async compile(): Promise<Compiled> {
+    const version = await this.deps.watches.version();
     if (this.compiled?.version !== version) {
-      const rows = this.deps.watches.list();
+      const rows = await this.deps.watches.list();
       const byKey = new Map(rows.map((row) => [`${row.channel}\u0000${row.id}`, row]));
       const matcher = new WatchMatcher([...byKey].map(([key, row]) => ({ id: row.id, channel: key, query: row.query })));
       this.compiled = { version, matcher, byKey, byId: new Map(rows.map((row) => [row.id, row])) };
@@ -167,22 +167,22 @@ export class AlertRouter {
     return this.compiled;
   }
 
-  private holdFor(channel: string, kind: 'alert' | 'update', at: Date): Hold | null {
-    return this.deps.holds?.holdFor(channel, kind, at) ?? null;
+  private async holdFor(channel: string, kind: 'alert' | 'update', at: Date): Promise<Hold | null> {
+    return (await this.deps.holds?.holdFor(channel, kind, at)) ?? null;
   }
 
   /** The outlets a watch asks for: its own `min:N`, else its channel's default, else one. */
-  private need(watch: WatchRow, mins: Map<string, number | null>): number {
+  private async need(watch: WatchRow, mins: Map<string, number | null>): Promise<number> {
     if (watch.min_sources !== null) return watch.min_sources;
-    if (!mins.has(watch.channel)) mins.set(watch.channel, this.deps.channelMin?.(watch.channel) ?? null);
+    if (!mins.has(watch.channel)) mins.set(watch.channel, (await this.deps.channelMin?.(watch.channel)) ?? null);
     return mins.get(watch.channel) ?? 1;
   }
 
-  private plan(item: ItemRow, sources: string[], compiled: Compiled, mins: Map<string, number | null>): Plan {
+  private async plan(item: ItemRow, sources: string[], compiled: Compiled, mins: Map<string, number | null>): Promise<Plan> {
     const storyId = item.story_id ?? item.id;
-    const storyAlerts = storyId === item.id ? [] : this.deps.outbox.storyAlerts(storyId);
+    const storyAlerts = storyId === item.id ? [] : await this.deps.outbox.storyAlerts(storyId);
     const alerted = new Set(storyAlerts.map((alert) => alert.channel));
-    const outlets = this.deps.matches?.outlets(storyId) ?? 1;
+    const outlets = (await this.deps.matches?.outlets(storyId)) ?? 1;
     const byChannel = new Map<string, WatchRow[]>();
     for (const keyed of compiled.matcher.match(matchable(item, sources))) {
       const watch = compiled.byKey.get(keyed.channel)!;
@@ -190,19 +190,24 @@ export class AlertRouter {
     }
     // Earlier items of the story matched watches that wanted more outlets: this one may bring them there,
     // and the alert is about the item that matched first.
-    const earlier = storyId !== item.id && this.deps.matches ? this.deps.matches.of(storyId) : [];
+    const earlier = storyId !== item.id && this.deps.matches ? await this.deps.matches.of(storyId) : [];
     const alerts: Firing[] = [];
     const waiting: Plan['waiting'] = [];
     for (const [channel, watches] of byChannel) {
-      const fires = watches.find((watch) => this.need(watch, mins) <= outlets);
+      let fires: WatchRow | undefined;
+      for (const watch of watches) {
+        if ((await this.need(watch, mins)) > outlets) continue;
+        fires = watch;
+        break;
+      }
       if (fires) alerts.push({ watch: fires, itemId: earlier.find((match) => match.channel === channel)?.item_id ?? item.id });
-      else waiting.push(...watches.map((watch) => ({ watch, need: this.need(watch, mins) })));
+      else for (const watch of watches) waiting.push({ watch, need: await this.need(watch, mins) });
     }
     if (earlier.length) {
       for (const match of earlier) {
         const watch = compiled.byId.get(match.watch_id);
         if (!watch || alerted.has(match.channel) || alerts.some((a) => a.watch.channel === match.channel)) continue;
-        if (this.need(watch, mins) <= outlets) alerts.push({ watch, itemId: match.item_id });
+        if ((await this.need(watch, mins)) <= outlets) alerts.push({ watch, itemId: match.item_id });
       }
     }
     return { storyId, storyAlerts, alerts, waiting, outlets };

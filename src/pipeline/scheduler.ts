@@ -84,10 +84,14 @@ export class PollScheduler {
       this.deps.log.debug('previous tick still running; skipping this one');
       return Promise.resolve(null);
     }
-    this.running = this.pollDue(options.all ?? false).finally(() => {
-      this.running = null;
-      this.beat();
-      if (this.task) this.armWake();
+    // The wake is armed before the tick counts as over, so that `stop` waits for its read too.
+    this.running = this.pollDue(options.all ?? false).finally(async () => {
+      try {
+        if (this.task) await this.armWake();
+      } finally {
+        this.running = null;
+        this.beat();
+      }
     });
     return this.running;
   }
@@ -115,11 +119,12 @@ export class PollScheduler {
   }
 
   /** Starts a round when the next feed falls due, if that is before the schedule's next tick (a minute at most). */
-  private armWake(): void {
+  private async armWake(): Promise<void> {
     if (this.wake) clearTimeout(this.wake);
     this.wake = null;
-    const next = this.deps.feeds.nextDueAt();
-    if (!next) return;
+    const next = await this.deps.feeds.nextDueAt();
+    // Stopped while reading: no round is to start.
+    if (!next || !this.task) return;
     const wait = next.getTime() - this.now().getTime();
     if (wait >= 60_000) return;
     this.wake = setTimeout(() => void this.tick().catch((error) => this.deps.log.error({ err: error }, 'tick failed')), Math.max(WAKE_MIN_MS, wait));
@@ -134,10 +139,10 @@ export class PollScheduler {
     const now = this.now();
     const { budget } = this.deps;
     if (!this.budgetSeeded) {
-      budget.seed(this.deps.feeds.polledSince(new Date(now.getTime() - 3_600_000)));
+      budget.seed(await this.deps.feeds.polledSince(new Date(now.getTime() - 3_600_000)));
       this.budgetSeeded = true;
     }
-    this.deps.planner.refresh();
+    await this.deps.planner.refresh();
     const { claims, worker: holder } = this.deps;
     // An operator's `poll --all` is theirs to make; the budget governs the schedule. Feeds another worker
     // is polling now are left to it either way.

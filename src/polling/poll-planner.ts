@@ -33,9 +33,11 @@ export interface PushedFeed {
 export interface PlannerDeps {
   rhythms: FeedRhythms;
   /** What the adaptive feeds cost in requests together (refreshed with `refresh`). */
-  weights: () => { sum: number; feeds: number };
+  weights: () => Promise<{ sum: number; feeds: number }>;
   /** The feed's WebSub subscription, when it has one. */
-  pushState?: (feedId: number) => PushedFeed | null;
+  pushState?: (feedId: number) => Promise<PushedFeed | null>;
+  /** Runs `work` in one database transaction: a rhythm is read and saved again in one. */
+  transaction: <T>(work: () => Promise<T>) => Promise<T>;
   settings: PlannerSettings;
   random?: () => number;
 }
@@ -56,19 +58,19 @@ export class PollPlanner {
   }
 
   /** Shares the requests out anew, as the feeds' weights have changed (the scheduler calls it each tick). */
-  refresh(): void {
-    this.spreadHours = spreadFor(this.deps.weights(), this.deps.settings.defaultIntervalMs);
+  async refresh(): Promise<void> {
+    this.spreadHours = spreadFor(await this.deps.weights(), this.deps.settings.defaultIntervalMs);
   }
 
   /** Learns from a poll that worked, and plans the next one. */
-  afterPoll(feed: FeedRow, report: PollReport): PollPlan {
-    const rhythm = this.learn(feed, report);
+  async afterPoll(feed: FeedRow, report: PollReport): Promise<PollPlan> {
+    const rhythm = await this.learn(feed, report);
     const { settings } = this.deps;
     const rates = hourlyRates(rhythm, report.at);
     const newsRate = rates[hourOfWeek(report.at)]!;
     const weight = requestWeight(rates);
     const base = { newsRate, requestWeight: weight };
-    const push = this.deps.pushState?.(feed.id) ?? null;
+    const push = (await this.deps.pushState?.(feed.id)) ?? null;
     const pushWords = push ? `; ${push.pushing ? `pushed by its WebSub hub ${safeHost(push.hub)}` : push.note}` : '';
     if (feed.interval_mode === 'fixed') {
       return this.plan(report, feed.interval_seconds * 1000, `fixed at ${formatDuration(feed.interval_seconds * 1000)} (--every)${pushWords}`, base);
@@ -79,15 +81,18 @@ export class PollPlanner {
   }
 
   /** Learns when new items appeared without planning a poll (a WebSub push). */
-  observe(feed: FeedRow, appeared: Date[], at: Date): void {
-    if (appeared.length) this.learn(feed, { at, appeared, maxAgeMs: null });
+  async observe(feed: FeedRow, appeared: Date[], at: Date): Promise<void> {
+    if (appeared.length) await this.learn(feed, { at, appeared, maxAgeMs: null });
   }
 
-  private learn(feed: FeedRow, report: PollReport): Rhythm {
-    const stored = this.deps.rhythms.get(feed.id);
-    const rhythm = observe(stored ?? emptyRhythm(report.at), report.appeared, report.at);
-    this.deps.rhythms.save(feed.id, rhythm);
-    return rhythm;
+  /** Adds a report to the feed's stored rhythm; a poll and a push of one feed cannot lose each other's. */
+  private learn(feed: FeedRow, report: PollReport): Promise<Rhythm> {
+    return this.deps.transaction(async () => {
+      const stored = await this.deps.rhythms.get(feed.id);
+      const rhythm = observe(stored ?? emptyRhythm(report.at), report.appeared, report.at);
+      await this.deps.rhythms.save(feed.id, rhythm);
+      return rhythm;
+    });
   }
 
   private plan(report: PollReport, intervalMs: number, reason: string, base: { newsRate: number; requestWeight: number }): PollPlan {

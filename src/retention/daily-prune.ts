@@ -54,7 +54,7 @@ export class DailyPrune {
 
   private async pruneIfDue(): Promise<void> {
     try {
-      const last = this.retention.lastRun();
+      const last = await this.retention.lastRun();
       if (last && Date.now() - last.getTime() < DAY_MS) return;
       const ran = await this.exclusive(async () => {
         const report = await this.retention.prune();

@@ -2,7 +2,7 @@ import { setImmediate, setTimeout as sleep } from 'node:timers/promises';
 import type { ItemCursor, ItemRetention } from '../db/item-retention.ts';
 import type { OutboxRetention } from '../db/outbox-retention.ts';
 import type { SearchMerges } from '../db/search-merges.ts';
-import type { StorageSize } from '../db/storage.ts';
+import type { StorageSizes } from '../db/open-storage.ts';
 import type { Tombstones } from '../db/tombstones.ts';
 
 /** Rows per transaction: each batch holds the write lock for tens of milliseconds (npm run bench -- prune). */
@@ -20,11 +20,11 @@ export interface RetentionDeps {
   tombstones: Tombstones;
   search: SearchMerges;
   /** Runs `work` in one IMMEDIATE transaction: the write lock is taken at once, and held until it ends. */
-  transaction: <T>(work: () => T) => T;
-  size: () => StorageSize;
+  transaction: <T>(work: () => Promise<T>) => Promise<T>;
+  size: () => Promise<StorageSizes>;
   /** When a prune last finished here, and recording that one just did. */
-  lastRun: () => Date | null;
-  recordRun: (at: Date) => void;
+  lastRun: () => Promise<Date | null>;
+  recordRun: (at: Date) => Promise<void>;
   /** AINEWS_RETENTION; 0 keeps everything. */
   retentionMs: number;
 }
@@ -79,7 +79,7 @@ export class Retention {
     return this.deps.retentionMs > 0;
   }
 
-  lastRun(): Date | null {
+  async lastRun(): Promise<Date | null> {
     return this.deps.lastRun();
   }
 
@@ -92,7 +92,7 @@ export class Retention {
     const started = performance.now();
     const now = options.now ?? new Date();
     const dryRun = options.dryRun ?? false;
-    const before = this.deps.size();
+    const before = await this.deps.size();
     const report: PruneReport = {
       dry_run: dryRun,
       cutoff: null,
@@ -116,20 +116,20 @@ export class Retention {
       const progress: Progress = { batches: 0, longestLockMs: 0 };
       const outbox = await this.pruneOutbox(outboxCut, dryRun, progress);
       const items = await this.pruneItems(cut, now, dryRun, progress, outbox.ids);
-      const after = this.deps.size();
+      const after = await this.deps.size();
       Object.assign(report, {
         items: items.items,
-        kept_items: this.deps.items.olderThan(cut) - (dryRun ? items.items : 0),
+        kept_items: (await this.deps.items.olderThan(cut)) - (dryRun ? items.items : 0),
         outbox_rows: outbox.rows + items.outbox,
         tombstones_added: items.tombstones,
-        tombstones: this.deps.tombstones.count() + (dryRun ? items.tombstones : 0),
+        tombstones: (await this.deps.tombstones.count()) + (dryRun ? items.tombstones : 0),
         batches: progress.batches,
         longest_lock_ms: round(progress.longestLockMs),
-        freed_bytes: dryRun ? null : Math.max(0, after.freeBytes - before.freeBytes),
+        freed_bytes: dryRun || after.freeBytes === null || before.freeBytes === null ? null : Math.max(0, after.freeBytes - before.freeBytes),
         size_bytes: after.bytes,
         stopped: this.stopping,
       });
-      if (!dryRun && !this.stopping) this.deps.recordRun(now);
+      if (!dryRun && !this.stopping) await this.deps.recordRun(now);
     }
     report.elapsed_ms = round(performance.now() - started);
     return report;
@@ -141,11 +141,11 @@ export class Retention {
     const gone = { rows: 0, ids: new Set<number>() };
     let after = 0;
     while (!this.stopping) {
-      const batch = await this.batch(dryRun, progress, () => {
-        const ids = outbox.prunable(cut, after, BATCH_SIZE);
+      const batch = await this.batch(dryRun, progress, async () => {
+        const ids = await outbox.prunable(cut, after, BATCH_SIZE);
         if (ids.length === 0) return null;
-        if (!dryRun) return { last: ids.at(-1)!, rows: outbox.delete(ids) };
-        const all = [...ids, ...outbox.gathered(ids)];
+        if (!dryRun) return { last: ids.at(-1)!, rows: await outbox.delete(ids) };
+        const all = [...ids, ...(await outbox.gathered(ids))];
         all.forEach((id) => gone.ids.add(id));
         return { last: ids.at(-1)!, rows: all.length };
       });
@@ -163,20 +163,20 @@ export class Retention {
     let held = false;
     try {
       while (!this.stopping) {
-        const batch = await this.batch(dryRun, progress, () => {
-          const rows = items.prunable(cut, after, BATCH_SIZE);
+        const batch = await this.batch(dryRun, progress, async () => {
+          const rows = await items.prunable(cut, after, BATCH_SIZE);
           if (rows.length === 0) return null;
           const ids = rows.map((row) => row.id);
           const last = rows.at(-1)!;
           if (dryRun) {
-            const outbox = items.deliveriesOf(ids).filter((id) => !outboxGone.has(id)).length;
-            return { last, items: rows.length, outbox, tombstones: items.entriesOf(ids) };
+            const outbox = (await items.deliveriesOf(ids)).filter((id) => !outboxGone.has(id)).length;
+            return { last, items: rows.length, outbox, tombstones: await items.entriesOf(ids) };
           }
-          if (!held) search.hold();
+          if (!held) await search.hold();
           held = true;
           // The tombstones first: they are read from the sources about to be deleted.
-          const buried = tombstones.bury(ids, now);
-          return { last, ...items.delete(rows), tombstones: buried };
+          const buried = await tombstones.bury(ids, now);
+          return { last, ...(await items.delete(rows)), tombstones: buried };
         });
         if (!batch) break;
         total.items += batch.items;
@@ -185,7 +185,11 @@ export class Retention {
         after = { firstSeenAt: batch.last.first_seen_at, id: batch.last.id };
       }
     } finally {
-      if (held) this.deps.transaction(() => search.resume());
+      if (held) {
+        await this.deps.transaction(async () => {
+          await search.resume();
+        });
+      }
     }
     if (held) await this.mergeSearchIndex(progress);
     return total;
@@ -194,7 +198,7 @@ export class Retention {
   /** The search index's merge work, a little at a time, until none is left or the prune is stopped. */
   private async mergeSearchIndex(progress: Progress): Promise<void> {
     while (!this.stopping) {
-      const more = await this.batch(false, progress, () => this.deps.search.step(MERGE_PAGES) || null, false);
+      const more = await this.batch(false, progress, async () => (await this.deps.search.step(MERGE_PAGES)) || null, false);
       if (!more) return;
     }
   }
@@ -203,15 +207,15 @@ export class Retention {
    * One batch: in its own transaction (a dry run only reads), timed from when the lock is held to when it
    * is released; then a pause as long, so that waiting writers get the lock in between.
    */
-  private async batch<T>(dryRun: boolean, progress: Progress, work: () => T | null, counted = true): Promise<T | null> {
+  private async batch<T>(dryRun: boolean, progress: Progress, work: () => Promise<T | null>, counted = true): Promise<T | null> {
     if (dryRun) {
-      const result = work();
+      const result = await work();
       await setImmediate();
       if (result !== null) progress.batches++;
       return result;
     }
     let locked = 0;
-    const result = this.deps.transaction(() => {
+    const result = await this.deps.transaction(() => {
       locked = performance.now();
       return work();
     });

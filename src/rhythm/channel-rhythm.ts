@@ -15,57 +15,61 @@ export class ChannelRhythm {
       settings: ChannelSettingsStore;
       folds: Pick<OutboxFolds, 'releaseNow' | 'reschedule'>;
       gatherer: Pick<Gatherer, 'fold' | 'queueDigest'>;
-      transaction: <T>(work: () => T) => T;
+      transaction: <T>(work: () => Promise<T>) => Promise<T>;
     },
   ) {}
 
-  settings(channel: string): ChannelSettings {
+  async settings(channel: string): Promise<ChannelSettings> {
     return this.deps.settings.get(channel);
   }
 
   /** Sets the channel's zone (null: back to the default); returns its canonical name. */
-  setTimezone(channel: string, zone: string | null, now = new Date()): ChannelSettings {
+  async setTimezone(channel: string, zone: string | null, now = new Date()): Promise<ChannelSettings> {
     const name = zone === null ? null : checkZone(zone);
-    return this.change(channel, now, () => this.deps.settings.setTimezone(channel, name, now), true);
-  }
-
-  setDigest(channel: string, digest: DigestSetting | null, now = new Date()): ChannelSettings {
-    return this.change(channel, now, () => {
-      const { settings, folds } = this.deps;
-      const zone = settings.get(channel).timezone;
-      settings.setDigest(channel, digest, digest ? nextDigestAt({ digest, timezone: zone }, now) : null, now);
-      // Alerts held for a digest that no longer replaces them go out now, gathered.
-      if (!digest?.only) folds.releaseNow(channel, 'digest', now);
+    return this.change(channel, now, async () => {
+      await this.deps.settings.setTimezone(channel, name, now);
     }, true);
   }
 
-  setQuiet(channel: string, quiet: QuietSetting | null, now = new Date()): ChannelSettings {
-    return this.change(channel, now, () => this.deps.settings.setQuiet(channel, quiet, now));
+  async setDigest(channel: string, digest: DigestSetting | null, now = new Date()): Promise<ChannelSettings> {
+    return this.change(channel, now, async () => {
+      const { settings, folds } = this.deps;
+      const zone = (await settings.get(channel)).timezone;
+      await settings.setDigest(channel, digest, digest ? nextDigestAt({ digest, timezone: zone }, now) : null, now);
+      // Alerts held for a digest that no longer replaces them go out now, gathered.
+      if (!digest?.only) await folds.releaseNow(channel, 'digest', now);
+    }, true);
   }
 
-  setLimit(channel: string, perHour: number | null, now = new Date()): ChannelSettings {
-    return this.change(channel, now, () => {
-      this.deps.settings.setLimit(channel, perHour, now);
-      if (perHour === null) this.deps.folds.releaseNow(channel, 'limit', now);
+  async setQuiet(channel: string, quiet: QuietSetting | null, now = new Date()): Promise<ChannelSettings> {
+    return this.change(channel, now, async () => {
+      await this.deps.settings.setQuiet(channel, quiet, now);
     });
   }
 
-  setMinSources(channel: string, min: number | null, now = new Date()): ChannelSettings {
-    return this.deps.transaction(() => {
-      this.deps.settings.setMinSources(channel, min, now);
+  async setLimit(channel: string, perHour: number | null, now = new Date()): Promise<ChannelSettings> {
+    return this.change(channel, now, async () => {
+      await this.deps.settings.setLimit(channel, perHour, now);
+      if (perHour === null) await this.deps.folds.releaseNow(channel, 'limit', now);
+    });
+  }
+
+  async setMinSources(channel: string, min: number | null, now = new Date()): Promise<ChannelSettings> {
+    return this.deps.transaction(async () => {
+      await this.deps.settings.setMinSources(channel, min, now);
       return this.deps.settings.get(channel);
     });
   }
 
-  setLanguage(channel: string, language: 'en' | 'zh' | null, now = new Date()): ChannelSettings {
-    return this.deps.transaction(() => {
-      this.deps.settings.setLanguage(channel, language, now);
+  async setLanguage(channel: string, language: 'en' | 'zh' | null, now = new Date()): Promise<ChannelSettings> {
+    return this.deps.transaction(async () => {
+      await this.deps.settings.setLanguage(channel, language, now);
       return this.deps.settings.get(channel);
     });
   }
 
   /** Queues the channel's digest now, as its schedule would; the id is null when there was nothing to tell. */
-  sendDigest(channel: string, now = new Date()): { id: number | null; stories: number } {
+  async sendDigest(channel: string, now = new Date()): Promise<{ id: number | null; stories: number }> {
     return this.deps.transaction(() => this.deps.gatherer.queueDigest(channel, now));
   }
 
@@ -75,20 +79,20 @@ export class ChannelRhythm {
    * hours wait until the end of the quiet hours now set, or go now when there are none; what is due is
    * gathered at once.
    */
-  private change(channel: string, now: Date, apply: () => void, reschedule = false): ChannelSettings {
-    return this.deps.transaction(() => {
-      apply();
+  private async change(channel: string, now: Date, apply: () => Promise<void>, reschedule = false): Promise<ChannelSettings> {
+    return this.deps.transaction(async () => {
+      await apply();
       const { settings, folds, gatherer } = this.deps;
-      const current = settings.get(channel);
+      const current = await settings.get(channel);
       const next = reschedule ? nextDigestAt(current, now) : null;
       if (next) {
-        settings.scheduleDigest(channel, next);
-        folds.reschedule(channel, 'digest', next);
+        await settings.scheduleDigest(channel, next);
+        await folds.reschedule(channel, 'digest', next);
       }
       const quietEnd = current.quiet ? quietUntil(current.quiet, current.timezone, now) : null;
-      if (quietEnd) folds.reschedule(channel, 'quiet', quietEnd);
-      else folds.releaseNow(channel, 'quiet', now);
-      gatherer.fold(channel, now);
+      if (quietEnd) await folds.reschedule(channel, 'quiet', quietEnd);
+      else await folds.releaseNow(channel, 'quiet', now);
+      await gatherer.fold(channel, now);
       return settings.get(channel);
     });
   }

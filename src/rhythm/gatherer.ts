@@ -34,26 +34,29 @@ export class Gatherer {
       folds: OutboxFolds;
       settings: Pick<ChannelSettingsStore, 'get' | 'dueDigests' | 'scheduleDigest'>;
       /** Runs `work` in one write transaction. */
-      transaction: <T>(work: () => T) => T;
+      transaction: <T>(work: () => Promise<T>) => Promise<T>;
       log: Logger;
     },
   ) {}
 
   /** Queues the digests due by `now`, then folds the held rows due; returns how many rows each queued. */
-  gather(now = new Date()): { digests: number; folds: number } {
+  async gather(now = new Date()): Promise<{ digests: number; folds: number }> {
     let digests = 0;
     let folds = 0;
-    for (const settings of this.deps.settings.dueDigests(now)) {
+    for (const settings of await this.deps.settings.dueDigests(now)) {
       try {
         // Due again inside the transaction: another worker on the database may have queued it since.
-        if (this.deps.transaction(() => this.digestDue(settings.channel, now) && this.queueDigest(settings.channel, now).id !== null)) digests++;
+        const queued = await this.deps.transaction(
+          async () => (await this.digestDue(settings.channel, now)) && (await this.queueDigest(settings.channel, now)).id !== null,
+        );
+        if (queued) digests++;
       } catch (error) {
         this.deps.log.error({ err: error, channel: settings.channel }, 'could not queue a digest; it is tried again on the next round');
       }
     }
-    for (const channel of this.deps.folds.channelsDue(now)) {
+    for (const channel of await this.deps.folds.channelsDue(now)) {
       try {
-        folds += this.deps.transaction(() => this.fold(channel, now));
+        folds += await this.deps.transaction(() => this.fold(channel, now));
       } catch (error) {
         this.deps.log.error({ err: error, channel }, 'could not gather held alerts; it is tried again on the next round');
       }
@@ -61,8 +64,8 @@ export class Gatherer {
     return { digests, folds };
   }
 
-  private digestDue(channel: string, now: Date): boolean {
-    const next = this.deps.settings.get(channel).nextDigestAt;
+  private async digestDue(channel: string, now: Date): Promise<boolean> {
+    const next = (await this.deps.settings.get(channel)).nextDigestAt;
     return next !== null && Date.parse(next) <= now.getTime();
   }
 
@@ -71,19 +74,19 @@ export class Gatherer {
    * its schedule on; the id is null when there was nothing to tell (an empty period sends nothing). Call
    * it in a transaction.
    */
-  queueDigest(channel: string, now: Date): { id: number | null; stories: number } {
-    const settings = this.deps.settings.get(channel);
+  async queueDigest(channel: string, now: Date): Promise<{ id: number | null; stories: number }> {
+    const settings = await this.deps.settings.get(channel);
     const { digest } = settings;
     if (!digest) throw new RhythmSettingError(`${channel} has no digest; set one with: digest daily 09:00`);
     const periodMs = (digest.every === 'daily' ? 1 : 7) * DAY_MS;
     const since = settings.lastDigestAt ? new Date(settings.lastDigestAt) : new Date(now.getTime() - periodMs);
     const { folds } = this.deps;
-    const held = folds.held(channel, null, 'digest');
+    const held = await folds.held(channel, null, 'digest');
     const stories = new Map<number, DigestCandidate>();
-    for (const row of folds.digestCandidates(channel, since, now)) stories.set(row.story_id, row);
+    for (const row of await folds.digestCandidates(channel, since, now)) stories.set(row.story_id, row);
     for (const row of held) if (!stories.has(row.story_id)) stories.set(row.story_id, { ...row, status: 'held', fold_id: null });
     const ranked = [...stories.values()].sort(byWeight);
-    this.deps.settings.scheduleDigest(channel, nextDigestAt(settings, now)!, now);
+    await this.deps.settings.scheduleDigest(channel, nextDigestAt(settings, now)!, now);
     if (ranked.length === 0) return { id: null, stories: 0 };
     const entries: RoundupEntryRef[] = ranked
       .slice(0, STORIES_PER_MESSAGE)
@@ -96,14 +99,14 @@ export class Gatherer {
       parts: 1,
       digest: { since: since.toISOString(), until: now.toISOString(), every: digest.every, zone: settings.timezone },
     };
-    const id = folds.queue('digest', channel, payload, now);
-    folds.gather(held.map((row) => row.id), id);
+    const id = await folds.queue('digest', channel, payload, now);
+    await folds.gather(held.map((row) => row.id), id);
     return { id, stories: ranked.length };
   }
 
   /** Gathers the channel's held rows due by `now` into fold rows; returns how many. Call it in a transaction. */
-  fold(channel: string, now: Date): number {
-    const rows = this.deps.folds.held(channel, now);
+  async fold(channel: string, now: Date): Promise<number> {
+    const rows = await this.deps.folds.held(channel, now);
     if (rows.length === 0) return 0;
     const stories = new Map<number, { ref: RoundupEntryRef; published_at: string; outlets: number; ids: number[] }>();
     for (const row of rows) {
@@ -120,8 +123,8 @@ export class Gatherer {
     const parts = Math.ceil(ranked.length / STORIES_PER_MESSAGE);
     for (let part = 0; part < parts; part++) {
       const chunk = ranked.slice(part * STORIES_PER_MESSAGE, (part + 1) * STORIES_PER_MESSAGE);
-      const id = this.deps.folds.queue('fold', channel, { reason, entries: chunk.map((s) => s.ref), total: ranked.length, part: part + 1, parts }, now);
-      this.deps.folds.gather(chunk.flatMap((s) => s.ids), id);
+      const id = await this.deps.folds.queue('fold', channel, { reason, entries: chunk.map((s) => s.ref), total: ranked.length, part: part + 1, parts }, now);
+      await this.deps.folds.gather(chunk.flatMap((s) => s.ids), id);
     }
     this.deps.log.info({ channel, stories: ranked.length, rows: rows.length, reason, parts }, 'held alerts gathered into one message');
     return parts;

@@ -20,16 +20,16 @@ export class HoldPolicy {
   ) {}
 
   /** The hold for a row of `kind` for `channel` coming due at `at`, or null to send it as due. */
-  holdFor(channel: string, kind: 'alert' | 'update', at: Date): Hold | null {
-    const settings = this.deps.settings.get(channel);
+  async holdFor(channel: string, kind: 'alert' | 'update', at: Date): Promise<Hold | null> {
+    const settings = await this.deps.settings.get(channel);
     if (kind === 'alert' && settings.digest?.only && settings.nextDigestAt) return { for: 'digest', until: new Date(settings.nextDigestAt) };
     const quietEnd = settings.quiet ? quietUntil(settings.quiet, settings.timezone, at) : null;
     if (quietEnd) return { for: 'quiet', until: quietEnd };
     if (kind === 'alert' && settings.limitPerHour) {
       // Once alerts are held for the limit, later ones join them rather than overtake them.
-      const waiting = this.deps.folds.limitHeldUntil(channel);
+      const waiting = await this.deps.folds.limitHeldUntil(channel);
       if (waiting) return { for: 'limit', until: new Date(waiting) };
-      const { count, oldest } = this.deps.folds.messagesSince(channel, new Date(at.getTime() - HOUR_MS));
+      const { count, oldest } = await this.deps.folds.messagesSince(channel, new Date(at.getTime() - HOUR_MS));
       if (count >= settings.limitPerHour && oldest) return { for: 'limit', until: new Date(Date.parse(oldest) + HOUR_MS) };
     }
     return null;

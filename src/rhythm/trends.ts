@@ -31,9 +31,9 @@ export class Trends {
     },
   ) {}
 
-  of(channel: string, days: number, now = new Date()): ChannelTrends {
-    const zone = this.deps.settings.get(channel).timezone;
-    const all = this.deps.watches.list(channel);
+  async of(channel: string, days: number, now = new Date()): Promise<ChannelTrends> {
+    const zone = (await this.deps.settings.get(channel)).timezone;
+    const all = await this.deps.watches.list(channel);
     const watches = all.slice(0, TREND_WATCHES);
     const period = lastDays(days, zone, now);
     const index = new Map(period.days.map((day, i) => [day, i]));
@@ -41,7 +41,7 @@ export class Trends {
     const matcher = new WatchMatcher(watches.map((watch) => ({ ...watch, channel: `trend:${watch.id}` })));
     const seen = watches.map(() => period.days.map(() => new Set<number>()));
     const position = new Map(watches.map((watch, i) => [watch.id, i]));
-    for (const item of this.deps.items.between(period.since, now)) {
+    for (const item of await this.deps.items.between(period.since, now)) {
       const day = index.get(localDay(item.published_at, zone));
       if (day === undefined) continue;
       const matched = matcher.match({ title: item.title, body: item.body, sources: [item.source_name ?? '', item.source_url ?? ''] });

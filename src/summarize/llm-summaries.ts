@@ -47,9 +47,9 @@ export class LlmSummaries {
    * to `start` once it has committed. Items whose cleaned text is short keep the built-in summary, which
    * is then the text itself.
    */
-  markPending(rows: ItemRow[]): ItemRow[] {
+  async markPending(rows: ItemRow[]): Promise<ItemRow[]> {
     const worth = rows.filter((row) => [...cleanArticle(row.body)].length >= MIN_LLM_CHARS);
-    this.deps.pending.mark(worth.map((row) => row.id));
+    await this.deps.pending.mark(worth.map((row) => row.id));
     return worth;
   }
 
@@ -65,14 +65,14 @@ export class LlmSummaries {
    */
   async stop(): Promise<void> {
     this.stopped = true;
-    this.deps.pending.clear(this.queue.drain().map((row) => row.id));
+    await this.deps.pending.clear(this.queue.drain().map((row) => row.id));
     this.abort.abort();
     await this.idle();
   }
 
   /** Items left pending by a process that stopped without settling them: their alerts need not wait. */
-  clearAbandoned(olderThanMs: number): void {
-    this.deps.pending.clearSeenBefore(new Date(Date.now() - olderThanMs));
+  async clearAbandoned(olderThanMs: number): Promise<void> {
+    await this.deps.pending.clearSeenBefore(new Date(Date.now() - olderThanMs));
   }
 
   /** Resolves when nothing is queued or in flight. */
@@ -91,13 +91,13 @@ export class LlmSummaries {
         return { value: text, tokens };
       });
       const bounded = fit(summary, limit.lang, limit.value);
-      this.deps.items.setSummary(row.id, bounded, this.summarizer);
+      await this.deps.items.setSummary(row.id, bounded, this.summarizer);
       return bounded;
     } catch (error) {
       log.warn({ err: (error as Error).message }, 'LLM summary failed; the built-in summary stays');
       return null;
     } finally {
-      this.deps.pending.clear([row.id]);
+      await this.deps.pending.clear([row.id]);
       this.onSettled?.();
     }
   }

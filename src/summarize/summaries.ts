@@ -21,11 +21,11 @@ export class Summaries {
    * transaction that finishes them; returns what it marked, for `start` once that transaction has
    * committed.
    */
-  fill(rows: ItemRow[], options: { backlog?: boolean } = {}): ItemRow[] {
+  async fill(rows: ItemRow[], options: { backlog?: boolean } = {}): Promise<ItemRow[]> {
     for (const row of rows) {
       row.summary = summarizeBuiltin(row, this.limits);
       row.summarizer = 'builtin';
-      this.items.setSummary(row.id, row.summary, row.summarizer);
+      await this.items.setSummary(row.id, row.summary, row.summarizer);
     }
     return options.backlog || !this.llm ? [] : this.llm.markPending(rows);
   }
@@ -38,7 +38,7 @@ export class Summaries {
   /** Summarizes one item again, waiting for the LLM when there is one; returns what is now stored. */
   async redo(row: ItemRow): Promise<{ summary: string; summarizer: string }> {
     const builtin = summarizeBuiltin(row, this.limits);
-    this.items.setSummary(row.id, builtin, 'builtin');
+    await this.items.setSummary(row.id, builtin, 'builtin');
     const llm = this.llm ? await this.llm.summarize(row) : null;
     return llm === null ? { summary: builtin, summarizer: 'builtin' } : { summary: llm, summarizer: this.llm!.summarizer };
   }

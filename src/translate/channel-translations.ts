@@ -36,24 +36,24 @@ export class ChannelTranslations {
   }
 
   /** The language the channel asked for, if any. */
-  language(channel: string): ChannelLanguage | null {
-    return this.deps.settings.get(channel).language;
+  async language(channel: string): Promise<ChannelLanguage | null> {
+    return (await this.deps.settings.get(channel)).language;
   }
 
   /**
    * An item's texts as a channel in `language` is shown them. `earlier` is what an earlier attempt of the
    * same message showed: one that went untranslated stays so, so that every attempt sends the same.
    */
-  shown(
+  async shown(
     language: ChannelLanguage | null,
     item: { id: number; title: string; summary: string | null; lang: string },
     earlier: TranslationShown = null,
-  ): ShownText {
+  ): Promise<ShownText> {
     const original = { title: item.title, summary: item.summary ?? '', originalLine: null };
     if (!language || item.lang === language) return { ...original, shown: null };
     if (earlier && !earlier.translated) return { ...original, shown: earlier };
     if (!this.deps.llm) return { ...original, shown: { translated: false, reason: 'no LLM configured' } };
-    const stored = this.deps.store.find(item.id, language);
+    const stored = await this.deps.store.find(item.id, language);
     const current = stored?.source_title === item.title && stored.source_summary === (item.summary ?? '');
     if (stored && current && stored.status === 'done' && stored.title !== null) {
       return { title: stored.title, summary: stored.summary ?? '', originalLine: `${ORIGINAL[language]}${item.title}`, shown: { translated: true, reason: null } };
@@ -66,8 +66,8 @@ export class ChannelTranslations {
   }
 
   /** The stored translated titles of these items (for search answers: never asks the LLM). */
-  cachedTitles(itemIds: number[], language: ChannelLanguage): Map<number, string> {
-    return itemIds.length ? this.deps.store.titles(itemIds, language) : new Map();
+  async cachedTitles(itemIds: number[], language: ChannelLanguage): Promise<Map<number, string>> {
+    return itemIds.length ? this.deps.store.titles(itemIds, language) : new Map<number, string>();
   }
 }
 

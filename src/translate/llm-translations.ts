@@ -45,16 +45,19 @@ export class LlmTranslations {
    * Starts on the translations that rows waiting in the outbox want; returns how many it queued. A
    * storage error is logged: the next round tries again.
    */
-  request(now = new Date()): number {
+  async request(now = new Date()): Promise<number> {
     if (this.stopped) return 0;
+    // What is being made as the read starts may be settled by the time it answers, and still be in it.
+    const busy = new Set(this.taken);
     let wanted: WantedTranslation[];
     try {
-      wanted = this.deps.store.wanted(ROUND_LIMIT, this.staleBefore(now));
+      wanted = await this.deps.store.wanted(ROUND_LIMIT, this.staleBefore(now));
     } catch (error) {
       this.deps.log.error({ err: error }, 'could not read what is to be translated; tried again on the next round');
       return 0;
     }
-    const fresh = wanted.filter((one) => !this.taken.has(keyOf(one)));
+    if (this.stopped) return 0;
+    const fresh = wanted.filter((one) => !this.taken.has(keyOf(one)) && !busy.has(keyOf(one)));
     for (const one of fresh) this.taken.add(keyOf(one));
     this.queue.push(fresh);
     return fresh.length;
@@ -84,17 +87,17 @@ export class LlmTranslations {
     const log = this.deps.log.child({ item: itemId, language });
     try {
       // Another process may be making it: then it is left to that one.
-      if (!store.take(itemId, language, new Date(), this.staleBefore(new Date()))) return;
+      if (!(await store.take(itemId, language, new Date(), this.staleBefore(new Date())))) return;
       try {
         const translated = await calls.call(this.abort.signal, () => requestTranslation(source, language, calls.settings, this.abort.signal));
-        store.done(itemId, language, source, translated, calls.settings.model, new Date());
+        await store.done(itemId, language, source, translated, calls.settings.model, new Date());
       } catch (error) {
         if (this.abort.signal.aborted) {
-          store.release(itemId, language);
+          await store.release(itemId, language);
           return;
         }
         const budget = error instanceof LlmBudgetSpent;
-        store.failed(itemId, language, source, budget ? 'budget' : 'llm', (error as Error).message, new Date());
+        await store.failed(itemId, language, source, budget ? 'budget' : 'llm', (error as Error).message, new Date());
         log.warn({ err: (error as Error).message }, 'translation failed; the original text is shown');
       }
       this.onSettled?.();

@@ -20,7 +20,16 @@ export function websubCallback(subscriber: WebSubSubscriber, options: { maxBytes
       res.writeHead(result.status, { 'content-type': 'text/plain; charset=utf-8' }).end(result.body);
     };
     if (!token) return answer({ status: 404, body: 'not found' });
-    if (req.method === 'GET') return answer(subscriber.verify(token, url.searchParams));
+    if (req.method === 'GET') {
+      subscriber
+        .verify(token, url.searchParams)
+        .then(answer)
+        .catch((error: unknown) => {
+          options.log.error({ err: error }, 'a WebSub intent check could not be answered');
+          answer({ status: 500, body: 'could not be checked; try again' });
+        });
+      return;
+    }
     if (req.method !== 'POST') {
       res.setHeader('allow', 'GET, POST');
       return answer({ status: 405, body: 'GET or POST only' });

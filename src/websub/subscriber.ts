@@ -70,8 +70,8 @@ export class WebSubSubscriber {
    * Whether a hub pushes the feed (its subscription verified and its lease running), and otherwise what
    * became of its subscription, in words for `feeds list`.
    */
-  pushState(feedId: number): PushState | null {
-    const row = this.deps.subscriptions.forFeed(feedId);
+  async pushState(feedId: number): Promise<PushState | null> {
+    const row = await this.deps.subscriptions.forFeed(feedId);
     if (!row) return null;
     const hub = host(row.hub);
     const leaseRuns = row.expires_at !== null && Date.parse(row.expires_at) > this.now().getTime();
@@ -85,53 +85,62 @@ export class WebSubSubscriber {
   /**
    * Reads a poll for the feed's hub (its Link header before its body, as the recommendation says) and
    * subscribes when there is one and no subscription stands; when the feed is pushed and the poll found
-   * news the hub did not push since the poll before, falls back to polling.
+   * news the hub did not push since the poll before, falls back to polling. The request is recorded before
+   * this resolves; the hub is asked in the background.
    */
-  polled(feed: FeedRow, poll: PolledBody): void {
+  async polled(feed: FeedRow, poll: PolledBody): Promise<void> {
     const links: WebSubLinks = { hub: poll.fetched.links.hub ?? poll.parsed.hub ?? null, self: poll.fetched.links.self ?? poll.parsed.self ?? null };
-    const row = this.deps.subscriptions.forFeed(feed.id);
-    if (row?.state === 'active' && poll.fresh > 0) this.checkPushes(feed, row, poll);
+    const row = await this.deps.subscriptions.forFeed(feed.id);
+    if (row?.state === 'active' && poll.fresh > 0) await this.checkPushes(feed, row, poll);
     if (!links.hub) return;
     const stands = row && (row.state === 'active' || row.state === 'requested' || Date.parse(row.retry_at ?? '') > poll.at.getTime());
     if (stands && row.hub === links.hub) return;
-    this.subscribe(feed, links.hub, links.self ?? feed.url, row).catch((error: unknown) => this.deps.log.error({ err: error, feed: feed.id }, 'could not subscribe to the WebSub hub'));
+    const failed = (error: unknown) => this.deps.log.error({ err: error, feed: feed.id }, 'could not subscribe to the WebSub hub');
+    let requested: SubscriptionRow;
+    try {
+      requested = await this.requested(feed, links.hub, links.self ?? feed.url, row);
+    } catch (error) {
+      failed(error);
+      return;
+    }
+    this.request(requested, 'subscribe').catch(failed);
   }
 
   /** Renews leases, gives up on requests never verified, asks again where a retry is due. */
   async maintain(): Promise<void> {
     const now = this.now();
-    for (const row of this.deps.subscriptions.due(now, VERIFY_WITHIN_MS, RENEW_WITHIN_MS)) {
+    for (const row of await this.deps.subscriptions.due(now, VERIFY_WITHIN_MS, RENEW_WITHIN_MS)) {
       if (row.state === 'unsubscribing') {
         // Asked once more in an hour, then let go: a hub that never confirms stops pushing when the lease ends.
-        if (Date.parse(row.requested_at) < now.getTime() - 2 * VERIFY_WITHIN_MS) this.deps.subscriptions.remove(row.id);
+        if (Date.parse(row.requested_at) < now.getTime() - 2 * VERIFY_WITHIN_MS) await this.deps.subscriptions.remove(row.id);
         else await this.request(row, 'unsubscribe');
         continue;
       }
       if (row.state === 'requested') {
-        this.deps.subscriptions.failed(row.id, `the hub did not verify the subscription within ${VERIFY_WITHIN_MS / 60_000} minutes`, new Date(now.getTime() + RETRY_AFTER_MS));
+        await this.deps.subscriptions.failed(row.id, `the hub did not verify the subscription within ${VERIFY_WITHIN_MS / 60_000} minutes`, new Date(now.getTime() + RETRY_AFTER_MS));
         continue;
       }
-      const feed = row.feed_id === null ? undefined : this.deps.feeds.find(row.feed_id);
+      const feed = row.feed_id === null ? undefined : await this.deps.feeds.find(row.feed_id);
       if (feed) await this.subscribe(feed, row.hub, row.topic, row);
     }
   }
 
   /** Unsubscribes a feed about to be removed (its subscription row outlives it until the hub confirms). */
   async unsubscribe(feedId: number): Promise<void> {
-    const row = this.deps.subscriptions.unsubscribing(feedId, this.now());
+    const row = await this.deps.subscriptions.unsubscribing(feedId, this.now());
     if (row) await this.request(row, 'unsubscribe');
   }
 
   /** A hub's GET on a callback: verification of intent, or a denial. */
-  verify(token: string, query: URLSearchParams): CallbackAnswer {
-    const row = this.deps.subscriptions.byToken(token);
+  async verify(token: string, query: URLSearchParams): Promise<CallbackAnswer> {
+    const row = await this.deps.subscriptions.byToken(token);
     const mode = query.get('hub.mode');
     const topic = query.get('hub.topic');
     if (!row || topic !== row.topic) return { status: 404, body: 'no such subscription' };
     const log = this.deps.log.child({ hub: row.hub, topic: row.topic });
     if (mode === 'denied') {
       const reason = query.get('hub.reason') ?? 'no reason given';
-      this.deps.subscriptions.failed(row.id, `the hub denied the subscription: ${reason}`, new Date(this.now().getTime() + RETRY_AFTER_MS));
+      await this.deps.subscriptions.failed(row.id, `the hub denied the subscription: ${reason}`, new Date(this.now().getTime() + RETRY_AFTER_MS));
       log.warn({ reason }, 'WebSub subscription denied by the hub; the feed is polled');
       return { status: 200, body: '' };
     }
@@ -140,12 +149,12 @@ export class WebSubSubscriber {
     if (mode === 'subscribe' && row.state !== 'unsubscribing' && row.feed_id !== null) {
       const lease = Number(query.get('hub.lease_seconds'));
       const leaseSeconds = Number.isInteger(lease) && lease > 0 ? lease : this.deps.settings.leaseSeconds;
-      this.deps.subscriptions.activated(row.id, leaseSeconds, this.now());
+      await this.deps.subscriptions.activated(row.id, leaseSeconds, this.now());
       log.info({ leaseSeconds }, 'WebSub subscription verified: the hub pushes this feed');
       return { status: 200, body: challenge };
     }
     if (mode === 'unsubscribe' && row.state === 'unsubscribing') {
-      this.deps.subscriptions.remove(row.id);
+      await this.deps.subscriptions.remove(row.id);
       log.info('WebSub unsubscription verified');
       return { status: 200, body: challenge };
     }
@@ -157,8 +166,8 @@ export class WebSubSubscriber {
    * with that subscription's secret, and names (if it names one) the subscription's topic.
    */
   async receive(token: string, headers: { signature?: string; contentType?: string; self?: string | null }, body: Buffer): Promise<CallbackAnswer> {
-    const row = this.deps.subscriptions.byToken(token);
-    const feed = row?.feed_id == null ? undefined : this.deps.feeds.find(row.feed_id);
+    const row = await this.deps.subscriptions.byToken(token);
+    const feed = row?.feed_id == null ? undefined : await this.deps.feeds.find(row.feed_id);
     if (!row || !feed || row.state === 'unsubscribing') return { status: 404, body: 'no such subscription' };
     const log = this.deps.log.child({ feed: feed.id, hub: row.hub });
     if (!validSignature(headers.signature, row.secret, body)) {
@@ -169,30 +178,34 @@ export class WebSubSubscriber {
       log.warn({ topic: headers.self }, 'WebSub push refused: it is for another topic');
       return { status: 400, body: 'not the topic subscribed to' };
     }
-    this.deps.subscriptions.pushed(row.id, this.now());
+    await this.deps.subscriptions.pushed(row.id, this.now());
     await this.deps.ingest(feed, body, headers.contentType ?? null);
     return { status: 200, body: '' };
   }
 
-  private checkPushes(feed: FeedRow, row: SubscriptionRow, poll: PolledBody): void {
+  private async checkPushes(feed: FeedRow, row: SubscriptionRow, poll: PolledBody): Promise<void> {
     // Only a hub that was on for the whole time since the previous poll can be said to have missed news.
     const previous = feed.last_success_at ? Date.parse(feed.last_success_at) : null;
     if (previous === null || !row.verified_at || Date.parse(row.verified_at) > previous) return;
     if (row.last_push_at && Date.parse(row.last_push_at) >= previous) return;
     const reason = `pushes from ${host(row.hub)} stopped: a poll found ${poll.fresh} new ${poll.fresh === 1 ? 'item' : 'items'} it had not pushed` +
       (row.last_push_at ? ` (last push ${row.last_push_at})` : ' (it never pushed)');
-    this.deps.subscriptions.fellBack(row.id, reason, new Date(poll.at.getTime() + RETRY_AFTER_MS));
+    await this.deps.subscriptions.fellBack(row.id, reason, new Date(poll.at.getTime() + RETRY_AFTER_MS));
     this.deps.log.warn({ feed: feed.id, hub: row.hub }, `${reason}; back to adaptive polling, and the hub is asked again in a day`);
   }
 
   private async subscribe(feed: FeedRow, hub: string, topic: string, existing: SubscriptionRow | undefined): Promise<void> {
+    await this.request(await this.requested(feed, hub, topic, existing), 'subscribe');
+  }
+
+  /** Records a subscription request (the same callback and secret when the hub and topic are the same). */
+  private async requested(feed: FeedRow, hub: string, topic: string, existing: SubscriptionRow | undefined): Promise<SubscriptionRow> {
     const same = existing && existing.hub === hub && existing.topic === topic;
-    const row = this.deps.subscriptions.requested(
+    return this.deps.subscriptions.requested(
       feed.id,
       { hub, topic, token: same ? existing.token : randomToken(), secret: same ? existing.secret : randomToken() },
       this.now(),
     );
-    await this.request(row, 'subscribe');
   }
 
   private async request(row: SubscriptionRow, mode: 'subscribe' | 'unsubscribe'): Promise<void> {
@@ -208,15 +221,15 @@ export class WebSubSubscriber {
         log.info({ mode }, `asked the WebSub hub to ${mode}; waiting for it to verify`);
         return;
       }
-      this.refused(row, mode, `the hub answered HTTP ${answer.status}${answer.text ? `: ${answer.text.slice(0, 200)}` : ''}`, RETRY_AFTER_MS, log);
+      await this.refused(row, mode, `the hub answered HTTP ${answer.status}${answer.text ? `: ${answer.text.slice(0, 200)}` : ''}`, RETRY_AFTER_MS, log);
     } catch (error) {
-      this.refused(row, mode, `the hub could not be reached: ${(error as Error).message}`, UNREACHABLE_RETRY_MS, log);
+      await this.refused(row, mode, `the hub could not be reached: ${(error as Error).message}`, UNREACHABLE_RETRY_MS, log);
     }
   }
 
-  private refused(row: SubscriptionRow, mode: string, error: string, retryMs: number, log: Logger): void {
+  private async refused(row: SubscriptionRow, mode: string, error: string, retryMs: number, log: Logger): Promise<void> {
     log.warn({ mode, err: error }, 'WebSub request failed; the feed is polled');
-    if (mode === 'subscribe') this.deps.subscriptions.failed(row.id, error, new Date(this.now().getTime() + retryMs));
+    if (mode === 'subscribe') await this.deps.subscriptions.failed(row.id, error, new Date(this.now().getTime() + retryMs));
   }
 
   private callbackUrl(token: string): string {

@@ -94,9 +94,9 @@ describe('search, watches and deliveries from the CLI', () => {
   });
 
   it('lists channels, and puts an inactive one back', async () => {
-    const app = testApp({ AINEWS_DB: env.AINEWS_DB! });
-    app.watches.deactivate('console:zh', 'invalid_auth: SLACK_BOT_TOKEN is not valid');
-    app.dispose();
+    const app = await testApp({ AINEWS_DB: env.AINEWS_DB! });
+    await app.watches.deactivate('console:zh', 'invalid_auth: SLACK_BOT_TOKEN is not valid');
+    await app.dispose();
     const listed = JSON.parse((await runCli(['channels', 'list', '--json'], env)).stdout) as Record<string, unknown>[];
     expect(listed).toContainEqual({ id: 'console:zh', platform: 'console', active: false, inactive_reason: 'invalid_auth: SLACK_BOT_TOKEN is not valid', watches: 1, created_at: expect.any(String) });
     expect((await runCli(['channels', 'list'], env)).stdout).toMatch(/console:zh\s+1\s+inactive: invalid_auth/);

@@ -11,24 +11,24 @@ const DAY = 86_400_000;
 
 let app: TestApp;
 let env: Record<string, string>;
-beforeEach(() => {
-  app = testApp();
+beforeEach(async () => {
+  app = await testApp();
   env = { AINEWS_DB: join(app.dir, 'ainews.db'), AINEWS_SEED_DEFAULT_FEEDS: 'false' };
 });
 afterEach(() => app.dispose());
 
 describe('ainews prune', () => {
   it('counts on --dry-run and deletes nothing, then deletes the old items, leaving tombstones', async () => {
-    storeItems(app, [{ title: 'GPT-6 rumours' }, { title: 'Gemini 3 rumours' }, { title: 'Claude 5 rumours' }], { now: new Date(Date.now() - 400 * DAY) });
-    storeItems(app, [{ title: 'GPT-6 is out' }]);
+    await storeItems(app, [{ title: 'GPT-6 rumours' }, { title: 'Gemini 3 rumours' }, { title: 'Claude 5 rumours' }], { now: new Date(Date.now() - 400 * DAY) });
+    await storeItems(app, [{ title: 'GPT-6 is out' }]);
 
     const dry = await runCli(['prune', '--dry-run', '--json'], env);
     expect(dry.code).toBe(0);
     expect(JSON.parse(dry.stdout)).toMatchObject({ dry_run: true, items: 3, kept_items: 0, outbox_rows: 0, tombstones_added: 3, tombstones: 3, freed_bytes: null });
-    expect(app.items.count()).toBe(4);
+    expect(await app.items.count()).toBe(4);
     const described = await runCli(['prune', '--dry-run'], env);
     expect(described.stdout).toMatch(/^would delete 3 items first seen before \S+ \(AINEWS_RETENTION=365d\)$/m);
-    expect(app.items.count()).toBe(4);
+    expect(await app.items.count()).toBe(4);
 
     const real = await runCli(['prune', '--json'], env);
     expect(real.code).toBe(0);
@@ -36,7 +36,7 @@ describe('ainews prune', () => {
     expect(report).toMatchObject({ dry_run: false, items: 3, tombstones_added: 3, tombstones: 3, vacuum_ms: null });
     expect(report.longest_lock_ms).toEqual(expect.any(Number));
     expect(report.freed_bytes).toEqual(expect.any(Number));
-    expect(app.items.recent(10).map((item) => item.title)).toEqual(['GPT-6 is out']);
+    expect((await app.items.recent(10)).map((item) => item.title)).toEqual(['GPT-6 is out']);
 
     const again = await runCli(['prune', '--vacuum'], env);
     expect(again.code).toBe(0);
@@ -45,24 +45,24 @@ describe('ainews prune', () => {
   });
 
   it('says so when AINEWS_RETENTION is 0', async () => {
-    storeItems(app, [{ title: 'GPT-6 rumours' }], { now: new Date(Date.now() - 4000 * DAY) });
+    await storeItems(app, [{ title: 'GPT-6 rumours' }], { now: new Date(Date.now() - 4000 * DAY) });
     const off = await runCli(['prune'], { ...env, AINEWS_RETENTION: '0' });
     expect(off.stdout).toContain('AINEWS_RETENTION is 0: everything is kept');
-    expect(app.items.count()).toBe(1);
+    expect(await app.items.count()).toBe(1);
   });
 });
 
 describe('ainews backup', () => {
   it('copies the database while another connection keeps writing to it; the copy passes integrity_check and restores', async () => {
     const titles = Array.from({ length: 1500 }, (_, i) => ({ title: `Report ${i} on chips and models`, body: `<p>${'Long enough body text. '.repeat(40)}</p>` }));
-    storeItems(app, titles, { process: false });
+    await storeItems(app, titles, { process: false });
     const target = join(app.dir, 'backup.db');
     let writing = true;
     let written = 0;
     // Writes from a second connection (this process's; the backup runs in the CLI's), one transaction each.
     const writer = (async () => {
       while (writing) {
-        storeItems(app, [{ title: `Written during the backup ${written}` }], { process: false });
+        await storeItems(app, [{ title: `Written during the backup ${written}` }], { process: false });
         written++;
         await setImmediate();
       }
@@ -98,7 +98,7 @@ describe('ainews backup', () => {
   });
 
   it('refuses to overwrite a file without --force, a folder that does not exist, and the database itself', async () => {
-    storeItems(app, [{ title: 'GPT-6 is out' }]);
+    await storeItems(app, [{ title: 'GPT-6 is out' }]);
     const target = join(app.dir, 'taken.db');
     writeFileSync(target, 'not mine to overwrite');
     const refused = await runCli(['backup', target], env);

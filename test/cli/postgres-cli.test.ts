@@ -28,11 +28,21 @@ describePostgres('ainews on a PostgreSQL URL', () => {
     expect((await runCli(['migrate'], env)).stdout).toBe('database is up to date\n');
   });
 
-  it('refuses every other command in one line, without the password', async () => {
-    const result = await runCli(['items'], { AINEWS_DB: withPassword(await freshPostgresUrl()) });
-    expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^error: AINEWS_DB is a PostgreSQL database \(postgres:\/\/ainews:\*\*\*@[^)]+\), but this build runs the bot on SQLite only: .*"ainews migrate" and "ainews export-db" work for now\n$/);
-    expect(result.stderr).not.toContain('hunter2');
+  it('runs the commands on PostgreSQL as on SQLite, naming the database without its password', async () => {
+    const env = { AINEWS_DB: withPassword(await freshPostgresUrl()), AINEWS_SEED_DEFAULT_FEEDS: 'false' };
+    expect(await runCli(['watch', 'add', 'console:team', '大模型'], env)).toMatchObject({ code: 0, stderr: '' });
+    const listed = await runCli(['watch', 'list', 'console:team', '--json'], env);
+    expect(JSON.parse(listed.stdout)).toMatchObject([{ channel: 'console:team', query: '大模型' }]);
+    const status = await runCli(['status', '--json'], env);
+    expect(status.code).toBe(0);
+    const database = (JSON.parse(status.stdout) as { database: { path: string; bytes: number; items: number } }).database;
+    expect(database).toMatchObject({ items: 0 });
+    expect(database.path).toMatch(/^postgres:\/\/ainews:\*\*\*@/);
+    expect(database.bytes).toBeGreaterThan(0);
+    const backup = await runCli(['backup', join(dir, 'copy.db')], env);
+    expect(backup.code).toBe(1);
+    expect(backup.stderr).toMatch(/^error: AINEWS_DB is a PostgreSQL database \(postgres:\/\/ainews:\*\*\*@[^)]+\): "ainews backup" copies a SQLite file; .*pg_dump/);
+    expect(status.stdout + status.stderr + backup.stderr).not.toContain('hunter2');
   });
 
   it('copies a SQLite database with "ainews export-db", and refuses to copy it twice', async () => {

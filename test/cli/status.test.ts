@@ -8,21 +8,21 @@ let app: TestApp;
 let server: FeedServer;
 
 afterEach(async () => {
-  app.dispose();
+  await app.dispose();
   await server.close();
 });
 
 it('ainews status shows feeds with the longest failing and why, polls, the outbox, platforms, the database and the LLM budget', async () => {
   server = await new FeedServer().listen();
-  app = testApp();
+  app = await testApp();
   const news = new NewsFeed(server);
   await news.subscribe(app);
-  app.watches.add('console:team', 'gpt-5', 'u1');
+  await app.watches.add('console:team', 'gpt-5', 'u1');
   await news.publish(app, 'GPT-5 ships');
   server.route('/broken', { status: 500, body: 'down' });
-  app.admin.add({ url: server.url('/broken'), name: 'Broken' });
-  await app.poller.poll(app.feeds.find(server.url('/broken'))!);
-  app.close();
+  await app.admin.add({ url: server.url('/broken'), name: 'Broken' });
+  await app.poller.poll((await app.feeds.find(server.url('/broken')))!);
+  await app.close();
 
   const env = { AINEWS_DB: app.config.AINEWS_DB, AINEWS_SEED_DEFAULT_FEEDS: 'false', SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' };
   const json = await runCli(['status', '--json'], env);

@@ -38,7 +38,7 @@ const GPT5_EN = 'OpenAI launches GPT-5, its new flagship model, free for all Cha
 
 beforeEach(async () => {
   server = await new FeedServer().listen();
-  app = testApp({ STORY_UPDATE_DELAY: '0s', STORY_UPDATE_INTERVAL: '0s', STORY_MAX_UPDATES: '3' });
+  app = await testApp({ STORY_UPDATE_DELAY: '0s', STORY_UPDATE_INTERVAL: '0s', STORY_MAX_UPDATES: '3' });
   printed = [];
   ithome = new NewsFeed(server, 'IT之家', '/ithome');
   qbit = new NewsFeed(server, '量子位', '/qbit');
@@ -48,7 +48,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  app.dispose();
+  await app.dispose();
   await server.close();
 });
 
@@ -120,8 +120,8 @@ describe('stories', () => {
   });
 
   it('spaces updates out and stops at STORY_MAX_UPDATES', async () => {
-    app.dispose();
-    app = testApp({ STORY_UPDATE_DELAY: '0s', STORY_UPDATE_INTERVAL: '1h', STORY_MAX_UPDATES: '2' });
+    await app.dispose();
+    app = await testApp({ STORY_UPDATE_DELAY: '0s', STORY_UPDATE_INTERVAL: '1h', STORY_MAX_UPDATES: '2' });
     const feeds = Array.from({ length: 6 }, (_, i) => new NewsFeed(server, `Outlet ${i}`, `/outlet${i}`));
     for (const feed of [ithome, ...feeds]) await feed.subscribe(app);
     await ask('watch GPT-5');

@@ -11,8 +11,8 @@ let bugs: unknown[];
 const run = (text: string, options: AskOptions = {}) => ask(app, text, { onBug: (e) => bugs.push(e), ...options });
 const text = (answer: Answer) => JSON.stringify(answer);
 
-beforeEach(() => {
-  app = testApp();
+beforeEach(async () => {
+  app = await testApp();
   bugs = [];
 });
 afterEach(() => app.dispose());
@@ -26,7 +26,7 @@ describe('commands', () => {
   });
 
   it('searches for anything that is not a command, and answers bad queries with usage, not a stack trace', async () => {
-    storeItems(app, [{ title: 'OpenAI 发布 GPT-5', body: '推理能力大幅提升' }]);
+    await storeItems(app, [{ title: 'OpenAI 发布 GPT-5', body: '推理能力大幅提升' }]);
     const found = await run('gpt-5');
     expect(found).toMatchObject({ kind: 'results', more: null });
     expect(found.kind === 'results' && found.results[0]!.title.some((p) => p.match && p.text === 'GPT-5')).toBe(true);
@@ -37,7 +37,7 @@ describe('commands', () => {
   });
 
   it('pages search results with a more command', async () => {
-    storeItems(app, Array.from({ length: 7 }, (_, i) => ({ title: `GPT-5 story ${i}` })));
+    await storeItems(app, Array.from({ length: 7 }, (_, i) => ({ title: `GPT-5 story ${i}` })));
     const first = await run('gpt-5');
     expect(first.kind === 'results' && first.results).toHaveLength(5);
     expect(first).toMatchObject({ more: 'gpt-5 page:2' });
@@ -63,13 +63,13 @@ describe('commands', () => {
   it('refuses unusable watches and more than the limit per channel, with a clear message', async () => {
     expect(await run('watch')).toMatchObject({ kind: 'error', message: expect.stringContaining('what should this channel watch'), usage: expect.stringContaining('/ainews watch') });
     expect(await run('watch !!!')).toMatchObject({ kind: 'error', message: expect.stringContaining('no letters') });
-    for (let i = 0; i < MAX_WATCHES_PER_CHANNEL; i++) app.watches.add('console:team', `keyword${i}`, 'U1');
+    for (let i = 0; i < MAX_WATCHES_PER_CHANNEL; i++) await app.watches.add('console:team', `keyword${i}`, 'U1');
     expect(await run('watch one-too-many')).toMatchObject({ kind: 'error', message: expect.stringContaining(`already has ${MAX_WATCHES_PER_CHANNEL} watches`) });
     expect(await run('watch fine', { channel: 'console:other' })).toMatchObject({ kind: 'notice' });
   });
 
   it('shows the latest items, and checks its argument', async () => {
-    storeItems(app, [{ title: 'One' }, { title: 'Two' }]);
+    await storeItems(app, [{ title: 'One' }, { title: 'Two' }]);
     expect(await run('latest 1')).toMatchObject({ kind: 'results', results: [expect.objectContaining({ source: 'Test Feed' })] });
     expect(await run('latest 50')).toMatchObject({ kind: 'error', message: expect.stringContaining('from 1 to 20') });
   });
@@ -99,39 +99,39 @@ describe('why', () => {
   async function pollTwice(backlog: string[], fresh: string[]) {
     const entry = (title: string, i: number) => ({ title, link: `https://news.example.com/${encodeURIComponent(title)}`, guid: `${title}-${i}` });
     server.route('/feed', { body: rss(backlog.map(entry), 'Example News') });
-    const { feed } = app.admin.add({ url: server.url('/feed'), name: 'Example News' });
-    await app.poller.poll(app.feeds.find(feed.id)!);
+    const { feed } = await app.admin.add({ url: server.url('/feed'), name: 'Example News' });
+    await app.poller.poll((await app.feeds.find(feed.id))!);
     server.route('/feed', { body: rss([...fresh, ...backlog].map(entry), 'Example News') });
-    await app.poller.poll(app.feeds.find(feed.id)!);
+    await app.poller.poll((await app.feeds.find(feed.id))!);
   }
-  const idOf = (title: string) => String(app.items.recent(50).find((i) => i.title === title)!.id);
+  const idOf = async (title: string) => String((await app.items.recent(50)).find((i) => i.title === title)!.id);
   const why = async (key: string) => text(await run(`why ${key}`));
 
   it('explains each reason an item was or was not posted', async () => {
-    app.watches.add('console:team', 'gpt-5 -mini', 'U1');
-    app.watches.add('console:team', 'claude source:ithome', 'U1');
+    await app.watches.add('console:team', 'gpt-5 -mini', 'U1');
+    await app.watches.add('console:team', 'claude source:ithome', 'U1');
     await pollTwice(['GPT-5 backlog story'], ['GPT-5 launches', 'GPT-5 mini launches', 'Claude news', 'Something else']);
     await app.deliveryWorker([{ platform: 'console', send: async () => 'm1' }]).drain();
 
-    expect(await why(idOf('GPT-5 launches'))).toMatch(/Posted to console:team at .*matched the watch \\"gpt-5 -mini\\"/);
+    expect(await why(await idOf('GPT-5 launches'))).toMatch(/Posted to console:team at .*matched the watch \\"gpt-5 -mini\\"/);
     expect(await why('https://news.example.com/GPT-5%20launches?utm_source=x')).toContain('Posted to console:team');
-    expect(await why(idOf('GPT-5 backlog story'))).toContain('it is backlog (searchable, never posted)');
-    expect(await why(idOf('GPT-5 mini launches'))).toContain('excluded by -mini');
-    expect(await why(idOf('Claude news'))).toContain('limited to source \\"ithome\\"');
-    expect(await why(idOf('Something else'))).toMatch(/none of the 2 watches.*no \\"gpt 5\\"/);
+    expect(await why(await idOf('GPT-5 backlog story'))).toContain('it is backlog (searchable, never posted)');
+    expect(await why(await idOf('GPT-5 mini launches'))).toContain('excluded by -mini');
+    expect(await why(await idOf('Claude news'))).toContain('limited to source \\"ithome\\"');
+    expect(await why(await idOf('Something else'))).toMatch(/none of the 2 watches.*no \\"gpt 5\\"/);
     expect(await why('https://news.example.com/never-seen')).toContain('ainews has no such item');
-    expect(text(await run(`why ${idOf('Something else')}`, { channel: 'console:nobody' }))).toContain('console:nobody watches nothing');
+    expect(text(await run(`why ${await idOf('Something else')}`, { channel: 'console:nobody' }))).toContain('console:nobody watches nothing');
     app.db.prepare("UPDATE channels SET active = 0, inactive_reason = 'is_archived' WHERE id = 'console:team'").run();
-    expect(await why(idOf('Something else'))).toContain('console:team is inactive (is_archived)');
+    expect(await why(await idOf('Something else'))).toContain('console:team is inactive (is_archived)');
   });
 
   it('says when the watch came after the item, and when delivery failed', async () => {
-    app.watches.add('console:team', 'claude', 'U1');
+    await app.watches.add('console:team', 'claude', 'U1');
     await pollTwice([], ['GPT-5 launches', 'Claude 5 launches']);
     app.db.prepare("UPDATE watches SET created_at = '2000-01-01T00:00:00.000Z'").run();
-    app.watches.add('console:late', 'gpt-5', 'U1');
-    expect(text(await run(`why ${idOf('GPT-5 launches')}`, { channel: 'console:late' }))).toContain('was added');
+    await app.watches.add('console:late', 'gpt-5', 'U1');
+    expect(text(await run(`why ${await idOf('GPT-5 launches')}`, { channel: 'console:late' }))).toContain('was added');
     await app.deliveryWorker([{ platform: 'console', send: async () => Promise.reject(new (await import('../../src/delivery/port.ts')).PlatformError('channel_not_found', { kind: 'refused' })) }]).drain();
-    expect(await why(idOf('Claude 5 launches'))).toContain('delivery failed after 1 attempts: channel_not_found');
+    expect(await why(await idOf('Claude 5 launches'))).toContain('delivery failed after 1 attempts: channel_not_found');
   });
 });

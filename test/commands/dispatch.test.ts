@@ -9,8 +9,8 @@ import { testApp, type TestApp } from '../helpers/app.ts';
 let app: TestApp;
 let bugs: unknown[];
 
-beforeEach(() => {
-  app = testApp();
+beforeEach(async () => {
+  app = await testApp();
   bugs = [];
 });
 afterEach(() => app.dispose());
@@ -28,7 +28,7 @@ function asker(overrides: Partial<Asker> = {}, log: string[] = []): Asker {
     isChannelManager: async () => (log.push('isChannelManager'), true),
     whoMay: (access) => `the people this test calls ${access}s`,
     cannotPost: async () => (log.push('cannotPost'), null),
-    defer: async () => void log.push(`defer (watches: ${app.watches.list().length})`),
+    defer: async () => void log.push(`defer (watches: ${(await app.watches.list()).length})`),
     ...overrides,
   };
 }
@@ -46,7 +46,7 @@ describe('the dispatcher applies what a command declares', () => {
   it('refuses admin commands to non-admins, naming who may, and runs them for admins', async () => {
     const refused = await dispatcher().dispatch({ text: 'feeds add https://feeds.example.invalid/a.xml' }, asker());
     expect(refused).toEqual({ kind: 'error', message: 'only admins can add feeds: the people this test calls admins', usage: '' });
-    expect(app.feeds.list()).toEqual([]);
+    expect(await app.feeds.list()).toEqual([]);
     const added = await dispatcher().dispatch({ text: 'feeds add https://feeds.example.invalid/a.xml' }, asker({ isAdmin: async () => true }));
     expect(added).toMatchObject({ kind: 'notice', lines: [expect.stringContaining('Added feed #1'), expect.stringContaining('could not be fetched just now')] });
   });
@@ -58,9 +58,9 @@ describe('the dispatcher applies what a command declares', () => {
       message: "only those who manage this channel can change this channel's watches: the people this test calls channel-managers",
     });
     expect((await dispatcher().dispatch({ text: 'unwatch gpt-5' }, asker(member))).kind).toBe('error');
-    expect(app.watches.list()).toEqual([]);
+    expect(await app.watches.list()).toEqual([]);
     await dispatcher().dispatch({ text: 'watch gpt-5' }, asker({ ...member, isAdmin: async () => true }));
-    expect(app.watches.list()).toEqual([expect.objectContaining({ query: 'gpt-5', created_by: '@alice' })]);
+    expect(await app.watches.list()).toEqual([expect.objectContaining({ query: 'gpt-5', created_by: '@alice' })]);
     // Reading is for anyone.
     expect((await dispatcher().dispatch({ text: 'watches' }, asker(member))).kind).toBe('list');
   });
@@ -91,7 +91,7 @@ describe('the dispatcher applies what a command declares', () => {
     expect(await limited.dispatch({ text: 'help' }, asker())).toMatchObject({ kind: 'notice', heading: expect.stringContaining('ainews') });
     const refused = await limited.dispatch({ text: 'watch gpt-5' }, asker());
     expect(refused).toEqual({ kind: 'error', message: expect.stringMatching(/^easy there: at most 1 commands a minute each\. Try again in \d+ s\.$/), usage: '' });
-    expect(app.watches.list()).toEqual([]);
+    expect(await app.watches.list()).toEqual([]);
     expect((await limited.dispatch({ text: 'help' }, asker({ id: 'test:U2' }))).kind).toBe('notice');
   });
 

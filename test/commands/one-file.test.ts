@@ -30,16 +30,16 @@ const shout = defineCommand({
   action: 'shout here',
   uses: ['watches'],
   cli: { name: 'shout', channel: 'first', json: true },
-  run({ words, times = 1 }, ctx) {
+  async run({ words, times = 1 }, ctx) {
     const loud = Array.from({ length: times }, () => `${words.toUpperCase()}!`).join(' ');
-    return { kind: 'notice', lines: [`${loud} (${ctx.channel} has ${ctx.services.watches.list(ctx.channel ?? undefined).length} watches)`], data: { loud } };
+    return { kind: 'notice', lines: [`${loud} (${ctx.channel} has ${(await ctx.services.watches.list(ctx.channel ?? undefined)).length} watches)`], data: { loud } };
   },
 });
 const commands = commandSet([...COMMANDS.filter((c) => c.name !== 'help'), shout]);
 
 let app: TestApp;
-beforeEach(() => {
-  app = testApp();
+beforeEach(async () => {
+  app = await testApp();
 });
 afterEach(() => app.dispose());
 

@@ -16,13 +16,13 @@ function said(answer: Answer): string {
 describe("commands for a channel's rhythm", () => {
   let app: TestApp;
 
-  beforeEach(() => {
-    app = testApp({ AINEWS_TIMEZONE: 'Asia/Shanghai' });
+  beforeEach(async () => {
+    app = await testApp({ AINEWS_TIMEZONE: 'Asia/Shanghai' });
   });
   afterEach(() => app.dispose());
 
   it('shows the settings in words, and as the JSON scripts rely on', async () => {
-    app.watches.add(CHANNEL, 'GPT-5', 'u1');
+    await app.watches.add(CHANNEL, 'GPT-5', 'u1');
     const shown = await ask(app, 'settings');
     expect(said(shown)).toContain('Watches: 1');
     expect(said(shown)).toContain('Digest: no digest');
@@ -80,14 +80,14 @@ describe("commands for a channel's rhythm", () => {
     ['timezone Mars/Phobos', 'Mars/Phobos is not a time zone', 'timezone <IANA name'],
     ['trends 400d', '"400d" is not a period trends can chart', 'trends [7d|14d|30d]'],
   ])('refuses "%s" with a clear message and the usage, changing nothing', async (text, message, usage) => {
-    app.watches.add(CHANNEL, 'GPT-5', 'u1');
+    await app.watches.add(CHANNEL, 'GPT-5', 'u1');
     await ask(app, 'quiet 01:00-02:00');
-    const before = JSON.stringify(app.rhythm.settings(CHANNEL));
+    const before = JSON.stringify(await app.rhythm.settings(CHANNEL));
     const answer = await ask(app, text);
     expect(answer.kind).toBe('error');
     expect(said(answer)).toContain(message);
     expect(said(answer)).toContain(usage);
-    expect(JSON.stringify(app.rhythm.settings(CHANNEL))).toBe(before);
+    expect(JSON.stringify(await app.rhythm.settings(CHANNEL))).toBe(before);
   });
 
   describe('why, for what the rhythm held or gathered', () => {
@@ -98,7 +98,7 @@ describe("commands for a channel's rhythm", () => {
       server = await new FeedServer().listen();
       news = new NewsFeed(server);
       await news.subscribe(app);
-      app.watches.add(CHANNEL, 'gpt-5', 'u1');
+      await app.watches.add(CHANNEL, 'gpt-5', 'u1');
     });
     afterEach(() => server.close());
 
@@ -108,10 +108,10 @@ describe("commands for a channel's rhythm", () => {
       await ask(app, 'timezone UTC');
       await ask(app, `quiet ${at(hour)}-${at(hour + 2)}`);
       await news.publish(app, 'GPT-5 arrives');
-      const id = app.outbox.list()[0]!.item_id!;
+      const id = (await app.outbox.list())[0]!.item_id!;
       expect(said(await ask(app, `why ${id}`))).toMatch(new RegExp(`is held for quiet hours until (\\w{3} \\d+ \\w{3} )?${at(hour + 2)} UTC`));
       await ask(app, 'quiet off');
-      const fold = app.outbox.list().find((r) => r.kind === 'fold')!;
+      const fold = (await app.outbox.list()).find((r) => r.kind === 'fold')!;
       expect(said(await ask(app, `why ${id}`))).toContain('was held for quiet hours, then folded into a message that is pending');
       app.db.prepare("UPDATE outbox SET status = 'sent', held_until = NULL, sent_at = ? WHERE id = ? OR fold_id = ?").run('2026-12-04T01:00:00.000Z', fold.id, fold.id);
       expect(said(await ask(app, `why ${id}`))).toMatch(/folded into the message of .*09:00 UTC|folded into the message of .*01:00 UTC/);
@@ -120,9 +120,9 @@ describe("commands for a channel's rhythm", () => {
     it('says which digest an alert is in', async () => {
       await ask(app, 'digest weekly mon 09:00 only');
       await news.publish(app, 'GPT-5 arrives');
-      const id = app.outbox.list()[0]!.item_id!;
+      const id = (await app.outbox.list())[0]!.item_id!;
       expect(said(await ask(app, `why ${id}`))).toMatch(/is held for the digest, which replaces live alerts here: it goes out in the digest of (Mon \d+ \w+ )?09:00 Asia\/Shanghai/);
-      app.rhythm.sendDigest(CHANNEL);
+      await app.rhythm.sendDigest(CHANNEL);
       expect(said(await ask(app, `why ${id}`))).toMatch(/is in the digest of \w+day \d\d:\d\d \(Asia\/Shanghai\), which is pending/);
     });
   });

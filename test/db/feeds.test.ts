@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FeedStore, readFeedUrls } from '../../src/db/feeds.ts';
 import { openDatabase } from '../../src/db/open.ts';
+import { SqliteSql } from '../../src/db/sql.ts';
 
 const dirs: string[] = [];
 const tempPath = (name: string) => {
@@ -13,13 +14,15 @@ const tempPath = (name: string) => {
 };
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
 
+// readFeedUrls reads a SQLite file by its path: there is no PostgreSQL form of it. FeedStore's own
+// tests, on both backends, are in feeds-port.test.ts.
 describe('readFeedUrls', () => {
-  it("reads a database file's feed URLs", () => {
+  it("reads a database file's feed URLs", async () => {
     const path = tempPath('ainews.db');
     const { db } = openDatabase(path, 1000);
-    const feeds = new FeedStore(db);
-    feeds.add({ url: 'https://a.example/feed', intervalSeconds: 900 });
-    feeds.add({ url: 'https://b.example/feed', intervalSeconds: 900 });
+    const feeds = new FeedStore(SqliteSql.open(db));
+    await feeds.add({ url: 'https://a.example/feed', intervalSeconds: 900 });
+    await feeds.add({ url: 'https://b.example/feed', intervalSeconds: 900 });
     db.close();
     expect(readFeedUrls(path).sort()).toEqual(['https://a.example/feed', 'https://b.example/feed']);
   });

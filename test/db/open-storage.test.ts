@@ -28,6 +28,25 @@ function openStorageSuite(describeOn: (name: string, suite: () => void) => void,
       expect(await storage.sql.get('SELECT value FROM meta WHERE key = ?', ['kept'])).toEqual({ value: 'yes' });
     });
 
+    it('lets a transaction at work finish before closing, and can be closed twice', async () => {
+      const where = await location();
+      storage = await openStorage(where, OPTIONS);
+      const opened = storage;
+      let entered!: () => void;
+      const inside = new Promise<void>((resolve) => (entered = resolve));
+      const work = opened.sql.withTransaction(async (tx) => {
+        await tx.run("INSERT INTO meta (key, value) VALUES ('first', '1')");
+        entered();
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        await tx.run("INSERT INTO meta (key, value) VALUES ('second', '2')");
+      });
+      await inside;
+      await Promise.all([opened.close(), work]);
+      await opened.close();
+      storage = await openStorage(where, OPTIONS);
+      expect(await storage.sql.all("SELECT key FROM meta WHERE key IN ('first', 'second') ORDER BY key")).toEqual([{ key: 'first' }, { key: 'second' }]);
+    });
+
     it('tells its size, and vacuums', async () => {
       storage = await openStorage(await location(), OPTIONS);
       const before = await storage.size();

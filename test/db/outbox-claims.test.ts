@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ClaimOptions, OutboxRow } from '../../src/db/outbox.ts';
-import { OutboxClaims } from '../../src/db/outbox-claims.ts';
+import { Outbox, type ClaimOptions, type OutboxRow } from '../../src/db/outbox.ts';
 import { OutboxRows } from '../helpers/outbox-rows.ts';
 import { describePostgres } from '../helpers/postgres.ts';
 import type { Sql } from '../../src/db/sql.ts';
@@ -17,11 +16,11 @@ function outboxClaimsSuite(describeOn: (name: string, suite: () => void) => void
   describeOn('outbox claims', () => {
     let store: Store;
     let rows: OutboxRows;
-    let claims: OutboxClaims;
+    let claims: Outbox;
     beforeEach(async () => {
       store = await open();
       rows = new OutboxRows(store.sql, T0);
-      claims = new OutboxClaims(store.sql);
+      claims = new Outbox(store.sql);
       for (const channel of ['console:a', 'console:b', 'console:c']) await rows.channel(channel);
     });
     afterEach(() => store.close());
@@ -178,7 +177,7 @@ function outboxClaimsSuite(describeOn: (name: string, suite: () => void) => void
       const queues = new Map<string, number[]>();
       for (const channel of channels) await rows.channel(channel);
       for (let round = 0; round < 4; round++) for (const channel of channels) queues.set(channel, [...(queues.get(channel) ?? []), await rows.alert(channel)]);
-      const workers = Array.from({ length: 4 }, (_, i) => ({ name: `w${i}`, claims: new OutboxClaims(i === 0 ? store.sql : store.connect()) }));
+      const workers = Array.from({ length: 4 }, (_, i) => ({ name: `w${i}`, claims: new Outbox(i === 0 ? store.sql : store.connect()) }));
 
       // Each round, every worker claims a few at a time until nothing is left to claim: what they got
       // together must be each channel's head, once; then each sends what it got.
@@ -212,7 +211,7 @@ function outboxClaimsSuite(describeOn: (name: string, suite: () => void) => void
       let clock = 0;
       await Promise.all(
         ['w0', 'w1', 'w2'].map(async (name, i) => {
-          const mine = new OutboxClaims(i === 0 ? store.sql : store.connect());
+          const mine = new Outbox(i === 0 ? store.sql : store.connect());
           while ((await waiting()) > 0) {
             for (const row of await mine.claim(['console'], name, 2, at(1), options)) {
               expect(await mine.startAttempt(row.id, name, at(1))).toBe(true);
@@ -253,7 +252,7 @@ describePostgres('outbox claims beside transactions in flight', () => {
     await store.close();
   });
 
-  const claim = (worker: string, now: Date, sql = store.sql, limit = 10) => new OutboxClaims(sql).claim(['console'], worker, limit, now, options);
+  const claim = (worker: string, now: Date, sql = store.sql, limit = 10) => new Outbox(sql).claim(['console'], worker, limit, now, options);
 
   /**
    * Runs `work` in a transaction on another connection (another worker's), and leaves it open until `end`
@@ -292,7 +291,7 @@ describePostgres('outbox claims beside transactions in flight', () => {
     expect(await claim('w2', at(3))).toMatchObject([{ id: a1, claimed_by: 'w2', attempts: 1 }]);
 
     const b2 = await rows.alert('console:b');
-    await new OutboxClaims(store.sql).markSent(a1, 'w2', 'm-a1');
+    await new Outbox(store.sql).markSent(a1, 'w2', 'm-a1');
     const committed = await inFlight((tx) => claim('w1', at(4), tx, 1));
     expect(ids(committed.value)).toEqual([a2]);
     // To w2, a2 is locked, and b2 waits behind b1, still being sent: nothing is claimable, before w1
@@ -318,11 +317,11 @@ describePostgres('outbox claims beside transactions in flight', () => {
     await late.end(true);
 
     expect(await claim('w2', at(2))).toEqual([]);
-    await new OutboxClaims(store.sql).markSent(laterA, 'w1', 'm-later-a');
+    await new Outbox(store.sql).markSent(laterA, 'w1', 'm-later-a');
     expect(ids(await claim('w2', at(3)))).toEqual([earlyA]);
     // w1 died sending laterB: once its claim is stale, earlyB goes first, and laterB waits behind it.
     expect(ids(await claim('w2', at(61.5)))).toEqual([earlyB]);
-    await new OutboxClaims(store.sql).markSent(earlyB!, 'w2', 'm-early-b');
+    await new Outbox(store.sql).markSent(earlyB!, 'w2', 'm-early-b');
     expect(await claim('w2', at(62))).toMatchObject([{ id: laterB, claimed_by: 'w2', attempts: 2 }]);
   });
 });

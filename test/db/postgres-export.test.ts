@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FeedHealthStore } from '../../src/db/feed-health.ts';
 import { FeedRhythms } from '../../src/db/feed-rhythms.ts';
 import { LlmUsage } from '../../src/db/llm-usage.ts';
-import { SqliteSql } from '../../src/db/sql.ts';
 import { installId, recordPrune } from '../../src/db/meta.ts';
 import { openDatabase, type Database } from '../../src/db/open.ts';
 import { OutboxNotices } from '../../src/db/outbox-notices.ts';
@@ -42,16 +41,16 @@ const CHANNEL = 'console:team';
 
 /** A database with a row in every table, made through the stores as the bot makes them. */
 async function populate(app: TestApp): Promise<void> {
-  app.watches.add(CHANNEL, '推理', 'console:alice', NOW);
-  app.watches.add(CHANNEL, 'GPT', null, NOW);
+  await app.watches.add(CHANNEL, '推理', 'console:alice', NOW);
+  await app.watches.add(CHANNEL, 'GPT', null, NOW);
   // Watch 3 is removed: SQLite never hands its id out again (AUTOINCREMENT), nor may PostgreSQL.
-  app.watches.add(CHANNEL, 'temporary', null, NOW);
-  app.watches.remove(CHANNEL, 'temporary');
-  const settings = new ChannelSettingsStore(app.db, 'UTC');
-  settings.setTimezone(CHANNEL, 'Asia/Shanghai', NOW);
-  settings.setLanguage(CHANNEL, 'zh', NOW);
-  settings.setLimit(CHANNEL, 5, NOW);
-  storeItems(
+  await app.watches.add(CHANNEL, 'temporary', null, NOW);
+  await app.watches.remove(CHANNEL, 'temporary');
+  const settings = new ChannelSettingsStore(app.sql, 'UTC');
+  await settings.setTimezone(CHANNEL, 'Asia/Shanghai', NOW);
+  await settings.setLanguage(CHANNEL, 'zh', NOW);
+  await settings.setLimit(CHANNEL, 5, NOW);
+  await storeItems(
     app,
     [
       { title: '大模型推理速度提升十倍', body: '<p>研究人员发布了新的推理引擎，延迟大幅下降。</p>', date: NOW.toUTCString() },
@@ -59,24 +58,24 @@ async function populate(app: TestApp): Promise<void> {
     ],
     { feedUrl: 'https://feeds.example.com/a.xml', feedName: 'Example A', now: NOW },
   );
-  storeItems(app, [{ title: 'GPT-5 拿下数学竞赛金牌', body: '<p>推理能力再上台阶。</p>' }], { feedUrl: 'https://feeds.example.com/b.xml', now: NOW });
+  await storeItems(app, [{ title: 'GPT-5 拿下数学竞赛金牌', body: '<p>推理能力再上台阶。</p>' }], { feedUrl: 'https://feeds.example.com/b.xml', now: NOW });
   // Stored by a poll, not yet indexed: the follow-up pass indexes it, wherever it runs next.
-  storeItems(app, [{ title: 'Waiting to be indexed' }], { feedUrl: 'https://feeds.example.com/b.xml', now: NOW, process: false });
-  const feedId = app.feeds.find('https://feeds.example.com/a.xml')!.id;
-  const itemId = app.items.recent(10).find((item) => item.lang === 'en')!.id;
-  new OutboxNotices(app.db).queue('console:ops', { text: '源 Example A 恢复了' }, NOW);
-  const translations = new TranslationStore(app.db);
-  translations.take(itemId, 'zh', NOW, new Date(0));
-  translations.done(itemId, 'zh', { title: 'OpenAI releases GPT-5', summary: 'Out today.' }, { title: 'OpenAI 发布 GPT-5', summary: '今天发布。' }, 'test-model', NOW);
-  new Tombstones(app.db).bury([itemId], NOW);
-  new FeedHealthStore(app.db).failed(feedId, NOW);
-  new FeedRhythms(app.db).save(feedId, { counts: Array.from({ length: 168 }, (_, hour) => hour / 7), countedAt: NOW, since: new Date('2024-04-01T00:00:00.000Z') });
-  new WebSubSubscriptions(app.db).requested(feedId, { hub: 'https://hub.example.com/', topic: 'https://feeds.example.com/a.xml', token: 'tok', secret: 'shh' }, NOW);
-  new StoryMatches(app.db).record({ story_id: itemId, watch_id: 2, channel: CHANNEL, item_id: itemId }, NOW);
-  const usage = new LlmUsage(SqliteSql.open(app.db));
+  await storeItems(app, [{ title: 'Waiting to be indexed' }], { feedUrl: 'https://feeds.example.com/b.xml', now: NOW, process: false });
+  const feedId = (await app.feeds.find('https://feeds.example.com/a.xml'))!.id;
+  const itemId = (await app.items.recent(10)).find((item) => item.lang === 'en')!.id;
+  await new OutboxNotices(app.sql).queue('console:ops', { text: '源 Example A 恢复了' }, NOW);
+  const translations = new TranslationStore(app.sql);
+  await translations.take(itemId, 'zh', NOW, new Date(0));
+  await translations.done(itemId, 'zh', { title: 'OpenAI releases GPT-5', summary: 'Out today.' }, { title: 'OpenAI 发布 GPT-5', summary: '今天发布。' }, 'test-model', NOW);
+  await new Tombstones(app.sql).bury([itemId], NOW);
+  await new FeedHealthStore(app.sql).failed(feedId, NOW);
+  await new FeedRhythms(app.sql).save(feedId, { counts: Array.from({ length: 168 }, (_, hour) => hour / 7), countedAt: NOW, since: new Date('2024-04-01T00:00:00.000Z') });
+  await new WebSubSubscriptions(app.sql).requested(feedId, { hub: 'https://hub.example.com/', topic: 'https://feeds.example.com/a.xml', token: 'tok', secret: 'shh' }, NOW);
+  await new StoryMatches(app.sql).record({ story_id: itemId, watch_id: 2, channel: CHANNEL, item_id: itemId }, NOW);
+  const usage = new LlmUsage(app.sql);
   await usage.reserveCall('2024-05-01', { calls: 100, tokens: 100_000 });
   await usage.addTokens('2024-05-01', 1234);
-  recordPrune(app.db, NOW);
+  await recordPrune(app.sql, NOW);
 }
 
 /** Every row of a table, as SQLite reads it, in SQLite's column order; sorted, so that both sides compare. */
@@ -96,7 +95,7 @@ describePostgres('export-db', () => {
   let pg: Pool;
   let report: ExportReport;
   beforeAll(async () => {
-    app = testApp();
+    app = await testApp();
     await populate(app);
     pg = testPool(await freshPostgresUrl());
     report = await exportSqlite(app.db, pg, { target: 'the test database' });
@@ -123,7 +122,7 @@ describePostgres('export-db', () => {
     expect((await pg.query("SELECT count(*) AS n FROM items WHERE published_at = '2024-05-01 16:30:00+08'")).rows[0].n).toBe(4);
     expect((await pg.query("SELECT count(*) AS n FROM items WHERE first_seen_at = '2024-05-01 16:30:00.123+08'")).rows[0].n).toBe(4);
     expect((await pg.query("SELECT payload ->> 'text' AS text FROM outbox WHERE kind = 'notice'")).rows).toEqual([{ text: '源 Example A 恢复了' }]);
-    expect((await pg.query("SELECT value FROM meta WHERE key = 'install_id'")).rows).toEqual([{ value: installId(app.db) }]);
+    expect((await pg.query("SELECT value FROM meta WHERE key = 'install_id'")).rows).toEqual([{ value: await installId(app.sql) }]);
   });
 
   it("indexes the items SQLite had indexed, Chinese segmented as FTS5's were", async () => {

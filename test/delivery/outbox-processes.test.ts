@@ -12,16 +12,16 @@ let app: TestApp;
 
 beforeEach(async () => {
   server = await new FeedServer().listen();
-  app = testApp();
+  app = await testApp();
 });
 afterEach(async () => {
-  app.dispose();
+  await app.dispose();
   await server.close();
 });
 
 describe('the outbox', () => {
   it('lets two processes claiming at the same time get disjoint alerts that add up to all of them', async () => {
-    app.watches.add('console:team', '*', 'u1');
+    await app.watches.add('console:team', '*', 'u1');
     await pollWithFresh(app, server, Array.from({ length: 200 }, (_, i) => item(i + 1, `Story ${i + 1}`)));
     const claimer = fileURLToPath(new URL('../helpers/claim-worker.ts', import.meta.url));
     const run = (worker: string) =>

@@ -1,6 +1,7 @@
 import Sqlite from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Outbox } from '../../src/db/outbox.ts';
+import { SqliteSql } from '../../src/db/sql.ts';
 import { PlatformError, type Alert, type AlertSender } from '../../src/delivery/port.ts';
 import { DeliveryWorker } from '../../src/delivery/worker.ts';
 import { createLogger } from '../../src/log.ts';
@@ -15,10 +16,10 @@ let app: TestApp;
 
 beforeEach(async () => {
   server = await new FeedServer().listen();
-  app = testApp();
+  app = await testApp();
 });
 afterEach(async () => {
-  app.dispose();
+  await app.dispose();
   await server.close();
 });
 
@@ -41,65 +42,65 @@ const waitFor = (check: () => boolean) => waitUntil(check);
 
 describe('the outbox', () => {
   it('queues one alert per channel for a new item, never for backlog, and never twice', async () => {
-    app.watches.add('console:team', 'GPT-5', 'u1');
-    app.watches.add('console:team', 'openai', 'u1');
-    app.watches.add('console:other', 'gpt5', 'u2');
+    await app.watches.add('console:team', 'GPT-5', 'u1');
+    await app.watches.add('console:team', 'openai', 'u1');
+    await app.watches.add('console:other', 'gpt5', 'u2');
     const outcome = await pollWithFresh(app, server, [item(1, 'OpenAI ships GPT-5'), item(2, 'Unrelated news')]);
     expect(outcome.alerts).toBe(2);
-    const rows = app.outbox.list();
+    const rows = await app.outbox.list();
     expect(rows.map((r) => [r.channel, r.title, r.watch_query, r.status]).sort()).toEqual([
       ['console:other', 'OpenAI ships GPT-5', 'gpt5', 'pending'],
       ['console:team', 'OpenAI ships GPT-5', 'GPT-5', 'pending'],
     ]);
     expect(rows.some((r) => r.title === 'Old GPT-5 story')).toBe(false);
 
-    const again = await app.poller.poll(app.feeds.list()[0]!);
+    const again = await app.poller.poll((await app.feeds.list())[0]!);
     expect(again.alerts).toBe(0);
-    expect(app.outbox.list()).toHaveLength(2);
-    expect(app.outbox.enqueue({ itemId: rows[0]!.item_id!, channel: rows[0]!.channel, watchId: 1, watchQuery: 'x' })).toBe(false);
+    expect(await app.outbox.list()).toHaveLength(2);
+    expect(await app.outbox.enqueue({ itemId: rows[0]!.item_id!, channel: rows[0]!.channel, watchId: 1, watchQuery: 'x' })).toBe(false);
   });
 
   it('does not give out a fresh claim again, but takes back one abandoned by a dead process', async () => {
-    app.watches.add('console:team', '*', 'u1');
+    await app.watches.add('console:team', '*', 'u1');
     await pollWithFresh(app, server, [item(1, 'Only story')]);
-    const otherProcess = new Outbox(new Sqlite(app.config.AINEWS_DB, { timeout: 5000 }));
+    const otherProcess = new Outbox(SqliteSql.open(new Sqlite(app.config.AINEWS_DB, { timeout: 5000 })));
     const claiming = { claimTimeoutMs: app.config.DELIVERY_CLAIM_TIMEOUT, summaryWaitMs: 0 };
-    expect(app.outbox.claim(['console'], 'a', 10, new Date(), claiming)).toHaveLength(1);
-    expect(otherProcess.claim(['console'], 'b', 10, new Date(), claiming)).toEqual([]);
-    const [taken] = otherProcess.claim(['console'], 'b', 10, new Date(Date.now() + 6 * 60_000), claiming);
+    expect(await app.outbox.claim(['console'], 'a', 10, new Date(), claiming)).toHaveLength(1);
+    expect(await otherProcess.claim(['console'], 'b', 10, new Date(), claiming)).toEqual([]);
+    const [taken] = await otherProcess.claim(['console'], 'b', 10, new Date(Date.now() + 6 * 60_000), claiming);
     expect(taken).toMatchObject({ claimed_by: 'b', attempts: 2 });
     // The first worker wakes up late: its outcome no longer counts.
-    expect(app.outbox.markSent(taken!.id, 'a', 'late')).toBe(false);
-    expect(otherProcess.markSent(taken!.id, 'b', 'm-1')).toBe(true);
-    expect(app.outbox.list()[0]).toMatchObject({ status: 'sent', platform_message_id: 'm-1' });
+    expect(await app.outbox.markSent(taken!.id, 'a', 'late')).toBe(false);
+    expect(await otherProcess.markSent(taken!.id, 'b', 'm-1')).toBe(true);
+    expect((await app.outbox.list())[0]).toMatchObject({ status: 'sent', platform_message_id: 'm-1' });
   });
 
   it('recompiles the watches after one is removed and another added, even when ids would repeat', async () => {
-    app.watches.add('console:team', 'alpha', 'u1');
-    const removed = app.watches.add('console:team', 'anthropic', 'u1').watch;
-    expect(app.router.matcher().match({ title: 'Anthropic news', body: '', sources: [] })).toHaveLength(1);
-    app.watches.remove('console:team', String(removed.id));
-    const added = app.watches.add('console:team', 'claude', 'u1').watch;
+    await app.watches.add('console:team', 'alpha', 'u1');
+    const removed = (await app.watches.add('console:team', 'anthropic', 'u1')).watch;
+    expect((await app.router.matcher()).match({ title: 'Anthropic news', body: '', sources: [] })).toHaveLength(1);
+    await app.watches.remove('console:team', String(removed.id));
+    const added = (await app.watches.add('console:team', 'claude', 'u1')).watch;
     expect(added.id).not.toBe(removed.id);
-    expect(app.router.matcher().match({ title: 'Anthropic news', body: '', sources: [] })).toEqual([]);
-    expect(app.router.matcher().match({ title: 'Claude 5 released', body: '', sources: [] })).toHaveLength(1);
+    expect((await app.router.matcher()).match({ title: 'Anthropic news', body: '', sources: [] })).toEqual([]);
+    expect((await app.router.matcher()).match({ title: 'Claude 5 released', body: '', sources: [] })).toHaveLength(1);
   });
 
   it('queues nothing for an inactive channel, until a watch there makes it active again', async () => {
-    app.watches.add('console:gone', 'gpt-5', 'u1');
+    await app.watches.add('console:gone', 'gpt-5', 'u1');
     app.db.prepare("UPDATE channels SET active = 0, inactive_reason = 'channel_not_found' WHERE id = 'console:gone'").run();
     const outcome = await pollWithFresh(app, server, [item(1, 'GPT-5 ships')]);
     expect(outcome.alerts).toBe(0);
-    expect(app.outbox.list()).toEqual([]);
-    const again = app.watches.add('console:gone', 'gpt 5', 'u1');
+    expect(await app.outbox.list()).toEqual([]);
+    const again = await app.watches.add('console:gone', 'gpt 5', 'u1');
     expect(again).toMatchObject({ created: false, reactivated: 'channel_not_found' });
-    expect(app.watches.channel('console:gone')).toMatchObject({ active: 1, inactive_reason: null });
+    expect(await app.watches.channel('console:gone')).toMatchObject({ active: 1, inactive_reason: null });
   });
 });
 
 describe('DeliveryWorker', () => {
   it('sends each alert once, with what the channel needs to see', async () => {
-    app.watches.add('console:team', 'gpt-5 -mini', 'u1');
+    await app.watches.add('console:team', 'gpt-5 -mini', 'u1');
     await pollWithFresh(app, server, [{ ...item(1, 'OpenAI ships GPT-5'), description: '<p>The new model is out.</p><p>More later.</p>' }]);
     const sender = new RecordingSender();
     expect(await worker(sender).drain()).toBe(1);
@@ -107,41 +108,41 @@ describe('DeliveryWorker', () => {
     expect(sender.sent).toEqual([
       expect.objectContaining({ channel: 'console:team', title: 'OpenAI ships GPT-5', url: 'https://news.example.com/1', source: 'Example News', watch: 'gpt-5 -mini', summary: 'The new model is out.' }),
     ]);
-    expect(app.outbox.list()[0]).toMatchObject({ status: 'sent', attempts: 1, platform_message_id: 'msg-1', last_error: null });
+    expect((await app.outbox.list())[0]).toMatchObject({ status: 'sent', attempts: 1, platform_message_id: 'msg-1', last_error: null });
   });
 
   it('summarizes an item once when it is stored, and sends that summary to every channel', async () => {
-    app.watches.add('console:a', 'gpt-5', 'u1');
-    app.watches.add('console:b', 'gpt-5', 'u1');
+    await app.watches.add('console:a', 'gpt-5', 'u1');
+    await app.watches.add('console:b', 'gpt-5', 'u1');
     const body = '<p>IT之家 8 月 2 日消息，OpenAI 今日发布 GPT-5 模型。</p><p>新模型推理能力大幅提升。</p><p>感谢IT之家网友 小星 的线索投递！</p>';
     await pollWithFresh(app, server, [{ ...item(1, 'OpenAI 发布 GPT-5'), description: body }]);
-    const stored = app.items.recent(10).find((i) => i.title === 'OpenAI 发布 GPT-5')!;
+    const stored = (await app.items.recent(10)).find((i) => i.title === 'OpenAI 发布 GPT-5')!;
     expect(stored).toMatchObject({ summarizer: 'builtin', summary: 'OpenAI 今日发布 GPT-5 模型。' });
     // Alerts read the stored summary: a summary changed after storing is what every channel gets.
-    app.items.setSummary(stored.id, 'stored once', 'builtin');
+    await app.items.setSummary(stored.id, 'stored once', 'builtin');
     const sender = new RecordingSender();
     await worker(sender).drain();
     expect(sender.sent.map((a) => [a.channel, a.summary]).sort()).toEqual([['console:a', 'stored once'], ['console:b', 'stored once']]);
   });
 
   it('retries a transient failure with the channel held behind it, and stops at a permanent one, recording the error', async () => {
-    app.watches.add('console:team', '*', 'u1');
+    await app.watches.add('console:team', '*', 'u1');
     await pollWithFresh(app, server, [item(1, 'First'), item(2, 'Second')]);
     const sender = new RecordingSender();
     sender.failures = [new PlatformError('503 from the platform', { kind: 'transient' }), new PlatformError('msg_too_long', { kind: 'refused' })];
     await worker(sender).drain();
-    const byTitle = () => Object.fromEntries(app.outbox.list().map((r) => [r.title, r]));
+    const byTitle = async () => Object.fromEntries((await app.outbox.list()).map((r) => [r.title, r]));
     // Second waits behind First: a channel's alerts never overtake one another.
-    expect(byTitle().First).toMatchObject({ status: 'retrying', attempts: 1, last_error: '503 from the platform' });
-    expect(byTitle().Second).toMatchObject({ status: 'pending', attempts: 0 });
+    expect((await byTitle()).First).toMatchObject({ status: 'retrying', attempts: 1, last_error: '503 from the platform' });
+    expect((await byTitle()).Second).toMatchObject({ status: 'pending', attempts: 0 });
     await new Promise((resolve) => setTimeout(resolve, 20));
     await worker(sender).drain();
-    expect(byTitle().First).toMatchObject({ status: 'failed', attempts: 2, last_error: 'msg_too_long' });
-    expect(byTitle().Second).toMatchObject({ status: 'sent', attempts: 1, last_error: null });
+    expect((await byTitle()).First).toMatchObject({ status: 'failed', attempts: 2, last_error: 'msg_too_long' });
+    expect((await byTitle()).Second).toMatchObject({ status: 'sent', attempts: 1, last_error: null });
   });
 
   it('gives up after the maximum number of attempts', async () => {
-    app.watches.add('console:team', '*', 'u1');
+    await app.watches.add('console:team', '*', 'u1');
     await pollWithFresh(app, server, [item(1, 'Doomed')]);
     const sender = new RecordingSender();
     sender.failures = [new Error('boom 1'), new Error('boom 2'), new Error('boom 3'), new Error('boom 4')];
@@ -149,11 +150,11 @@ describe('DeliveryWorker', () => {
       await worker(sender).drain();
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
-    expect(app.outbox.list()[0]).toMatchObject({ status: 'failed', attempts: 3, last_error: 'boom 3' });
+    expect((await app.outbox.list())[0]).toMatchObject({ status: 'failed', attempts: 3, last_error: 'boom 3' });
   });
 
   it('delivers alerts another process queued, while it runs', async () => {
-    app.watches.add('console:team', '*', 'u1');
+    await app.watches.add('console:team', '*', 'u1');
     await pollWithFresh(app, server, []);
     const sender = new RecordingSender();
     const running = worker(sender);
@@ -170,7 +171,7 @@ describe('DeliveryWorker', () => {
           .pluck()
           .get({ now: new Date().toISOString() }),
       );
-      expect(new Outbox(other).enqueue({ itemId: id, channel: 'console:team', watchId: 1, watchQuery: '*' })).toBe(true);
+      expect(await new Outbox(SqliteSql.open(other)).enqueue({ itemId: id, channel: 'console:team', watchId: 1, watchQuery: '*' })).toBe(true);
       other.close();
       await waitFor(() => sender.sent.length === 1);
       expect(sender.sent[0]!.title).toBe('Queued elsewhere');
@@ -180,7 +181,7 @@ describe('DeliveryWorker', () => {
   });
 
   it('once stopped, starts nothing new and gives back what it had claimed but not sent', async () => {
-    app.watches.add('console:team', '*', 'u1');
+    await app.watches.add('console:team', '*', 'u1');
     await pollWithFresh(app, server, [item(1, 'First'), item(2, 'Second')]);
     let release!: () => void;
     const slow: AlertSender = { platform: 'console', send: () => new Promise<string>((resolve) => (release = () => resolve('m'))) };
@@ -191,7 +192,7 @@ describe('DeliveryWorker', () => {
     release();
     await stopping;
     running.nudge();
-    const byTitle = Object.fromEntries(app.outbox.list().map((r) => [r.title, r]));
+    const byTitle = Object.fromEntries((await app.outbox.list()).map((r) => [r.title, r]));
     expect(byTitle.First).toMatchObject({ status: 'sent' });
     expect(byTitle.Second).toMatchObject({ status: 'pending', attempts: 0, claimed_by: null });
   });

@@ -17,7 +17,7 @@ let app: TestApp;
 let server: FeedServer;
 
 beforeEach(async () => {
-  app = testApp();
+  app = await testApp();
   server = await new FeedServer().listen();
   server
     .route('/blog/', {
@@ -32,7 +32,7 @@ beforeEach(async () => {
     .route('/served-as-html.xml', { headers: html, body: FEED });
 });
 afterEach(async () => {
-  app.dispose();
+  await app.dispose();
   await server.close();
 });
 
@@ -40,9 +40,9 @@ describe('feeds add <web page>', () => {
   it('subscribes to the first feed the page names, resolved against the page, and says which', async () => {
     const result = await app.admin.subscribe({ url: server.url('/blog/'), name: 'The Blog' });
     expect(result).toMatchObject({ created: true, foundOn: server.url('/blog/'), alsoOnPage: [server.url('/blog/comments.atom')], note: null });
-    expect(app.feeds.list().map((f) => [f.url, f.name])).toEqual([[server.url('/blog/feed.xml'), 'The Blog']]);
+    expect((await app.feeds.list()).map((f) => [f.url, f.name])).toEqual([[server.url('/blog/feed.xml'), 'The Blog']]);
     // The feed found is fetched as any feed is, and polls like one.
-    expect((await app.poller.poll(app.feeds.list()[0]!)).result).toBe('updated');
+    expect((await app.poller.poll((await app.feeds.list())[0]!)).result).toBe('updated');
   });
 
   it('says so in chat, and in the answer to adding the same page again', async () => {
@@ -56,7 +56,7 @@ describe('feeds add <web page>', () => {
     });
     const again = await ask(app, `feeds add ${server.url('/blog/')}`, { admin: true });
     expect(again).toMatchObject({ kind: 'notice', lines: [expect.stringContaining('Found the feed'), expect.stringMatching(/^Already subscribed: already subscribed: feed #1/)] });
-    expect(app.feeds.count()).toBe(1);
+    expect(await app.feeds.count()).toBe(1);
   });
 
   it('refuses a page that names no feed, with what to do, and adds nothing', async () => {
@@ -66,7 +66,7 @@ describe('feeds add <web page>', () => {
       `${server.url('/about')} is a web page, not a feed, and it names no feed (no <link rel="alternate"> to an RSS, Atom or JSON feed); find the site's feed URL and add that`,
     );
     expect(await ask(app, `feeds add ${server.url('/about')}`, { admin: true })).toMatchObject({ kind: 'error', message: expect.stringContaining('is a web page, not a feed, and it names no feed') });
-    expect(app.feeds.list()).toEqual([]);
+    expect(await app.feeds.list()).toEqual([]);
   });
 
   it('adds a feed served as text/html as it is: what it holds decides, not the header', async () => {
@@ -104,7 +104,7 @@ describe('the address guard on a feed a page names', () => {
     const error = await guardedAdmin().subscribe({ url: pageUrl }).catch((e: Error) => e);
     expect(error).toBeInstanceOf(UrlRefusedError);
     expect((error as Error).message).toMatch(message);
-    expect(app.feeds.list()).toEqual([]);
+    expect(await app.feeds.list()).toEqual([]);
   });
 
   it('follows a page through the guard to a feed it may fetch', async () => {

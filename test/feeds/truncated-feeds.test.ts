@@ -54,42 +54,42 @@ describe('a truncated feed, polled', () => {
 
   beforeEach(async () => {
     server = await new FeedServer().listen();
-    app = testApp();
+    app = await testApp();
   });
   afterEach(async () => {
-    app.dispose();
+    await app.dispose();
     await server.close();
   });
 
   it('stores the items that arrived whole, and the feed stays healthy', async () => {
     const bytes = fixture('truncation-rss2.xml');
     server.route('/cut', { body: bytes.subarray(0, bytes.indexOf('Third, the last')) });
-    const { feed } = app.admin.add({ url: server.url('/cut') });
-    expect(await app.poller.poll(app.feeds.find(feed.id)!)).toMatchObject({ result: 'updated', backlog: 2 });
-    expect(app.items.recent(10).map((item) => item.title).sort()).toEqual(['First & complete', '第二条：大模型发布']);
-    expect(app.feeds.find(feed.id)!.status).toBe('ok');
+    const { feed } = await app.admin.add({ url: server.url('/cut') });
+    expect(await app.poller.poll((await app.feeds.find(feed.id))!)).toMatchObject({ result: 'updated', backlog: 2 });
+    expect((await app.items.recent(10)).map((item) => item.title).sort()).toEqual(['First & complete', '第二条：大模型发布']);
+    expect((await app.feeds.find(feed.id))!.status).toBe('ok');
   });
 
   it('keeps no validators of a document that broke off, so the next poll fetches it whole and stores the rest', async () => {
     const bytes = fixture('truncation-rss2.xml');
     server.route('/cut', { body: bytes.subarray(0, bytes.indexOf('Third, the last')), etag: '"v1"', headers: { 'last-modified': 'Wed, 02 Dec 2026 10:00:00 GMT' } });
-    const { feed } = app.admin.add({ url: server.url('/cut') });
-    await app.poller.poll(app.feeds.find(feed.id)!);
-    expect(app.feeds.find(feed.id)).toMatchObject({ etag: null, last_modified: null });
+    const { feed } = await app.admin.add({ url: server.url('/cut') });
+    await app.poller.poll((await app.feeds.find(feed.id))!);
+    expect(await app.feeds.find(feed.id)).toMatchObject({ etag: null, last_modified: null });
     // The same version, whole this time: were "v1" kept, the server would answer 304 and the third item wait.
     server.route('/cut', { body: bytes, etag: '"v1"' });
-    expect(await app.poller.poll(app.feeds.find(feed.id)!)).toMatchObject({ result: 'updated' });
+    expect(await app.poller.poll((await app.feeds.find(feed.id))!)).toMatchObject({ result: 'updated' });
     expect(server.requests.at(-1)!.headers['if-none-match']).toBeUndefined();
-    expect(app.items.count()).toBe(3);
-    expect(app.feeds.find(feed.id)!.etag).toBe('"v1"');
+    expect(await app.items.count()).toBe(3);
+    expect((await app.feeds.find(feed.id))!.etag).toBe('"v1"');
   });
 
   it('records the error when not even the first item arrived whole', async () => {
     const bytes = fixture('truncation-atom.xml');
     server.route('/cut', { body: bytes.subarray(0, bytes.indexOf('First.')) });
-    const { feed } = app.admin.add({ url: server.url('/cut') });
-    expect(await app.poller.poll(app.feeds.find(feed.id)!)).toMatchObject({ result: 'failed' });
-    expect(app.feeds.find(feed.id)!.last_error).toMatch(/breaks off before its first item is complete/);
-    expect(app.items.count()).toBe(0);
+    const { feed } = await app.admin.add({ url: server.url('/cut') });
+    expect(await app.poller.poll((await app.feeds.find(feed.id))!)).toMatchObject({ result: 'failed' });
+    expect((await app.feeds.find(feed.id))!.last_error).toMatch(/breaks off before its first item is complete/);
+    expect(await app.items.count()).toBe(0);
   });
 });

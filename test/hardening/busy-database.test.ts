@@ -10,15 +10,15 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-function app(env: Record<string, string> = {}): TestApp {
-  const made = testApp(env);
+async function app(env: Record<string, string> = {}): Promise<TestApp> {
+  const made = await testApp(env);
   cleanups.push(() => made.dispose());
   return made;
 }
 
 describe('the database under pressure', () => {
   it('a write waits for another process to release the database, and past AINEWS_DB_BUSY_TIMEOUT fails clearly', async () => {
-    const target = app({ AINEWS_DB_BUSY_TIMEOUT: '20s' });
+    const target = await app({ AINEWS_DB_BUSY_TIMEOUT: '20s' });
     // Another process takes the write lock, says so, and lets go a second later.
     const holder = spawn(process.execPath, ['-e', `
       const db = new (require('better-sqlite3'))(process.argv[1]);
@@ -27,7 +27,7 @@ describe('the database under pressure', () => {
     cleanups.push(() => holder.kill());
     await new Promise((resolve) => holder.stdout!.once('data', resolve));
     const started = Date.now();
-    expect(target.watches.add('console:team', 'gpt-5', 'u1').created).toBe(true);
+    expect((await target.watches.add('console:team', 'gpt-5', 'u1')).created).toBe(true);
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
     // Through the CLI, held for longer than its timeout: a clear message, not a stack.
     target.db.exec('BEGIN IMMEDIATE');

@@ -31,17 +31,17 @@ export async function runCrashRounds(options: { seed: number; rounds: number; it
   const log = options.log ?? (() => undefined);
   const edges = await startEdges();
   const { feeds, slack, discord } = edges;
-  const app = testApp();
+  const app = await testApp();
   const db = app.config.AINEWS_DB;
   const entries: { title: string; link: string; guid: string }[] = [{ title: 'Backlog story', link: 'https://news.example.com/0', guid: 'g0' }];
   const publish = () => feeds.route('/feed', { body: rss(entries, 'Crash News') });
   try {
     // The feed's first poll is backlog; from then on, every item is new and alerted in both channels.
     publish();
-    const { feed } = app.admin.add({ url: feeds.url('/feed'), name: 'Crash News' });
-    await app.poller.poll(app.feeds.find(feed.id)!);
-    watchEverything(app, edges);
-    app.close();
+    const { feed } = await app.admin.add({ url: feeds.url('/feed'), name: 'Crash News' });
+    await app.poller.poll((await app.feeds.find(feed.id))!);
+    await watchEverything(app, edges);
+    await app.close();
     const env = runEnvironment(db, edges);
     let kills = 0;
     let faults = 0;
@@ -95,7 +95,7 @@ export async function runCrashRounds(options: { seed: number; rounds: number; it
       problems,
     };
   } finally {
-    app.dispose();
+    await app.dispose();
     await edges.close();
   }
 }

@@ -61,9 +61,9 @@ export async function fuzzFeeds(seed: number, inputs: number): Promise<FuzzRepor
   const random = seededRandom(seed);
   const fixtures = readdirSync(FIXTURES).map((name) => readFileSync(new URL(name, FIXTURES)));
   const server = await new FeedServer().listen();
-  const app = testApp();
+  const app = await testApp();
   const settings = { timeoutMs: 5000, maxBytes: 10 * 1024 * 1024, maxRedirects: 5, userAgent: 'ainews-fuzz', allowPrivateNetwork: true };
-  const { feed } = app.admin.add({ url: server.url('/fuzz') });
+  const { feed } = await app.admin.add({ url: server.url('/fuzz') });
   const report: FuzzReport = { seed, inputs, stored: 0, feedErrors: 0, rejected: 0, crashes: [] };
   try {
     for (let i = 0; i < inputs; i++) {
@@ -77,8 +77,8 @@ export async function fuzzFeeds(seed: number, inputs: number): Promise<FuzzRepor
         const now = new Date();
         const context = { feedId: feed.id, feedUrl: fetched.finalUrl, feedLanguage: parsed.language, now };
         const items = parsed.entries.map((entry) => normalizeEntry(entry, context)).filter((item): item is NormalizedItem => item !== null);
-        app.items.store(feed.id, items, { backlog: false, now });
-        while (app.processor.processNext()) {
+        await app.items.store(feed.id, items, { backlog: false, now });
+        while (await app.processor.processNext()) {
           // indexes, clusters and summarizes what was stored, a batch per call
         }
         report.stored++;
@@ -90,7 +90,7 @@ export async function fuzzFeeds(seed: number, inputs: number): Promise<FuzzRepor
     const integrity = app.db.pragma('integrity_check', { simple: true });
     if (integrity !== 'ok') report.crashes.push(`integrity_check: ${String(integrity)}`);
   } finally {
-    app.dispose();
+    await app.dispose();
     await server.close();
   }
   return report;
@@ -116,8 +116,8 @@ function randomText(random: () => number): string {
  */
 export async function fuzzParsers(seed: number, inputs: number): Promise<FuzzReport> {
   const random = seededRandom(seed);
-  const app = testApp();
-  storeItems(app, [{ title: 'OpenAI ships GPT-5', body: '大模型推理能力提升' }, { title: '华为发布新芯片', body: 'AI chips' }]);
+  const app = await testApp();
+  await storeItems(app, [{ title: 'OpenAI ships GPT-5', body: '大模型推理能力提升' }, { title: '华为发布新芯片', body: 'AI chips' }]);
   const report: FuzzReport = { seed, inputs, stored: 0, feedErrors: 0, rejected: 0, crashes: [] };
   try {
     for (let i = 0; i < inputs; i++) {
@@ -139,7 +139,7 @@ export async function fuzzParsers(seed: number, inputs: number): Promise<FuzzRep
       }
     }
   } finally {
-    app.dispose();
+    await app.dispose();
   }
   return report;
 }

@@ -22,10 +22,10 @@ let app: TestApp;
 
 beforeEach(async () => {
   [slack, discord, llm] = await Promise.all([new FakeSlack().listen(), new FakeDiscord().listen(), new FakeLlmServer().listen()]);
-  app = testApp();
+  app = await testApp();
 });
 afterEach(async () => {
-  app.dispose();
+  await app.dispose();
   await Promise.all([slack.close(), discord.close(), llm.close()]);
 });
 
@@ -42,9 +42,9 @@ it('never writes a token or an API key to the logs, error messages or --json out
   };
   // Every platform rejects these credentials, so each failure is logged with whatever it carries.
   llm.behaviour = { kind: 'status', status: 401 };
-  const [item] = storeItems(app, [{ title: 'OpenAI ships GPT-5', body: 'The new model is out today. '.repeat(20) }]).created;
-  app.watches.add('slack:T0TEST/C0NEWS', '*', 'u1');
-  app.close();
+  const [item] = (await storeItems(app, [{ title: 'OpenAI ships GPT-5', body: 'The new model is out today. '.repeat(20) }])).created;
+  await app.watches.add('slack:T0TEST/C0NEWS', '*', 'u1');
+  await app.close();
 
   const run = startCli(['run'], env);
   try {

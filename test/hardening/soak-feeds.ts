@@ -85,9 +85,9 @@ export class SoakFeeds {
         const body = rss(this.entries[feed]!, `Soak ${feed + 1}`);
         setTimeout(() => res.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8' }).end(body), this.delayMs());
       });
-      const { feed: row } = app.admin.add({ url: this.server.url(`/soak/${feed}`), name: `Soak ${feed + 1}`, every: this.intervals[feed]! });
+      const { feed: row } = await app.admin.add({ url: this.server.url(`/soak/${feed}`), name: `Soak ${feed + 1}`, every: this.intervals[feed]! });
       this.ids.push(row.id);
-      await app.poller.poll(app.feeds.find(row.id)!);
+      await app.poller.poll((await app.feeds.find(row.id))!);
     }
   }
 

@@ -24,8 +24,8 @@ export async function startEdges(): Promise<Edges> {
 }
 
 /** Every new item alerted in the Slack channel and the Discord channel (and any channels named besides). */
-export function watchEverything(app: TestApp, { slack, discord }: Edges, others: string[] = []): void {
-  for (const channel of [`slack:${slack.team}/${SLACK_CHANNEL}`, `discord:${discord.channelId}`, ...others]) app.watches.add(channel, '*', 'harness');
+export async function watchEverything(app: TestApp, { slack, discord }: Edges, others: string[] = []): Promise<void> {
+  for (const channel of [`slack:${slack.team}/${SLACK_CHANNEL}`, `discord:${discord.channelId}`, ...others]) await app.watches.add(channel, '*', 'harness');
 }
 
 /**

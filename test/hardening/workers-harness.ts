@@ -66,7 +66,7 @@ export async function runWorkerRounds(options: { seed: number; workers: number; 
   const log = options.log ?? (() => undefined);
   const edges = await startEdges();
   const { slack, discord } = edges;
-  const app = testApp();
+  const app = await testApp();
   const db = app.config.AINEWS_DB;
   // The feed host takes up to 600 ms over each request (drawn apart from the rounds' own randomness), so
   // that a kill often lands while a worker is part-way through its round's feeds.
@@ -77,8 +77,8 @@ export async function runWorkerRounds(options: { seed: number; workers: number; 
   try {
     // Each feed's first poll is backlog; from then on, every item is new and alerted in the three channels.
     await feeds.install(app);
-    watchEverything(app, edges, [CONSOLE_CHANNEL]);
-    app.close();
+    await watchEverything(app, edges, [CONSOLE_CHANNEL]);
+    await app.close();
     const pool = new WorkerPool(options.workers, runEnvironment(db, edges, 'warn'), CONSOLE_CHANNEL);
     workers = pool;
     pool.startAll();
@@ -121,7 +121,7 @@ export async function runWorkerRounds(options: { seed: number; workers: number; 
     return { ...tally(db, feeds, edges, pool, since, problems), seed: options.seed, workers: options.workers, rounds: options.rounds, kills, faults };
   } finally {
     if (workers) for (const pid of workers.live) process.kill(pid, 'SIGKILL');
-    app.dispose();
+    await app.dispose();
     await edges.close();
   }
 }

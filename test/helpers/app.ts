@@ -2,18 +2,21 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp, type App, type AppOptions } from '../../src/app.ts';
+import type { Database } from '../../src/db/open.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
 import type { PollOutcome } from '../../src/pipeline/poll-feed.ts';
 
-export interface TestApp extends App {
+/** The app on a SQLite file: its connection is there for the tests' own reads and writes. */
+export interface TestApp extends Omit<App, 'db'> {
+  db: Database;
   dir: string;
   outcomes: PollOutcome[];
-  dispose(): void;
+  dispose(): Promise<void>;
 }
 
 /** The real app on a temporary database, allowed to reach the tests' own servers on 127.0.0.1. */
-export function testApp(env: Record<string, string> = {}, options: AppOptions = {}): TestApp {
+export async function testApp(env: Record<string, string> = {}, options: AppOptions = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'ainews-test-'));
   const config = loadConfig({
     AINEWS_DB: join(dir, 'ainews.db'),
@@ -23,13 +26,14 @@ export function testApp(env: Record<string, string> = {}, options: AppOptions = 
     ...env,
   });
   const outcomes: PollOutcome[] = [];
-  const app = createApp(config, createLogger('silent'), (outcome) => outcomes.push(outcome), options);
+  const app = await createApp(config, createLogger('silent'), (outcome) => outcomes.push(outcome), options);
   return {
     ...app,
+    db: app.db!,
     dir,
     outcomes,
-    dispose() {
-      app.close();
+    async dispose() {
+      await app.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

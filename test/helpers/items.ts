@@ -8,13 +8,13 @@ let counter = 0;
  * store, then runs the follow-up pass over them: they are searchable, in stories and routed on return
  * (unless `process: false`, for a test that routes or summarizes them itself).
  */
-export function storeItems(
+export async function storeItems(
   app: TestApp,
   entries: { title: string; body?: string; link?: string; date?: string }[],
   options: { feedUrl?: string; feedName?: string; backlog?: boolean; now?: Date; process?: boolean } = {},
 ) {
   const feedUrl = options.feedUrl ?? 'https://feeds.example.com/test.xml';
-  const feed = app.feeds.find(feedUrl) ?? app.feeds.add({ url: feedUrl, name: options.feedName ?? 'Test Feed', intervalSeconds: 900 }).feed;
+  const feed = (await app.feeds.find(feedUrl)) ?? (await app.feeds.add({ url: feedUrl, name: options.feedName ?? 'Test Feed', intervalSeconds: 900 })).feed;
   const now = options.now ?? new Date();
   const items = entries.map(
     (entry) =>
@@ -32,8 +32,8 @@ export function storeItems(
         { feedId: feed.id, feedUrl, feedLanguage: null, now },
       ) as NormalizedItem,
   );
-  const stored = app.items.store(feed.id, items, { backlog: options.backlog ?? false, now });
-  while (options.process !== false && app.processor.processNext()) {
+  const stored = await app.items.store(feed.id, items, { backlog: options.backlog ?? false, now });
+  while (options.process !== false && (await app.processor.processNext())) {
     // one batch per call, until the queue is empty
   }
   return stored;

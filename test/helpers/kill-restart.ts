@@ -13,7 +13,7 @@ import { waitUntil } from './wait.ts';
 export async function killBetweenPostAndRecord(
   env: Record<string, string>,
   posted: () => number,
-  check: () => void,
+  check: () => void | Promise<void>,
   /** The row being sent: by default the outbox's only one. */
   sending: () => OutboxRow = () => readOutboxRow(env.AINEWS_DB!),
 ): Promise<void> {
@@ -26,7 +26,7 @@ export async function killBetweenPostAndRecord(
   const second = startCli(['run'], env);
   try {
     await waitUntil(() => sending().status === 'sent', 40_000, 'the alert recorded as sent');
-    check();
+    await check();
   } finally {
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);

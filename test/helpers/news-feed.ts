@@ -30,7 +30,7 @@ export class NewsFeed {
 
   async subscribe(app: TestApp) {
     this.serve();
-    app.admin.add({ url: this.server.url(this.path), name: this.name });
+    await app.admin.add({ url: this.server.url(this.path), name: this.name });
     return this.poll(app);
   }
 
@@ -60,8 +60,8 @@ export class NewsFeed {
     this.server.route(this.path, { body: rss(this.entries, escapeXml(this.name)) });
   }
 
-  private poll(app: TestApp) {
-    return app.poller.poll(app.feeds.find(this.server.url(this.path))!);
+  private async poll(app: TestApp) {
+    return app.poller.poll((await app.feeds.find(this.server.url(this.path)))!);
   }
 }
 
@@ -86,13 +86,20 @@ export function readOutboxRow(db: string, where = 'true'): OutboxRow {
 export async function alertedStory(app: TestApp, server: FeedServer, news: NewsFeed, worker: DeliveryWorker, channel: string) {
   const verge = new NewsFeed(server, 'The Verge', '/verge');
   await verge.subscribe(app);
-  app.watches.add(channel, 'gpt-5', 'u1');
+  await app.watches.add(channel, 'gpt-5', 'u1');
   await news.publish(app, 'OpenAI ships GPT-5 to every ChatGPT user', '<p>The new model is out.</p>');
   worker.nudge();
-  await waitUntil(() => app.outbox.list()[0]?.status === 'sent', 5000, 'the alert');
+  await waitUntil(async () => (await app.outbox.list())[0]?.status === 'sent', 5000, 'the alert');
   return async () => {
     await verge.publish(app, 'OpenAI ships GPT-5 to all ChatGPT users today');
     worker.nudge();
-    await waitUntil(() => app.outbox.list()[0]?.kind === 'update' && app.outbox.list()[0]?.status === 'sent', 10_000, 'the update');
+    await waitUntil(
+      async () => {
+        const newest = (await app.outbox.list())[0];
+        return newest?.kind === 'update' && newest.status === 'sent';
+      },
+      10_000,
+      'the update',
+    );
   };
 }

@@ -19,14 +19,39 @@ export class OutboxRows {
     return id;
   }
 
-  async item(options: { lang?: 'en' | 'zh'; summaryPending?: boolean } = {}): Promise<number> {
+  /** A watch of `channel`, for the rows queued through `Outbox.enqueue`, which name one. */
+  async watch(channel: string, query = '*'): Promise<number> {
+    const row = await this.sql.get<{ id: number }>('INSERT INTO watches (channel, query, canonical, created_at) VALUES (?, ?, ?, ?) RETURNING id', [
+      channel,
+      query,
+      query,
+      this.queuedAt.toISOString(),
+    ]);
+    return row!.id;
+  }
+
+  /**
+   * An item, published when rows are queued unless told otherwise, carried by `outlets` feeds of its own;
+   * part of `story` when told (a story is named by its lead item's id), or leading a story of its own.
+   */
+  async item(options: { lang?: 'en' | 'zh'; summaryPending?: boolean; story?: number; outlets?: number; publishedAt?: Date } = {}): Promise<number> {
     const at = this.queuedAt.toISOString();
     const row = await this.sql.get<{ id: number }>(
-      `INSERT INTO items (dedupe_key, title, summary, lang, published_at, published_at_source, first_seen_at, updated_at, summary_pending)
-       VALUES (?, 'A title', 'A summary.', ?, ?, 'feed', ?, ?, ?) RETURNING id`,
-      [`example.com/${++items}`, options.lang ?? 'en', at, at, at, options.summaryPending ? 1 : 0],
+      `INSERT INTO items (dedupe_key, title, summary, lang, published_at, published_at_source, first_seen_at, updated_at, summary_pending, story_id)
+       VALUES (?, 'A title', 'A summary.', ?, ?, 'feed', ?, ?, ?, ?) RETURNING id`,
+      [`example.com/${++items}`, options.lang ?? 'en', (options.publishedAt ?? this.queuedAt).toISOString(), at, at, options.summaryPending ? 1 : 0, options.story ?? null],
     );
-    return row!.id;
+    const id = row!.id;
+    if (options.story === undefined) await this.sql.run('UPDATE items SET story_id = id WHERE id = ?', [id]);
+    for (let i = 0; i < (options.outlets ?? 0); i++) {
+      const feed = await this.sql.get<{ id: number }>('INSERT INTO feeds (url, interval_seconds, next_poll_at, created_at) VALUES (?, 900, ?, ?) RETURNING id', [
+        `https://outlet.example/${id}/${i}.xml`,
+        at,
+        at,
+      ]);
+      await this.sql.run('INSERT INTO item_sources (feed_id, guid, item_id, content_hash, first_seen_at) VALUES (?, ?, ?, ?, ?)', [feed!.id, `guid-${id}`, id, 'hash', at]);
+    }
+    return id;
   }
 
   /** An alert, waiting to be sent. */

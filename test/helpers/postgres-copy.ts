@@ -2,7 +2,7 @@ import { afterAll } from 'vitest';
 import { migratePostgres } from '../../src/db/postgres/migrate.ts';
 import { exportSqlite } from '../../src/db/postgres/export-sqlite.ts';
 import { openPostgres, type Pool } from '../../src/db/postgres/pool.ts';
-import type { App } from '../../src/app.ts';
+import type { TestApp } from './app.ts';
 import { freshPostgresUrl } from './postgres.ts';
 
 let pool: Pool | null = null;
@@ -12,7 +12,7 @@ let pool: Pool | null = null;
  * a test that stores through the real app on SQLite reads the same data back through a PostgreSQL store.
  * One database per test file, emptied and filled again on each call.
  */
-export async function postgresCopyOf(app: Pick<App, 'db'>): Promise<Pool> {
+export async function postgresCopyOf(app: Pick<TestApp, 'db'>): Promise<Pool> {
   if (!pool) {
     pool = openPostgres(await freshPostgresUrl());
     await migratePostgres(pool);

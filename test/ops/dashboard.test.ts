@@ -22,8 +22,8 @@ const panels = dashboard.panels.filter((panel) => panel.type !== 'row');
 const expressions = panels.flatMap((panel) => (panel.targets ?? []).map((target) => target.expr));
 
 let app: TestApp;
-beforeAll(() => {
-  app = testApp();
+beforeAll(async () => {
+  app = await testApp();
   app.metrics.collectProcessMetrics();
 });
 afterAll(() => app.dispose());

@@ -22,12 +22,12 @@ afterEach(async () => {
   await ops?.close();
   await app?.scheduler.stop();
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  app?.dispose();
+  await app?.dispose();
 });
 
 /** The app with its schedule on, served on 127.0.0.1; /healthz reads the time `ahead` of the real one. */
 async function start(options: { platforms?: PlatformProbe[]; ahead?: () => number } = {}) {
-  app = testApp({ AINEWS_DB_BUSY_TIMEOUT: '100ms' });
+  app = await testApp({ AINEWS_DB_BUSY_TIMEOUT: '100ms' });
   app.scheduler.start(NEVER_DURING_A_TEST);
   const ahead = options.ahead ?? (() => 0);
   ops = await serveOps(app, options.platforms ?? [], { host: '127.0.0.1', port: 0 }, { now: () => new Date(Date.now() + ahead()) });
@@ -95,7 +95,7 @@ describe('GET /healthz and /livez', () => {
     cleanups.push(() => feeds.close());
     const held: ServerResponse[] = [];
     feeds.route('/slow', (_req, res) => void held.push(res));
-    app.admin.add({ url: feeds.url('/slow') });
+    await app.admin.add({ url: feeds.url('/slow') });
     const tick = app.scheduler.tick({ all: true });
     await waitUntil(() => held.length === 1, 5000, 'the feed request');
     expect((await get('/healthz')).json().checks.scheduler).toMatchObject({ ok: true, running: true });

@@ -27,12 +27,12 @@ beforeEach(async () => {
 afterEach(async () => {
   await ops?.close();
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  app?.dispose();
+  await app?.dispose();
   await feeds.close();
 });
 
 async function start(env: Record<string, string> = {}) {
-  app = testApp({ ...FAST_DELIVERY, ...env });
+  app = await testApp({ ...FAST_DELIVERY, ...env });
   ops = await serveOps(app, [], { host: '127.0.0.1', port: 0 });
 }
 
@@ -47,9 +47,9 @@ describe('GET /metrics', () => {
     expect(before.families.has('process_cpu_user_seconds_total')).toBe(true);
     expect(before.families.has('nodejs_eventloop_lag_seconds')).toBe(true);
 
-    app.watches.add('console:team', '*', 'u1');
+    await app.watches.add('console:team', '*', 'u1');
     feeds.route('/feed', { body: rss([old], 'Example News'), etag: '"v1"' });
-    app.admin.add({ url: feeds.url('/feed'), name: 'Example News' });
+    await app.admin.add({ url: feeds.url('/feed'), name: 'Example News' });
     await app.scheduler.tick({ all: true });
     feeds.route('/feed', { body: rss([undated, late, old], 'Example News'), etag: '"v2"' });
     await app.scheduler.tick({ all: true });
@@ -59,7 +59,7 @@ describe('GET /metrics', () => {
 
     // The feed has not changed (a 304), and a second one fails.
     feeds.route('/broken', { status: 500, body: 'down' });
-    app.admin.add({ url: feeds.url('/broken'), name: 'Broken' });
+    await app.admin.add({ url: feeds.url('/broken'), name: 'Broken' });
     await app.scheduler.tick({ all: true });
     const printed: string[] = [];
     expect(await app.deliveryWorker([new ConsoleSender((text) => printed.push(text))]).drain()).toBe(2);
@@ -95,7 +95,7 @@ describe('GET /metrics', () => {
     await start({ LLM_BASE_URL: llm.baseUrl });
     const body = `<p>${'A long article about a new office and what it means for the region. '.repeat(10)}</p>`;
     feeds.route('/feed', { body: rss([]) });
-    app.admin.add({ url: feeds.url('/feed') });
+    await app.admin.add({ url: feeds.url('/feed') });
     await app.scheduler.tick({ all: true });
     feeds.route('/feed', { body: rss([{ ...old, description: body }]) });
     await app.scheduler.tick({ all: true });
@@ -114,12 +114,12 @@ describe('GET /metrics', () => {
 
   it('serves each app its own registry', async () => {
     await start();
-    const other = testApp();
+    const other = await testApp();
     cleanups.push(() => other.dispose());
     const otherOps = await serveOps(other, [], { host: '127.0.0.1', port: 0 });
     cleanups.push(() => otherOps.close());
     feeds.route('/feed', { body: rss([old]) });
-    app.admin.add({ url: feeds.url('/feed') });
+    await app.admin.add({ url: feeds.url('/feed') });
     await app.scheduler.tick({ all: true });
     expect((await Scrape.of(ops.url)).value('ainews_feed_polls_total', { outcome: 'ok' })).toBe(1);
     expect((await Scrape.of(otherOps.url)).value('ainews_feed_polls_total', { outcome: 'ok' })).toBe(0);

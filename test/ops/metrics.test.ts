@@ -9,22 +9,22 @@ import { storeItems } from '../helpers/items.ts';
 import { Scrape } from '../helpers/scrape.ts';
 
 let app: TestApp;
-beforeEach(() => {
-  app = testApp();
+beforeEach(async () => {
+  app = await testApp();
 });
-afterEach(() => {
-  if (app.db.open) app.dispose();
+afterEach(async () => {
+  if (app.db.open) await app.dispose();
 });
 
 const scrape = async (metrics = app.metrics) => Scrape.parse((await metrics.exposition()).text);
 
 /** One alert queued for an item published `hoursAgo`, as the router would queue it. */
-function queuedAlert(hoursAgo: number): OutboxRow {
-  const watch = app.watches.add('console:team', '*', 'u1').watch;
+async function queuedAlert(hoursAgo: number): Promise<OutboxRow> {
+  const { watch } = await app.watches.add('console:team', '*', 'u1');
   const published = new Date(Date.now() - hoursAgo * 3_600_000);
-  const [item] = storeItems(app, [{ title: `Item from ${hoursAgo} h ago`, date: published.toUTCString() }], { process: false }).created;
-  app.outbox.enqueue({ itemId: item!.id, channel: 'console:team', watchId: watch.id, watchQuery: '*' });
-  return app.outbox.list()[0]! as OutboxRow;
+  const [item] = (await storeItems(app, [{ title: `Item from ${hoursAgo} h ago`, date: published.toUTCString() }], { process: false })).created;
+  await app.outbox.enqueue({ itemId: item!.id, channel: 'console:team', watchId: watch.id, watchQuery: '*' });
+  return (await app.outbox.list())[0]! as OutboxRow;
 }
 
 describe('deliveryLabel', () => {
@@ -47,10 +47,10 @@ describe('deliveryLabel', () => {
 
 describe('Metrics', () => {
   it('measures an alert sent on its own from its publication, and nothing else', async () => {
-    const alert = queuedAlert(5);
-    app.metrics.delivered(alert, { kind: 'retrying', at: new Date() });
-    app.metrics.delivered({ ...alert, kind: 'update' } as OutboxRow, { kind: 'sent', found: false });
-    app.metrics.delivered(alert, { kind: 'sent', found: false });
+    const alert = await queuedAlert(5);
+    await app.metrics.delivered(alert, { kind: 'retrying', at: new Date() });
+    await app.metrics.delivered({ ...alert, kind: 'update' } as OutboxRow, { kind: 'sent', found: false });
+    await app.metrics.delivered(alert, { kind: 'sent', found: false });
     const after = await scrape();
     expect(after.value('ainews_deliveries_total', { platform: 'console', outcome: 'retrying' })).toBe(1);
     expect(after.value('ainews_deliveries_total', { platform: 'console', outcome: 'sent' })).toBe(2);
@@ -60,7 +60,7 @@ describe('Metrics', () => {
   });
 
   it('counts no poll that was cancelled, and items stored from backlog and fresh alike', async () => {
-    const feed = app.feeds.add({ url: 'https://feeds.example.com/a.xml', intervalSeconds: 900 }).feed;
+    const { feed } = await app.feeds.add({ url: 'https://feeds.example.com/a.xml', intervalSeconds: 900 });
     app.metrics.polled({ feed, result: 'cancelled', fresh: [], backlog: 0 }, 0.1);
     app.metrics.polled({ feed, result: 'updated', fresh: [], backlog: 4 }, 0.2);
     const after = await scrape();
@@ -72,9 +72,9 @@ describe('Metrics', () => {
   it('leaves the samples of a gauge it cannot read out of the scrape, serves the rest, and says why in the log', async () => {
     const records: Record<string, unknown>[] = [];
     const log = pino({ level: 'warn' }, { write: (line: string) => void records.push(JSON.parse(line) as Record<string, unknown>) });
-    const metrics = new Metrics({ reads: new MetricsReads(app.db), log });
+    const metrics = new Metrics({ reads: new MetricsReads(app.sql), log });
     expect((await scrape(metrics)).value('ainews_outbox', { status: 'pending' })).toBe(0);
-    app.dispose();
+    await app.dispose();
     const after = await scrape(metrics);
     // Declared, with no sample: an alert on the series being absent fires.
     expect(after.family('ainews_feeds').metrics).toEqual([]);

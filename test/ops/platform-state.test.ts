@@ -18,7 +18,7 @@ afterEach(async () => {
   await ops?.close();
   ops = undefined;
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  app?.dispose();
+  await app?.dispose();
 });
 
 async function healthz(): Promise<{ status: number; body: { status: string; checks: Record<string, Record<string, unknown>> } }> {
@@ -33,7 +33,7 @@ describe('Slack connection state', () => {
   async function startSlack(env: Record<string, string> = {}) {
     slack = await new FakeSlack().listen();
     cleanups.push(() => slack.close());
-    app = testApp({ SLACK_BOT_TOKEN: slack.botToken, SLACK_APP_TOKEN: slack.appToken, SLACK_API_URL: slack.apiUrl, ...env });
+    app = await testApp({ SLACK_BOT_TOKEN: slack.botToken, SLACK_APP_TOKEN: slack.appToken, SLACK_API_URL: slack.apiUrl, ...env });
     app.scheduler.start('0 0 1 1 *');
     cleanups.push(() => app.scheduler.stop());
     platform = createSlack(app.config, app, createLogger('silent'), { retryBaseMs: 100, onCommandAnswered: (seconds) => app.metrics.commandAnswered('slack', seconds) })!;
@@ -94,7 +94,7 @@ describe('Discord connection state', () => {
   async function startDiscord(env: Record<string, string> = {}) {
     discord = await new FakeDiscord().listen();
     cleanups.push(() => discord.close());
-    app = testApp({ DISCORD_TOKEN: discord.token, DISCORD_APPLICATION_ID: discord.applicationId, DISCORD_API_URL: discord.apiUrl, ...env });
+    app = await testApp({ DISCORD_TOKEN: discord.token, DISCORD_APPLICATION_ID: discord.applicationId, DISCORD_API_URL: discord.apiUrl, ...env });
     platform = createDiscord(app.config, app, createLogger('silent'), { installId: app.installId, retryBaseMs: 100 })!;
     cleanups.push(() => platform.stop());
   }

@@ -21,17 +21,17 @@ let worker: DeliveryWorker;
 let printed: string[];
 
 async function start(env: Record<string, string> = {}): Promise<number> {
-  app = testApp({ AINEWS_OPS_CHANNEL: 'console:ops', ...env });
+  app = await testApp({ AINEWS_OPS_CHANNEL: 'console:ops', ...env });
   printed = [];
   worker = app.deliveryWorker([new ConsoleSender((text) => printed.push(text))]);
   server.route('/feed', { body: FEED });
-  const { feed } = app.admin.add({ url: server.url('/feed'), name: 'Example News' });
+  const { feed } = await app.admin.add({ url: server.url('/feed'), name: 'Example News' });
   await poll(feed.id);
   return feed.id;
 }
 
-function poll(id: number) {
-  return app.poller.poll(app.feeds.find(id)!);
+async function poll(id: number) {
+  return app.poller.poll((await app.feeds.find(id))!);
 }
 
 /** The outage under way began `hours` ago, as if the feed had been failing since. */
@@ -39,7 +39,7 @@ function failingFor(id: number, hours: number): void {
   app.db.prepare('UPDATE feed_health SET outage_started_at = ? WHERE feed_id = ?').run(new Date(Date.now() - hours * HOUR).toISOString(), id);
 }
 
-const notices = () => app.outbox.list().reverse().filter((row) => row.kind === 'notice');
+const notices = async () => (await app.outbox.list()).reverse().filter((row) => row.kind === 'notice');
 const health = (id: number) => app.db.prepare('SELECT * FROM feed_health WHERE feed_id = ?').get(id) as FeedHealthRow | undefined;
 
 beforeEach(async () => {
@@ -47,7 +47,7 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await worker.stop();
-  app.dispose();
+  await app.dispose();
   await server.close();
 });
 
@@ -57,16 +57,16 @@ describe('feed health', () => {
     server.route('/feed', CLOUDFLARE_403);
     expect(await poll(id)).toMatchObject({ result: 'failed' });
     expect(health(id)).toMatchObject({ recovered_at: null, noticed_at: null });
-    expect(notices()).toEqual([]);
+    expect(await notices()).toEqual([]);
 
     // Within the grace period nothing is said; past it, the next failed poll says it once.
     failingFor(id, 1);
     await poll(id);
-    expect(notices()).toEqual([]);
+    expect(await notices()).toEqual([]);
     failingFor(id, 3);
     await poll(id);
     await poll(id);
-    expect(notices().map((n) => [n.channel, n.status])).toEqual([['console:ops', 'pending']]);
+    expect((await notices()).map((n) => [n.channel, n.status])).toEqual([['console:ops', 'pending']]);
 
     expect(await worker.drain()).toBe(1);
     expect(printed).toHaveLength(1);
@@ -78,14 +78,14 @@ describe('feed health', () => {
         '└',
       ].join('\n'),
     );
-    expect(deliveryJson(app.outbox.list()[0]!)).toMatchObject({ kind: 'notice', item_id: null, story_id: null, title: null, status: 'sent', notice: expect.stringContaining('bot challenge (Cloudflare)') });
+    expect(deliveryJson((await app.outbox.list())[0]!)).toMatchObject({ kind: 'notice', item_id: null, story_id: null, title: null, status: 'sent', notice: expect.stringContaining('bot challenge (Cloudflare)') });
 
     // Back: one recovery notice, naming how long it was out, to the channels that were told.
     app.db.prepare('UPDATE feed_health SET outage_started_at = ? WHERE feed_id = ?').run(new Date(Date.now() - (5 * HOUR + 12 * 60_000 + 30_000)).toISOString(), id);
     server.route('/feed', { body: FEED });
     expect(await poll(id)).toMatchObject({ result: 'updated' });
     await poll(id);
-    expect(notices().map((n) => n.channel)).toEqual(['console:ops', 'console:ops']);
+    expect((await notices()).map((n) => n.channel)).toEqual(['console:ops', 'console:ops']);
     expect(await worker.drain()).toBe(1);
     expect(printed[1]).toBe(`┌ console:ops · ainews notice\n│ Feed #${id} "Example News" is back after 5h 12m.\n└`);
     expect(health(id)).toMatchObject({ recovered_at: expect.any(String), recovery_noticed_at: expect.any(String) });
@@ -97,7 +97,7 @@ describe('feed health', () => {
     await poll(id);
     server.route('/feed', { body: FEED });
     await poll(id);
-    expect(notices()).toEqual([]);
+    expect(await notices()).toEqual([]);
     expect(health(id)).toMatchObject({ noticed_at: null, recovery_noticed_at: null, recovered_at: expect.any(String) });
 
     // A new outage is an outage of its own: noticed once more.
@@ -105,28 +105,28 @@ describe('feed health', () => {
     await poll(id);
     failingFor(id, 3);
     await poll(id);
-    expect(notices()).toHaveLength(1);
-    expect(JSON.parse(notices()[0]!.payload!).text).toContain('the feed is gone (HTTP 404 Not Found)');
+    expect(await notices()).toHaveLength(1);
+    expect(JSON.parse((await notices())[0]!.payload!).text).toContain('the feed is gone (HTTP 404 Not Found)');
   });
 
   it('also tells the channel of a watch limited to the feed (source:), once, and not the others', async () => {
     const id = await start();
-    app.watches.add('console:team', 'gpt-5 source:example', 'u1');
-    app.watches.add('console:team', 'openai source:example', 'u1');
-    app.watches.add('console:other', 'gpt-5', 'u1');
-    app.watches.add('console:elsewhere', 'gpt-5 source:ithome', 'u1');
+    await app.watches.add('console:team', 'gpt-5 source:example', 'u1');
+    await app.watches.add('console:team', 'openai source:example', 'u1');
+    await app.watches.add('console:other', 'gpt-5', 'u1');
+    await app.watches.add('console:elsewhere', 'gpt-5 source:ithome', 'u1');
     server.route('/feed', { status: 410 });
     await poll(id);
     failingFor(id, 3);
     await poll(id);
     await poll(id);
-    expect(notices().map((n) => n.channel)).toEqual(['console:ops', 'console:team']);
+    expect((await notices()).map((n) => n.channel)).toEqual(['console:ops', 'console:team']);
     await worker.drain();
     expect(printed.filter((text) => text.startsWith('┌ console:team · ainews notice'))).toHaveLength(1);
 
     server.route('/feed', { body: FEED });
     await poll(id);
-    expect(notices().map((n) => n.channel)).toEqual(['console:ops', 'console:team', 'console:ops', 'console:team']);
+    expect((await notices()).map((n) => n.channel)).toEqual(['console:ops', 'console:team', 'console:ops', 'console:team']);
   });
 
   it('without AINEWS_OPS_CHANNEL, tells only the channels of the watches limited to the feed', async () => {
@@ -135,7 +135,7 @@ describe('feed health', () => {
     await poll(id);
     failingFor(id, 3);
     await poll(id);
-    expect(notices()).toEqual([]);
+    expect(await notices()).toEqual([]);
     expect(health(id)).toMatchObject({ noticed_at: expect.any(String), noticed_channels: '[]' });
   });
 
@@ -143,10 +143,10 @@ describe('feed health', () => {
     const id = await start({ FEED_MAX_FAILURES: '2' });
     server.route('/feed', { status: 429, headers: { 'retry-after': '120' } });
     await poll(id);
-    expect(notices()).toEqual([]);
+    expect(await notices()).toEqual([]);
     expect(await poll(id)).toMatchObject({ disabled: true });
-    expect(notices()).toHaveLength(1);
-    expect(JSON.parse(notices()[0]!.payload!).text).toBe(
+    expect(await notices()).toHaveLength(1);
+    expect(JSON.parse((await notices())[0]!.payload!).text).toBe(
       `Feed #${id} "Example News" (${server.url('/feed')}) has not worked for 0s (its last 2 polls failed): the site is rate-limiting ainews (HTTP 429 Too Many Requests). ` +
         `It is disabled after 2 failures in a row: "feeds enable ${id}" puts it back once that is fixed.`,
     );
@@ -156,18 +156,18 @@ describe('feed health', () => {
     const id = await start({ FEED_HEALTH_GRACE: '0s' });
     server.route('/feed', { status: 429, headers: { 'retry-after': '7200' } });
     await poll(id);
-    const next = app.feeds.find(id)!.next_poll_at;
-    expect(JSON.parse(notices()[0]!.payload!).text).toContain(`(HTTP 429 Too Many Requests); the next poll is at ${next.slice(0, 16).replace('T', ' ')}Z (in 2h)`);
+    const next = (await app.feeds.find(id))!.next_poll_at;
+    expect(JSON.parse((await notices())[0]!.payload!).text).toContain(`(HTTP 429 Too Many Requests); the next poll is at ${next.slice(0, 16).replace('T', ' ')}Z (in 2h)`);
   });
 
   it('sends a notice in order with the channel’s other messages', async () => {
     const id = await start({ FEED_HEALTH_GRACE: '0s', AINEWS_OPS_CHANNEL: 'console:team' });
-    app.watches.add('console:team', 'gpt-5', 'u1');
+    await app.watches.add('console:team', 'gpt-5', 'u1');
     server.route('/feed', { body: rss([{ title: 'GPT-5 ships', link: 'https://news.example.com/1' }, { title: 'GPT-5 mini', link: 'https://news.example.com/2' }], 'Example News') });
     await poll(id);
     server.route('/feed', { status: 404 });
     await poll(id);
-    expect(app.outbox.list().reverse().map((r) => r.kind)).toEqual(['alert', 'notice']);
+    expect((await app.outbox.list()).reverse().map((r) => r.kind)).toEqual(['alert', 'notice']);
     await worker.drain();
     expect(printed.map((text) => text.split('\n')[0])).toEqual(['┌ console:team · watch "gpt-5"', '┌ console:team · ainews notice']);
   });

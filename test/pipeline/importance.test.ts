@@ -13,7 +13,7 @@ describe("a channel's minimum of outlets", () => {
   let verge: NewsFeed;
 
   beforeEach(async () => {
-    app = testApp();
+    app = await testApp();
     server = await new FeedServer().listen();
     news = new NewsFeed(server);
     verge = new NewsFeed(server, 'The Verge', '/verge');
@@ -21,11 +21,11 @@ describe("a channel's minimum of outlets", () => {
     await verge.subscribe(app);
   });
   afterEach(async () => {
-    app.dispose();
+    await app.dispose();
     await server.close();
   });
 
-  const alerts = () => app.outbox.list().flatMap((r) => (r.kind === 'alert' ? [r] : []));
+  const alerts = async () => (await app.outbox.list()).flatMap((r) => (r.kind === 'alert' ? [r] : []));
 
   it('holds every watch of the channel to settings min, unless a watch says otherwise', async () => {
     await ask(app, 'settings min 2');
@@ -33,23 +33,23 @@ describe("a channel's minimum of outlets", () => {
     await ask(app, 'watch claude 5 min:1');
     await news.publish(app, ['OpenAI releases GPT-6 to every ChatGPT user', 'Anthropic releases Claude 5 to every user']);
     // Claude 5's own min:1 overrides the channel's 2; GPT-6 waits for a second outlet.
-    expect(alerts().map((r) => r.watch_query)).toEqual(['claude 5 min:1']);
+    expect((await alerts()).map((r) => r.watch_query)).toEqual(['claude 5 min:1']);
     const watches = await ask(app, 'watches');
     expect(watches.kind === 'list' && watches.rows.join('\n')).toMatch(/gpt-6 {2}· min 2 outlets \(the channel's\)[\s\S]*claude 5 min:1 {2}· min 1 outlets/);
     await verge.publish(app, 'OpenAI releases GPT-6 to all ChatGPT users');
-    expect(alerts().map((r) => r.watch_query).sort()).toEqual(['claude 5 min:1', 'gpt-6']);
+    expect((await alerts()).map((r) => r.watch_query).sort()).toEqual(['claude 5 min:1', 'gpt-6']);
     // The alert is about the item that matched first, and names both outlets when it goes out.
-    const gpt = alerts().find((r) => r.watch_query === 'gpt-6')!;
-    expect(app.items.find(gpt.item_id)!.title).toBe('OpenAI releases GPT-6 to every ChatGPT user');
-    expect(app.stories.sources(gpt.story_id).map((s) => s.name)).toEqual(['Example News', 'The Verge']);
+    const gpt = (await alerts()).find((r) => r.watch_query === 'gpt-6')!;
+    expect((await app.items.find(gpt.item_id))!.title).toBe('OpenAI releases GPT-6 to every ChatGPT user');
+    expect((await app.stories.sources(gpt.story_id)).map((s) => s.name)).toEqual(['Example News', 'The Verge']);
   });
 
   it('watch * min:2 alerts on every story two outlets tell, and on none that only one does', async () => {
     await ask(app, 'watch * min:2');
     await news.publish(app, ['OpenAI releases GPT-6 to every ChatGPT user', 'A small lab ships a small model']);
-    expect(alerts()).toEqual([]);
+    expect(await alerts()).toEqual([]);
     await verge.publish(app, 'OpenAI releases GPT-6 to all ChatGPT users');
-    expect(alerts().map((r) => app.items.find(r.item_id)!.title)).toEqual(['OpenAI releases GPT-6 to every ChatGPT user']);
+    expect(await Promise.all((await alerts()).map(async (r) => (await app.items.find(r.item_id))!.title))).toEqual(['OpenAI releases GPT-6 to every ChatGPT user']);
     const listed = (await ask(app, 'watches')) as { data: { min_sources: number | null; regex: boolean; mention: unknown }[] };
     expect(listed.data[0]).toMatchObject({ min_sources: 2, regex: false, mention: null });
   });
@@ -59,7 +59,7 @@ describe("a channel's minimum of outlets", () => {
       const answer = await ask(app, text);
       expect(answer.kind, text).toBe('error');
     }
-    expect(app.watches.list()).toEqual([]);
-    expect(app.rhythm.settings(CHANNEL).minSources).toBeNull();
+    expect(await app.watches.list()).toEqual([]);
+    expect((await app.rhythm.settings(CHANNEL)).minSources).toBeNull();
   });
 });

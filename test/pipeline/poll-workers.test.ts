@@ -10,13 +10,13 @@ let server: FeedServer;
 const apps: TestApp[] = [];
 
 afterEach(async () => {
-  for (const app of apps.splice(0).reverse()) app.dispose();
+  for (const app of apps.splice(0).reverse()) await app.dispose();
   await server?.close();
 });
 
 /** A worker: the real app on the database of the first one, as another `ainews run` would open it. */
-function worker(first?: TestApp, options: Parameters<typeof testApp>[1] = {}, env: Record<string, string> = {}): TestApp {
-  const app = testApp(first ? { ...env, AINEWS_DB: first.config.AINEWS_DB } : env, options);
+async function worker(first?: TestApp, options: Parameters<typeof testApp>[1] = {}, env: Record<string, string> = {}): Promise<TestApp> {
+  const app = await testApp(first ? { ...env, AINEWS_DB: first.config.AINEWS_DB } : env, options);
   apps.push(app);
   return app;
 }
@@ -26,29 +26,29 @@ async function feeds(app: TestApp, count: number, delayMs: number): Promise<stri
   const paths = Array.from({ length: count }, (_, i) => `/feed${i}.xml`);
   for (const [i, path] of paths.entries()) {
     server.route(path, { body: rss([{ title: `Item ${i}`, link: `https://news.example/${i}` }]), delayMs });
-    app.admin.add({ url: server.url(path) });
+    await app.admin.add({ url: server.url(path) });
   }
   return paths;
 }
 
 describe('several workers on one database', () => {
   it('fetch each due feed once when their rounds run at the same time', async () => {
-    const a = worker();
-    const b = worker(a);
+    const a = await worker();
+    const b = await worker(a);
     const paths = await feeds(a, 12, 50);
     const [first, second] = await Promise.all([a.scheduler.tick(), b.scheduler.tick()]);
     expect(first!.polled + second!.polled).toBe(12);
     expect(paths.map((path) => server.hits(path))).toEqual(paths.map(() => 1));
     const again = await Promise.all([a.scheduler.tick(), b.scheduler.tick()]);
     expect(again.map((summary) => summary!.polled)).toEqual([0, 0]);
-    expect(a.feeds.list().every((feed) => feed.claimed_by === null && feed.claimed_until === null)).toBe(true);
+    expect((await a.feeds.list()).every((feed) => feed.claimed_by === null && feed.claimed_until === null)).toBe(true);
   });
 
   it('send one request at a time to a site, whichever worker makes it', async () => {
     // A round takes at most a twelfth of the hourly budget: 4 feeds each, so that both workers fetch.
     const budget = { POLL_BUDGET_PER_HOUR: '48' };
-    const a = worker(undefined, {}, budget);
-    const b = worker(a, {}, budget);
+    const a = await worker(undefined, {}, budget);
+    const b = await worker(a, {}, budget);
     const paths = await feeds(a, 8, 40);
     const [first, second] = await Promise.all([a.scheduler.tick(), b.scheduler.tick()]);
     expect(first!.polled + second!.polled).toBe(8);
@@ -59,17 +59,17 @@ describe('several workers on one database', () => {
   });
 
   it('leave a feed another worker is fetching to it, even for poll --all', async () => {
-    const a = worker();
-    const b = worker(a);
+    const a = await worker();
+    const b = await worker(a);
     server = await new FeedServer().listen();
     // The feed answers only once the test lets it: a's fetch is in flight meanwhile.
     let answer!: () => void;
     const answered = new Promise<void>((resolve) => (answer = resolve));
     server.route('/slow.xml', (_req, res) => void answered.then(() => res.end(rss([{ title: 'Slow', link: 'https://news.example/slow' }]))));
-    a.admin.add({ url: server.url('/slow.xml') });
+    await a.admin.add({ url: server.url('/slow.xml') });
     const round = a.scheduler.tick();
     await waitUntil(() => server.hits('/slow.xml') === 1);
-    expect(a.feeds.list()[0]).toMatchObject({ claimed_by: a.worker });
+    expect((await a.feeds.list())[0]).toMatchObject({ claimed_by: a.worker });
     expect(await b.scheduler.tick({ all: true })).toMatchObject({ polled: 0 });
     answer();
     expect(await round).toMatchObject({ polled: 1 });
@@ -78,7 +78,7 @@ describe('several workers on one database', () => {
 
   it("take over the feeds of a worker that died mid-round once its claims lapse", async () => {
     let clock = Date.parse('2026-12-01T10:00:00Z');
-    const a = worker(undefined, { now: () => new Date(clock) });
+    const a = await worker(undefined, { now: () => new Date(clock) });
     const [path] = await feeds(a, 1, 0);
     // A worker claimed the feed, then was killed before fetching it.
     await new FeedClaims(SqliteSql.open(a.db)).claimDue('dead-worker', { now: new Date(clock), until: new Date(clock + FEED_CLAIM_MS), limit: 10 });

@@ -7,7 +7,7 @@ const servers: FeedServer[] = [];
 let app: TestApp | undefined;
 
 afterEach(async () => {
-  app?.dispose();
+  await app?.dispose();
   app = undefined;
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
@@ -22,9 +22,9 @@ async function slowFeeds(count: number, delayMs: number): Promise<FeedServer[]> 
 
 describe('PollScheduler', () => {
   it('skips a tick that starts while the previous one is still running', async () => {
-    app = testApp();
+    app = await testApp();
     const [server] = await slowFeeds(1, 300);
-    app.admin.add({ url: server!.url('/feed') });
+    await app.admin.add({ url: server!.url('/feed') });
     const first = app.scheduler.tick();
     const second = await app.scheduler.tick();
     expect(second).toBeNull();
@@ -33,13 +33,13 @@ describe('PollScheduler', () => {
   });
 
   it('polls only feeds that are due, unless asked for all; a fixed feed keeps its interval, jittered', async () => {
-    app = testApp();
+    app = await testApp();
     const [server] = await slowFeeds(1, 0);
-    app.admin.add({ url: server!.url('/feed'), every: '15m' });
+    await app.admin.add({ url: server!.url('/feed'), every: '15m' });
     expect(await app.scheduler.tick()).toMatchObject({ polled: 1 });
     expect(await app.scheduler.tick()).toMatchObject({ polled: 0 });
     expect(await app.scheduler.tick({ all: true })).toMatchObject({ polled: 1 });
-    const next = Date.parse(app.feeds.list()[0]!.next_poll_at) - Date.now();
+    const next = Date.parse((await app.feeds.list())[0]!.next_poll_at) - Date.now();
     expect(next).toBeGreaterThan(15 * 60_000 * 0.9 - 5000);
     expect(next).toBeLessThan(15 * 60_000 * 1.1 + 1000);
   });
@@ -48,13 +48,13 @@ describe('PollScheduler', () => {
     let now = Date.parse('2025-06-11T12:00:00Z');
     const at = (ms: number) => new Date(ms).toISOString();
     // A random of 0.5 is no jitter: 0.9 + 0.2 × 0.5.
-    app = testApp({}, { now: () => new Date(now), random: () => 0.5 });
-    app.watches.add('console:clock', '*', 'test', new Date(now));
+    app = await testApp({}, { now: () => new Date(now), random: () => 0.5 });
+    await app.watches.add('console:clock', '*', 'test', new Date(now));
     const [server] = await slowFeeds(1, 0);
-    const { feed } = app.admin.add({ url: server!.url('/feed'), every: '15m' });
+    const { feed } = await app.admin.add({ url: server!.url('/feed'), every: '15m' });
     expect(feed.next_poll_at).toBe(at(now));
     expect(await app.scheduler.tick()).toMatchObject({ polled: 1, backlog: 1 });
-    expect(app.feeds.find(feed.id)).toMatchObject({ last_polled_at: at(now), next_poll_at: at(now + 15 * 60_000) });
+    expect(await app.feeds.find(feed.id)).toMatchObject({ last_polled_at: at(now), next_poll_at: at(now + 15 * 60_000) });
     now += 14 * 60_000;
     expect(await app.scheduler.tick()).toMatchObject({ polled: 0 });
     now += 60_000;
@@ -64,9 +64,9 @@ describe('PollScheduler', () => {
   });
 
   it('keeps to the concurrency bound', async () => {
-    app = testApp({ POLL_CONCURRENCY: '2' });
+    app = await testApp({ POLL_CONCURRENCY: '2' });
     const feeds = await slowFeeds(5, 150);
-    for (const s of feeds) app.admin.add({ url: s.url('/feed') });
+    for (const s of feeds) await app.admin.add({ url: s.url('/feed') });
     let active = 0;
     let peak = 0;
     for (const s of feeds) {
@@ -84,25 +84,25 @@ describe('PollScheduler', () => {
   });
 
   it('sends at most one request at a time to one host', async () => {
-    app = testApp({ POLL_CONCURRENCY: '8' });
+    app = await testApp({ POLL_CONCURRENCY: '8' });
     const [server] = await slowFeeds(1, 100);
     for (let i = 0; i < 4; i++) {
       server!.route(`/f${i}`, { body: rss([{ title: `T${i}`, link: `https://x.example/${i}` }]), delayMs: 100 });
-      app.admin.add({ url: server!.url(`/f${i}`) });
+      await app.admin.add({ url: server!.url(`/f${i}`) });
     }
     expect(await app.scheduler.tick()).toMatchObject({ polled: 4 });
     expect(server!.maxInFlight).toBe(1);
   });
 
   it('on stop, cancels fetches in flight, lets writes finish, and records no failure', async () => {
-    app = testApp();
+    app = await testApp();
     const [server] = await slowFeeds(1, 2000);
-    app.admin.add({ url: server!.url('/feed') });
+    await app.admin.add({ url: server!.url('/feed') });
     const tick = app.scheduler.tick();
     await new Promise((resolve) => setTimeout(resolve, 100));
     await app.scheduler.stop();
     expect(await tick).toMatchObject({ polled: 0, failed: 0 });
-    expect(app.feeds.list()[0]).toMatchObject({ status: 'ok', consecutive_failures: 0 });
+    expect((await app.feeds.list())[0]).toMatchObject({ status: 'ok', consecutive_failures: 0 });
   });
 });
 

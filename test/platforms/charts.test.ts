@@ -31,11 +31,11 @@ async function knownDays(h: SlackHarness | DiscordHarness, app: TestApp): Promis
     { title: 'GPT-5 pricing cut in half', link: 'https://a.example/4', guid: 'a4', pubDate: new Date(today).toUTCString() },
   ];
   h.server.route('/known', { body: rss(entries, 'Known Days') });
-  app.watches.add(h.channel, 'GPT-5', 'u1');
-  app.watches.add(h.channel, '大模型', 'u1');
+  await app.watches.add(h.channel, 'GPT-5', 'u1');
+  await app.watches.add(h.channel, '大模型', 'u1');
   const url = h.server.url('/known');
-  app.admin.add({ url, name: 'Known Days' });
-  await app.poller.poll(app.feeds.find(url)!);
+  await app.admin.add({ url, name: 'Known Days' });
+  await app.poller.poll((await app.feeds.find(url))!);
 }
 
 describe.each([
@@ -49,11 +49,11 @@ describe.each([
   async function weeklyDigest(titles: string[], before: () => void = () => undefined) {
     h = make();
     app = await h.start();
-    app.watches.add(h.channel, 'gpt-5', 'u1');
+    await app.watches.add(h.channel, 'gpt-5', 'u1');
     await h.command('digest weekly mon 09:00 only', MANAGER);
     await h.publish(titles);
     before();
-    app.rhythm.sendDigest(h.channel);
+    await app.rhythm.sendDigest(h.channel);
     h.deliver();
     await waitUntil(() => h.posts().length === 1, 5000, 'the digest');
     await outboxSettled(app);
@@ -70,7 +70,7 @@ describe.each([
     h = make();
     app = await h.start({ AINEWS_TIMEZONE: 'UTC' });
     await knownDays(h, app);
-    const { data } = app.trends.of(h.channel, 7);
+    const { data } = await app.trends.of(h.channel, 7);
     expect(data.series.map((s) => s.label)).toEqual(['GPT-5', '大模型']);
     expect(data.series[0]!.counts).toEqual([0, 0, 0, 0, 2, 0, 1]);
     expect(data.series[1]!.counts).toEqual([0, 0, 0, 0, 0, 0, 1]);
@@ -112,7 +112,7 @@ describe.each([
     }
     expect(pngSize(png)).toEqual({ width: CHART_WIDTH, height: CHART_HEIGHT });
     // Five days left out of a weekly digest would be no week: the chart covers seven.
-    expect(app.trends.of(h.channel, 7).data.days).toHaveLength(7);
+    expect((await app.trends.of(h.channel, 7)).data.days).toHaveLength(7);
   });
 
   it.skipIf(name !== 'slack')('still posts a weekly digest when the chart cannot be uploaded (an install without files:write), saying so', async () => {
@@ -131,6 +131,6 @@ describe.each([
     expect(digest!.text).toContain('GPT-5 arrives');
     expect(digest!.text).toContain('the bot needs Attach Files here');
     expect(discord.attachments.of(digest!.id)).toEqual([]);
-    expect(app.watches.channel(h.channel)).toMatchObject({ active: 1 });
+    expect(await app.watches.channel(h.channel)).toMatchObject({ active: 1 });
   });
 });

@@ -31,24 +31,24 @@ describe('the poll budget binding', () => {
   let app: TestApp | undefined;
   const servers: FeedServer[] = [];
   afterEach(async () => {
-    app?.dispose();
+    await app?.dispose();
     app = undefined;
     await Promise.all(servers.splice(0).map((s) => s.close()));
   });
 
   it('polls the feeds most likely to have news first, and leaves the others due', async () => {
     // Two rounds' worth an hour at most: 24 an hour, two a round.
-    app = testApp({ POLL_BUDGET_PER_HOUR: '24' });
+    app = await testApp({ POLL_BUDGET_PER_HOUR: '24' });
     const now = Date.now();
     const dated = (count: number, everyMs: number) =>
       rss(Array.from({ length: count }, (_, i) => ({ title: `T${i}`, link: `https://x.example/${everyMs}/${i}`, pubDate: new Date(now - i * everyMs).toUTCString() })));
     // Two busy feeds (an item every five minutes), two quiet ones (one a week).
     const bodies = [dated(20, 5 * MINUTE), dated(3, 7 * 86_400_000), dated(20, 4 * MINUTE), dated(2, 10 * 86_400_000)];
     for (const body of bodies) servers.push((await new FeedServer().listen()).route('/feed', { body }));
-    for (const server of servers) app.admin.add({ url: server.url('/feed') });
+    for (const server of servers) await app.admin.add({ url: server.url('/feed') });
     // The first poll of each (an operator's `poll --all`, outside the budget) learns their rhythms.
     expect(await app.scheduler.tick({ all: true })).toMatchObject({ polled: 4, deferred: 0 });
-    const rates = app.feeds.list().map((f) => f.news_rate!);
+    const rates = (await app.feeds.list()).map((f) => f.news_rate!);
     expect(Math.min(rates[0]!, rates[2]!)).toBeGreaterThan(Math.max(rates[1]!, rates[3]!) * 10);
 
     // All four due again, an hour later for each.
@@ -56,7 +56,7 @@ describe('the poll budget binding', () => {
     const round = await app.scheduler.tick();
     expect(round).toMatchObject({ polled: 2, deferred: 2 });
     expect(servers.map((s) => s.hits('/feed'))).toEqual([2, 1, 2, 1]);
-    const quiet = app.feeds.list().filter((f) => f.id === 2 || f.id === 4);
+    const quiet = (await app.feeds.list()).filter((f) => f.id === 2 || f.id === 4);
     for (const feed of quiet) expect(Date.parse(feed.next_poll_at)).toBeLessThanOrEqual(Date.now());
   });
 });

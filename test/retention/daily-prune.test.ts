@@ -17,39 +17,39 @@ let daily: DailyPrune | undefined;
 afterEach(async () => {
   await daily?.stop();
   daily = undefined;
-  app.dispose();
+  await app.dispose();
 });
 
-function oldItems(count: number) {
-  storeItems(app, Array.from({ length: count }, (_, i) => ({ title: `Old report ${i}` })), { now: new Date(Date.now() - 400 * DAY), process: false });
+async function oldItems(count: number) {
+  await storeItems(app, Array.from({ length: count }, (_, i) => ({ title: `Old report ${i}` })), { now: new Date(Date.now() - 400 * DAY), process: false });
 }
 
 describe('the daily prune of ainews run', () => {
   it('prunes when no prune is recorded for the last day, and records when it did', async () => {
-    app = testApp();
-    oldItems(3);
+    app = await testApp();
+    await oldItems(3);
     daily = new DailyPrune(app.retention, createLogger('silent'), QUICK);
     daily.start();
-    await waitUntil(() => app.items.count() === 0 && app.retention.lastRun() !== null, 5000, 'the prune');
-    expect(Date.now() - app.retention.lastRun()!.getTime()).toBeLessThan(DAY);
+    await waitUntil(async () => (await app.items.count()) === 0 && (await app.retention.lastRun()) !== null, 5000, 'the prune');
+    expect(Date.now() - (await app.retention.lastRun())!.getTime()).toBeLessThan(DAY);
   });
 
   it('waits a day after the last prune, whichever process ran it', async () => {
-    app = testApp();
-    oldItems(3);
-    recordPrune(app.db, new Date(Date.now() - DAY / 2));
+    app = await testApp();
+    await oldItems(3);
+    await recordPrune(app.sql, new Date(Date.now() - DAY / 2));
     const looks = vi.spyOn(app.retention, 'lastRun');
     const prunes = vi.spyOn(app.retention, 'prune');
     daily = new DailyPrune(app.retention, createLogger('silent'), QUICK);
     daily.start();
     await waitUntil(() => looks.mock.calls.length >= 3, 5000, 'three looks');
     expect(prunes).not.toHaveBeenCalled();
-    expect(app.items.count()).toBe(3);
+    expect(await app.items.count()).toBe(3);
   });
 
   it('leaves the prune to another worker on the database that is pruning now, and prunes once it is done', async () => {
-    app = testApp();
-    oldItems(3);
+    app = await testApp();
+    await oldItems(3);
     const leases = new Leases(SqliteSql.open(app.db));
     expect(await leases.acquire('retention', 'another-worker', 3_600_000, new Date())).toBe(true);
     const looks = vi.spyOn(app.retention, 'lastRun');
@@ -57,13 +57,13 @@ describe('the daily prune of ainews run', () => {
     daily = new DailyPrune(app.retention, createLogger('silent'), QUICK, exclusive);
     daily.start();
     await waitUntil(() => looks.mock.calls.length >= 3, 5000, 'three looks');
-    expect(app.items.count()).toBe(3);
+    expect(await app.items.count()).toBe(3);
     await leases.release('retention', 'another-worker');
-    await waitUntil(() => app.items.count() === 0, 5000, 'the prune');
+    await waitUntil(async () => (await app.items.count()) === 0, 5000, 'the prune');
   });
 
   it('never starts when AINEWS_RETENTION is 0', async () => {
-    app = testApp({ AINEWS_RETENTION: '0' });
+    app = await testApp({ AINEWS_RETENTION: '0' });
     const looks = vi.spyOn(app.retention, 'lastRun');
     daily = new DailyPrune(app.retention, createLogger('silent'), QUICK);
     daily.start();

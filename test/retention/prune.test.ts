@@ -12,8 +12,8 @@ const OUTLET_A = 'https://a.example.com/feed.xml';
 const OUTLET_B = 'https://b.example.com/feed.xml';
 
 let app: TestApp;
-beforeEach(() => {
-  app = testApp();
+beforeEach(async () => {
+  app = await testApp();
 });
 afterEach(() => app.dispose());
 
@@ -41,10 +41,10 @@ function rowsAbout(itemIds: number[]): Record<string, number> {
 describe('pruning items for their age', () => {
   it('deletes old items with their search rows, story terms, sources, translations, queue rows, story matches and deliveries', async () => {
     // A watch that needs three outlets records the story it matched below that (story_watch_matches).
-    app.watches.add(CHANNEL, 'GPT-6 min:3', 'u1');
-    app.watches.add(CHANNEL, 'Gemini', 'u1');
-    storeItems(app, [{ title: 'OpenAI ships GPT-6 to every ChatGPT user' }, { title: 'Google releases Gemini 3 for developers' }]);
-    storeItems(app, [{ title: 'DeepSeek opens a lab in Paris' }], { process: false });
+    await app.watches.add(CHANNEL, 'GPT-6 min:3', 'u1');
+    await app.watches.add(CHANNEL, 'Gemini', 'u1');
+    await storeItems(app, [{ title: 'OpenAI ships GPT-6 to every ChatGPT user' }, { title: 'Google releases Gemini 3 for developers' }]);
+    await storeItems(app, [{ title: 'DeepSeek opens a lab in Paris' }], { process: false });
     const old = ids();
     app.db
       .prepare("INSERT INTO item_translations (item_id, language, status, title, updated_at) VALUES (?, 'zh', 'done', '译文', ?)")
@@ -55,7 +55,7 @@ describe('pruning items for their age', () => {
     expect(before).toMatchObject({ items: 3, item_sources: 3, items_fts: 2, outbox: 1, pending_items: 1, item_translations: 1, story_watch_matches: 1 });
     expect(before.story_terms).toBeGreaterThan(0);
 
-    const fresh = storeItems(app, [{ title: 'Anthropic raises a new round' }], { now: later(300) }).created[0]!.id;
+    const fresh = (await storeItems(app, [{ title: 'Anthropic raises a new round' }], { now: later(300) })).created[0]!.id;
     const report = await app.retention.prune({ now: later(400) });
 
     expect(report).toMatchObject({ dry_run: false, items: 3, kept_items: 0, outbox_rows: 1, tombstones_added: 3, tombstones: 3 });
@@ -73,16 +73,16 @@ describe('pruning items for their age', () => {
   });
 
   it('keeps an item an unsent alert shows, and every item of a story that has a newer one', async () => {
-    app.watches.add(CHANNEL, 'GPT-6', 'u1');
+    await app.watches.add(CHANNEL, 'GPT-6', 'u1');
     const published = new Date().toUTCString();
-    storeItems(app, [{ title: 'OpenAI ships GPT-6 to every ChatGPT user' }]);
-    storeItems(app, [{ title: 'Nvidia reports record data centre revenue' }]);
-    storeItems(app, [{ title: 'Apple unveils its Vision Air headset at WWDC', date: published }], { feedUrl: OUTLET_A });
+    await storeItems(app, [{ title: 'OpenAI ships GPT-6 to every ChatGPT user' }]);
+    await storeItems(app, [{ title: 'Nvidia reports record data centre revenue' }]);
+    await storeItems(app, [{ title: 'Apple unveils its Vision Air headset at WWDC', date: published }], { feedUrl: OUTLET_A });
     // The same story from another outlet, first seen 100 days later: newer than the cut of the prune below.
-    storeItems(app, [{ title: 'Apple unveils Vision Air headset at WWDC today', date: published }], { feedUrl: OUTLET_B, now: later(100) });
+    await storeItems(app, [{ title: 'Apple unveils Vision Air headset at WWDC today', date: published }], { feedUrl: OUTLET_B, now: later(100) });
     const [alerted, , storyLead, storyLater] = ids() as [number, number, number, number];
-    expect(app.stories.joined(storyLater)!.story_id).toBe(storyLead);
-    expect(app.outbox.list().map((row) => [row.item_id, row.status])).toEqual([[alerted, 'pending']]);
+    expect((await app.stories.joined(storyLater))!.story_id).toBe(storyLead);
+    expect((await app.outbox.list()).map((row) => [row.item_id, row.status])).toEqual([[alerted, 'pending']]);
 
     const first = await app.retention.prune({ now: later(400) });
     expect(first).toMatchObject({ items: 1, kept_items: 2, outbox_rows: 0 });
@@ -100,12 +100,12 @@ describe('pruning items for their age', () => {
   });
 
   it('keeps the items an unsent digest lists, though their own alerts went out', async () => {
-    app.watches.add(CHANNEL, 'GPT-6', 'u1');
-    app.rhythm.setDigest(CHANNEL, { every: 'daily', day: null, time: '09:00', only: false });
-    storeItems(app, [{ title: 'OpenAI ships GPT-6 to every ChatGPT user' }]);
+    await app.watches.add(CHANNEL, 'GPT-6', 'u1');
+    await app.rhythm.setDigest(CHANNEL, { every: 'daily', day: null, time: '09:00', only: false });
+    await storeItems(app, [{ title: 'OpenAI ships GPT-6 to every ChatGPT user' }]);
     await deliver();
-    expect(app.rhythm.sendDigest(CHANNEL).stories).toBe(1);
-    expect(app.outbox.list().map((row) => [row.kind, row.status])).toEqual([
+    expect((await app.rhythm.sendDigest(CHANNEL)).stories).toBe(1);
+    expect((await app.outbox.list()).map((row) => [row.kind, row.status])).toEqual([
       ['digest', 'pending'],
       ['alert', 'sent'],
     ]);
@@ -114,15 +114,15 @@ describe('pruning items for their age', () => {
     expect(await app.retention.prune({ now: later(400) })).toMatchObject({ items: 0, kept_items: 1, outbox_rows: 1 });
     await deliver();
     expect(await app.retention.prune({ now: later(400) })).toMatchObject({ items: 1, kept_items: 0, outbox_rows: 1 });
-    expect(app.outbox.list()).toEqual([]);
+    expect(await app.outbox.list()).toEqual([]);
   });
 
   it('deletes nothing on a dry run, and counts what the real prune then deletes', async () => {
-    app.watches.add(CHANNEL, 'GPT-6', 'u1');
-    app.watches.add(CHANNEL, 'Gemini', 'u1');
-    storeItems(app, [{ title: 'OpenAI ships GPT-6 to every ChatGPT user' }, { title: 'Nvidia reports record revenue' }]);
+    await app.watches.add(CHANNEL, 'GPT-6', 'u1');
+    await app.watches.add(CHANNEL, 'Gemini', 'u1');
+    await storeItems(app, [{ title: 'OpenAI ships GPT-6 to every ChatGPT user' }, { title: 'Nvidia reports record revenue' }]);
     await deliver();
-    storeItems(app, [{ title: 'Google releases Gemini 3 for developers' }]);
+    await storeItems(app, [{ title: 'Google releases Gemini 3 for developers' }]);
     const tables = ['items', 'item_sources', 'items_fts', 'story_terms', 'outbox', 'item_tombstones'];
     const counts = () => Object.fromEntries(tables.map((t) => [t, app.db.prepare(`SELECT count(*) FROM ${t}`).pluck().get()]));
     const before = counts();
@@ -130,18 +130,18 @@ describe('pruning items for their age', () => {
     const dry = await app.retention.prune({ now: later(400), dryRun: true });
     expect(dry).toMatchObject({ dry_run: true, items: 2, kept_items: 1, outbox_rows: 1, tombstones_added: 2, tombstones: 2, freed_bytes: null });
     expect(counts()).toEqual(before);
-    expect(app.retention.lastRun()).toBeNull();
+    expect(await app.retention.lastRun()).toBeNull();
 
     const real = await app.retention.prune({ now: later(400) });
     const { items, kept_items, outbox_rows, tombstones_added, tombstones } = dry;
     expect(real).toMatchObject({ dry_run: false, items, kept_items, outbox_rows, tombstones_added, tombstones });
-    expect(app.retention.lastRun()).not.toBeNull();
+    expect(await app.retention.lastRun()).not.toBeNull();
   });
 
   it('keeps everything when AINEWS_RETENTION is 0', async () => {
-    app.dispose();
-    app = testApp({ AINEWS_RETENTION: '0' });
-    storeItems(app, [{ title: 'OpenAI ships GPT-6 to every ChatGPT user' }]);
+    await app.dispose();
+    app = await testApp({ AINEWS_RETENTION: '0' });
+    await storeItems(app, [{ title: 'OpenAI ships GPT-6 to every ChatGPT user' }]);
     const report = await app.retention.prune({ now: later(4000) });
     expect(app.retention.enabled).toBe(false);
     expect(report).toMatchObject({ cutoff: null, items: 0, outbox_rows: 0, batches: 0 });
@@ -149,11 +149,11 @@ describe('pruning items for their age', () => {
   });
 
   it('goes in batches, oldest first, passing over what it keeps', async () => {
-    app.watches.add(CHANNEL, 'GPT-6', 'u1');
-    storeItems(app, [{ title: 'OpenAI ships GPT-6 to every ChatGPT user' }]);
+    await app.watches.add(CHANNEL, 'GPT-6', 'u1');
+    await storeItems(app, [{ title: 'OpenAI ships GPT-6 to every ChatGPT user' }]);
     const titles = Array.from({ length: 1100 }, (_, i) => ({ title: `Report number ${i} on chips` }));
     // Left queued for the follow-up pass, which they would take long to go through: queued items go too.
-    storeItems(app, titles, { now: later(1), process: false });
+    await storeItems(app, titles, { now: later(1), process: false });
     const report = await app.retention.prune({ now: later(400) });
     expect(report).toMatchObject({ items: 1100, kept_items: 1, batches: 3 });
     expect(ids()).toEqual([idOf('OpenAI ships GPT-6 to every ChatGPT user')]);

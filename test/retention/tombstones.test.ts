@@ -10,11 +10,11 @@ const later = (days: number) => new Date(Date.now() + days * DAY);
 let app: TestApp;
 let server: FeedServer;
 beforeEach(async () => {
-  app = testApp();
+  app = await testApp();
   server = await new FeedServer().listen();
 });
 afterEach(async () => {
-  app.dispose();
+  await app.dispose();
   await server.close();
 });
 
@@ -26,7 +26,7 @@ const tombstones = () =>
 
 describe('tombstones of pruned items', () => {
   it('keeps a pruned item from coming back while its feed lists it, and lets the tombstone go once the feed drops it', async () => {
-    app.watches.add('console:team', 'GPT-6', 'u1');
+    await app.watches.add('console:team', 'GPT-6', 'u1');
     const news = new NewsFeed(server);
     await news.subscribe(app);
     const first = await news.publish(app, ['OpenAI ships GPT-6', 'GPT-6 benchmarks leak']);
@@ -46,8 +46,8 @@ describe('tombstones of pruned items', () => {
     // Another outlet carrying one of the pruned articles (same link) does not bring it back either, and
     // holds it buried for as long as it lists it.
     server.route('/other', { body: rss([{ title: 'OpenAI ships GPT-6', link: 'https://news.example.com/1', guid: 'other-1' }], 'Other') });
-    app.admin.add({ url: server.url('/other'), name: 'Other' });
-    await app.poller.poll(app.feeds.find(server.url('/other'))!);
+    await app.admin.add({ url: server.url('/other'), name: 'Other' });
+    await app.poller.poll((await app.feeds.find(server.url('/other')))!);
     expect(titles()).toEqual(['GPT-6 reaches the API']);
     expect(tombstones()).toEqual(['1:g1', '1:g2', '2:other-1']);
 
@@ -64,17 +64,17 @@ describe('tombstones of pruned items', () => {
       { title: 'First report', link: 'https://news.example.com/1', guid: 'g1' },
     ];
     server.route('/feed', { body: rss([]) });
-    const { feed } = app.admin.add({ url: server.url('/feed'), name: 'News' });
-    await app.poller.poll(app.feeds.find(feed.id)!);
+    const { feed } = await app.admin.add({ url: server.url('/feed'), name: 'News' });
+    await app.poller.poll((await app.feeds.find(feed.id))!);
     server.route('/feed', { body: rss(entries) });
-    await app.poller.poll(app.feeds.find(feed.id)!);
+    await app.poller.poll((await app.feeds.find(feed.id))!);
     await app.retention.prune({ now: later(400) });
     expect(tombstones()).toEqual(['1:g1', '1:g2']);
 
     // A download cut inside the second entry: the first arrives whole, the second not at all.
     const whole = rss(entries);
     server.route('/feed', { body: whole.slice(0, whole.indexOf('First report') + 5) });
-    const cut = await app.poller.poll(app.feeds.find(feed.id)!);
+    const cut = await app.poller.poll((await app.feeds.find(feed.id))!);
     expect(cut.result).toBe('updated');
     expect(tombstones()).toEqual(['1:g1', '1:g2']);
     expect(titles()).toEqual([]);

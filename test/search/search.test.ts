@@ -6,6 +6,7 @@ import { storeItems } from '../helpers/items.ts';
 import { describePostgres } from '../helpers/postgres.ts';
 import { postgresCopyOf } from '../helpers/postgres-copy.ts';
 import { PostgresSearchReads } from '../../src/db/postgres/search-reads.ts';
+import { PostgresSql } from '../../src/db/postgres/postgres-sql.ts';
 
 /**
  * The search tests, the same on each backend: items go in through the real app on SQLite, and `searchOn`
@@ -18,15 +19,15 @@ function searchSuite(describeOn: (name: string, suite: () => void) => void, sear
     const now = new Date('2026-11-28T12:00:00Z');
     const hoursAgo = (h: number) => new Date(now.getTime() - h * 3_600_000).toUTCString();
 
-    beforeEach(() => {
-      app = testApp();
+    beforeEach(async () => {
+      app = await testApp();
       search = async (text, pageSize = 5) => (await searchOn(app)).search(parseSearchQuery(text, now), { now, pageSize });
-      storeItems(app, [
+      await storeItems(app, [
         { title: 'OpenAI 发布 GPT-5：推理能力大幅提升', body: '<p>新模型在数学、代码上全面领先。</p>', date: hoursAgo(2) },
         { title: 'AI 芯片初创公司完成 83 亿美元融资', body: '<p>本轮融资将用于扩大产能。</p>', date: hoursAgo(5) },
         { title: '字节跳动开源推理模型', body: '<p>开源社区反响热烈。</p>', date: hoursAgo(30) },
       ], { feedUrl: 'https://www.ithome.com/rss/', feedName: 'IT之家', now });
-      storeItems(app, [
+      await storeItems(app, [
         { title: 'GPT-5 mini is here', body: '<p>A smaller GPT‑5 for cheap tasks.</p>', date: hoursAgo(1) },
         { title: 'Review: gpt5 writes better code', body: '<p>We tried it for a week.</p>', date: hoursAgo(200) },
         { title: 'GPT-50 is not a thing', body: '<p>Rumours about GPT-50 are false.</p>', date: hoursAgo(3) },
@@ -52,7 +53,7 @@ function searchSuite(describeOn: (name: string, suite: () => void) => void, sear
     });
 
     it('finds Chinese searches of several words, however jieba cuts them', async () => {
-      storeItems(app, [
+      await storeItems(app, [
         { title: '中国大力发展人工智能产业', date: hoursAgo(1) },
         { title: '谷歌发布推理模型', date: hoursAgo(1) },
         { title: '中华人民共和国成立纪念日', date: hoursAgo(1) },
@@ -66,7 +67,7 @@ function searchSuite(describeOn: (name: string, suite: () => void) => void, sear
     });
 
     it('matches Latin words whole when ranking and marking', async () => {
-      storeItems(app, [
+      await storeItems(app, [
         { title: 'Island politics', body: '<p>He said Taiwan will maintain its lead in AI chips.</p>', date: hoursAgo(1) },
         { title: 'AI news today', body: '<p>Nothing else.</p>', date: hoursAgo(1) },
       ], { now });
@@ -90,7 +91,7 @@ function searchSuite(describeOn: (name: string, suite: () => void) => void, sear
     });
 
     it('ranks by relevance as well as recency', async () => {
-      storeItems(app, [
+      await storeItems(app, [
         { title: 'Claude mentioned in passing', body: '<p>Other news.</p>', date: hoursAgo(1) },
         { title: 'Claude 5: Claude gets a Claude upgrade', body: '<p>Claude, Claude and Claude.</p>', date: hoursAgo(3) },
       ], { now });
@@ -118,12 +119,12 @@ function searchSuite(describeOn: (name: string, suite: () => void) => void, sear
     });
 
     it('finds an edited item by its new words only', async () => {
-      const feed = app.feeds.find('https://news.example.com/feed')!;
-      const stored = app.items.recent(10).find((i) => i.title === 'GPT-50 is not a thing')!;
+      const feed = (await app.feeds.find('https://news.example.com/feed'))!;
+      const stored = (await app.items.recent(10)).find((i) => i.title === 'GPT-50 is not a thing')!;
       const guid = (app.db.prepare('SELECT guid FROM item_sources WHERE item_id = ?').get(stored.id) as { guid: string }).guid;
-      app.items.store(feed.id, [{ guid, dedupeKey: 'x', url: stored.url, title: 'Quantum widgets announced', author: null, body: '', lang: 'en', publishedAt: stored.published_at, publishedAtSource: 'feed', contentHash: 'new' }], { backlog: false, now });
+      await app.items.store(feed.id, [{ guid, dedupeKey: 'x', url: stored.url, title: 'Quantum widgets announced', author: null, body: '', lang: 'en', publishedAt: stored.published_at, publishedAtSource: 'feed', contentHash: 'new' }], { backlog: false, now });
       expect(titles(await search('widgets'))).toEqual([]);
-      app.processor.processNext();
+      await app.processor.processNext();
       expect(titles(await search('widgets'))).toEqual(['Quantum widgets announced']);
       expect(titles(await search('gpt-50'))).toEqual([]);
     });
@@ -131,4 +132,4 @@ function searchSuite(describeOn: (name: string, suite: () => void) => void, sear
 }
 
 searchSuite(describe, async (app) => app.search);
-searchSuite(describePostgres, async (app) => new SearchService(new PostgresSearchReads(await postgresCopyOf(app))));
+searchSuite(describePostgres, async (app) => new SearchService(new PostgresSearchReads(new PostgresSql(await postgresCopyOf(app)))));

@@ -21,12 +21,12 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await app?.translator?.stop();
-  app?.dispose();
+  await app?.dispose();
   await llm.close();
 });
 
-function start(env: Record<string, string> = {}) {
-  app = testApp({ LLM_BASE_URL: llm.baseUrl, LLM_MODEL: 'test-model', LLM_TIMEOUT: '2s', ...env });
+async function start(env: Record<string, string> = {}) {
+  app = await testApp({ LLM_BASE_URL: llm.baseUrl, LLM_MODEL: 'test-model', LLM_TIMEOUT: '2s', ...env });
   return app;
 }
 
@@ -43,16 +43,16 @@ function recorder() {
 }
 
 /** Watches GPT-5 in Chinese-speaking channels, then stores (and routes) the item. */
-function alertInChinese(channels = [CHANNEL], entry = GPT5) {
+async function alertInChinese(channels = [CHANNEL], entry = GPT5) {
   for (const channel of channels) {
-    app.watches.add(channel, 'gpt-5', 'u1');
-    app.rhythm.setLanguage(channel, 'zh');
+    await app.watches.add(channel, 'gpt-5', 'u1');
+    await app.rhythm.setLanguage(channel, 'zh');
   }
-  return storeItems(app, [entry]).created[0]!;
+  return (await storeItems(app, [entry])).created[0]!;
 }
 
-function rowOf(itemId: number, channel = CHANNEL) {
-  return app.outbox.list().find((row) => row.item_id === itemId && row.channel === channel)!;
+async function rowOf(itemId: number, channel = CHANNEL) {
+  return (await app.outbox.list()).find((row) => row.item_id === itemId && row.channel === channel)!;
 }
 
 function said(answer: Answer): string {
@@ -63,8 +63,8 @@ function said(answer: Answer): string {
 
 describe('alerts in a channel’s language', () => {
   it('waits for the translation, then shows the title and summary translated with the original title kept', async () => {
-    start();
-    const item = alertInChinese();
+    await start();
+    const item = await alertInChinese();
     const { alerts, sender } = recorder();
     const worker = app.deliveryWorker([sender]);
     // The round asks for the translation; the alert waits for it (up to LLM_ALERT_WAIT).
@@ -82,13 +82,13 @@ describe('alerts in a channel’s language', () => {
     expect(system!.content).toMatch(/Translate both into Simplified Chinese/);
     expect(system!.content).toMatch(/\{"title": "\.\.\.", "summary": "\.\.\."\}/);
     expect(user!.content).toBe('<title>OpenAI ships GPT-5 to everyone</title>\n<summary>The model is out today for all users.</summary>');
-    expect(deliveryJson(rowOf(item.id))).toMatchObject({ status: 'sent', translated: true, untranslated_reason: null });
+    expect(deliveryJson(await rowOf(item.id))).toMatchObject({ status: 'sent', translated: true, untranslated_reason: null });
     expect(said(await ask(app, `why ${item.id}`))).toContain("Shown translated into this channel's language, with the original title under it.");
   });
 
   it('translates an item once per language, whatever the number of channels', async () => {
-    start();
-    const item = alertInChinese([CHANNEL, 'console:other']);
+    await start();
+    const item = await alertInChinese([CHANNEL, 'console:other']);
     const { alerts, sender } = recorder();
     const worker = app.deliveryWorker([sender]);
     await worker.drain();
@@ -104,34 +104,34 @@ describe('alerts in a channel’s language', () => {
   });
 
   it('asks nothing for an item already in the channel’s language, and records that no translation was wanted', async () => {
-    start();
-    app.watches.add(CHANNEL, 'gpt-5', 'u1');
-    app.rhythm.setLanguage(CHANNEL, 'en');
-    const item = storeItems(app, [GPT5]).created[0]!;
+    await start();
+    await app.watches.add(CHANNEL, 'gpt-5', 'u1');
+    await app.rhythm.setLanguage(CHANNEL, 'en');
+    const item = (await storeItems(app, [GPT5])).created[0]!;
     const { alerts, sender } = recorder();
     await app.deliveryWorker([sender]).drain();
     expect(alerts.map((alert) => [alert.title, alert.originalLine])).toEqual([[GPT5.title, null]]);
     expect(llm.requests).toHaveLength(0);
-    expect(deliveryJson(rowOf(item.id))).toMatchObject({ translated: null, untranslated_reason: null });
+    expect(deliveryJson(await rowOf(item.id))).toMatchObject({ translated: null, untranslated_reason: null });
   });
 
   it('shows the original when the LLM fails: no error in the channel, the reason in deliveries and why', async () => {
-    start();
+    await start();
     llm.behaviour = { kind: 'status', status: 500 };
-    const item = alertInChinese();
+    const item = await alertInChinese();
     const { alerts, sender } = recorder();
     const worker = app.deliveryWorker([sender]);
     await worker.drain();
     await app.translator!.idle();
     await worker.drain();
     expect(alerts[0]).toMatchObject({ title: GPT5.title, summary: 'The model is out today for all users.', originalLine: null });
-    expect(deliveryJson(rowOf(item.id))).toMatchObject({ status: 'sent', last_error: null, translated: false, untranslated_reason: 'the LLM failed: the LLM answered HTTP 500' });
+    expect(deliveryJson(await rowOf(item.id))).toMatchObject({ status: 'sent', last_error: null, translated: false, untranslated_reason: 'the LLM failed: the LLM answered HTTP 500' });
     expect(said(await ask(app, `why ${item.id}`))).toContain('Shown untranslated: the LLM failed: the LLM answered HTTP 500.');
   });
 
   it('shows the original once the daily LLM budget is spent, without calling it', async () => {
-    start({ LLM_DAILY_CALLS: '0' });
-    const item = alertInChinese();
+    await start({ LLM_DAILY_CALLS: '0' });
+    const item = await alertInChinese();
     const { alerts, sender } = recorder();
     const worker = app.deliveryWorker([sender]);
     await worker.drain();
@@ -139,40 +139,40 @@ describe('alerts in a channel’s language', () => {
     await worker.drain();
     expect(alerts[0]).toMatchObject({ title: GPT5.title, originalLine: null });
     expect(llm.requests).toHaveLength(0);
-    expect(deliveryJson(rowOf(item.id))).toMatchObject({ translated: false, untranslated_reason: 'the daily LLM budget is spent' });
+    expect(deliveryJson(await rowOf(item.id))).toMatchObject({ translated: false, untranslated_reason: 'the daily LLM budget is spent' });
   });
 
   it('sends the original once LLM_ALERT_WAIT has passed, and says so', async () => {
-    start({ LLM_ALERT_WAIT: '0s' });
-    const item = alertInChinese();
+    await start({ LLM_ALERT_WAIT: '0s' });
+    const item = await alertInChinese();
     const { alerts, sender } = recorder();
     expect(await app.deliveryWorker([sender]).drain()).toBe(1);
     expect(alerts[0]).toMatchObject({ title: GPT5.title, originalLine: null });
-    expect(deliveryJson(rowOf(item.id))).toMatchObject({ translated: false, untranslated_reason: 'the translation was not ready within LLM_ALERT_WAIT' });
+    expect(deliveryJson(await rowOf(item.id))).toMatchObject({ translated: false, untranslated_reason: 'the translation was not ready within LLM_ALERT_WAIT' });
     // The translation asked for on the way is kept for whoever shows the item next.
     await app.translator!.idle();
-    expect(app.translations.cachedTitles([item.id], 'zh')).toEqual(new Map([[item.id, '【中】OpenAI ships GPT-5 to everyone']]));
+    expect(await app.translations.cachedTitles([item.id], 'zh')).toEqual(new Map([[item.id, '【中】OpenAI ships GPT-5 to everyone']]));
   });
 
   it('without an LLM, shows the original at once and records why', async () => {
-    app = testApp();
-    const item = alertInChinese();
+    app = await testApp();
+    const item = await alertInChinese();
     const { alerts, sender } = recorder();
     expect(await app.deliveryWorker([sender]).drain()).toBe(1);
     expect(alerts[0]).toMatchObject({ title: GPT5.title, originalLine: null });
-    expect(deliveryJson(rowOf(item.id))).toMatchObject({ translated: false, untranslated_reason: 'no LLM configured' });
+    expect(deliveryJson(await rowOf(item.id))).toMatchObject({ translated: false, untranslated_reason: 'no LLM configured' });
   });
 });
 
 describe('folds and digests in a channel’s language', () => {
   it('translates each story of a digest, and records the rows it gathered translated', async () => {
-    start();
-    app.watches.add(CHANNEL, 'gpt-5', 'u1');
-    app.rhythm.setLanguage(CHANNEL, 'zh');
-    app.rhythm.setDigest(CHANNEL, { every: 'daily', day: null, time: '09:00', only: true });
-    storeItems(app, [GPT5, { title: 'GPT-5 mini lands in the API', body: '<p>A smaller GPT-5.</p>' }]);
-    expect(app.outbox.list().map((row) => row.status)).toEqual(['held', 'held']);
-    expect(app.rhythm.sendDigest(CHANNEL).stories).toBe(2);
+    await start();
+    await app.watches.add(CHANNEL, 'gpt-5', 'u1');
+    await app.rhythm.setLanguage(CHANNEL, 'zh');
+    await app.rhythm.setDigest(CHANNEL, { every: 'daily', day: null, time: '09:00', only: true });
+    await storeItems(app, [GPT5, { title: 'GPT-5 mini lands in the API', body: '<p>A smaller GPT-5.</p>' }]);
+    expect((await app.outbox.list()).map((row) => row.status)).toEqual(['held', 'held']);
+    expect((await app.rhythm.sendDigest(CHANNEL)).stories).toBe(2);
     const { roundups, sender } = recorder();
     const worker = app.deliveryWorker([sender]);
     await worker.drain();
@@ -186,7 +186,7 @@ describe('folds and digests in a channel’s language', () => {
       ]),
     );
     expect(llm.requests).toHaveLength(2);
-    expect(app.outbox.list().map((row) => [row.kind, row.status, row.translated])).toEqual([
+    expect((await app.outbox.list()).map((row) => [row.kind, row.status, row.translated])).toEqual([
       ['digest', 'sent', 1],
       ['alert', 'sent', 1],
       ['alert', 'sent', 1],
@@ -196,9 +196,9 @@ describe('folds and digests in a channel’s language', () => {
 
 describe('commands and translations', () => {
   it('search shows the titles already translated for the channel, and no command calls the LLM', async () => {
-    start();
-    const item = alertInChinese();
-    storeItems(app, [{ title: 'GPT-5 benchmarks leak', body: '<p>Numbers.</p>' }]);
+    await start();
+    const item = await alertInChinese();
+    await storeItems(app, [{ title: 'GPT-5 benchmarks leak', body: '<p>Numbers.</p>' }]);
     const before = await ask(app, 'gpt-5');
     expect(said(before)).not.toContain('【中】');
     const { sender } = recorder();
@@ -221,13 +221,13 @@ describe('commands and translations', () => {
   });
 
   it('settings language warns, and still stores it, when no LLM is configured', async () => {
-    app = testApp();
+    app = await testApp();
     const answer = await ask(app, 'settings language zh', { admin: true });
     expect(said(answer)).toContain('Nothing will be translated until an LLM is configured (LLM_BASE_URL)');
-    expect(app.rhythm.settings(CHANNEL).language).toBe('zh');
+    expect((await app.rhythm.settings(CHANNEL)).language).toBe('zh');
     expect(said(await ask(app, 'settings language off', { admin: true }))).not.toContain('LLM_BASE_URL');
-    app.dispose();
-    start();
+    await app.dispose();
+    await start();
     expect(said(await ask(app, 'settings language en', { admin: true }))).not.toContain('LLM_BASE_URL');
   });
 });

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { feedJson } from '../../src/cli/feeds-commands.ts';
 import { WebSubSubscriptions } from '../../src/db/websub-subscriptions.ts';
+import { SqliteSql } from '../../src/db/sql.ts';
 import { createLogger } from '../../src/log.ts';
 import { websubCallback } from '../../src/websub/callback-route.ts';
 import { testApp, type TestApp } from '../helpers/app.ts';
@@ -61,11 +62,11 @@ async function setup(options: { deny?: boolean; env?: Record<string, string> } =
   if (options.deny) hub.denyTopics.add(topic);
   const items = [{ title: 'First post', link: 'https://blog.example/1' }];
   feeds.route('/feed.xml', (_req, res) => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(hubFeed(hub.url, topic, items)));
-  const app = testApp({ PUBLIC_URL: callbacks.url, FETCH_MAX_BYTES: '64KB', ...options.env });
+  const app = await testApp({ PUBLIC_URL: callbacks.url, FETCH_MAX_BYTES: '64KB', ...options.env });
   callbacks.handler = websubCallback(app.websub!, { maxBytes: app.config.FETCH_MAX_BYTES, log: createLogger('silent') });
   cleanups.push(() => hub.close(), () => feeds.close(), () => callbacks.close(), () => app.dispose());
-  app.watches.add(CHANNEL, '*', 'u1');
-  app.admin.add({ url: topic });
+  await app.watches.add(CHANNEL, '*', 'u1');
+  await app.admin.add({ url: topic });
   return { app, hub, feeds, callbacks, topic, items };
 }
 
@@ -103,7 +104,7 @@ describe('WebSub', () => {
     expect(request.callback).toMatch(new RegExp(`^${s.callbacks.url}/websub/[\\w-]{32}$`));
     expect(request.secret).toHaveLength(32);
     expect(s.hub.verifications[0]).toMatchObject({ mode: 'subscribe', verified: true, status: 200 });
-    expect(s.app.websub!.pushState(1)).toMatchObject({ pushing: true });
+    expect(await s.app.websub!.pushState(1)).toMatchObject({ pushing: true });
 
     // A push goes the way of a poll: stored, deduped, routed to the channel watching it.
     const deliveries = await s.hub.publish(s.topic, pushBody(s, 'Pushed news', 'https://blog.example/2'), 'application/rss+xml');
@@ -118,11 +119,11 @@ describe('WebSub', () => {
 
     // The next poll is planned at FEED_MAX_INTERVAL, and says why.
     await s.app.scheduler.tick({ all: true });
-    const feed = s.app.feeds.find(1)!;
+    const feed = (await s.app.feeds.find(1))!;
     expect(feed.interval_seconds).toBe(7200);
     expect(feed.interval_reason).toMatch(/^pushed by its WebSub hub 127\.0\.0\.1:\d+; polled at FEED_MAX_INTERVAL as a safety net$/);
     // What `feeds list --json` prints for it.
-    expect(feedJson(feed, new WebSubSubscriptions(s.app.db).forFeed(1))).toMatchObject({ interval_mode: 'adaptive', interval_seconds: 7200, websub: { hub: s.hub.url, state: 'active', pushes: 2 } });
+    expect(feedJson(feed, await new WebSubSubscriptions(SqliteSql.open(s.app.db)).forFeed(1))).toMatchObject({ interval_mode: 'adaptive', interval_seconds: 7200, websub: { hub: s.hub.url, state: 'active', pushes: 2 } });
   });
 
   it('refuses a push with a bad signature, for an unknown callback, for another topic, or too large', async () => {
@@ -180,12 +181,12 @@ describe('WebSub', () => {
     // A poll finds news pushed since the poll before: the hub is working.
     s.items.unshift({ title: 'Between', link: 'https://blog.example/3' });
     await s.app.scheduler.tick({ all: true });
-    expect(s.app.websub!.pushState(1)).toMatchObject({ pushing: true });
+    expect(await s.app.websub!.pushState(1)).toMatchObject({ pushing: true });
     // The hub goes quiet; a poll finds news nobody pushed.
     s.items.unshift({ title: 'Unpushed', link: 'https://blog.example/4' });
     await s.app.scheduler.tick({ all: true });
     expect(subscription(s.app)).toMatchObject({ state: 'fallback', last_error: expect.stringMatching(/^pushes from 127\.0\.0\.1:\d+ stopped: a poll found 1 new item it had not pushed \(last push /) });
-    const feed = s.app.feeds.find(1)!;
+    const feed = (await s.app.feeds.find(1))!;
     expect(feed.interval_seconds).toBeLessThan(7200);
     expect(feed.interval_reason).toMatch(/^adaptive: .*; back to polling: pushes from 127\.0\.0\.1:\d+ stopped: .*; asked again \d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
     expect(titles(s.app)).toEqual(['First post', 'Pushed', 'Between', 'Unpushed']);
@@ -213,7 +214,7 @@ describe('WebSub', () => {
     await waitUntil(() => subscription(denied.app)?.state === 'failed', 5000, 'the denial recorded');
     expect(subscription(denied.app)!.last_error).toMatch(/^the hub denied the subscription: /);
     await denied.app.scheduler.tick({ all: true });
-    expect(denied.app.feeds.find(1)!.interval_reason).toMatch(/; back to polling: the hub denied the subscription: .*; asked again /);
+    expect((await denied.app.feeds.find(1))!.interval_reason).toMatch(/; back to polling: the hub denied the subscription: .*; asked again /);
 
     const refused = await setup();
     refused.hub.refuse = 503;
@@ -225,10 +226,10 @@ describe('WebSub', () => {
   it('subscribes to nothing without PUBLIC_URL', async () => {
     const hub = await new WebSubHub().listen();
     const feeds = await new FeedServer().listen();
-    const app = testApp();
+    const app = await testApp();
     cleanups.push(() => hub.close(), () => feeds.close(), () => app.dispose());
     feeds.route('/feed.xml', { body: hubFeed(hub.url, feeds.url('/feed.xml'), [{ title: 'A', link: 'https://blog.example/a' }]) });
-    app.admin.add({ url: feeds.url('/feed.xml') });
+    await app.admin.add({ url: feeds.url('/feed.xml') });
     await app.scheduler.tick({ all: true });
     expect(app.websub).toBeNull();
     expect(hub.requests).toEqual([]);

@@ -13,14 +13,14 @@ const sessions: LeasedSession[] = [];
 
 afterEach(async () => {
   await Promise.all(sessions.splice(0).map((session) => session.stop()));
-  for (const app of apps.splice(0).reverse()) app.dispose();
+  for (const app of apps.splice(0).reverse()) await app.dispose();
   await discord?.close();
 });
 
 /** A worker with Discord configured, on the database of the first one, its gateway under the lease. */
-function worker(clock: () => number, first?: TestApp) {
+async function worker(clock: () => number, first?: TestApp) {
   const env = { DISCORD_TOKEN: discord.token, DISCORD_APPLICATION_ID: discord.applicationId, DISCORD_API_URL: discord.apiUrl };
-  const app = testApp(first ? { ...env, AINEWS_DB: first.config.AINEWS_DB } : env);
+  const app = await testApp(first ? { ...env, AINEWS_DB: first.config.AINEWS_DB } : env);
   apps.push(app);
   const gateway = new LeasedSession({
     leases: app.leases,
@@ -39,9 +39,9 @@ describe('the Discord gateway under a lease', () => {
   it('runs on one worker, the others standing by, and moves to another when that one dies or stops', async () => {
     discord = await new FakeDiscord().listen();
     let now = Date.parse('2026-12-01T10:00:00Z');
-    const a = worker(() => now);
-    const b = worker(() => now, a.app);
-    const c = worker(() => now, a.app);
+    const a = await worker(() => now);
+    const b = await worker(() => now, a.app);
+    const c = await worker(() => now, a.app);
     await Promise.all([a.gateway.tick(), b.gateway.tick(), c.gateway.tick()]);
     await waitUntil(() => a.gateway.state() === 'connected', 10_000, 'a connected');
     expect([b.gateway.state(), c.gateway.state()]).toEqual(['standby', 'standby']);

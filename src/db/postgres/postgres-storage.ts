@@ -28,6 +28,7 @@ export async function openPostgresStorage(url: string, onIdleError: (error: Erro
     throw error;
   }
   const sql = new PostgresSql(pool);
+  let ended: Promise<void> | null = null;
   return {
     kind: 'postgres',
     sql,
@@ -43,6 +44,7 @@ export async function openPostgresStorage(url: string, onIdleError: (error: Erro
       // FULL rewrites each table without its dead rows and gives the room back to the disk, as SQLite's VACUUM does.
       await sql.run('VACUUM (FULL, ANALYZE)');
     },
-    close: () => pool.end(),
+    // The pool ends once the connections lent out are given back: a transaction at work finishes first.
+    close: () => (ended ??= pool.end()),
   };
 }

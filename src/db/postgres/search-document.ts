@@ -1,4 +1,4 @@
-import { INDEXED_BODY_CHARS } from '../search-index.ts';
+import { INDEXED_BODY_CHARS } from '../indexed-text.ts';
 import { segmentForIndex } from '../../text/segment.ts';
 import { tsLexeme } from '../../text/ts-lexeme.ts';
 

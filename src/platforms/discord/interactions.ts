@@ -104,7 +104,7 @@ function postingProblem(interaction: ChatInputCommandInteraction | ButtonInterac
 async function autocomplete(interaction: AutocompleteInteraction, deps: InteractionDeps): Promise<void> {
   const focused = interaction.options.getFocused(true);
   const source = commandOf(interaction, deps)?.options.find((o) => o.name === focused.name)?.autocomplete;
-  const choices = source ? suggest(source, String(focused.value), { channel: `discord:${interaction.channelId}`, services: deps.services }) : [];
+  const choices = source ? await suggest(source, String(focused.value), { channel: `discord:${interaction.channelId}`, services: deps.services }) : [];
   // Discord takes at most 25 choices, each name and value at most 100 characters.
   await interaction.respond(
     choices

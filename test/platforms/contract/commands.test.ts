@@ -31,10 +31,10 @@ describe.each(PLATFORMS)('/ainews on $name', ({ harness, pagesInPlace }) => {
     const refused = await h.command('feeds add https://feeds.example.invalid/a.xml', { user: 'alice' });
     expect(refused.private).toBe(true);
     expect(refused.text).toContain('AINEWS_ADMINS');
-    expect(app.feeds.list().map((f) => f.url)).not.toContain('https://feeds.example.invalid/a.xml');
+    expect((await app.feeds.list()).map((f) => f.url)).not.toContain('https://feeds.example.invalid/a.xml');
     const added = await h.command('feeds add https://feeds.example.invalid/c.xml', { admin: true });
     expect(added.private).toBe(true);
-    expect(app.feeds.list().map((f) => f.url)).toContain('https://feeds.example.invalid/c.xml');
+    expect((await app.feeds.list()).map((f) => f.url)).toContain('https://feeds.example.invalid/c.xml');
   });
 
   it('slows down a user past COMMANDS_PER_MINUTE, privately, saying when to try again, and not the others', async () => {

@@ -96,7 +96,7 @@ export abstract class BaseHarness implements Partial<PlatformHarness> {
     this.feeds = await new FeedServer().listen();
     const settings = await this.listen();
     const admins = [settings.AINEWS_ADMINS, env.AINEWS_ADMINS].filter(Boolean).join(',');
-    this.app = testApp({ ...FAST_DELIVERY, ...settings, ...env, AINEWS_ADMINS: admins });
+    this.app = await testApp({ ...FAST_DELIVERY, ...settings, ...env, AINEWS_ADMINS: admins });
     const platform = await this.connect(this.app);
     this.disconnect = () => platform.stop();
     this.worker = this.app.deliveryWorker([platform.sender]);
@@ -109,7 +109,7 @@ export abstract class BaseHarness implements Partial<PlatformHarness> {
   async stop(): Promise<void> {
     await this.worker?.stop();
     await this.disconnect?.().catch(() => undefined);
-    this.app?.dispose();
+    await this.app?.dispose();
     await this.closeFake();
     await this.feeds?.close();
   }

@@ -42,7 +42,7 @@ describe.each(PLATFORMS)('what matters, on $name', ({ name, harness }) => {
     h.deliver();
     await settle(300);
     expect(h.posts()).toEqual([]);
-    const first = app.items.recent(5).find((item) => item.title.startsWith('OpenAI releases GPT-6 to every'))!;
+    const first = (await app.items.recent(5)).find((item) => item.title.startsWith('OpenAI releases GPT-6 to every'))!;
     expect((await h.command(`why ${first.id}`)).text).toMatch(/story #\d+ has 2 of the 3 sources this watch needs \(min:3\)/);
 
     await reuters.publish(app, 'OpenAI releases GPT-6 for every ChatGPT user today', '<p>OpenAI said GPT-6 ships today.</p>');
@@ -52,7 +52,7 @@ describe.each(PLATFORMS)('what matters, on $name', ({ name, harness }) => {
     await settle(300);
     expect(h.posts()).toHaveLength(1);
     for (const outlet of ['Example News', 'The Verge', 'Reuters']) expect(h.posts()[0]!.text).toContain(outlet);
-    expect(app.outbox.list().filter((r) => r.kind === 'alert')).toHaveLength(1);
+    expect((await app.outbox.list()).filter((r) => r.kind === 'alert')).toHaveLength(1);
   });
 
   it('pings who a watch mentions when it fires, exactly them, whatever the feed text says; never on updates', async () => {
@@ -68,14 +68,21 @@ describe.each(PLATFORMS)('what matters, on $name', ({ name, harness }) => {
     expect([...new Set(post!.mentions)]).toEqual(expectedMentions(name));
     expect(post!.text).toContain(HOSTILE);
     if (name === 'console') expect(post!.text).toContain('@ai-team');
-    const [row] = app.outbox.list();
+    const [row] = await app.outbox.list();
     expect(row!.mentions).not.toBeNull();
 
     // A second outlet: the alert's update names it, and pings nobody.
     const verge = await h.feed('The Verge', '/verge');
     await verge.publish(app, `${escapeXml(HOSTILE)} for everyone`);
     h.deliver();
-    await waitUntil(() => app.outbox.list()[0]?.kind === 'update' && app.outbox.list()[0]?.status !== 'pending', 10_000, 'the update');
+    await waitUntil(
+      async () => {
+        const [latest] = await app.outbox.list();
+        return latest?.kind === 'update' && latest.status !== 'pending';
+      },
+      10_000,
+      'the update',
+    );
     for (const reply of h.posts()[0]!.replies) expect(reply.mentions).toEqual([]);
   });
 
@@ -84,6 +91,6 @@ describe.each(PLATFORMS)('what matters, on $name', ({ name, harness }) => {
     for (const target of ['@everyone', '@here', '@channel']) {
       expect((await h.command(`watch gpt-6 mention:${target}`, MANAGER)).text).toContain('pings everyone in the channel');
     }
-    expect(app.watches.list()).toEqual([]);
+    expect(await app.watches.list()).toEqual([]);
   });
 });

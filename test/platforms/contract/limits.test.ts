@@ -20,11 +20,18 @@ describe.each(PLATFORMS)('an item beyond every limit of $name', ({ harness }) =>
     app = await h.start();
     // A 1,000-character feed name, 6,000-character titles, 60 KB bodies and 2,500-character links.
     const outlet = await h.feed(OVERSIZE.name('en'), '/long');
-    app.watches.add(h.channel, '*', 'u1');
+    await app.watches.add(h.channel, '*', 'u1');
     for (const lang of LANGS) await outlet.publishAt(app, OVERSIZE.url(lang), escapeXml(OVERSIZE.title(lang)), `<p>${escapeXml(OVERSIZE.body(lang))}</p>`);
     h.deliver();
-    await waitUntil(() => app.outbox.list().length === 2 && app.outbox.list().every((r) => r.status === 'sent' || r.status === 'failed'), 10_000, 'both alerts settled');
-    expect(app.outbox.list().map((r) => [r.status, r.last_error])).toEqual([
+    await waitUntil(
+      async () => {
+        const rows = await app.outbox.list();
+        return rows.length === 2 && rows.every((r) => r.status === 'sent' || r.status === 'failed');
+      },
+      10_000,
+      'both alerts settled',
+    );
+    expect((await app.outbox.list()).map((r) => [r.status, r.last_error])).toEqual([
       ['sent', null],
       ['sent', null],
     ]);
@@ -46,7 +53,7 @@ describe.each(PLATFORMS)('an item beyond every limit of $name', ({ harness }) =>
     expect(found.hasMore).toBe(true);
     expect((await h.more(found)).text).toContain(OPENING.en);
 
-    const id = app.items.find(OVERSIZE.url('en'))!.id;
+    const id = (await app.items.find(OVERSIZE.url('en')))!.id;
     for (const command of ['latest 10', 'stories', `stories #${id}`, `why ${id}`]) {
       const answer = await h.command(command);
       expect(answer.text, command).toContain(OPENING.en.slice(0, 5));

@@ -18,8 +18,8 @@ function quietAroundNow(): string {
 }
 
 /** What the channel holds back, and what it sent, by kind. */
-function rows(app: TestApp) {
-  const all = app.outbox.list().reverse();
+async function rows(app: TestApp) {
+  const all = (await app.outbox.list()).reverse();
   return { held: all.filter((r) => r.status === 'held'), folds: all.filter((r) => r.kind === 'fold'), alerts: all.filter((r) => r.kind === 'alert') };
 }
 
@@ -33,42 +33,44 @@ describe.each(PLATFORMS)('a channel’s rhythm on $name', ({ name, harness }) =>
 
   it('holds what comes in quiet hours, and sends it all as one message when they are turned off', async () => {
     app = await h.start();
-    app.watches.add(h.channel, 'gpt-5', 'u1');
+    await app.watches.add(h.channel, 'gpt-5', 'u1');
     expect((await h.command(`quiet ${quietAroundNow()}`, MANAGER)).text).toMatch(/Quiet hours are now \d\d:00–\d\d:00 \(UTC\)/);
     await h.publish(['GPT-5 ships to everyone', 'GPT-5 pricing is cut', 'GPT-5 tops the benchmarks']);
     await settle(400);
     expect(h.posts()).toEqual([]);
-    expect(rows(app).held).toHaveLength(3);
-    expect(rows(app).held.every((r) => r.held_for === 'quiet' && r.held_until! > new Date().toISOString())).toBe(true);
+    const { held } = await rows(app);
+    expect(held).toHaveLength(3);
+    expect(held.every((r) => r.held_for === 'quiet' && r.held_until! > new Date().toISOString())).toBe(true);
 
     const off = await h.command('quiet off', MANAGER);
     expect(off.text).toContain('Quiet hours are off');
-    await waitUntil(() => rows(app).folds[0]?.status === 'sent', 5000, 'the fold sent');
+    await waitUntil(async () => (await rows(app)).folds[0]?.status === 'sent', 5000, 'the fold sent');
     await settle(300);
     expect(h.posts()).toHaveLength(1);
     const [post] = h.posts();
     expect(post!.text).toContain('While you were away: 3 stories');
     for (const title of ['GPT-5 ships to everyone', 'GPT-5 pricing is cut', 'GPT-5 tops the benchmarks']) expect(post!.text).toContain(title);
     // Every row it gathered is recorded sent, with the fold's message.
-    expect(rows(app).alerts.map((r) => [r.status, r.platform_message_id])).toEqual(Array(3).fill(['sent', post!.id]));
+    expect((await rows(app)).alerts.map((r) => [r.status, r.platform_message_id])).toEqual(Array(3).fill(['sent', post!.id]));
   });
 
   it('with limit 2/h, sends two of five alerts, holds three, and folds them into one message when the hour allows', async () => {
     app = await h.start();
-    app.watches.add(h.channel, 'gpt-5', 'u1');
+    await app.watches.add(h.channel, 'gpt-5', 'u1');
     expect((await h.command('limit 2/h', MANAGER)).text).toContain('at most 2 alerts in any hour');
     await h.publish(['GPT-5 one', 'GPT-5 two', 'GPT-5 three', 'GPT-5 four', 'GPT-5 five']);
     await waitUntil(() => h.posts().length === 2, 5000, 'two alerts');
     await outboxSettled(app);
     await settle(300);
     expect(h.posts()).toHaveLength(2);
-    expect(rows(app).held.map((r) => r.held_for)).toEqual(['limit', 'limit', 'limit']);
-    const due = rows(app).held[0]!.held_until!;
-    expect(Date.parse(due) - Date.parse(rows(app).alerts[0]!.created_at)).toBe(3_600_000);
+    const holding = await rows(app);
+    expect(holding.held.map((r) => r.held_for)).toEqual(['limit', 'limit', 'limit']);
+    const due = holding.held[0]!.held_until!;
+    expect(Date.parse(due) - Date.parse(holding.alerts[0]!.created_at)).toBe(3_600_000);
 
     // The hour passes: the first alert leaves the window.
     const hourAgo = (iso: string) => new Date(Date.parse(iso) - 3_600_000).toISOString();
-    for (const row of app.outbox.list()) app.db.prepare('UPDATE outbox SET created_at = ? WHERE id = ?').run(hourAgo(row.created_at), row.id);
+    for (const row of await app.outbox.list()) app.db.prepare('UPDATE outbox SET created_at = ? WHERE id = ?').run(hourAgo(row.created_at), row.id);
     app.db.prepare("UPDATE outbox SET held_until = ? WHERE status = 'held'").run(new Date(Date.now() - 1000).toISOString());
     h.deliver();
     await waitUntil(() => h.posts().length === 3, 5000, 'the fold');
@@ -82,12 +84,12 @@ describe.each(PLATFORMS)('a channel’s rhythm on $name', ({ name, harness }) =>
       expect(h.posts().filter((post) => post.text.includes(title))).toHaveLength(1);
     }
     expect(['GPT-5 one', 'GPT-5 two', 'GPT-5 three', 'GPT-5 four', 'GPT-5 five'].filter((title) => fold.text.includes(title))).toHaveLength(3);
-    expect(rows(app).held).toEqual([]);
+    expect((await rows(app)).held).toEqual([]);
   });
 
   it('cuts a fold too big for one message at a story boundary, and sends the rest as a second message', async () => {
     app = await h.start();
-    app.watches.add(h.channel, 'gpt-5', 'u1');
+    await app.watches.add(h.channel, 'gpt-5', 'u1');
     await h.command(`quiet ${quietAroundNow()}`, MANAGER);
     const titles = Array.from({ length: 12 }, (_, i) => `GPT-5 item ${String.fromCharCode(65 + i)} ${'long words '.repeat(20)}`);
     await h.publish(titles, `<p>${'A summary that goes on for a while. '.repeat(40)}</p>`);
@@ -106,7 +108,7 @@ describe.each(PLATFORMS)('a channel’s rhythm on $name', ({ name, harness }) =>
 
   it('keeps feed text escaped in a fold, as in alerts: it pings no one, and links only the item', async () => {
     app = await h.start();
-    app.watches.add(h.channel, 'gpt-5', 'u1');
+    await app.watches.add(h.channel, 'gpt-5', 'u1');
     await h.command(`quiet ${quietAroundNow()}`, MANAGER);
     await h.publish([escapeXml(HOSTILE), 'GPT-5 plain'], `<p>${escapeXml('Ask @here or <@111111111111111111> at [openai.com](https://evil.example/login)')}</p>`);
     await h.command('quiet off', MANAGER);
@@ -115,7 +117,8 @@ describe.each(PLATFORMS)('a channel’s rhythm on $name', ({ name, harness }) =>
     const [post] = h.posts();
     expect(post!.mentions).toEqual([]);
     expect(post!.text).toContain(HOSTILE);
-    const own = new Set(app.outbox.list().flatMap((r) => (r.kind === 'alert' ? [app.items.find(r.item_id)!.url] : [])));
+    const own = new Set<string | null>();
+    for (const r of await app.outbox.list()) if (r.kind === 'alert') own.add((await app.items.find(r.item_id))!.url);
     for (const link of post!.links) expect(own.has(link.url)).toBe(true);
   });
 
@@ -123,7 +126,7 @@ describe.each(PLATFORMS)('a channel’s rhythm on $name', ({ name, harness }) =>
     app = await h.start();
     const verge = await h.feed('The Verge', '/verge');
     const reuters = await h.feed('Reuters', '/reuters');
-    app.watches.add(h.channel, 'gpt-5', 'u1');
+    await app.watches.add(h.channel, 'gpt-5', 'u1');
     await h.publish('GPT-5 arrives for every ChatGPT user', '<p>OpenAI released GPT-5 to all users.</p>');
     await waitUntil(() => h.posts().length === 1, 5000, 'the live alert');
     await outboxSettled(app);
@@ -136,7 +139,7 @@ describe.each(PLATFORMS)('a channel’s rhythm on $name', ({ name, harness }) =>
     await settle(300);
     expect(h.posts()).toHaveLength(1);
 
-    const sent = app.rhythm.sendDigest(h.channel);
+    const sent = await app.rhythm.sendDigest(h.channel);
     expect(sent.stories).toBe(3);
     h.deliver();
     await waitUntil(() => h.posts().length === 2, 5000, 'the digest');
@@ -149,7 +152,7 @@ describe.each(PLATFORMS)('a channel’s rhythm on $name', ({ name, harness }) =>
     expect(digest.text).toMatch(/3 sources: Example News, Reuters, The Verge[^\n]*already alerted here/);
     expect(digest.text).toMatch(/2 sources: Example News, The Verge[^\n]*new to this channel/);
     // The alerts the digest replaced are recorded sent, in it.
-    const held = app.outbox.list().filter((r) => r.kind === 'alert' && r.fold_id !== null);
+    const held = (await app.outbox.list()).filter((r) => r.kind === 'alert' && r.fold_id !== null);
     expect(held.map((r) => r.platform_message_id)).toEqual([digest.id, digest.id]);
     if (name === 'slack') expect((digest.raw as { blocks: unknown[] }).blocks).toHaveLength(1 + 3 * 2);
     if (name === 'discord') expect((digest.raw as { embeds: unknown[] }).embeds).toHaveLength(3);

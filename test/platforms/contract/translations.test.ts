@@ -38,7 +38,7 @@ describe.each(PLATFORMS)('a channel’s language on $name', ({ name, harness }) 
 
   async function startInChinese(env: Record<string, string> = {}) {
     app = await h.start({ LLM_BASE_URL: llm.baseUrl, LLM_TIMEOUT: '2s', ...env });
-    app.watches.add(h.channel, 'gpt-5', 'u1');
+    await app.watches.add(h.channel, 'gpt-5', 'u1');
     const answer = await h.command('settings language zh', MANAGER);
     expect(answer.text).toContain('Alerts here are now shown in Chinese (中文)');
     expect(answer.text).not.toContain('LLM_BASE_URL');
@@ -65,7 +65,7 @@ describe.each(PLATFORMS)('a channel’s language on $name', ({ name, harness }) 
       expect(embed!.title).toBe(`【中】${TITLE}`);
       expect(embed!.description).toBe(`原文：${TITLE}\n【中】The model is out today for all users.`);
     }
-    const row = app.outbox.list()[0]!;
+    const row = (await app.outbox.list())[0]!;
     expect(deliveryJson(row)).toMatchObject({ status: 'sent', translated: true, untranslated_reason: null });
   });
 
@@ -78,7 +78,7 @@ describe.each(PLATFORMS)('a channel’s language on $name', ({ name, harness }) 
     const [post] = h.posts();
     expect(post!.mentions).toEqual([]);
     expect(post!.text).toContain(HOSTILE);
-    const own = app.items.find(app.outbox.list()[0]!.item_id!)!.url;
+    const own = (await app.items.find((await app.outbox.list())[0]!.item_id!))!.url;
     expect(post!.links.map((link) => link.url)).toContain(own);
     for (const link of post!.links) expect(link.url).toBe(own);
   });
@@ -87,10 +87,17 @@ describe.each(PLATFORMS)('a channel’s language on $name', ({ name, harness }) 
     await startInChinese({ STORY_UPDATE_DELAY: '0s', STORY_UPDATE_INTERVAL: '0s' });
     const verge = await h.feed('The Verge', '/verge');
     await h.publish('OpenAI ships GPT-5 to every ChatGPT user', BODY);
-    await waitUntil(() => app.outbox.list()[0]?.status === 'sent', 5000, 'the alert');
+    await waitUntil(async () => (await app.outbox.list())[0]?.status === 'sent', 5000, 'the alert');
     await verge.publish(app, 'OpenAI ships GPT-5 to all ChatGPT users today');
     h.deliver();
-    await waitUntil(() => app.outbox.list()[0]?.kind === 'update' && app.outbox.list()[0]?.status === 'sent', 10_000, 'the update');
+    await waitUntil(
+      async () => {
+        const [latest] = await app.outbox.list();
+        return latest?.kind === 'update' && latest.status === 'sent';
+      },
+      10_000,
+      'the update',
+    );
     const [alert] = h.posts();
     expect(alert!.text).toContain('【中】OpenAI ships GPT-5 to every ChatGPT user');
     expect(alert!.text).toContain('原文：OpenAI ships GPT-5 to every ChatGPT user');
@@ -107,7 +114,7 @@ describe.each(PLATFORMS)('a channel’s language on $name', ({ name, harness }) 
     expect(post!.text).toContain(TITLE);
     expect(post!.text).toContain('The model is out today for all users.');
     expect(post!.text).not.toMatch(/原文|LLM|HTTP 500|translat/i);
-    const row = app.outbox.list()[0]!;
+    const row = (await app.outbox.list())[0]!;
     expect(deliveryJson(row)).toMatchObject({ status: 'sent', last_error: null, translated: false, untranslated_reason: 'the LLM failed: the LLM answered HTTP 500' });
     const why = await h.command(`why ${row.item_id}`);
     expect(why.text).toContain('Shown untranslated: the LLM failed: the LLM answered HTTP 500.');
@@ -118,7 +125,11 @@ describe.each(PLATFORMS)('a channel’s language on $name', ({ name, harness }) 
     await h.command(`quiet ${quietAroundNow()}`, MANAGER);
     await h.publish([TITLE, 'GPT-5 mini lands in the API'], BODY);
     // Held rows are translated while they wait, so that their fold has it when it goes.
-    await waitUntil(() => app.translations.cachedTitles(app.outbox.list().map((row) => row.item_id!), 'zh').size === 2, 5000, 'both translations');
+    await waitUntil(
+      async () => (await app.translations.cachedTitles((await app.outbox.list()).map((row) => row.item_id!), 'zh')).size === 2,
+      5000,
+      'both translations',
+    );
     await h.command('quiet off', MANAGER);
     await waitUntil(() => h.posts().length === 1, 5000, 'the fold');
     await outboxSettled(app);
@@ -129,7 +140,7 @@ describe.each(PLATFORMS)('a channel’s language on $name', ({ name, harness }) 
       expect(fold!.text).toContain(`原文：${title}`);
     }
     expect(llm.requests).toHaveLength(2);
-    expect(app.outbox.list().map((row) => [row.kind, row.translated])).toEqual([
+    expect((await app.outbox.list()).map((row) => [row.kind, row.translated])).toEqual([
       ['fold', 1],
       ['alert', 1],
       ['alert', 1],

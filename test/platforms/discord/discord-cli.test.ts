@@ -61,14 +61,14 @@ describe('ainews discord', () => {
     ['Discord drops the repeat by its nonce, where the bot cannot read the history', true],
   ])('posts exactly once when the process dies between Discord creating the message and the outbox recording it: %s', async (_case, hideHistory) => {
     discord.hideHistory = hideHistory;
-    const app = testApp();
+    const app = await testApp();
     dir = app.dir;
     const db = app.config.AINEWS_DB;
     const channel = `discord:${discord.channelId}`;
-    const watch = app.watches.add(channel, '*', 'u1').watch;
-    const [item] = storeItems(app, [{ title: 'OpenAI ships GPT-5' }]).created;
-    app.outbox.enqueue({ itemId: item!.id, channel, watchId: watch.id, watchQuery: '*' });
-    app.close();
+    const { watch } = await app.watches.add(channel, '*', 'u1');
+    const [item] = (await storeItems(app, [{ title: 'OpenAI ships GPT-5' }])).created;
+    await app.outbox.enqueue({ itemId: item!.id, channel, watchId: watch.id, watchQuery: '*' });
+    await app.close();
 
     const env = { ...discordEnv(), AINEWS_DB: db, DELIVERY_INTERVAL: '100ms', DELIVERY_SEND_TIMEOUT: '1s', DELIVERY_CLAIM_TIMEOUT: '2s', LOG_LEVEL: 'warn' };
     discord.fail('createMessage', { hang: true });

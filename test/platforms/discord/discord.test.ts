@@ -22,7 +22,7 @@ const MANAGER = PermissionFlagsBits.ManageChannels | PermissionFlagsBits.ViewCha
 const publish = (title: string | string[], description = '') => news.publish(app, title, description);
 
 async function startDiscord(env: Record<string, string> = {}) {
-  app = testApp({
+  app = await testApp({
     DISCORD_TOKEN: discord.token,
     DISCORD_APPLICATION_ID: discord.applicationId,
     DISCORD_API_URL: discord.apiUrl,
@@ -61,7 +61,7 @@ afterEach(async () => {
   await platform?.stop();
   worker = undefined;
   platform = undefined;
-  app?.dispose();
+  await app?.dispose();
   await discord.close();
   await feeds.close();
   // Whatever the bot sent, Discord would have taken.
@@ -82,7 +82,7 @@ describe('Discord story updates', () => {
     expect(post!.edited_timestamp).toBeTruthy();
     expect(post!.embeds[0]!.fields).toContainEqual({ name: 'Also covered by', value: 'The Verge', inline: true });
     expect(post!.embeds[0]!.title).toBe('OpenAI ships GPT-5 to every ChatGPT user');
-    expect(app.outbox.list()[0]!.platform_message_id).toBe(post!.id);
+    expect((await app.outbox.list())[0]!.platform_message_id).toBe(post!.id);
   });
 });
 
@@ -91,12 +91,12 @@ describe('Discord story updates', () => {
 describe('Discord alerts', () => {
   it('posts a matching new item as an embed, with no mentions and a nonce Discord enforces', async () => {
     await startDiscord();
-    app.watches.add(channel(), 'gpt-5', 'u1');
+    await app.watches.add(channel(), 'gpt-5', 'u1');
     await publish('OpenAI ships GPT-5', '<p>The new model is out.</p>');
     worker!.nudge();
     await waitUntil(() => posts().length === 1, 5000, 'the alert');
     const [post] = posts();
-    const row = app.outbox.list()[0]!;
+    const row = (await app.outbox.list())[0]!;
     expect(post!.channel_id).toBe(discord.channelId);
     expect(post!.request).toMatchObject({ allowed_mentions: { parse: [] }, nonce: `${app.installId}-${row.id}`, enforce_nonce: true });
     expect(post!.request.embeds).toEqual([
@@ -109,8 +109,8 @@ describe('Discord alerts', () => {
         footer: { text: 'news.example.com' },
       }),
     ]);
-    await waitUntil(() => app.outbox.list()[0]!.status === 'sent');
-    expect(app.outbox.list()[0]!.platform_message_id).toBe(post!.id);
+    await waitUntil(async () => (await app.outbox.list())[0]!.status === 'sent');
+    expect((await app.outbox.list())[0]!.platform_message_id).toBe(post!.id);
   });
 
 });
@@ -130,9 +130,10 @@ describe('/ainews on Discord', () => {
     const watched = await slash('watch', { keyword: '推理模型' }, { permissions: MANAGER });
     expect(watched.type).toBe(5);
     expect(watched.message.content).toContain('Watching "推理模型" here');
-    expect(app.watches.list(channel())).toEqual([expect.objectContaining({ query: '推理模型', created_by: '@alice' })]);
+    expect(await app.watches.list(channel())).toEqual([expect.objectContaining({ query: '推理模型', created_by: '@alice' })]);
     const { id } = discord.autocomplete('unwatch', 'keyword', '推理', { permissions: MANAGER });
-    expect(await discord.response(id)).toEqual({ type: 8, data: { choices: [{ name: `#${app.watches.list()[0]!.id} 推理模型`, value: `#${app.watches.list()[0]!.id}` }] } });
+    const [watch] = await app.watches.list();
+    expect(await discord.response(id)).toEqual({ type: 8, data: { choices: [{ name: `#${watch!.id} 推理模型`, value: `#${watch!.id}` }] } });
     await publish('某公司发布全新推理模型，性能大幅提升');
     worker!.nudge();
     await waitUntil(() => posts().length === 1, 5000, 'the Chinese alert');
@@ -144,14 +145,14 @@ describe('/ainews on Discord', () => {
     const refused = await slash('watch', { keyword: 'gpt-5' });
     expect(refused.ephemeral).toBe(true);
     expect(refused.message.content).toMatch(/only those who manage this channel can change this channel's watches: members with the Manage Channels permission here/);
-    expect(app.watches.list()).toEqual([]);
+    expect(await app.watches.list()).toEqual([]);
   });
 
   it('refuses changes of settings to members without Manage Channels, as it does watches, and shows them to anyone', async () => {
     await startDiscord();
     const refused = await slash('quiet', { hours: '22:00-08:00' });
     expect(refused.message.content).toMatch(/only those who manage this channel can change this channel's settings: members with the Manage Channels permission here/);
-    expect(app.rhythm.settings(channel()).quiet).toBeNull();
+    expect((await app.rhythm.settings(channel())).quiet).toBeNull();
     expect((await slash('quiet', { hours: '22:00-08:00' }, { permissions: MANAGER })).message.content).toContain('Quiet hours are now 22:00–08:00');
     expect((await slash('show', {}, { group: 'settings' })).message.content).toContain('Quiet hours: 22:00–08:00');
   });
@@ -168,8 +169,8 @@ describe('/ainews on Discord', () => {
     const add = (url: string, opts: Parameters<FakeDiscord['slash']>[2]) => slash('add', { url }, { commandName: 'ainews-admin', group: 'feeds', ...opts });
     expect((await add('https://feeds.example.invalid/a.xml', {})).message.content).toMatch(/only admins can add feeds: members with Manage Server, and the users in AINEWS/);
     expect((await add('https://feeds.example.invalid/b.xml', { permissions: PermissionFlagsBits.ManageGuild })).message.content).toContain('Added feed');
-    expect(app.feeds.list().map((f) => f.url)).toContain('https://feeds.example.invalid/b.xml');
-    expect(app.feeds.list().map((f) => f.url)).not.toContain('https://example.com/a.xml');
+    expect((await app.feeds.list()).map((f) => f.url)).toContain('https://feeds.example.invalid/b.xml');
+    expect((await app.feeds.list()).map((f) => f.url)).not.toContain('https://example.com/a.xml');
   });
 
   it('keeps its refusal to a user over the limit private, even for an answer meant for the channel', async () => {
@@ -205,7 +206,7 @@ describe('Discord start-up', () => {
 
   it('stops while a login is still waiting for Discord', async () => {
     discord.fail('gatewayBot', { hang: true });
-    app = testApp({ DISCORD_TOKEN: discord.token, DISCORD_APPLICATION_ID: discord.applicationId, DISCORD_API_URL: discord.apiUrl });
+    app = await testApp({ DISCORD_TOKEN: discord.token, DISCORD_APPLICATION_ID: discord.applicationId, DISCORD_API_URL: discord.apiUrl });
     platform = createDiscord(app.config, app, createLogger('silent'), { installId: app.installId, retryBaseMs: 100 })!;
     const started = platform.start();
     await waitUntil(() => discord.callsTo('GET', /^\/gateway\/bot$/).length === 1);
@@ -214,7 +215,7 @@ describe('Discord start-up', () => {
   });
 
   it('gives up once, without crashing, when Discord rejects the token', async () => {
-    app = testApp({ DISCORD_TOKEN: 'wrong-token-wrong-token-wrong', DISCORD_APPLICATION_ID: discord.applicationId, DISCORD_API_URL: discord.apiUrl });
+    app = await testApp({ DISCORD_TOKEN: 'wrong-token-wrong-token-wrong', DISCORD_APPLICATION_ID: discord.applicationId, DISCORD_API_URL: discord.apiUrl });
     platform = createDiscord(app.config, app, createLogger('silent'), { installId: app.installId, retryBaseMs: 100 })!;
     expect(await platform.start()).toBe(false);
     expect(discord.callsTo('GET', /^\/gateway\/bot$/)).toHaveLength(1);

@@ -35,13 +35,13 @@ afterEach(async () => {
 
 it('posts exactly once when the process dies between Slack posting and the outbox recording it', async () => {
   // An alert waits in the outbox, queued by an earlier poll.
-  const app = testApp();
+  const app = await testApp();
   dir = app.dir;
   const db = app.config.AINEWS_DB;
-  const watch = app.watches.add('slack:T0TEST/C0NEWS', '*', 'u1').watch;
-  const [item] = storeItems(app, [{ title: 'OpenAI ships GPT-5' }]).created;
-  app.outbox.enqueue({ itemId: item!.id, channel: 'slack:T0TEST/C0NEWS', watchId: watch.id, watchQuery: '*' });
-  app.close();
+  const { watch } = await app.watches.add('slack:T0TEST/C0NEWS', '*', 'u1');
+  const [item] = (await storeItems(app, [{ title: 'OpenAI ships GPT-5' }])).created;
+  await app.outbox.enqueue({ itemId: item!.id, channel: 'slack:T0TEST/C0NEWS', watchId: watch.id, watchQuery: '*' });
+  await app.close();
 
   const env = runEnv(db);
   // Slack posts the message, but its answer never arrives: the process is killed while waiting.
@@ -58,16 +58,16 @@ it('posts exactly once when the process dies between Slack posting and the outbo
 
 it('posts a fold exactly once when the process dies while sending it, and records every alert it gathered sent with it', async () => {
   // Three alerts held for quiet hours that have just ended: the next run gathers them into one message.
-  const app = testApp();
+  const app = await testApp();
   dir = app.dir;
   const db = app.config.AINEWS_DB;
   const channel = 'slack:T0TEST/C0NEWS';
-  const items = storeItems(app, [{ title: 'OpenAI ships GPT-5' }, { title: 'Anthropic ships Claude 5' }, { title: 'DeepSeek ships V4' }]).created;
-  const watch = app.watches.add(channel, '*', 'u1').watch;
+  const items = (await storeItems(app, [{ title: 'OpenAI ships GPT-5' }, { title: 'Anthropic ships Claude 5' }, { title: 'DeepSeek ships V4' }])).created;
+  const { watch } = await app.watches.add(channel, '*', 'u1');
   const ended = { for: 'quiet' as const, until: new Date(Date.now() - 1000) };
-  for (const item of items) app.outbox.enqueue({ itemId: item.id, channel, watchId: watch.id, watchQuery: '*' }, new Date(), ended);
-  expect(app.outbox.list().map((row) => row.status)).toEqual(['held', 'held', 'held']);
-  app.close();
+  for (const item of items) await app.outbox.enqueue({ itemId: item.id, channel, watchId: watch.id, watchQuery: '*' }, new Date(), ended);
+  expect((await app.outbox.list()).map((row) => row.status)).toEqual(['held', 'held', 'held']);
+  await app.close();
 
   const env = runEnv(db);
   slack.fail('chat.postMessage', { hang: true });

@@ -22,7 +22,7 @@ let news: NewsFeed;
 const publish = (title: string | string[], description = '') => news.publish(app, title, description);
 
 async function startSlack(env: Record<string, string> = {}, options: { websub?: boolean } = {}) {
-  app = testApp({
+  app = await testApp({
     SLACK_BOT_TOKEN: slack.botToken,
     SLACK_APP_TOKEN: slack.appToken,
     SLACK_API_URL: slack.apiUrl,
@@ -59,7 +59,7 @@ afterEach(async () => {
   await worker?.stop();
   worker = undefined;
   await platform?.stop().catch(() => undefined);
-  app?.dispose();
+  await app?.dispose();
   await slack.close();
   await feeds.close();
   // Whatever the bot sent, Slack would have taken.
@@ -78,7 +78,7 @@ describe('Slack story updates', () => {
     expect(reply).toMatchObject({ channel: 'C0NEWS', thread_ts: alert!.ts, text: 'Also covered by The Verge', unfurl_links: 'false' });
     expect(JSON.stringify(reply!.blocks)).toContain('<https://news.example.com/verge/1|OpenAI ships GPT-5 to all ChatGPT users today>');
     expect(slack.callsOf('conversations.replies').at(-1)?.body).toMatchObject({ channel: 'C0NEWS', ts: alert!.ts });
-    expect(app.outbox.list()[0]!.platform_message_id).toBe(reply!.ts);
+    expect((await app.outbox.list())[0]!.platform_message_id).toBe(reply!.ts);
   });
 });
 
@@ -87,24 +87,25 @@ describe('Slack story updates', () => {
 describe('Slack alerts', () => {
   it('posts a matching new item to the watching channel as Block Kit, escaped, without unfurling', async () => {
     await startSlack();
-    app.watches.add(CHANNEL, 'gpt-5', 'u1');
+    await app.watches.add(CHANNEL, 'gpt-5', 'u1');
     await publish('OpenAI ships GPT-5 &amp; more', '<p>The new model is out.</p>');
     worker!.nudge();
     await waitUntil(() => slack.posts.length === 1, 5000, 'the alert');
     const [post] = slack.posts;
     expect(post).toMatchObject({ channel: 'C0NEWS', unfurl_links: 'false', unfurl_media: 'false' });
-    expect(post!.metadata).toEqual({ event_type: 'ainews_alert', event_payload: { delivery_id: app.outbox.list()[0]!.id, item_id: app.outbox.list()[0]!.item_id } });
+    const [row] = await app.outbox.list();
+    expect(post!.metadata).toEqual({ event_type: 'ainews_alert', event_payload: { delivery_id: row!.id, item_id: row!.item_id } });
     expect(post!.blocks[0]).toEqual({ type: 'section', text: { type: 'mrkdwn', text: '*<https://news.example.com/1|OpenAI ships GPT-5 &amp; more>*' } });
     expect(JSON.stringify(post!.blocks)).toContain('The new model is out.');
     expect(JSON.stringify(post!.blocks)).toContain('Watch “gpt-5”');
     expect(post!.text).toBe('OpenAI ships GPT-5 &amp; more (Example News)');
-    await waitUntil(() => app.outbox.list()[0]!.status === 'sent');
-    expect(app.outbox.list()[0]).toMatchObject({ platform_message_id: post!.ts, attempts: 1 });
+    await waitUntil(async () => (await app.outbox.list())[0]!.status === 'sent');
+    expect((await app.outbox.list())[0]).toMatchObject({ platform_message_id: post!.ts, attempts: 1 });
   });
 
   it('unfurls when SLACK_UNFURL says so', async () => {
     await startSlack({ SLACK_UNFURL: 'true' });
-    app.watches.add(CHANNEL, '*', 'u1');
+    await app.watches.add(CHANNEL, '*', 'u1');
     await publish('Anything');
     worker!.nudge();
     await waitUntil(() => slack.posts.length === 1);
@@ -119,7 +120,7 @@ describe('/ainews on Slack', () => {
     const answer = await slash('watch 推理模型');
     expect(answer.response_type).toBe('in_channel');
     expect(answer.text).toContain('Watching "推理模型" here');
-    expect(app.watches.list(CHANNEL)).toEqual([expect.objectContaining({ query: '推理模型', created_by: '@alice' })]);
+    expect(await app.watches.list(CHANNEL)).toEqual([expect.objectContaining({ query: '推理模型', created_by: '@alice' })]);
     await publish('某公司发布全新推理模型，性能大幅提升');
     await publish('与此无关的新闻');
     worker!.nudge();
@@ -132,7 +133,7 @@ describe('/ainews on Slack', () => {
     // What Slack sends for: watch AT&T | watch /gpt(?P<v>-?5)/i
     expect((await slash('watch AT&amp;T')).text).toContain('Watching "AT&amp;T" here');
     await slash('watch /gpt(?P&lt;v&gt;-?5)/i');
-    expect(app.watches.list(CHANNEL).map((w) => w.query)).toEqual(['AT&T', '/gpt(?P<v>-?5)/i']);
+    expect((await app.watches.list(CHANNEL)).map((w) => w.query)).toEqual(['AT&T', '/gpt(?P<v>-?5)/i']);
   });
 
   it('explains how to invite the bot when watching in a channel it is not in', async () => {
@@ -150,7 +151,7 @@ describe('/ainews on Slack', () => {
     const refused = await slash('feeds add https://feeds.example.invalid/a.xml', { user: 'U0ALICE' });
     expect(refused.text).toMatch(/only admins can add feeds: workspace admins and owners, and the users in AINEWS_ADMINS/);
     expect((await slash('feeds add https://feeds.example.invalid/b.xml', { user: 'U0BOB' })).text).toContain('Added feed');
-    expect(app.feeds.list().map((f) => f.url)).toContain('https://feeds.example.invalid/b.xml');
+    expect((await app.feeds.list()).map((f) => f.url)).toContain('https://feeds.example.invalid/b.xml');
     expect(slack.callsOf('users.info').at(-1)?.body).toMatchObject({ user: 'U0BOB' });
   });
 
@@ -184,7 +185,7 @@ describe('Slack start-up', () => {
   });
 
   it('gives up once, without crashing, when Slack rejects the token, while alerts keep their place in the outbox', async () => {
-    app = testApp({ SLACK_BOT_TOKEN: 'xoxb-wrong', SLACK_APP_TOKEN: slack.appToken, SLACK_API_URL: slack.apiUrl });
+    app = await testApp({ SLACK_BOT_TOKEN: 'xoxb-wrong', SLACK_APP_TOKEN: slack.appToken, SLACK_API_URL: slack.apiUrl });
     platform = createSlack(app.config, app, createLogger('silent'), { retryBaseMs: 100 })!;
     expect(await platform.start()).toBe(false);
     expect(slack.callsOf('auth.test')).toHaveLength(1);
@@ -192,7 +193,7 @@ describe('Slack start-up', () => {
   });
 
   it('stops while still trying to connect, without waiting out the retry', async () => {
-    app = testApp({ SLACK_BOT_TOKEN: slack.botToken, SLACK_APP_TOKEN: slack.appToken, SLACK_API_URL: 'http://127.0.0.1:9/api/' });
+    app = await testApp({ SLACK_BOT_TOKEN: slack.botToken, SLACK_APP_TOKEN: slack.appToken, SLACK_API_URL: 'http://127.0.0.1:9/api/' });
     platform = createSlack(app.config, app, createLogger('silent'), { retryBaseMs: 60_000 })!;
     const started = platform.start();
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -221,13 +222,13 @@ describe('Slack over HTTP', () => {
     const base = `http://127.0.0.1:${port}`;
     await startSlack({ SLACK_APP_TOKEN: '', SLACK_SIGNING_SECRET: 'shh-secret', PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: base }, { websub: true });
     const topic = 'https://blog.example/feed.xml';
-    const feed = app.feeds.add({ url: topic, intervalSeconds: 900 }).feed;
+    const { feed } = await app.feeds.add({ url: topic, intervalSeconds: 900 });
     const token = 'a'.repeat(32);
-    new WebSubSubscriptions(app.db).requested(feed.id, { hub: 'https://hub.example/', topic, token, secret: 's'.repeat(32) }, new Date());
+    await new WebSubSubscriptions(app.sql).requested(feed.id, { hub: 'https://hub.example/', topic, token, secret: 's'.repeat(32) }, new Date());
     const check = await fetch(`${base}/websub/${token}?hub.mode=subscribe&hub.topic=${encodeURIComponent(topic)}&hub.challenge=c-123&hub.lease_seconds=3600`);
     expect(check.status).toBe(200);
     expect(await check.text()).toBe('c-123');
-    expect(app.websub!.pushState(feed.id)).toMatchObject({ pushing: true });
+    expect(await app.websub!.pushState(feed.id)).toMatchObject({ pushing: true });
     const unknown = await fetch(`${base}/websub/${'b'.repeat(32)}?hub.mode=subscribe&hub.topic=x&hub.challenge=c`);
     expect(unknown.status).toBe(404);
   });
@@ -239,6 +240,6 @@ describe('Slack over HTTP', () => {
     expect(await slack.sendSigned(url, 'shh-secret', slack.slashPayload('watch gpt-5'), { timestamp: Math.floor(Date.now() / 1000) - 600 })).toBe(401);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(slack.responses).toEqual([]);
-    expect(app.watches.list()).toEqual([]);
+    expect(await app.watches.list()).toEqual([]);
   });
 });
