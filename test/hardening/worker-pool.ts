@@ -23,6 +23,11 @@ export function saysBusy(line: Logged): boolean {
   return /SQLITE_BUSY|database is locked/i.test(`${line.msg} ${line.err ?? ''}`);
 }
 
+/** Whether a log line tells of PostgreSQL ending a transaction to break a deadlock between workers. */
+export function saysDeadlock(line: Logged): boolean {
+  return /deadlock detected/i.test(`${line.msg} ${line.err ?? ''}`);
+}
+
 /**
  * `ainews run` processes on one database, each of which can be killed and started again. Keeps what they
  * print for the console channel `consoleChannel` (the alert blocks of console-sender.ts) and what they log
