@@ -23,9 +23,12 @@ export function saysBusy(line: Logged): boolean {
   return /SQLITE_BUSY|database is locked/i.test(`${line.msg} ${line.err ?? ''}`);
 }
 
-/** Whether a log line tells of PostgreSQL ending a transaction to break a deadlock between workers. */
-export function saysDeadlock(line: Logged): boolean {
-  return /deadlock detected/i.test(`${line.msg} ${line.err ?? ''}`);
+/**
+ * Whether a log line tells of PostgreSQL giving up a transaction that met another worker's: a deadlock, a
+ * serialization failure, a lock not available (src/db/postgres/errors.ts). PostgreSQL's SQLITE_BUSY, in a way.
+ */
+export function saysGivenUp(line: Logged): boolean {
+  return /gave up a transaction that met another|deadlock detected|could not serialize access|could not obtain lock/i.test(`${line.msg} ${line.err ?? ''}`);
 }
 
 /**

@@ -6,7 +6,7 @@ import { tallyChannel, tallyFetches, type ChannelTally, type FetchTally } from '
 import { intact, SoakDatabase } from './soak-database.ts';
 import { SoakFeeds } from './soak-feeds.ts';
 import { hangSometimes, platformDeliveries, runEnvironment, SLACK_CHANNEL, startEdges, watchEverything } from './soak-rig.ts';
-import { saysBusy, saysDeadlock, WorkerPool } from './worker-pool.ts';
+import { saysBusy, saysGivenUp, WorkerPool } from './worker-pool.ts';
 
 /** Where the workers' database is: a new SQLite file, or a new database on the PostgreSQL server `server` (a URL), dropped after. */
 export type SoakBackend = { kind: 'sqlite' } | { kind: 'postgres'; server: string };
@@ -45,8 +45,8 @@ export interface WorkersReport {
   /** Log lines of the workers telling of SQLITE_BUSY, and at error level. */
   busy: number;
   errors: number;
-  /** Log lines of the workers telling of a transaction PostgreSQL ended to break a deadlock (none can on SQLite). */
-  deadlocks: number;
+  /** Log lines of the workers telling of a transaction PostgreSQL gave up as it met another's, a deadlock most likely (none on SQLite). */
+  givenUp: number;
   database: SoakBackend['kind'];
   /** The distinct warnings and errors the workers logged, with how many times each. */
   logged: string[];
@@ -215,7 +215,7 @@ async function tally(db: SoakDatabase, feeds: SoakFeeds, edges: Awaited<ReturnTy
     mostSessionsAtOnce: discord.maxOpenSessions,
     busy: pool.logged.filter(saysBusy).length,
     errors: pool.logged.filter((line) => line.level >= 50).length,
-    deadlocks: pool.logged.filter(saysDeadlock).length,
+    givenUp: pool.logged.filter(saysGivenUp).length,
     logged: [...seen].map(([text, n]) => `${n} × ${text}`),
     integrity: await db.integrity(),
     problems,

@@ -24,7 +24,7 @@ export async function soakWorkers(options: { workers: number; db: string; seed: 
       `console reprints ${report.consoleReprints}, feed fetches ${report.fetch.fetches}, fetched twice in a due period ${report.fetch.twice}, ` +
       `overlapping fetches ${report.fetch.overlapping}, stranded feed claims ${report.strandedClaims}, stranded before their fetch ${report.strandedUnfetched}, gateway sessions ${report.gatewaySessions}, ` +
       `most at once ${report.mostSessionsAtOnce}, SQLITE_BUSY ${report.busy}, errors logged ${report.errors}, integrity ${report.integrity}, ` +
-      `deadlocks ${report.deadlocks}, database ${report.database}`,
+      `transactions given up ${report.givenUp}, database ${report.database}`,
   );
   for (const c of report.channels) {
     console.log(`  ${c.channel}: expected ${c.expected}, delivered ${c.delivered}, lost ${c.lost}, duplicated ${c.duplicated}, out of order ${c.outOfOrder}, unexpected ${c.unknown}`);
