@@ -1,3 +1,4 @@
+import { integrityCheck } from '../../src/db/backup.ts';
 import { openStorage, type OpenedStorage } from '../../src/db/open-storage.ts';
 
 /** An alert row of the outbox, with the link of its item. */
@@ -15,8 +16,8 @@ export interface HeldClaim {
 
 /**
  * What the crash harness and the soaks read and write on the database the runs share, from outside them.
- * Everything goes through the storage port, so the same statements serve SQLite and PostgreSQL; only the
- * integrity check differs (see `integrity`). One connection (SQLite) or a small pool (PostgreSQL) is kept
+ * Everything but SQLite's integrity check goes through the storage port, so the same statements serve
+ * SQLite and PostgreSQL (see `integrity`). One connection (SQLite) or a small pool (PostgreSQL) is kept
  * for the whole run rather than one opened per read, as the soak reads twice a second while it waits.
  */
 export class SoakDatabase {
@@ -33,9 +34,6 @@ export class SoakDatabase {
     return new SoakDatabase(storage, idleErrors);
   }
 
-  get kind(): 'sqlite' | 'postgres' {
-    return this.storage.kind;
-  }
 
   private get sql() {
     return this.storage.sql;
@@ -78,15 +76,20 @@ export class SoakDatabase {
 
   /**
    * On SQLite, PRAGMA integrity_check: 'ok', or what is damaged. A killed worker was writing the file
-   * itself, so a kill at the wrong moment is what could damage it. On PostgreSQL, 'n/a': the workers are
-   * the server's clients, a SIGKILL ends their connection and the server rolls back what it had open, and
-   * no worker writes the server's files; what a kill could leave half-done is what the soak's own checks
-   * (each alert once and in order, each fetch once per due period) look for.
+   * itself, so a kill at the wrong moment is what could damage it. The check opens a read-only connection
+   * of its own each time, as `ainews backup` checks its copy: on a connection kept open while other
+   * processes write, FTS5's part of the check reads the index through the segment list it cached in an
+   * earlier transaction and reports segments merged away since as corruption ("corruption found reading
+   * blob … from table items_fts"), which a fresh connection does not.
+   *
+   * On PostgreSQL, 'n/a': the workers are the server's clients, a SIGKILL ends their connection and the
+   * server rolls back what it had open, and no worker writes the server's files; what a kill could leave
+   * half-done is what the soak's own checks (each alert once and in order, each fetch once per due period)
+   * look for.
    */
   async integrity(): Promise<string> {
-    if (this.kind === 'postgres') return 'n/a';
-    const rows = await this.sql.all<{ integrity_check: string }>('PRAGMA integrity_check');
-    return rows.map((row) => row.integrity_check).join('; ');
+    if (this.storage.kind === 'postgres') return 'n/a';
+    return integrityCheck(this.storage.where).join('; ');
   }
 
   close(): Promise<void> {
