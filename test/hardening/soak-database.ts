@@ -34,7 +34,6 @@ export class SoakDatabase {
     return new SoakDatabase(storage, idleErrors);
   }
 
-
   private get sql() {
     return this.storage.sql;
   }
