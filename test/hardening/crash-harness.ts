@@ -3,7 +3,8 @@ import { startCli } from '../helpers/cli.ts';
 import { rss } from '../helpers/feed-server.ts';
 import { waitUntil } from '../helpers/wait.ts';
 import { seededRandom } from './random.ts';
-import { hangSometimes, integrityCheck, makeDue, platformDeliveries, runEnvironment, sentCount, startEdges, watchEverything } from './soak-rig.ts';
+import { SoakDatabase } from './soak-database.ts';
+import { hangSometimes, platformDeliveries, runEnvironment, startEdges, watchEverything } from './soak-rig.ts';
 
 export interface CrashReport {
   seed: number;
@@ -35,6 +36,7 @@ export async function runCrashRounds(options: { seed: number; rounds: number; it
   const db = app.config.AINEWS_DB;
   const entries: { title: string; link: string; guid: string }[] = [{ title: 'Backlog story', link: 'https://news.example.com/0', guid: 'g0' }];
   const publish = () => feeds.route('/feed', { body: rss(entries, 'Crash News') });
+  let database: SoakDatabase | null = null;
   try {
     // The feed's first poll is backlog; from then on, every item is new and alerted in both channels.
     publish();
@@ -42,6 +44,8 @@ export async function runCrashRounds(options: { seed: number; rounds: number; it
     await app.poller.poll((await app.feeds.find(feed.id))!);
     await watchEverything(app, edges);
     await app.close();
+    const outside = await SoakDatabase.open(db);
+    database = outside;
     const env = runEnvironment(db, edges);
     let kills = 0;
     let faults = 0;
@@ -52,7 +56,7 @@ export async function runCrashRounds(options: { seed: number; rounds: number; it
         entries.unshift({ title: `Story ${n} of round ${round}`, link: `https://news.example.com/${n}`, guid: `g${n}` });
       }
       publish();
-      makeDue(db);
+      await outside.makeDue();
       faults += hangSometimes(random, edges);
       const run = startCli(['run'], env);
       const delay = 800 + Math.floor(random() * 4000);
@@ -61,16 +65,16 @@ export async function runCrashRounds(options: { seed: number; rounds: number; it
       run.child.kill('SIGKILL');
       await run.exited;
       kills++;
-      const integrity = integrityCheck(db);
+      const integrity = await outside.integrity();
       if (integrity !== 'ok') problems.push(`round ${round}: integrity_check ${integrity}`);
       log(`round ${round}: killed after ${delay} ms; ${slack.posts.length} Slack and ${discord.messagesIn(discord.channelId).length} Discord messages so far`);
     }
     // A last run that is allowed to finish what the others left.
-    makeDue(db);
+    await outside.makeDue();
     const expected = (entries.length - 1) * 2;
     const last = startCli(['run'], env);
     try {
-      await waitUntil(() => sentCount(db) >= expected, 90_000, `all ${expected} alerts sent`);
+      await waitUntil(async () => (await outside.sentCount()) >= expected, 90_000, `all ${expected} alerts sent`);
     } catch (error) {
       problems.push((error as Error).message);
     } finally {
@@ -80,7 +84,7 @@ export async function runCrashRounds(options: { seed: number; rounds: number; it
     // What the platforms hold: one message per alert, told apart by the alert's outbox id.
     const { slack: slackIds, discord: discordIds } = platformDeliveries(edges);
     const delivered = new Set([...slackIds.map((id) => `s${id}`), ...discordIds.map((id) => `d${id}`)]).size;
-    const integrity = integrityCheck(db);
+    const integrity = await outside.integrity();
     return {
       seed: options.seed,
       rounds: options.rounds,
@@ -95,6 +99,7 @@ export async function runCrashRounds(options: { seed: number; rounds: number; it
       problems,
     };
   } finally {
+    await database?.close();
     await app.dispose();
     await edges.close();
   }

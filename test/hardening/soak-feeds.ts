@@ -1,6 +1,6 @@
 import type { TestApp } from '../helpers/app.ts';
 import { rss, type FeedServer } from '../helpers/feed-server.ts';
-import { makeDue, withDatabase } from './soak-rig.ts';
+import type { SoakDatabase } from './soak-database.ts';
 
 /** An item a feed of the soak published, in the round it did. */
 export interface SoakItem {
@@ -105,29 +105,24 @@ export class SoakFeeds {
   /**
    * Lets time pass for the feeds given (all by default): a claim on one of them left by a worker that is
    * no longer running (`live` are the pids running) is aged past FEED_CLAIM_MS, and each is made due.
-   * Records the moment as the start of a due period of each.
+   * Records the moment as the start of a due period of each, once the database has made them due.
    */
-  advance(db: string, live: Set<number>, feeds: number[] = this.ids.map((_, feed) => feed)): void {
+  async advance(db: SoakDatabase, live: Set<number>, feeds: number[] = this.ids.map((_, feed) => feed)): Promise<void> {
     const ids = feeds.map((feed) => this.ids[feed]!);
-    const stranded = withDatabase(db, (connection) => {
-      const now = new Date().toISOString();
-      const claimed = connection.prepare('SELECT id, claimed_by FROM feeds WHERE claimed_until > ?').all(now) as { id: number; claimed_by: string }[];
-      // A worker is named host:pid:random.
-      const left = claimed.filter((row) => ids.includes(row.id) && !live.has(Number(row.claimed_by.split(':').at(-2))));
-      const age = connection.prepare('UPDATE feeds SET claimed_until = ? WHERE id = ? AND claimed_by = ?');
-      for (const row of left) age.run(new Date(0).toISOString(), row.id, row.claimed_by);
-      return left.map((row) => this.ids.indexOf(row.id));
-    });
+    // A worker is named host:pid:random.
+    const left = (await db.heldClaims()).filter((row) => ids.includes(row.id) && !live.has(Number(row.claimed_by.split(':').at(-2))));
+    for (const row of left) await db.ageClaim(row.id, row.claimed_by);
+    const stranded = left.map((row) => this.ids.indexOf(row.id));
     this.stranded.claims += stranded.length;
     this.stranded.unfetched += stranded.filter((feed) => !this.fetches.some((f) => f.feed === feed && f.at >= this.dueSince[feed]!.at(-1)!)).length;
-    makeDue(db, ids);
+    await db.makeDue(ids);
     const at = Date.now();
     for (const feed of feeds) this.dueSince[feed]!.push(at);
   }
 
   /** The feeds some of whose items are not stored yet. */
-  behind(db: string): number[] {
-    const stored = withDatabase(db, (connection) => new Set(connection.prepare('SELECT url FROM items').pluck().all() as string[]), { readonly: true });
+  async behind(db: SoakDatabase): Promise<number[]> {
+    const stored = await db.storedLinks();
     return [...new Set(this.items.filter((item) => !stored.has(item.link)).map((item) => item.feed))];
   }
 }

@@ -1,12 +1,11 @@
-import Sqlite, { type Database } from 'better-sqlite3';
 import type { TestApp } from '../helpers/app.ts';
 import { FakeDiscord } from '../helpers/fake-discord.ts';
 import { FakeSlack } from '../helpers/fake-slack.ts';
 import { FeedServer } from '../helpers/feed-server.ts';
 
 // What the crash harness (one `ainews run`) and the multi-worker soak (several on one database) share:
-// the servers at the edges, the environment the runs get, and the reads and writes they make on the
-// database from outside.
+// the servers at the edges and the environment the runs get. Their reads and writes on the database
+// from outside are soak-database.ts's.
 
 export const SLACK_CHANNEL = 'C0NEWS';
 
@@ -69,36 +68,6 @@ export function hangSometimes(random: () => number, { slack, discord }: Edges): 
     faults++;
   }
   return faults;
-}
-
-/** Runs `work` on a connection of its own to the database, closed after. */
-export function withDatabase<T>(db: string, work: (connection: Database) => T, options: { readonly?: boolean } = {}): T {
-  const connection = new Sqlite(db, { readonly: options.readonly ?? false, timeout: 5000 });
-  try {
-    return work(connection);
-  } finally {
-    connection.close();
-  }
-}
-
-/** Makes feeds due now (all of them, or those named), as if their interval had passed. */
-export function makeDue(db: string, feedIds?: number[]): void {
-  withDatabase(db, (connection) => {
-    const at = new Date(0).toISOString();
-    if (!feedIds) return void connection.prepare('UPDATE feeds SET next_poll_at = ?').run(at);
-    const update = connection.prepare('UPDATE feeds SET next_poll_at = ? WHERE id = ?');
-    for (const id of feedIds) update.run(at, id);
-  });
-}
-
-/** PRAGMA integrity_check: 'ok', or what is damaged. */
-export function integrityCheck(db: string): string {
-  return withDatabase(db, (connection) => connection.pragma('integrity_check', { simple: true }) as string, { readonly: true });
-}
-
-/** How many outbox rows are recorded sent. */
-export function sentCount(db: string): number {
-  return withDatabase(db, (connection) => connection.prepare("SELECT count(*) FROM outbox WHERE status = 'sent'").pluck().get() as number, { readonly: true });
 }
 
 /** What the platforms hold, in the order they took it: the outbox id of each message, from its metadata (Slack) or its nonce (Discord). */

@@ -24,6 +24,14 @@ export function saysBusy(line: Logged): boolean {
 }
 
 /**
+ * Whether a log line tells of PostgreSQL giving up a transaction that met another worker's: a deadlock, a
+ * serialization failure, a lock not available (src/db/postgres/errors.ts). PostgreSQL's SQLITE_BUSY, in a way.
+ */
+export function saysGivenUp(line: Logged): boolean {
+  return /gave up a transaction that met another|deadlock detected|could not serialize access|could not obtain lock/i.test(`${line.msg} ${line.err ?? ''}`);
+}
+
+/**
  * `ainews run` processes on one database, each of which can be killed and started again. Keeps what they
  * print for the console channel `consoleChannel` (the alert blocks of console-sender.ts) and what they log
  * at warn and above (the environment must ask for LOG_LEVEL=warn and JSON, which a pipe gets).

@@ -1,10 +1,15 @@
 import { parseDuration } from '../../src/duration.ts';
 import { testApp } from '../helpers/app.ts';
+import { createThrowawayDatabase } from '../helpers/postgres-database.ts';
 import { seededRandom } from './random.ts';
 import { tallyChannel, tallyFetches, type ChannelTally, type FetchTally } from './soak-checks.ts';
+import { intact, SoakDatabase } from './soak-database.ts';
 import { SoakFeeds } from './soak-feeds.ts';
-import { hangSometimes, integrityCheck, platformDeliveries, runEnvironment, SLACK_CHANNEL, startEdges, watchEverything, withDatabase } from './soak-rig.ts';
-import { saysBusy, WorkerPool } from './worker-pool.ts';
+import { hangSometimes, platformDeliveries, runEnvironment, SLACK_CHANNEL, startEdges, watchEverything } from './soak-rig.ts';
+import { saysBusy, saysGivenUp, WorkerPool } from './worker-pool.ts';
+
+/** Where the workers' database is: a new SQLite file, or a new database on the PostgreSQL server `server` (a URL), dropped after. */
+export type SoakBackend = { kind: 'sqlite' } | { kind: 'postgres'; server: string };
 
 export interface WorkersReport {
   seed: number;
@@ -40,8 +45,12 @@ export interface WorkersReport {
   /** Log lines of the workers telling of SQLITE_BUSY, and at error level. */
   busy: number;
   errors: number;
+  /** Log lines of the workers telling of a transaction PostgreSQL gave up as it met another's, a deadlock most likely (none on SQLite). */
+  givenUp: number;
+  database: SoakBackend['kind'];
   /** The distinct warnings and errors the workers logged, with how many times each. */
   logged: string[];
+  /** PRAGMA integrity_check on SQLite ('ok' or the damage); 'n/a' on PostgreSQL (see SoakDatabase.integrity). */
   integrity: string;
   problems: string[];
 }
@@ -55,18 +64,40 @@ const GATEWAY_WAIT_MS = 60_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Runs several `ainews run` workers on one SQLite database, against several feeds on a local feed server,
- * Slack, Discord and a console channel. Each round publishes new items, makes every feed due, and kills a
+ * Runs several `ainews run` workers on one database (a new SQLite file, or a new database on the
+ * PostgreSQL server of `backend`, dropped after), against several feeds on a local feed server, Slack,
+ * Discord and a console channel. Each round publishes new items, makes every feed due, and kills a
  * random worker with SIGKILL at a random moment, then starts it again. At the end the workers finish,
  * and what every channel received is checked (each alert once, in the order the outbox queued it), as is
  * every request each feed got (once per due period, never two at a time).
  */
-export async function runWorkerRounds(options: { seed: number; workers: number; rounds: number; itemsPerRound?: number; log?: (line: string) => void }): Promise<WorkersReport> {
+export async function runWorkerRounds(options: WorkerRoundsOptions): Promise<WorkersReport> {
+  const backend = options.backend ?? { kind: 'sqlite' };
+  if (backend.kind === 'sqlite') return runRounds(options, 'sqlite');
+  const database = await createThrowawayDatabase(backend.server, 'ainews_soak');
+  try {
+    return await runRounds(options, 'postgres', { AINEWS_DB: database.url });
+  } finally {
+    await database.drop();
+  }
+}
+
+export interface WorkerRoundsOptions {
+  seed: number;
+  workers: number;
+  rounds: number;
+  backend?: SoakBackend;
+  itemsPerRound?: number;
+  log?: (line: string) => void;
+}
+
+/** The rounds on the database that `env` names (by default testApp's new SQLite file). */
+async function runRounds(options: WorkerRoundsOptions, kind: SoakBackend['kind'], env: Record<string, string> = {}): Promise<WorkersReport> {
   const random = seededRandom(options.seed);
   const log = options.log ?? (() => undefined);
   const edges = await startEdges();
   const { slack, discord } = edges;
-  const app = await testApp();
+  const app = await testApp(env);
   const db = app.config.AINEWS_DB;
   // The feed host takes up to 600 ms over each request (drawn apart from the rounds' own randomness), so
   // that a kill often lands while a worker is part-way through its round's feeds.
@@ -74,11 +105,14 @@ export async function runWorkerRounds(options: { seed: number; workers: number; 
   const feeds = new SoakFeeds(edges.feeds, () => Math.floor(slowness() * 600));
   const since = Date.now();
   let workers: WorkerPool | null = null;
+  let database: SoakDatabase | null = null;
   try {
     // Each feed's first poll is backlog; from then on, every item is new and alerted in the three channels.
     await feeds.install(app);
     await watchEverything(app, edges, [CONSOLE_CHANNEL]);
     await app.close();
+    const outside = await SoakDatabase.open(db);
+    database = outside;
     const pool = new WorkerPool(options.workers, runEnvironment(db, edges, 'warn'), CONSOLE_CHANNEL);
     workers = pool;
     pool.startAll();
@@ -88,7 +122,7 @@ export async function runWorkerRounds(options: { seed: number; workers: number; 
     const counts = () => `${slack.posts.length} Slack, ${discord.messagesIn(discord.channelId).length} Discord and ${pool.printed.length} console messages`;
     for (let round = 1; round <= options.rounds; round++) {
       feeds.publish(random, round, options.itemsPerRound ?? 3);
-      feeds.advance(db, pool.live);
+      await feeds.advance(outside, pool.live);
       faults += hangSometimes(random, edges);
       const delay = 800 + Math.floor(random() * 4000);
       await sleep(delay);
@@ -96,8 +130,8 @@ export async function runWorkerRounds(options: { seed: number; workers: number; 
       const victim = Math.floor(random() * options.workers);
       await pool.kill(victim);
       kills++;
-      const integrity = integrityCheck(db);
-      if (integrity !== 'ok') problems.push(`round ${round}: integrity_check ${integrity}`);
+      const integrity = await outside.integrity();
+      if (!intact(integrity)) problems.push(`round ${round}: integrity_check ${integrity}`);
       pool.start(victim);
       log(`round ${round}: worker ${victim + 1} killed after ${delay} ms; ${counts()} so far`);
     }
@@ -106,11 +140,11 @@ export async function runWorkerRounds(options: { seed: number; workers: number; 
     const expected = feeds.items.length * 3;
     const finished = await settle(async () => {
       problems.push(...pool.restartExited());
-      const behind = feeds.behind(db);
-      if (behind.length > 0) feeds.advance(db, pool.live, behind);
-      return sentAlerts(db) >= expected;
+      const behind = await feeds.behind(outside);
+      if (behind.length > 0) await feeds.advance(outside, pool.live, behind);
+      return (await outside.sentCount('alert')) >= expected;
     }, FINAL_WAIT_MS);
-    if (!finished) problems.push(`not all ${expected} alerts were sent within ${FINAL_WAIT_MS / 1000} s of the last round (${sentAlerts(db)} were)`);
+    if (!finished) problems.push(`not all ${expected} alerts were sent within ${FINAL_WAIT_MS / 1000} s of the last round (${await outside.sentCount('alert')} were)`);
     // The Discord gateway on one worker again, taken over within its lease if its holder was killed last.
     if (!(await settle(async () => discord.connected, GATEWAY_WAIT_MS))) problems.push(`no Discord gateway session was open ${GATEWAY_WAIT_MS / 1000} s after the last round`);
     log(`all rounds done; ${counts()}; stopping the workers`);
@@ -118,9 +152,12 @@ export async function runWorkerRounds(options: { seed: number; workers: number; 
     codes.forEach((code, i) => code !== 0 && problems.push(`worker ${i + 1} exited with ${code} on SIGTERM`));
     const shortest = Math.min(...feeds.intervals.map((every) => parseDuration(every)!));
     if (Date.now() - since > shortest * 0.9) problems.push('the soak outlasted its feeds’ shortest interval: a feed could have fallen due by itself');
-    return { ...tally(db, feeds, edges, pool, since, problems), seed: options.seed, workers: options.workers, rounds: options.rounds, kills, faults };
+    problems.push(...outside.idleErrors.map((error) => `the harness's idle PostgreSQL connection failed: ${error}`));
+    const tallied = await tally(outside, feeds, edges, pool, since, problems);
+    return { ...tallied, seed: options.seed, workers: options.workers, rounds: options.rounds, kills, faults, database: kind };
   } finally {
     if (workers) for (const pid of workers.live) process.kill(pid, 'SIGKILL');
+    await database?.close();
     await app.dispose();
     await edges.close();
   }
@@ -136,23 +173,12 @@ async function settle(done: () => Promise<boolean>, ms: number): Promise<boolean
   return false;
 }
 
-function sentAlerts(db: string): number {
-  return withDatabase(db, (connection) => connection.prepare("SELECT count(*) FROM outbox WHERE kind = 'alert' AND status = 'sent'").pluck().get() as number, { readonly: true });
-}
-
-type Tallied = Omit<WorkersReport, 'seed' | 'workers' | 'rounds' | 'kills' | 'faults'>;
+type Tallied = Omit<WorkersReport, 'seed' | 'workers' | 'rounds' | 'kills' | 'faults' | 'database'>;
 
 /** What the channels, the feed server, the gateway, the workers' logs and the database say once the workers have stopped. */
-function tally(db: string, feeds: SoakFeeds, edges: Awaited<ReturnType<typeof startEdges>>, pool: WorkerPool, since: number, problems: string[]): Tallied {
+async function tally(db: SoakDatabase, feeds: SoakFeeds, edges: Awaited<ReturnType<typeof startEdges>>, pool: WorkerPool, since: number, problems: string[]): Promise<Tallied> {
   const { slack, discord } = edges;
-  const { alerts, others } = withDatabase(
-    db,
-    (connection) => ({
-      alerts: connection.prepare("SELECT o.id, o.channel, i.url FROM outbox o JOIN items i ON i.id = o.item_id WHERE o.kind = 'alert'").all() as { id: number; channel: string; url: string }[],
-      others: connection.prepare("SELECT count(*) FROM outbox WHERE kind <> 'alert'").pluck().get() as number,
-    }),
-    { readonly: true },
-  );
+  const { alerts, others } = await db.alerts();
   if (others > 0) problems.push(`${others} outbox rows are not alerts (an item taken for another's story, or a notice)`);
   const of = (channel: string) => new Map(alerts.filter((a) => a.channel === channel).map((a) => [a.id, a.url]));
   const links = feeds.items.map((item) => item.link);
@@ -189,8 +215,9 @@ function tally(db: string, feeds: SoakFeeds, edges: Awaited<ReturnType<typeof st
     mostSessionsAtOnce: discord.maxOpenSessions,
     busy: pool.logged.filter(saysBusy).length,
     errors: pool.logged.filter((line) => line.level >= 50).length,
+    givenUp: pool.logged.filter(saysGivenUp).length,
     logged: [...seen].map(([text, n]) => `${n} × ${text}`),
-    integrity: integrityCheck(db),
+    integrity: await db.integrity(),
     problems,
   };
 }
@@ -198,5 +225,5 @@ function tally(db: string, feeds: SoakFeeds, edges: Awaited<ReturnType<typeof st
 /** Whether the soak found nothing wrong: every alert once and in order, every fetch in a due period of its own, one gateway session at a time, an intact database. */
 export function passed(report: WorkersReport): boolean {
   const { lost, duplicated, outOfOrder, unexpected, fetch, mostSessionsAtOnce, integrity, problems } = report;
-  return lost === 0 && duplicated === 0 && outOfOrder === 0 && unexpected === 0 && fetch.twice === 0 && fetch.overlapping === 0 && mostSessionsAtOnce <= 1 && integrity === 'ok' && problems.length === 0;
+  return lost === 0 && duplicated === 0 && outOfOrder === 0 && unexpected === 0 && fetch.twice === 0 && fetch.overlapping === 0 && mostSessionsAtOnce <= 1 && intact(integrity) && problems.length === 0;
 }

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { openPostgres } from '../../src/db/postgres/pool.ts';
 import { afterAll, describe } from 'vitest';
+import { createThrowawayDatabase, dropDatabases } from './postgres-database.ts';
 
 /**
  * The PostgreSQL the backend's suites run against: a server for throwaway databases (`npm run pg:start`
@@ -26,20 +27,13 @@ const created: string[] = [];
  */
 export async function freshPostgresUrl(): Promise<string> {
   if (!TEST_POSTGRES_URL) throw new Error('AINEWS_TEST_POSTGRES_URL is unset');
-  const name = `ainews_test_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
-  await onServer((client) => client.query(`CREATE DATABASE ${name}`));
-  created.push(name);
-  const url = new URL(TEST_POSTGRES_URL);
-  url.pathname = `/${name}`;
-  return url.toString();
+  const database = await createThrowawayDatabase(TEST_POSTGRES_URL, 'ainews_test');
+  created.push(database.name);
+  return database.url;
 }
 
 afterAll(async () => {
-  const names = created.splice(0);
-  if (names.length === 0) return;
-  await onServer(async (client) => {
-    for (const name of names) await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  });
+  if (TEST_POSTGRES_URL) await dropDatabases(TEST_POSTGRES_URL, created.splice(0));
 });
 
 const pools: pg.Pool[] = [];
@@ -54,16 +48,6 @@ export function testPool(url: string): pg.Pool {
 afterAll(async () => {
   await Promise.all(pools.splice(0).map((pool) => pool.end()));
 });
-
-async function onServer<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
 
 /**
  * Another session holding rows locked: `lock` runs in a transaction of its own and keeps its locks until
