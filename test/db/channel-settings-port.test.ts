@@ -3,8 +3,8 @@ import { ChannelSettingsStore } from '../../src/db/channel-settings.ts';
 import { WatchStore } from '../../src/db/watches.ts';
 import { describePostgres } from '../helpers/postgres.ts';
 import { postgresStore, sqliteStore, type Store } from '../helpers/storage-backends.ts';
+import { T0 } from '../helpers/port-fixtures.ts';
 
-const T0 = new Date('2026-12-01T10:00:00.000Z');
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
 
 /** Channel settings, the same on each backend. */

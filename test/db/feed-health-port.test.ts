@@ -3,9 +3,7 @@ import { FeedHealthStore, noticedChannels } from '../../src/db/feed-health.ts';
 import { FeedStore } from '../../src/db/feeds.ts';
 import { describePostgres } from '../helpers/postgres.ts';
 import { postgresStore, sqliteStore, type Store } from '../helpers/storage-backends.ts';
-
-const T0 = new Date('2026-12-01T10:00:00.000Z');
-const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
+import { T0, at } from '../helpers/port-fixtures.ts';
 
 /** Feed outages, the same tests and expectations on each backend. */
 function feedHealthSuite(describeOn: (name: string, suite: () => void) => void, open: () => Promise<Store>): void {

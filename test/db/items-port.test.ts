@@ -1,29 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ItemStore, type NewItem } from '../../src/db/items.ts';
+import { ItemStore } from '../../src/db/items.ts';
 import { PendingItems } from '../../src/db/pending-items.ts';
 import { SummaryPending } from '../../src/db/summary-pending.ts';
 import { describePostgres } from '../helpers/postgres.ts';
 import { postgresStore, sqliteStore, type Store } from '../helpers/storage-backends.ts';
+import { T0, at, newItem } from '../helpers/port-fixtures.ts';
 
-const T0 = new Date('2026-12-01T10:00:00.000Z');
-const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
-
-/** An entry of a poll, its link and guid from `key`, published at `publishedAt`. */
-function entry(key: string, fields: Partial<NewItem> = {}): NewItem {
-  return {
-    guid: `guid-${key}`,
-    dedupeKey: `news.example.com/${key}`,
-    url: `https://news.example.com/${key}`,
-    title: `Title ${key}`,
-    author: null,
-    body: `Body of ${key}`,
-    lang: 'en',
-    publishedAt: T0.toISOString(),
-    publishedAtSource: 'feed',
-    contentHash: `hash-${key}`,
-    ...fields,
-  };
-}
+const entry = newItem;
 
 /** Items, the queue of their follow-up pass, and their summary marks: the same tests on each backend. */
 function itemsSuite(describeOn: (name: string, suite: () => void) => void, open: () => Promise<Store>): void {

@@ -7,9 +7,7 @@ import { probeWrite } from '../../src/db/write-probe.ts';
 import { OutboxRows } from '../helpers/outbox-rows.ts';
 import { describePostgres } from '../helpers/postgres.ts';
 import { postgresStore, sqliteStore, type Store } from '../helpers/storage-backends.ts';
-
-const T0 = new Date('2026-12-01T10:00:00.000Z');
-const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
+import { T0, at } from '../helpers/port-fixtures.ts';
 
 /** What the operator's views read (meta, the health probe, `ainews status`, the metrics), on each backend. */
 function opsReadsSuite(describeOn: (name: string, suite: () => void) => void, open: () => Promise<Store>): void {

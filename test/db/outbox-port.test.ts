@@ -4,9 +4,8 @@ import { OutboxNotices } from '../../src/db/outbox-notices.ts';
 import { OutboxRows } from '../helpers/outbox-rows.ts';
 import { describePostgres } from '../helpers/postgres.ts';
 import { postgresStore, sqliteStore, type Store } from '../helpers/storage-backends.ts';
+import { T0, at } from '../helpers/port-fixtures.ts';
 
-const T0 = new Date('2026-12-01T10:00:00.000Z');
-const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
 const options = { claimTimeoutMs: 60_000, summaryWaitMs: 0 };
 
 /** The outbox's queueing and reading side (its claims are test/db/outbox-claims.test.ts), on each backend. */

@@ -8,8 +8,8 @@ import { WatchStore } from '../../src/db/watches.ts';
 import { OutboxRows } from '../helpers/outbox-rows.ts';
 import { describePostgres } from '../helpers/postgres.ts';
 import { postgresStore, sqliteStore, type Store } from '../helpers/storage-backends.ts';
+import { T0 } from '../helpers/port-fixtures.ts';
 
-const T0 = new Date('2026-12-01T10:00:00.000Z');
 const day = (n: number) => new Date(T0.getTime() + n * 86_400_000);
 
 /** Feeds, items with their sources, search rows and candidate index rows, written as the pipeline would on either backend. */

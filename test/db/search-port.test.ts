@@ -10,9 +10,7 @@ import type { Sql } from '../../src/db/sql.ts';
 import { parseSearchQuery, toFtsMatch, toTsQuery } from '../../src/search/query.ts';
 import { describePostgres, freshPostgresUrl, testPool } from '../helpers/postgres.ts';
 import { sqliteStore } from '../helpers/storage-backends.ts';
-
-const T0 = new Date('2026-12-01T10:00:00.000Z');
-const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
+import { T0, at } from '../helpers/port-fixtures.ts';
 
 interface SearchBackend {
   sql: Sql;

@@ -5,9 +5,7 @@ import { LlmUsage } from '../../src/db/llm-usage.ts';
 import { holdTransactionLock } from '../../src/db/sql.ts';
 import { describePostgres } from '../helpers/postgres.ts';
 import { postgresStore, sqliteStore, type Store } from '../helpers/storage-backends.ts';
-
-const T0 = new Date('2026-12-01T10:00:00.000Z');
-const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
+import { T0, at } from '../helpers/port-fixtures.ts';
 
 /** The storage port's suite: the same tests, the same expectations, on each backend. */
 function storagePortSuite(describeOn: (name: string, suite: () => void) => void, open: () => Promise<Store>): void {

@@ -5,26 +5,12 @@ import { StoryStore } from '../../src/db/stories.ts';
 import { TrendItems } from '../../src/db/trend-items.ts';
 import { describePostgres } from '../helpers/postgres.ts';
 import { postgresStore, sqliteStore, type Store } from '../helpers/storage-backends.ts';
+import { T0, at, newItem } from '../helpers/port-fixtures.ts';
 
-const T0 = new Date('2026-12-01T10:00:00.000Z');
-const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
 const SECONDS = Math.floor(T0.getTime() / 1000);
 
-function entry(key: string, fields: Partial<NewItem> = {}): NewItem {
-  return {
-    guid: `guid-${key}`,
-    dedupeKey: `news.example.com/${key}`,
-    url: `https://news.example.com/${key}`,
-    title: `Title ${key}`,
-    author: null,
-    body: `大模型 body of ${key}, long enough to be cut`,
-    lang: 'en',
-    publishedAt: T0.toISOString(),
-    publishedAtSource: 'feed',
-    contentHash: `hash-${key}`,
-    ...fields,
-  };
-}
+/** An entry of a poll, with a body long enough for the stories' texts and trends to cut. */
+const entry = (key: string, fields: Partial<NewItem> = {}): NewItem => newItem(key, { body: `大模型 body of ${key}, long enough to be cut`, ...fields });
 
 /** Stories, the watches' matches below their threshold, and the items trends count: the same tests on each backend. */
 function storiesSuite(describeOn: (name: string, suite: () => void) => void, open: () => Promise<Store>): void {

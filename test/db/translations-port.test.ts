@@ -3,9 +3,8 @@ import { TranslationStore } from '../../src/db/translations.ts';
 import { OutboxRows } from '../helpers/outbox-rows.ts';
 import { describePostgres } from '../helpers/postgres.ts';
 import { postgresStore, sqliteStore, type Store } from '../helpers/storage-backends.ts';
+import { T0, at } from '../helpers/port-fixtures.ts';
 
-const T0 = new Date('2026-12-01T10:00:00.000Z');
-const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
 const SOURCE = { title: 'A title', summary: 'A summary.' };
 
 /** Translations, the same on each backend. */

@@ -2,8 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_REGEX_WATCHES_PER_CHANNEL, MAX_WATCHES_PER_CHANNEL, WatchLimitError, WatchStore } from '../../src/db/watches.ts';
 import { describePostgres } from '../helpers/postgres.ts';
 import { postgresStore, sqliteStore, type Store } from '../helpers/storage-backends.ts';
-
-const T0 = new Date('2026-12-01T10:00:00.000Z');
+import { T0 } from '../helpers/port-fixtures.ts';
 
 /** The watch store, the same on each backend. */
 function watchStoreSuite(describeOn: (name: string, suite: () => void) => void, open: () => Promise<Store>): void {

@@ -3,9 +3,8 @@ import { FeedStore } from '../../src/db/feeds.ts';
 import { WebSubSubscriptions } from '../../src/db/websub-subscriptions.ts';
 import { describePostgres } from '../helpers/postgres.ts';
 import { postgresStore, sqliteStore, type Store } from '../helpers/storage-backends.ts';
+import { T0, at } from '../helpers/port-fixtures.ts';
 
-const T0 = new Date('2026-12-01T10:00:00.000Z');
-const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
 const DAY = 86_400;
 const HUB = 'https://hub.example/';
 const fields = (token: string, hub = HUB) => ({ hub, topic: 'https://a.example/feed', token, secret: `secret-${token}` });
