@@ -30,8 +30,7 @@ export async function openStorage(value: string, options: StorageOptions): Promi
     vacuum: async () => vacuum(db),
     close: async () => {
       // A transaction still at work is let finish, not rolled back by the close.
-      await sql.idle();
-      if (db.open) db.close();
+      await sql.whenIdle(() => db.open && db.close());
     },
   };
 }

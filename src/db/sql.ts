@@ -84,33 +84,36 @@ export class SqliteSql implements Sql {
     return sql;
   }
 
+  // Each statement runs in the same tick as the check that let it run: were there an await between them,
+  // a transaction begun elsewhere in that gap would take the statement in, and roll it back with itself.
+
   async all<T>(sql: string, params: Params = []): Promise<T[]> {
-    await this.turn();
+    while (this.mustWait()) await this.connection.held;
     return this.connection.statement(sql).all(...params) as T[];
   }
 
   async get<T>(sql: string, params: Params = []): Promise<T | undefined> {
-    await this.turn();
+    while (this.mustWait()) await this.connection.held;
     return this.connection.statement(sql).get(...params) as T | undefined;
   }
 
   async run(sql: string, params: Params = []): Promise<{ changes: number }> {
-    await this.turn();
+    while (this.mustWait()) await this.connection.held;
     return { changes: this.connection.statement(sql).run(...params).changes };
   }
 
   /**
-   * Settles once no transaction holds the connection: closing it must wait for that, or the transaction's
-   * work (and whatever else landed in it) would be rolled back.
+   * Runs `last` once no transaction holds the connection, in the same tick: closing it must wait for that,
+   * or the transaction's work would be rolled back.
    */
-  async idle(): Promise<void> {
+  async whenIdle<T>(last: () => T): Promise<T> {
     while (this.connection.held) await this.connection.held;
+    return last();
   }
 
-  /** Waits until a statement may run: at once inside the transaction holding the connection, or when none does. */
-  private async turn(): Promise<void> {
-    if (this.inTransaction || joinedTransaction(this.connection)) return;
-    while (this.connection.held) await this.connection.held;
+  /** Whether a statement must wait: another transaction holds the connection, and this call is not part of it. */
+  private mustWait(): boolean {
+    return this.connection.held !== null && !this.inTransaction && !joinedTransaction(this.connection);
   }
 
   async withTransaction<T>(work: (tx: Sql) => Promise<T>): Promise<T> {

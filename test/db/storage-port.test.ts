@@ -114,6 +114,17 @@ function storagePortSuite(describeOn: (name: string, suite: () => void) => void,
       expect(events).toEqual(['a commits', 'b sees a']);
     });
 
+    it('keeps a statement out of a transaction begun in the same tick, which then rolls back', async () => {
+      const written = store.sql.run("INSERT INTO meta (key, value) VALUES ('before', '1')");
+      const rolledBack = store.sql.withTransaction(async (tx) => {
+        await tx.run("INSERT INTO meta (key, value) VALUES ('inside', '1')");
+        throw new Error('rolled back');
+      });
+      expect(await written).toEqual({ changes: 1 });
+      await expect(rolledBack).rejects.toThrow('rolled back');
+      expect(await store.sql.all("SELECT key FROM meta WHERE key IN ('before', 'inside')")).toEqual([{ key: 'before' }]);
+    });
+
     it('commits two transactions started at once, each with all of its writes', async () => {
       await Promise.all(
         ['first', 'second'].map((name) =>
