@@ -1,4 +1,4 @@
-import type { Sql } from './sql.ts';
+import { holdTransactionLock, type Sql } from './sql.ts';
 
 /** A feed's rhythm as stored: see src/polling/rhythm.ts for what the counts mean. */
 export interface StoredRhythm {
@@ -10,6 +10,15 @@ export interface StoredRhythm {
 /** The feed_rhythms table: when each feed's new items appeared, by hour of the week. The same SQL on both backends. */
 export class FeedRhythms {
   constructor(private readonly sql: Sql) {}
+
+  /**
+   * Inside a transaction, waits for any other worker's reading and saving of this feed's rhythm to end,
+   * and holds it until this one ends: a poll and a push of one feed must not lose each other's items.
+   * (SQLite's write lock serialises them already.)
+   */
+  async lock(feedId: number): Promise<void> {
+    await holdTransactionLock(this.sql, `rhythm ${feedId}`);
+  }
 
   async get(feedId: number): Promise<StoredRhythm | null> {
     const row = await this.sql.get<{ counts: string; counted_at: string; since: string }>(

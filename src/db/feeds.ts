@@ -116,7 +116,9 @@ export class FeedStore {
   /** Finds a feed by numeric id or by URL. */
   async find(idOrUrl: string | number): Promise<FeedRow | undefined> {
     if (typeof idOrUrl === 'number' || /^\d+$/.test(idOrUrl)) {
-      return this.sql.get<FeedRow>('SELECT * FROM feeds WHERE id = ?', [Number(idOrUrl)]);
+      // An id too long to be one is no feed's (PostgreSQL would refuse it as out of range).
+      const id = Number(idOrUrl);
+      return Number.isSafeInteger(id) ? this.sql.get<FeedRow>('SELECT * FROM feeds WHERE id = ?', [id]) : undefined;
     }
     return this.sql.get<FeedRow>('SELECT * FROM feeds WHERE url = ?', [idOrUrl]);
   }

@@ -100,17 +100,12 @@ export class PendingItems {
    * written in one transaction (the caller's, if it is in one).
    */
   async fail(seq: number, error: string, retryAt: (attempts: number) => Date): Promise<number> {
+    // Counted in the UPDATE, so that two workers recording a failure at once count two.
     return this.sql.withTransaction(async () => {
-      const row = await this.sql.get<{ attempts: number }>('SELECT attempts FROM pending_items WHERE seq = ?', [seq]);
+      const row = await this.sql.get<{ attempts: number }>('UPDATE pending_items SET attempts = attempts + 1, last_error = ? WHERE seq = ? RETURNING attempts', [error, seq]);
       if (row === undefined) return 0;
-      const attempts = row.attempts + 1;
-      await this.sql.run('UPDATE pending_items SET attempts = ?, last_error = ?, next_attempt_at = ? WHERE seq = ?', [
-        attempts,
-        error,
-        retryAt(attempts).toISOString(),
-        seq,
-      ]);
-      return attempts;
+      await this.sql.run('UPDATE pending_items SET next_attempt_at = ? WHERE seq = ?', [retryAt(row.attempts).toISOString(), seq]);
+      return row.attempts;
     });
   }
 

@@ -88,6 +88,7 @@ export class PollPlanner {
   /** Adds a report to the feed's stored rhythm; a poll and a push of one feed cannot lose each other's. */
   private learn(feed: FeedRow, report: PollReport): Promise<Rhythm> {
     return this.deps.transaction(async () => {
+      await this.deps.rhythms.lock(feed.id);
       const stored = await this.deps.rhythms.get(feed.id);
       const rhythm = observe(stored ?? emptyRhythm(report.at), report.appeared, report.at);
       await this.deps.rhythms.save(feed.id, rhythm);

@@ -60,6 +60,8 @@ function feedsSuite(describeOn: (name: string, suite: () => void) => void, open:
       expect(await feeds.find(String(b.id))).toEqual(b);
       expect(await feeds.find('https://a.example/feed')).toEqual(added.feed);
       expect(await feeds.find(99)).toBeUndefined();
+      // An id too long to be one (PostgreSQL would refuse it as out of range for bigint).
+      expect(await feeds.find('99999999999999999999')).toBeUndefined();
       expect(await feeds.find('https://nowhere.example/feed')).toBeUndefined();
 
       await feeds.remove(added.feed.id);
