@@ -1,5 +1,5 @@
 import { channelPlatform } from '../channel-name.ts';
-import type { Sql } from './sql.ts';
+import { holdTransactionLock, type Sql } from './sql.ts';
 
 /** A channel's digest: daily or weekly (day 1 = Monday … 7 = Sunday), at a local time, maybe instead of live alerts. */
 export interface DigestSetting {
@@ -64,6 +64,15 @@ export class ChannelSettingsStore {
     /** The zone of a channel that set none (AINEWS_TIMEZONE). */
     private readonly defaultZone: string,
   ) {}
+
+  /**
+   * Inside a transaction, waits for any other worker's transaction on the channel's held rows, digest or
+   * settings to end, then holds the channel until this one ends: a fold and a digest gathering the same
+   * held rows, or a settings change moving them, take turns. (SQLite's write lock serialises them already.)
+   */
+  async lock(channel: string): Promise<void> {
+    await holdTransactionLock(this.sql, `channel ${channel}`);
+  }
 
   async get(channel: string): Promise<ChannelSettings> {
     const row = await this.sql.get<SettingsRow>(`SELECT ${COLUMNS} FROM channels WHERE id = ?`, [channel]);

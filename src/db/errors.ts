@@ -1,11 +1,14 @@
+import { describePostgresError } from './postgres/errors.ts';
+
 /**
- * What a SQLite failure means for whoever runs ainews, or null when it is not one of those they can act
- * on (those are bugs, and keep their stack). Any of these is the storage failing, never a feed's fault.
+ * What a SQLite or PostgreSQL failure means for whoever runs ainews, or null when it is not one of those
+ * they can act on (those are bugs, and keep their stack). Any of these is the storage failing, never a
+ * feed's fault or an item's.
  */
 export function describeDatabaseError(error: unknown, path = ''): string | null {
-  const code = error && typeof error === 'object' ? (error as { code?: unknown }).code : undefined;
-  if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return null;
   const where = path || '(AINEWS_DB)';
+  const code = error && typeof error === 'object' ? (error as { code?: unknown }).code : undefined;
+  if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return describePostgresError(error, where);
   if (code === 'SQLITE_BUSY_SNAPSHOT') return `the database ${where} changed under a read that then tried to write; try again`;
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
     return `the database ${where} is busy: another ainews process kept it locked longer than AINEWS_DB_BUSY_TIMEOUT; try again`;

@@ -1,5 +1,5 @@
 import { ITEM_COLUMNS, type ItemRow } from './item-row.ts';
-import type { Sql } from './sql.ts';
+import { holdTransactionLock, type Sql } from './sql.ts';
 
 /** A stored item waiting for the follow-up pass (migration 009), with the feed that brought it. */
 export interface PendingItem {
@@ -63,6 +63,16 @@ export class PendingItems {
     if (items.length === 0) return;
     const entries = JSON.stringify(items.map((item) => [item.itemId, item.edited ? 1 : 0]));
     await this.sql.run(this.dialect.insert, [source.feedId, source.name, source.url, entries]);
+  }
+
+  /**
+   * Makes the follow-up pass's transaction wait for any other worker's to end, and then hold the queue
+   * until it ends. Clustering must see every story the batch before made (two workers each clustering one
+   * outlet's report would start two stories of one news), and a batch must not be taken twice. On SQLite
+   * the write lock, taken as the transaction begins, does this already.
+   */
+  async holdQueue(): Promise<void> {
+    await holdTransactionLock(this.sql, 'pending items');
   }
 
   /** The oldest `limit` rows that are due, in the order they were queued. */

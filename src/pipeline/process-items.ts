@@ -121,6 +121,7 @@ export class ItemProcessor {
     if (!(await this.deps.pending.any(this.now()))) return null;
     const now = this.now();
     const done = await this.deps.transaction(async () => {
+      await this.deps.pending.holdQueue();
       const batch = await select();
       if (batch.length === 0) return null;
       let alerts = 0;

@@ -81,6 +81,7 @@ export class ChannelRhythm {
    */
   private async change(channel: string, now: Date, apply: () => Promise<void>, reschedule = false): Promise<ChannelSettings> {
     return this.deps.transaction(async () => {
+      await this.deps.settings.lock(channel);
       await apply();
       const { settings, folds, gatherer } = this.deps;
       const current = await settings.get(channel);

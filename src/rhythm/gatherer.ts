@@ -32,7 +32,7 @@ export class Gatherer {
   constructor(
     private readonly deps: {
       folds: OutboxFolds;
-      settings: Pick<ChannelSettingsStore, 'get' | 'dueDigests' | 'scheduleDigest'>;
+      settings: Pick<ChannelSettingsStore, 'get' | 'lock' | 'dueDigests' | 'scheduleDigest'>;
       /** Runs `work` in one write transaction. */
       transaction: <T>(work: () => Promise<T>) => Promise<T>;
       log: Logger;
@@ -46,9 +46,10 @@ export class Gatherer {
     for (const settings of await this.deps.settings.dueDigests(now)) {
       try {
         // Due again inside the transaction: another worker on the database may have queued it since.
-        const queued = await this.deps.transaction(
-          async () => (await this.digestDue(settings.channel, now)) && (await this.queueDigest(settings.channel, now)).id !== null,
-        );
+        const queued = await this.deps.transaction(async () => {
+          await this.deps.settings.lock(settings.channel);
+          return (await this.digestDue(settings.channel, now)) && (await this.queueDigest(settings.channel, now)).id !== null;
+        });
         if (queued) digests++;
       } catch (error) {
         this.deps.log.error({ err: error, channel: settings.channel }, 'could not queue a digest; it is tried again on the next round');
@@ -75,6 +76,7 @@ export class Gatherer {
    * it in a transaction.
    */
   async queueDigest(channel: string, now: Date): Promise<{ id: number | null; stories: number }> {
+    await this.deps.settings.lock(channel);
     const settings = await this.deps.settings.get(channel);
     const { digest } = settings;
     if (!digest) throw new RhythmSettingError(`${channel} has no digest; set one with: digest daily 09:00`);
@@ -106,6 +108,7 @@ export class Gatherer {
 
   /** Gathers the channel's held rows due by `now` into fold rows; returns how many. Call it in a transaction. */
   async fold(channel: string, now: Date): Promise<number> {
+    await this.deps.settings.lock(channel);
     const rows = await this.deps.folds.held(channel, now);
     if (rows.length === 0) return 0;
     const stories = new Map<number, { ref: RoundupEntryRef; published_at: string; outlets: number; ids: number[] }>();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createApp, type App, type AppOptions } from '../../src/app.ts';
 import type { Database } from '../../src/db/open.ts';
 import { loadConfig } from '../../src/config.ts';
-import { createLogger } from '../../src/log.ts';
+import { createLogger, type Logger } from '../../src/log.ts';
 import type { PollOutcome } from '../../src/pipeline/poll-feed.ts';
 
 /** The app on a SQLite file: its connection is there for the tests' own reads and writes. */
@@ -37,6 +37,21 @@ export async function testApp(env: Record<string, string> = {}, options: AppOpti
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The real app on PostgreSQL: on `url`, as another worker sharing that database, or on a new database of
+ * its own (test/helpers/postgres.ts; dropped after the file's tests). Its env is testApp's.
+ */
+export async function postgresApp(url: string, env: Record<string, string> = {}, options: AppOptions = {}, log: Logger = createLogger('silent')): Promise<App> {
+  const config = loadConfig({
+    AINEWS_DB: url,
+    AINEWS_SEED_DEFAULT_FEEDS: 'false',
+    AINEWS_ALLOW_PRIVATE_NETWORK: 'true',
+    FETCH_TIMEOUT: '5s',
+    ...env,
+  });
+  return createApp(config, log, undefined, options);
 }
 
 export function fixture(name: string): Buffer {

@@ -1,5 +1,5 @@
 import { normalizeEntry, type NormalizedItem } from '../../src/feeds/normalize.ts';
-import type { TestApp } from './app.ts';
+import type { App } from '../../src/app.ts';
 
 let counter = 0;
 
@@ -9,7 +9,7 @@ let counter = 0;
  * (unless `process: false`, for a test that routes or summarizes them itself).
  */
 export async function storeItems(
-  app: TestApp,
+  app: Pick<App, 'feeds' | 'items' | 'processor'>,
   entries: { title: string; body?: string; link?: string; date?: string }[],
   options: { feedUrl?: string; feedName?: string; backlog?: boolean; now?: Date; process?: boolean } = {},
 ) {

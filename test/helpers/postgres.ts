@@ -64,3 +64,33 @@ async function onServer<T>(work: (client: pg.Client) => Promise<T>): Promise<T> 
     await client.end();
   }
 }
+
+/**
+ * Another session holding rows locked: `lock` runs in a transaction of its own and keeps its locks until
+ * `release`. With `waiters`, a test sees when the sessions it set going are all stuck behind a lock
+ * (this one's, or each other's), so that it can release them at a moment it chose rather than by timing.
+ */
+export async function lockedRows(url: string, lock: string, params: unknown[] = []) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query('BEGIN');
+  await client.query(lock, params);
+  return {
+    /** Waits until `count` other sessions of this database wait for a lock. */
+    async waiters(count: number): Promise<void> {
+      for (;;) {
+        // Inside a transaction, pg_stat_activity is read once and kept: cleared, it is read afresh.
+        await client.query('SELECT pg_stat_clear_snapshot()');
+        const { rows } = await client.query<{ n: string }>(
+          "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()",
+        );
+        if (Number(rows[0]!.n) >= count) return;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    },
+    async release(): Promise<void> {
+      await client.query('COMMIT');
+      await client.end();
+    },
+  };
+}

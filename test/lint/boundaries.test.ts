@@ -55,6 +55,9 @@ describe.concurrent('lint', () => {
       'src/just-fits.ts': lines(400),
       // A store call nobody waits for.
       'src/forgets-to-await.ts': 'export async function store(): Promise<void> {}\nstore();\n',
+      // A test comparing a store's promise instead of what it resolves to: it could never fail.
+      'test/compares-a-promise.test.ts':
+        "import { expect, it } from 'vitest';\nconst count = async () => 3;\nit('counts', async () => {\n  expect(count()).toBeTruthy();\n  expect(await count()).toBe(3);\n  await expect(count()).resolves.toBe(3);\n});\n",
       // Typed lint reads the program as the real tree's tsconfig.json describes it.
       'tsconfig.json': readFileSync(join(ROOT, 'tsconfig.json'), 'utf8'),
     };
@@ -65,6 +68,10 @@ describe.concurrent('lint', () => {
   });
 
   afterAll(() => rmSync(tree, { recursive: true, force: true }));
+
+  // One typed lint of the planted tree, read by every test of its rules: each run takes seconds.
+  let linted: ReturnType<typeof lintLines> | undefined;
+  const lintTree = () => (linted ??= lintLines(tree));
 
   test('an import cycle, a platform SDK outside its platform, db reaching up, and an unlisted process test each fail, by rule and file', { timeout: SLOW }, async () => {
     const { code, output } = await lintImports(tree, ['src', 'commands', 'test']);
@@ -82,7 +89,7 @@ describe.concurrent('lint', () => {
   });
 
   test('a source file over 400 lines fails, by rule and file; one of 400 passes', { timeout: SLOW }, async () => {
-    const { code, output } = await lintLines(tree);
+    const { code, output } = await lintTree();
     expect(code).not.toBe(0);
     expect(output).toContain(join(tree, 'src/long.ts'));
     expect(output).toMatch(/too many lines \(401\).*max-lines/);
@@ -90,10 +97,18 @@ describe.concurrent('lint', () => {
   });
 
   test('a promise nobody awaits, handles or marks void fails, by rule and file', { timeout: SLOW }, async () => {
-    const { code, output } = await lintLines(tree);
+    const { code, output } = await lintTree();
     expect(code).not.toBe(0);
     expect(output).toContain(join(tree, 'src/forgets-to-await.ts'));
     expect(output).toMatch(/2:1 +error +Promises must be awaited.*no-floating-promises/);
+  });
+
+  test('a test that gives expect() a promise fails, by rule, file and line; awaited or through .resolves, it passes', { timeout: SLOW }, async () => {
+    const { code, output } = await lintTree();
+    expect(code).not.toBe(0);
+    const file = output.slice(output.indexOf(join(tree, 'test/compares-a-promise.test.ts')));
+    expect(file).toMatch(/^\S+\n +4:10 +error +expect\(\) is given a promise.*ainews\/expect-awaited/);
+    expect(file.split('\n\n')[0]).not.toMatch(/\n +[567]:/);
   });
 
   test.for(['lint:imports', 'lint:lines'])('the real tree passes npm run %s', { timeout: SLOW }, async (name) => {

@@ -79,7 +79,7 @@ describe('digests on their schedule', () => {
     await news.publish(app, ['GPT-5 gets cheaper']);
     const other = new Gatherer({
       folds: new OutboxFolds(SqliteSql.open(app.db)),
-      settings: { get: (channel) => settings.get(channel), dueDigests: async () => readBefore, scheduleDigest: (...args) => settings.scheduleDigest(...args) },
+      settings: { get: (channel) => settings.get(channel), lock: (channel) => settings.lock(channel), dueDigests: async () => readBefore, scheduleDigest: (...args) => settings.scheduleDigest(...args) },
       transaction: (work) => app.sql.withTransaction(() => work()),
       log: createLogger('silent'),
     });
