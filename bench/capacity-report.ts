@@ -57,7 +57,7 @@ export function reportLines(result: CapacityResult): string[] {
   const correct =
     alerts.missing === 0 && alerts.duplicates === 0 && alerts.unexpected === 0 && alerts.delivered === alerts.expected && result.unpolled === 0;
   const lines = [
-    `  setup ${s(result.setupMs)}: the workload, a new database, the feeds and the watches through the stores`,
+    `  setup ${s(result.setupMs)}: the workload, a new database, the feeds and the watches through the stores${result.workers > 1 ? `, then the ${result.workers} worker processes started` : ''}`,
     `  warm-up ${s(warmup.ms)}: every feed's first poll (${warmup.polls} polls, ${warmup.backlog} backlog items stored, no alerts): ` +
       stageLine(warmup.stages, { polls: warmup.polls, items: warmup.backlog, alerts: 0 }).replace(/, deliver.*$/, ''),
     `  window: ${size.minutes * 60} simulated seconds in ${s(result.wallMs)} of wall clock, ${speed.toFixed(1)}× real time, ${result.rounds} scheduler rounds; rates per wall-clock second:`,
