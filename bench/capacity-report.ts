@@ -82,7 +82,13 @@ export function reportLines(result: CapacityResult): string[] {
 /** How the window's polls and sends fell to each worker. */
 function byWorker(result: CapacityResult): string {
   const { byWorker: workers } = result;
-  return `polls ${workers.map((w) => w.polls).join(' / ')}, alerts sent ${workers.map((w) => w.sent).join(' / ')}`;
+  const { pollMs, processMs, deliverMs } = result.stages;
+  const inStages = (pollMs + processMs + deliverMs) / (result.wallMs * workers.length);
+  return (
+    `polls ${workers.map((w) => w.polls).join(' / ')}, alerts sent ${workers.map((w) => w.sent).join(' / ')}; ` +
+    `${result.siteWaits} times a fetch waited for a site another worker was fetching from; ` +
+    `each worker was at work ${Math.round(inStages * 100)}% of the window on average, and waited for the others to end the round the rest`
+  );
 }
 
 function closingNote(result: CapacityResult, speed: number, every: string): string {

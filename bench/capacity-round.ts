@@ -27,6 +27,8 @@ export interface RoundReport {
   stages: Stages;
   /** Polls made, by worker (one entry per worker). */
   polledBy: number[];
+  /** Times a fetch found its site's lease held by another worker, and waited to ask again. */
+  siteWaits: number;
 }
 
 /**
@@ -59,7 +61,13 @@ export function combine(reports: RoundReport[]): RoundReport {
     for (const key of Object.keys(summary) as (keyof TickSummary)[]) summary[key] += report.summary[key];
     for (const key of Object.keys(stages) as (keyof Stages)[]) stages[key] += report.stages[key];
   }
-  return { summary, stages, sent: reports.flatMap((report) => report.sent), polledBy: reports.flatMap((report) => report.polledBy) };
+  return {
+    summary,
+    stages,
+    sent: reports.flatMap((report) => report.sent),
+    polledBy: reports.flatMap((report) => report.polledBy),
+    siteWaits: reports.reduce((sum, report) => sum + report.siteWaits, 0),
+  };
 }
 
 /** Sends nowhere: records what the delivery worker sent, and when (wall clock). */
@@ -113,6 +121,7 @@ export class RoundWorker implements Fleet {
   private readonly sender: RecordingSender;
   private readonly delivery: DeliveryWorker;
   private processMs = 0;
+  private siteWaits = 0;
 
   constructor(
     private readonly app: App,
@@ -123,6 +132,13 @@ export class RoundWorker implements Fleet {
     this.sender = new RecordingSender(worker);
     this.delivery = app.deliveryWorker([this.sender]);
     timeMethod(app.processor, 'processNext', (ms) => (this.processMs += ms));
+    // The site leases are taken through the app's leases (HostLeases): a refusal is a wait for another worker.
+    const acquire = app.leases.acquire.bind(app.leases);
+    app.leases.acquire = async (name, ...rest) => {
+      const taken = await acquire(name, ...rest);
+      if (!taken && name.startsWith('host:')) this.siteWaits++;
+      return taken;
+    };
   }
 
   async round(at: number): Promise<RoundReport> {
@@ -134,6 +150,8 @@ export class RoundWorker implements Fleet {
     await this.delivery.drain();
     // The processor runs within the tick (each poll's items are processed before the tick ends).
     const processMs = this.processMs - processedBefore;
+    const siteWaits = this.siteWaits;
+    this.siteWaits = 0;
     const summary = noSummary();
     for (const key of Object.keys(summary) as (keyof TickSummary)[]) summary[key] = tick?.[key] ?? 0;
     return {
@@ -141,13 +159,14 @@ export class RoundWorker implements Fleet {
       sent: this.sender.take(),
       stages: { pollMs: delivering - started - processMs, processMs, deliverMs: performance.now() - delivering },
       polledBy: [summary.polled],
+      siteWaits,
     };
   }
 
   async drainAll(): Promise<RoundReport> {
     const started = performance.now();
     while ((await this.delivery.drain()) > 0);
-    return { summary: noSummary(), sent: this.sender.take(), stages: { ...noStages(), deliverMs: performance.now() - started }, polledBy: [0] };
+    return { summary: noSummary(), sent: this.sender.take(), stages: { ...noStages(), deliverMs: performance.now() - started }, polledBy: [0], siteWaits: 0 };
   }
 
   /** The app is its owner's to close. */

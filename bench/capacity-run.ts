@@ -33,6 +33,8 @@ export interface CapacityResult {
   polls: { total: number; notModified: number; failed: number };
   /** Polls in the window, and alerts sent, by worker. */
   byWorker: { polls: number; sent: number }[];
+  /** Times in the window a fetch waited because another worker was fetching from the same site. */
+  siteWaits: number;
   /** New items stored, indexed, clustered and routed in the window. */
   items: number;
   /** New items published a poll interval (and its jitter) before the window's end that were never stored: none. */
@@ -122,6 +124,7 @@ async function measure(app: App, fleet: Fleet, workload: Workload, clock: { now:
     rounds: window.rounds,
     polls: { total: summary.polled, notModified: summary.notModified, failed: summary.failed },
     byWorker: window.polledBy.map((polls, index) => ({ polls, sent: sent.filter((d) => d.worker === index + 1).length })),
+    siteWaits: window.siteWaits,
     items: summary.fresh,
     unpolled: check.unpolled,
     alerts: { queued: summary.alerts, delivered: sent.length, ...check.counts },
@@ -153,6 +156,7 @@ interface Rounds {
   sent: Delivery[];
   /** Polls by worker. */
   polledBy: number[];
+  siteWaits: number;
   /** Wall clock (`wallClock`): when the first round started, and how long the rounds took. */
   startedAt: number;
   wallMs: number;
@@ -164,7 +168,16 @@ interface Rounds {
  * soonest.
  */
 async function runRounds(feeds: FeedStore, fleet: Fleet, clock: { now: number }, from: number, until: number, onRound: (at: number) => void): Promise<Rounds> {
-  const done: Rounds = { rounds: 0, summary: noSummary(), stages: noStages(), sent: [], polledBy: new Array<number>(fleet.size).fill(0), startedAt: wallClock(), wallMs: 0 };
+  const done: Rounds = {
+    rounds: 0,
+    summary: noSummary(),
+    stages: noStages(),
+    sent: [],
+    polledBy: new Array<number>(fleet.size).fill(0),
+    siteWaits: 0,
+    startedAt: wallClock(),
+    wallMs: 0,
+  };
   for (let at = from; at < until; ) {
     clock.now = at;
     onRound(at);
@@ -174,6 +187,7 @@ async function runRounds(feeds: FeedStore, fleet: Fleet, clock: { now: number },
     done.stages = sum.stages;
     done.sent.push(...round.sent);
     round.polledBy.forEach((polls, index) => (done.polledBy[index]! += polls));
+    done.siteWaits += round.siteWaits;
     done.rounds++;
     const due = (await feeds.nextDueAt())?.getTime() ?? Infinity;
     at = Math.min(Math.floor(at / MINUTE_MS) * MINUTE_MS + MINUTE_MS, Math.max(due, at + WAKE_MIN_MS));

@@ -105,7 +105,8 @@ describePostgres('capacity benchmark', () => {
     expect(result.byWorker.reduce((sum, w) => sum + w.polls, 0)).toBe(result.polls.total);
     expect(result.byWorker.reduce((sum, w) => sum + w.sent, 0)).toBe(result.alerts.delivered);
     const lines = reportLines(result);
-    expect(lines).toContain(`  by worker: polls ${result.byWorker.map((w) => w.polls).join(' / ')}, alerts sent ${result.byWorker.map((w) => w.sent).join(' / ')}`);
+    const byWorker = `  by worker: polls ${result.byWorker.map((w) => w.polls).join(' / ')}, alerts sent ${result.byWorker.map((w) => w.sent).join(' / ')}; `;
+    expect(lines.find((line) => line.startsWith(byWorker))).toMatch(/; \d+ times a fetch waited for a site another worker was fetching from; each worker was at work \d+% of the window/);
     expect(lines.some((line) => line.startsWith('  where the time went (added up over the 3 workers, which ran side by side): poll '))).toBe(true);
     expect(lines.at(-1)).toMatch(/^capacity: postgres x3 polls\/s [\d.]+ items\/s [\d.]+ alerts\/s [\d.]+ p95 [\d.]+ m?s speed [\d.]+x$/);
     expect(await leftBehind()).toEqual([]);
