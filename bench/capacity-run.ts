@@ -1,28 +1,40 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createApp, type App } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
-import type { Alert, AlertSender } from '../src/delivery/port.ts';
 import { formatDuration } from '../src/duration.ts';
-import type { DeliveryWorker } from '../src/delivery/worker.ts';
+import type { FeedStore } from '../src/db/feeds.ts';
 import { createLogger } from '../src/log.ts';
 import { WAKE_MIN_MS, type TickSummary } from '../src/pipeline/scheduler.ts';
-import { buildWorkload, watchersByTerm, type CapacitySize, type Workload } from './capacity-workload.ts';
+import { checkAlerts } from './capacity-check.ts';
+import { withThrowawayDatabase, type CapacityDatabase } from './capacity-database.ts';
+import { WorkerProcesses } from './capacity-processes.ts';
+import { combine, noStages, noSummary, RoundWorker, wallClock, type Delivery, type Fleet, type Stages } from './capacity-round.ts';
+import { buildWorkload, type CapacitySize, type Workload } from './capacity-workload.ts';
 import { seeded } from './random.ts';
 import { SimFeedServer } from './sim-feed-server.ts';
+
+export type { Stages } from './capacity-round.ts';
+
+/** The database a run is on. */
+export type Backend = CapacityDatabase['db'];
 
 /** What one run measured; capacity-report.ts prints it. */
 export interface CapacityResult {
   size: CapacitySize;
-  /** Wall-clock milliseconds: making the workload, database, feeds and watches; then every feed's first poll. */
+  db: Backend;
+  /** How many workers shared the database, each a process of its own when more than one. */
+  workers: number;
+  /** Wall-clock milliseconds: making the workload, database, feeds and watches (and starting the workers); then every feed's first poll. */
   setupMs: number;
   warmup: { ms: number; polls: number; backlog: number; stages: Stages };
-  /** The measured window, in wall-clock milliseconds, and where they went. */
+  /** The measured window, in wall-clock milliseconds, and where they went (added up over the workers). */
   wallMs: number;
   stages: Stages;
   rounds: number;
   polls: { total: number; notModified: number; failed: number };
+  /** Polls in the window, and alerts sent, by worker. */
+  byWorker: { polls: number; sent: number }[];
+  /** Times in the window a fetch waited because another worker was fetching from the same site. */
+  siteWaits: number;
   /** New items stored, indexed, clustered and routed in the window. */
   items: number;
   /** New items published a poll interval (and its jitter) before the window's end that were never stored: none. */
@@ -36,121 +48,83 @@ export interface CapacityResult {
   matchedShare: number;
 }
 
-/** Wall-clock milliseconds in each stage: fetching and storing polls, processing what they stored, delivering. */
-export interface Stages {
-  pollMs: number;
-  processMs: number;
-  deliverMs: number;
-}
-
-interface Delivery {
-  deliveryId: number;
-  channel: string;
-  itemId: number;
-  wallMs: number;
-}
-
 /** Feeds are spread over this many ports of 127.0.0.1: as many hosts, so that polls of one host do not queue behind each other. */
 const HOSTS = 64;
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
 
-/** Sends nowhere: records what the delivery worker sent, and when (wall clock). */
-class RecordingSender implements AlertSender {
-  readonly platform = 'console' as const;
-  readonly sent: Delivery[] = [];
-
-  async send(alert: Alert): Promise<string> {
-    this.sent.push({ deliveryId: alert.deliveryId, channel: alert.channel, itemId: alert.itemId, wallMs: performance.now() });
-    return `capacity-${alert.deliveryId}`;
-  }
-}
-
-/** Time spent in an object's method, from its call until what it returns settles, added up. */
-function timeMethod<T extends object, K extends keyof T>(target: T, key: K, add: (ms: number) => void): void {
-  const original = target[key] as (...args: unknown[]) => unknown;
-  target[key] = ((...args: unknown[]) => {
-    const started = performance.now();
-    const added = () => add(performance.now() - started);
-    let result: unknown;
-    try {
-      result = original.apply(target, args);
-    } catch (error) {
-      added();
-      throw error;
-    }
-    if (!(result instanceof Promise)) {
-      added();
-      return result;
-    }
-    return result.finally(added);
-  }) as T[K];
-}
-
 /**
- * One worker on SQLite: the real app (scheduler, poller, processor, router, outbox, delivery worker)
- * on a temporary database, the feeds on 127.0.0.1, the clock simulated. Rounds run back to back, each
- * as soon as the previous one is done: the clock jumps to when the running bot's scheduler would wake
- * next (the minute's tick, or the next feed due, a second after the round at the soonest), so the
- * window's simulated minutes take as long as the work in them, and the rates are what one process can
- * do flat out. After each round the delivery worker sends what is due, as `ainews poll --once` does:
- * the whole run is one thread either way, and each stage is timed apart.
+ * The real app (scheduler, poller, processor, router, outbox, delivery worker) on a new database, the
+ * feeds on 127.0.0.1, the clock simulated. Rounds run back to back, each as soon as the previous one is
+ * done: the clock jumps to when the running bot's scheduler would wake next (the minute's tick, or the
+ * next feed due, a second after the round at the soonest), so the window's simulated minutes take as
+ * long as the work in them, and the rates are what the workers can do flat out. After each round the
+ * delivery worker sends what is due, as `ainews poll --once` does, and each stage is timed apart.
+ *
+ * One worker is this process, on SQLite or PostgreSQL: one thread either way. Several (PostgreSQL only)
+ * are as many processes (capacity-processes.ts), each with its own app on the one database, set up here
+ * first; every round, each sets its clock, runs its scheduler round and sends, all at once.
  */
-export async function runCapacity(size: CapacitySize): Promise<CapacityResult> {
+export async function runCapacity(size: CapacitySize, database: CapacityDatabase = { db: 'sqlite' }, workers = 1): Promise<CapacityResult> {
   const started = performance.now();
   const workload = buildWorkload(size);
   const clock = { now: workload.addedAt(0) };
   const server = await new SimFeedServer(workload.feeds, () => clock.now, () => clock.now >= workload.start).listen(HOSTS);
-  const dir = mkdtempSync(join(tmpdir(), 'ainews-bench-capacity-'));
   try {
-    const config = loadConfig({
-      AINEWS_DB: join(dir, 'ainews.db'),
-      AINEWS_SEED_DEFAULT_FEEDS: 'false',
-      AINEWS_ALLOW_PRIVATE_NETWORK: 'true',
-      // Twice what the feeds' intervals ask for: the budget must not be what limits the run.
-      POLL_BUDGET_PER_HOUR: String(Math.min(10_000_000, Math.ceil((2 * size.feeds * 3_600_000) / size.everyMs) + size.feeds)),
+    return await withThrowawayDatabase(database, async (location) => {
+      const env = {
+        AINEWS_DB: location,
+        AINEWS_SEED_DEFAULT_FEEDS: 'false',
+        AINEWS_ALLOW_PRIVATE_NETWORK: 'true',
+        // Twice what the feeds' intervals ask for, for each worker: the budget must not be what limits the run.
+        POLL_BUDGET_PER_HOUR: String(Math.min(10_000_000, Math.ceil((2 * size.feeds * 3_600_000) / size.everyMs) + size.feeds)),
+      };
+      const app = await createApp(loadConfig(env), createLogger('silent'), undefined, { now: () => new Date(clock.now), random: seeded(1) });
+      try {
+        await addFeedsAndWatches(app, workload, server, clock);
+        const fleet = workers === 1 ? new RoundWorker(app, clock) : await WorkerProcesses.start(workers, env, clock.now);
+        try {
+          return await measure(app, fleet, workload, clock, { db: database.db, startedAt: started });
+        } finally {
+          await fleet.close();
+        }
+      } finally {
+        await app.close();
+      }
     });
-    const app = await createApp(config, createLogger('silent'), undefined, { now: () => new Date(clock.now), random: seeded(1) });
-    try {
-      await addFeedsAndWatches(app, workload, server, clock);
-      return await measure(app, workload, clock, performance.now() - started);
-    } finally {
-      await app.close();
-    }
   } finally {
     await server.close();
-    rmSync(dir, { recursive: true, force: true });
   }
 }
 
 /** The warm-up, then the window, then the check of what was sent. */
-async function measure(app: App, workload: Workload, clock: { now: number }, setupMs: number): Promise<CapacityResult> {
-  const sender = new RecordingSender();
-  const worker = app.deliveryWorker([sender]);
-  let stages: Stages = { pollMs: 0, processMs: 0, deliverMs: 0 };
-  timeMethod(app.processor, 'processNext', (ms) => (stages.processMs += ms));
-  const warm = await runRounds(app, worker, clock, workload.addedAt(0), workload.start, () => undefined, stages);
-  const warmup = { ms: warm.wallMs, polls: warm.summary.polled, backlog: warm.summary.backlog, stages };
-  stages = { pollMs: 0, processMs: 0, deliverMs: 0 };
+async function measure(app: App, fleet: Fleet, workload: Workload, clock: { now: number }, run: { db: Backend; startedAt: number }): Promise<CapacityResult> {
+  const setupMs = performance.now() - run.startedAt;
+  const warm = await runRounds(app.feeds, fleet, clock, workload.addedAt(0), workload.start, () => undefined);
+  const warmup = { ms: warm.wallMs, polls: warm.summary.polled, backlog: warm.summary.backlog, stages: warm.stages };
   const roundWall = new Map<number, number>();
-  const window = await runRounds(app, worker, clock, workload.start, workload.end, (at) => roundWall.set(at, performance.now()), stages);
+  const window = await runRounds(app.feeds, fleet, clock, workload.start, workload.end, (at) => roundWall.set(at, wallClock()));
   // What the last rounds queued goes out before the window is closed.
-  const lastDrain = performance.now();
-  while ((await worker.drain()) > 0);
-  stages.deliverMs += performance.now() - lastDrain;
-  const wallMs = window.wallMs + (performance.now() - lastDrain);
-  const sent = sender.sent.filter((d) => d.wallMs >= window.startedAt);
+  const lastDrain = wallClock();
+  const last = await fleet.drainAll();
+  const wallMs = window.wallMs + (wallClock() - lastDrain);
+  const stages = combine([{ ...window, sent: [], polledBy: [] }, last]).stages;
+  const sent = [...window.sent, ...last.sent];
   const check = await checkAlerts(app, workload, sent);
   const delaysMs = sent.map((d) => d.wallMs - roundWall.get(check.firstSeen.get(d.itemId)!)!).sort((a, b) => a - b);
   const { summary } = window;
   return {
     size: workload.size,
+    db: run.db,
+    workers: fleet.size,
     setupMs,
     warmup,
     wallMs,
     stages,
     rounds: window.rounds,
     polls: { total: summary.polled, notModified: summary.notModified, failed: summary.failed },
+    byWorker: window.polledBy.map((polls, index) => ({ polls, sent: sent.filter((d) => d.worker === index + 1).length })),
+    siteWaits: window.siteWaits,
     items: summary.fresh,
     unpolled: check.unpolled,
     alerts: { queued: summary.alerts, delivered: sent.length, ...check.counts },
@@ -178,90 +152,46 @@ async function addFeedsAndWatches(app: App, workload: Workload, server: SimFeedS
 interface Rounds {
   rounds: number;
   summary: TickSummary;
-  /** Wall clock: when the first round started, and how long the rounds took. */
+  stages: Stages;
+  sent: Delivery[];
+  /** Polls by worker. */
+  polledBy: number[];
+  siteWaits: number;
+  /** Wall clock (`wallClock`): when the first round started, and how long the rounds took. */
   startedAt: number;
   wallMs: number;
 }
 
 /**
- * Scheduler rounds from `from` until `until` (simulated), each followed by the delivery worker sending
- * what is due. The clock moves as the running bot's scheduler would wake: on each minute (POLL_CRON)
- * and when the next feed falls due, a second after the round at the soonest.
+ * Rounds from `from` until `until` (simulated). The clock moves as the running bot's scheduler would
+ * wake: on each minute (POLL_CRON) and when the next feed falls due, a second after the round at the
+ * soonest.
  */
-async function runRounds(
-  app: App,
-  worker: DeliveryWorker,
-  clock: { now: number },
-  from: number,
-  until: number,
-  onRound: (at: number) => void,
-  stages: Stages,
-): Promise<Rounds> {
-  const summary: TickSummary = { polled: 0, fresh: 0, alerts: 0, backlog: 0, notModified: 0, failed: 0, deferred: 0 };
-  const startedAt = performance.now();
-  let rounds = 0;
-  let tickMs = 0;
+async function runRounds(feeds: FeedStore, fleet: Fleet, clock: { now: number }, from: number, until: number, onRound: (at: number) => void): Promise<Rounds> {
+  const done: Rounds = {
+    rounds: 0,
+    summary: noSummary(),
+    stages: noStages(),
+    sent: [],
+    polledBy: new Array<number>(fleet.size).fill(0),
+    siteWaits: 0,
+    startedAt: wallClock(),
+    wallMs: 0,
+  };
   for (let at = from; at < until; ) {
     clock.now = at;
     onRound(at);
-    const tickStarted = performance.now();
-    const tick = await app.scheduler.tick();
-    const delivering = performance.now();
-    tickMs += delivering - tickStarted;
-    await worker.drain();
-    stages.deliverMs += performance.now() - delivering;
-    rounds++;
-    for (const key of Object.keys(summary) as (keyof TickSummary)[]) summary[key] += tick?.[key] ?? 0;
-    const due = (await app.feeds.nextDueAt())?.getTime() ?? Infinity;
+    const round = await fleet.round(at);
+    const sum = combine([{ ...done, sent: [], polledBy: [] }, round]);
+    done.summary = sum.summary;
+    done.stages = sum.stages;
+    done.sent.push(...round.sent);
+    round.polledBy.forEach((polls, index) => (done.polledBy[index]! += polls));
+    done.siteWaits += round.siteWaits;
+    done.rounds++;
+    const due = (await feeds.nextDueAt())?.getTime() ?? Infinity;
     at = Math.min(Math.floor(at / MINUTE_MS) * MINUTE_MS + MINUTE_MS, Math.max(due, at + WAKE_MIN_MS));
   }
-  // The processor runs within the ticks (each poll's items are processed before the tick ends).
-  stages.pollMs = tickMs - stages.processMs;
-  return { rounds, summary, startedAt, wallMs: performance.now() - startedAt };
-}
-
-/**
- * The alerts sent against those the workload predicts: for every new item ainews stored, one alert
- * in each channel that watches a term its title carries, sent exactly once.
- */
-async function checkAlerts(app: App, workload: Workload, sent: Delivery[]) {
-  const watchers = watchersByTerm(workload);
-  const rows = await app.sql.all<{ id: number; url: string; first_seen_at: string }>('SELECT id, url, first_seen_at FROM items WHERE backlog = false');
-  const expected = new Set<string>();
-  const firstSeen = new Map<number, number>();
-  let matched = 0;
-  for (const row of rows) {
-    firstSeen.set(row.id, Date.parse(row.first_seen_at));
-    const item = workload.byLink.get(row.url);
-    if (!item) throw new Error(`capacity: stored an item the feeds do not have: ${row.url}`);
-    const channels = new Set(item.terms.flatMap((term) => watchers[term]!));
-    if (channels.size) matched++;
-    for (const channel of channels) expected.add(`${channel} ${row.id}`);
-  }
-  const seen = new Set<string>();
-  let duplicates = 0;
-  let unexpected = 0;
-  for (const d of sent) {
-    const key = `${d.channel} ${d.itemId}`;
-    if (seen.has(key)) duplicates++;
-    else if (!expected.has(key)) unexpected++;
-    seen.add(key);
-  }
-  const missing = [...expected].filter((key) => !seen.has(key)).length;
-  // The planner's jitter polls a feed up to 10% later than its interval.
-  const stored = new Set(rows.map((row) => row.url));
-  const pollableBy = workload.end - workload.size.everyMs * 1.1;
-  let unpolled = 0;
-  for (const feed of workload.feeds) for (const item of feed.items) if (!item.backlog && item.at < pollableBy && !stored.has(item.link)) unpolled++;
-  const merged = await app.sql.get<{ n: number }>(
-    'SELECT count(*) AS n FROM (SELECT story_id FROM items WHERE story_id IS NOT NULL GROUP BY story_id HAVING count(*) > 1) merged',
-  );
-  const mergedStories = merged?.n ?? 0;
-  return {
-    counts: { expected: expected.size, missing, duplicates, unexpected },
-    firstSeen,
-    unpolled,
-    mergedStories,
-    matchedShare: rows.length ? matched / rows.length : 0,
-  };
+  done.wallMs = wallClock() - done.startedAt;
+  return done;
 }

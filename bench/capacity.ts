@@ -1,10 +1,8 @@
 import { parseArgs } from 'node:util';
 import { formatDuration, parseDuration } from '../src/duration.ts';
-import { reportLines } from './capacity-report.ts';
-import { runCapacity, type CapacityResult } from './capacity-run.ts';
+import { reportLines, whoRan } from './capacity-report.ts';
+import { runCapacity, type Backend, type CapacityResult } from './capacity-run.ts';
 import { ISSUE_SIZE, type CapacitySize } from './capacity-workload.ts';
-
-export type Backend = 'sqlite' | 'postgres';
 
 /** What `npm run bench -- capacity [options]` asks for. */
 export interface CapacityRequest {
@@ -63,28 +61,37 @@ export function parseCapacityArgs(args: string[]): CapacityRequest {
 }
 
 /**
- * The run a request asks for, or why it cannot be made yet. Only one worker on SQLite exists: the
- * PostgreSQL runs plug in here, once ainews's stores run on PostgreSQL. One worker on PostgreSQL is
- * `runCapacity` with the app opened on a throwaway PostgreSQL database (`npm run pg:start`,
- * AINEWS_TEST_POSTGRES_URL) instead of the SQLite file. N workers are N processes on that database,
- * each with its scheduler and delivery worker, moved round by round to the same simulated time by the
- * run, which then sums their polls and checks every alert was sent once across all of them.
+ * The PostgreSQL server a run may create its database on: BENCH_POSTGRES_URL (as the search benchmark
+ * reads it), else the tests' AINEWS_TEST_POSTGRES_URL; undefined when neither is set.
  */
-export function runnerFor(request: CapacityRequest): ((size: CapacitySize) => Promise<CapacityResult>) | string {
-  if (request.db === 'sqlite' && request.workers === 1) return runCapacity;
-  const asked = `--db ${request.db}${request.workers > 1 ? ` --workers ${request.workers}` : ''}`;
-  const why =
-    request.db === 'sqlite'
-      ? 'several workers share one database only on PostgreSQL'
-      : "ainews's stores run on SQLite only for now, and the PostgreSQL port is not finished";
-  return `capacity: ${asked} needs the PostgreSQL worker build (${why}); nothing was run. Run it again without --db and --workers for one worker on SQLite.`;
+export function benchPostgresUrl(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return env.BENCH_POSTGRES_URL || env.AINEWS_TEST_POSTGRES_URL || undefined;
 }
 
 /**
- * A capacity simulation: how many polls, items and alerts a second one ainews process gets through,
- * and how long alerts wait, at the issue's size: 20,000 feeds, 5,000 channels with 50,000 watches, 10
- * simulated minutes (capacity-run.ts says how the run goes, capacity-workload.ts what it is made of).
- * The last line is for scripts.
+ * The run a request asks for, or why it cannot be made, in one line. One worker is `runCapacity` in this
+ * process, on a SQLite file or on a database of its own on the PostgreSQL server `benchPostgresUrl` names. N
+ * workers are N processes on that PostgreSQL database, each with its scheduler and delivery worker, moved
+ * round by round to the same simulated time by the run, which then sums their polls and checks every
+ * alert was sent once across all of them. Several workers on one SQLite file are not a run here: on one
+ * machine SQLite is the single-writer case.
+ */
+export function runnerFor(request: CapacityRequest, env: NodeJS.ProcessEnv = process.env): ((size: CapacitySize) => Promise<CapacityResult>) | string {
+  const { db, workers } = request;
+  const postgresUrl = benchPostgresUrl(env);
+  if (db === 'sqlite') {
+    if (workers === 1) return runCapacity;
+    return `capacity: --workers ${workers} needs --db postgres (several workers share one database only on PostgreSQL here; SQLite is the single-writer case); nothing was run.`;
+  }
+  if (!postgresUrl) return `capacity: --db postgres needs a PostgreSQL server to create its database on: BENCH_POSTGRES_URL (or AINEWS_TEST_POSTGRES_URL) is unset; nothing was run.`;
+  return (size) => runCapacity(size, { db, serverUrl: postgresUrl }, workers);
+}
+
+/**
+ * A capacity simulation: how many polls, items and alerts a second one ainews process (or several, on
+ * PostgreSQL) gets through, and how long alerts wait, at the issue's size: 20,000 feeds, 5,000 channels
+ * with 50,000 watches, 10 simulated minutes (capacity-run.ts says how the run goes, capacity-workload.ts
+ * what it is made of). The last line is for scripts.
  */
 export async function capacityBenchmark(args: string[] = []): Promise<void> {
   let request: CapacityRequest;
@@ -104,7 +111,7 @@ export async function capacityBenchmark(args: string[] = []): Promise<void> {
   }
   const { size } = request;
   console.log(
-    `capacity (one worker on SQLite, ${size.minutes} simulated minutes run flat out): ${size.feeds} feeds polled every ${formatDuration(size.everyMs)} ` +
+    `capacity (${whoRan(request.db, request.workers)}${request.workers > 1 ? ', each a process of its own' : ''}, ${size.minutes} simulated minutes run flat out): ${size.feeds} feeds polled every ${formatDuration(size.everyMs)} ` +
       `from 127.0.0.1, ${Math.round(size.newShare * 1000) / 10}% of them with new items each round; ${size.channels} channels, ${size.channels * size.watchesPerChannel} watches`,
   );
   for (const line of reportLines(await run(size))) console.log(line);
