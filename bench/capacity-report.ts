@@ -86,6 +86,7 @@ function byWorker(result: CapacityResult): string {
   const inStages = (pollMs + processMs + deliverMs) / (result.wallMs * workers.length);
   return (
     `polls ${workers.map((w) => w.polls).join(' / ')}, alerts sent ${workers.map((w) => w.sent).join(' / ')}; ` +
+    `one worker made all the polls of ${result.pollingRounds.oneWorker} of the ${result.pollingRounds.total} rounds that polled; ` +
     `${result.siteWaits} times a fetch waited for a site another worker was fetching from; ` +
     `each worker was at work ${Math.round(inStages * 100)}% of the window on average, and waited for the others to end the round the rest`
   );

@@ -35,6 +35,8 @@ export interface CapacityResult {
   byWorker: { polls: number; sent: number }[];
   /** Times in the window a fetch waited because another worker was fetching from the same site. */
   siteWaits: number;
+  /** Rounds of the window that polled, and those whose polls one worker made alone. */
+  pollingRounds: { total: number; oneWorker: number };
   /** New items stored, indexed, clustered and routed in the window. */
   items: number;
   /** New items published a poll interval (and its jitter) before the window's end that were never stored: none. */
@@ -125,6 +127,7 @@ async function measure(app: App, fleet: Fleet, workload: Workload, clock: { now:
     polls: { total: summary.polled, notModified: summary.notModified, failed: summary.failed },
     byWorker: window.polledBy.map((polls, index) => ({ polls, sent: sent.filter((d) => d.worker === index + 1).length })),
     siteWaits: window.siteWaits,
+    pollingRounds: window.pollingRounds,
     items: summary.fresh,
     unpolled: check.unpolled,
     alerts: { queued: summary.alerts, delivered: sent.length, ...check.counts },
@@ -157,6 +160,7 @@ interface Rounds {
   /** Polls by worker. */
   polledBy: number[];
   siteWaits: number;
+  pollingRounds: { total: number; oneWorker: number };
   /** Wall clock (`wallClock`): when the first round started, and how long the rounds took. */
   startedAt: number;
   wallMs: number;
@@ -175,6 +179,7 @@ async function runRounds(feeds: FeedStore, fleet: Fleet, clock: { now: number },
     sent: [],
     polledBy: new Array<number>(fleet.size).fill(0),
     siteWaits: 0,
+    pollingRounds: { total: 0, oneWorker: 0 },
     startedAt: wallClock(),
     wallMs: 0,
   };
@@ -188,6 +193,9 @@ async function runRounds(feeds: FeedStore, fleet: Fleet, clock: { now: number },
     done.sent.push(...round.sent);
     round.polledBy.forEach((polls, index) => (done.polledBy[index]! += polls));
     done.siteWaits += round.siteWaits;
+    const polling = round.polledBy.filter((polls) => polls > 0).length;
+    if (polling > 0) done.pollingRounds.total++;
+    if (polling === 1) done.pollingRounds.oneWorker++;
     done.rounds++;
     const due = (await feeds.nextDueAt())?.getTime() ?? Infinity;
     at = Math.min(Math.floor(at / MINUTE_MS) * MINUTE_MS + MINUTE_MS, Math.max(due, at + WAKE_MIN_MS));

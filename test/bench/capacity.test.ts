@@ -31,6 +31,7 @@ describe('capacity benchmark', () => {
     expect(result.polls.total).toBeGreaterThanOrEqual(60 * 2 - 6);
     expectExactlyOnce(result);
     expect(result.byWorker).toEqual([{ polls: result.polls.total, sent: result.alerts.delivered }]);
+    expect(result.pollingRounds.oneWorker).toBe(result.pollingRounds.total);
 
     const lines = reportLines(result);
     expect(lines.some((line) => line.startsWith('  check: every item published in time was polled, and every expected alert sent exactly once'))).toBe(true);
@@ -104,9 +105,10 @@ describePostgres('capacity benchmark', () => {
     expect(result.byWorker).toHaveLength(3);
     expect(result.byWorker.reduce((sum, w) => sum + w.polls, 0)).toBe(result.polls.total);
     expect(result.byWorker.reduce((sum, w) => sum + w.sent, 0)).toBe(result.alerts.delivered);
+    expect(result.pollingRounds.oneWorker).toBeLessThanOrEqual(result.pollingRounds.total);
     const lines = reportLines(result);
     const byWorker = `  by worker: polls ${result.byWorker.map((w) => w.polls).join(' / ')}, alerts sent ${result.byWorker.map((w) => w.sent).join(' / ')}; `;
-    expect(lines.find((line) => line.startsWith(byWorker))).toMatch(/; \d+ times a fetch waited for a site another worker was fetching from; each worker was at work \d+% of the window/);
+    expect(lines.find((line) => line.startsWith(byWorker))).toMatch(/; one worker made all the polls of \d+ of the \d+ rounds that polled; \d+ times a fetch waited for a site another worker was fetching from; each worker was at work \d+% of the window/);
     expect(lines.some((line) => line.startsWith('  where the time went (added up over the 3 workers, which ran side by side): poll '))).toBe(true);
     expect(lines.at(-1)).toMatch(/^capacity: postgres x3 polls\/s [\d.]+ items\/s [\d.]+ alerts\/s [\d.]+ p95 [\d.]+ m?s speed [\d.]+x$/);
     expect(await leftBehind()).toEqual([]);
