@@ -87,14 +87,22 @@ export class PostgresUnreachableError extends UserError {
 export async function withPostgres<T>(url: string, work: (pool: pg.Pool) => Promise<T>): Promise<T> {
   const pool = openPostgres(url, { max: 2 });
   try {
-    try {
-      await pool.query('SELECT 1');
-    } catch (error) {
-      throw new PostgresUnreachableError(`cannot use the PostgreSQL database at ${redactedUrl(url)}: ${connectionReason(error)}`, { cause: error });
-    }
+    await assertReachable(pool, url);
     return await work(pool);
   } finally {
     await pool.end();
+  }
+}
+
+/**
+ * Makes a first connection: a server that cannot be reached, or refuses the login or the database, is
+ * told in one line that names it (without its password).
+ */
+export async function assertReachable(pool: pg.Pool, url: string): Promise<void> {
+  try {
+    await pool.query('SELECT 1');
+  } catch (error) {
+    throw new PostgresUnreachableError(`cannot use the PostgreSQL database at ${redactedUrl(url)}: ${connectionReason(error)}`, { cause: error });
   }
 }
 

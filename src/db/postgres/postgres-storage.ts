@@ -1,6 +1,6 @@
 import type { Migration } from '../migrate.ts';
 import { migratePostgres } from './migrate.ts';
-import { openPostgres, PostgresUnreachableError, connectionReason } from './pool.ts';
+import { assertReachable, openPostgres } from './pool.ts';
 import { PostgresSql } from './postgres-sql.ts';
 import { redactedUrl } from '../../db-location.ts';
 import type { OpenedStorage } from '../opened-storage.ts';
@@ -17,11 +17,7 @@ export async function openPostgresStorage(url: string, onIdleError: (error: Erro
   const pool = openPostgres(url, { max: POOL_SIZE, onIdleError });
   let applied: Migration[];
   try {
-    try {
-      await pool.query('SELECT 1');
-    } catch (error) {
-      throw new PostgresUnreachableError(`cannot use the PostgreSQL database at ${redactedUrl(url)}: ${connectionReason(error)}`, { cause: error });
-    }
+    await assertReachable(pool, url);
     applied = await migratePostgres(pool);
   } catch (error) {
     await pool.end();
